@@ -1,0 +1,4 @@
+import type { RegisterCommand } from './command.js';
+
+/** Every CLI command, as data. Add one line per command file. */
+export const COMMANDS: readonly RegisterCommand[] = [];

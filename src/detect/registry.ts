@@ -1,0 +1,16 @@
+import type { Detector } from '../spec/detector.js';
+
+/** Options passed to every built-in detector factory. */
+export interface DetectorFactoryOptions {
+  /** Family-specific options from the policy (opaque here; each factory validates its own). */
+  [key: string]: unknown;
+}
+
+/** A built-in detector: its id and its factory. Listed as data; nothing registers itself on import. */
+export interface DetectorEntry {
+  id: string;
+  create(options?: DetectorFactoryOptions): Detector;
+}
+
+/** Built-in detectors, in the order the guard runs them. */
+export const BUILTIN_DETECTORS: readonly DetectorEntry[] = [];
