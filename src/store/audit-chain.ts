@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import { AegisError, ERROR_CODES } from '../spec/errors.js';
+
+/** The `prevHash` of the first record. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * Canonical JSON: object keys sorted by code unit, no whitespace, `undefined` members dropped
+ * (the JSON Canonicalization Scheme of RFC 8785 for the values audit records hold: strings, finite
+ * numbers, booleans, null, arrays, objects). The same record always hashes the same, whatever order its
+ * fields were built in.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) {
+        throw new AegisError(ERROR_CODES.INVALID_ARGUMENT, 'audit records hold finite numbers only');
+      }
+      return JSON.stringify(value);
+    case 'object': {
+      if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item ?? null)).join(',')}]`;
+      const entries = Object.entries(value as Record<string, unknown>)
+        .filter(([, member]) => member !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`).join(',')}}`;
+    }
+    default:
+      throw new AegisError(ERROR_CODES.INVALID_ARGUMENT, `audit records cannot hold a ${typeof value}`);
+  }
+}
+
+/** hash = SHA-256(prevHash ‖ canonical JSON of the record), hex. The record includes its sequence number. */
+export function chainHash(prevHash: string, canonicalRecord: string): string {
+  return createHash('sha256').update(prevHash, 'utf8').update(canonicalRecord, 'utf8').digest('hex');
+}
+
+/** A stored audit row as the verifier sees it. */
+export interface ChainRow {
+  sequence: number;
+  id: string;
+  /** Canonical JSON of the record (contains `sequence` and `id` too). */
+  record: string;
+  prevHash: string;
+  hash: string;
+}
+
+/** What is wrong with the first bad record. */
+export type ChainProblem = 'modified' | 'deleted' | 'reordered';
+
+/** Result of verifying a chain. */
+export type ChainVerification =
+  | { ok: true; count: number; head: { sequence: number; hash: string } | null }
+  | {
+      ok: false;
+      /** Records verified before the first bad one. */
+      count: number;
+      problem: ChainProblem;
+      /** Sequence number of the first bad record (for deletions: the first missing number). */
+      sequence: number;
+      /** Id of the record found at that place (for deletions: the record after the gap). */
+      id: string;
+      message: string;
+    };
+
+/** Incremental verifier: feed rows in sequence order; the first failure sticks. */
+export function createChainVerifier(): {
+  push(row: ChainRow): ChainVerification | undefined;
+  result(): ChainVerification;
+} {
+  let expectedSequence = 1;
+  let prevHash = GENESIS_HASH;
+  let count = 0;
+  let head: { sequence: number; hash: string } | null = null;
+  let failure: ChainVerification | undefined;
+
+  function fail(problem: ChainProblem, row: ChainRow, message: string, sequence = row.sequence) {
+    failure = { ok: false, count, problem, sequence, id: row.id, message };
+    return failure;
+  }
+
+  return {
+    push(row) {
+      if (failure !== undefined) return failure;
+      let parsed: { sequence?: unknown; id?: unknown } | undefined;
+      let canonical: string | undefined;
+      try {
+        parsed = JSON.parse(row.record) as { sequence?: unknown; id?: unknown };
+        canonical = canonicalJson(parsed);
+      } catch {
+        return fail('modified', row, `record ${row.sequence} (${row.id}) is not valid JSON`);
+      }
+      if (parsed?.sequence !== row.sequence) {
+        return fail(
+          'reordered',
+          row,
+          `record at sequence ${row.sequence} (${row.id}) was written as sequence ${String(parsed?.sequence)}`,
+        );
+      }
+      if (parsed.id !== row.id) {
+        return fail(
+          'modified',
+          row,
+          `record ${row.sequence} has id ${row.id} but was written as ${String(parsed.id)}`,
+        );
+      }
+      if (row.sequence !== expectedSequence) {
+        return fail(
+          'deleted',
+          row,
+          `record ${expectedSequence} is missing (next present record: ${row.sequence}, ${row.id})`,
+          expectedSequence,
+        );
+      }
+      const computed = chainHash(prevHash, canonical);
+      if (computed !== row.hash) {
+        // A self-consistent row whose link does not match means its predecessor was removed or replaced.
+        const linkOnly = row.prevHash !== prevHash && chainHash(row.prevHash, canonical) === row.hash;
+        return linkOnly
+          ? fail(
+              'deleted',
+              row,
+              `record ${row.sequence} (${row.id}) does not follow record ${row.sequence - 1}`,
+            )
+          : fail('modified', row, `record ${row.sequence} (${row.id}) was modified`);
+      }
+      count += 1;
+      expectedSequence += 1;
+      prevHash = row.hash;
+      head = { sequence: row.sequence, hash: row.hash };
+      return undefined;
+    },
+    result() {
+      return failure ?? { ok: true, count, head };
+    },
+  };
+}

@@ -1,0 +1,21 @@
+/** Header values as Node's `IncomingMessage.headers` gives them. */
+export type HeaderBag = Record<string, string | string[] | undefined>;
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * The API key a client presented: `Authorization: Bearer <key>` (OpenAI clients) or `x-api-key: <key>`
+ * (Anthropic clients). Returns undefined when neither header is present.
+ */
+export function presentedKeyFrom(headers: HeaderBag): string | undefined {
+  const authorization = first(headers.authorization);
+  if (authorization !== undefined) {
+    // RFC 6750 §2.1: the scheme is case-insensitive; a single space separates it from the token.
+    const match = /^bearer[ \t]{1,8}(\S{1,512})[ \t]{0,8}$/i.exec(authorization);
+    return match?.[1] ?? '';
+  }
+  const apiKey = first(headers['x-api-key']);
+  return apiKey === undefined ? undefined : apiKey.trim();
+}
