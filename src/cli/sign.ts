@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { loadCertificates } from '../sign/certificate-chain.js';
 import { signModel } from '../sign/sign-model.js';
 import { loadPublicKey } from '../sign/signing-key.js';
+import { loadTrustedRoot } from '../sign/trusted-root.js';
 import { verifyModel } from '../sign/verify-model.js';
 import type { CommandContext } from './command.js';
 
@@ -73,7 +74,12 @@ export function registerSign(program: Command, context: CommandContext): void {
       collect,
       [],
     )
-    .option('--identity <id>', 'expected signer identity (Sigstore bundles)')
+    .option(
+      '--trusted-root <file>',
+      'Sigstore trusted_root.json (Fulcio CAs, Rekor keys) for Sigstore bundles',
+    )
+    .option('--identity <id>', 'expected signer identity, e.g. an email (Sigstore bundles)')
+    .option('--identity-provider <url>', 'expected OIDC issuer of the signer (Sigstore bundles)')
     .option('--ignore <path>', 'path to leave out, repeatable', collect, [])
     .option('--ignore-unsigned-files', 'do not fail on files that the signature does not cover', false)
     .option('--format <format>', 'text or json', 'text')
@@ -90,7 +96,9 @@ export function registerSign(program: Command, context: CommandContext): void {
         signaturePath: options.signature,
         ...(options.key ? { publicKey: await loadPublicKey(options.key) } : {}),
         ...(trustAnchors ? { trustAnchors } : {}),
+        ...(options.trustedRoot ? { trustedRoot: await loadTrustedRoot(options.trustedRoot) } : {}),
         ...(options.identity ? { identity: options.identity } : {}),
+        ...(options.identityProvider ? { identityProvider: options.identityProvider } : {}),
         ignorePaths: options.ignore,
         ignoreUnsignedFiles: options.ignoreUnsignedFiles,
       });

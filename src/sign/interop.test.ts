@@ -1,8 +1,12 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCertificates } from './certificate-chain.js';
+import { rootDigest } from './hash-files.js';
 import { loadPublicKey } from './signing-key.js';
+import { parseStatement } from './statement.js';
+import { loadTrustedRoot } from './trusted-root.js';
 import { verifyModel } from './verify-model.js';
 
 // Interop with the OpenSSF model-signing reference implementation: real bundles from
@@ -48,6 +52,49 @@ describe.skipIf(!present)('model-transparency bundles', () => {
     });
   }
 
+  const trustConfig = join(FIXTURES, '..', '..', 'tests', '_signing', 'testdata', 'custom_trust_config.json');
+  for (const version of versions.filter((name) => name.endsWith('-sigstore'))) {
+    it(`verifies ${version} offline: certificate chain, signed entry timestamp, identity`, async () => {
+      const dir = join(FIXTURES, version);
+      const result = await verifyModel({
+        modelPath: dir,
+        signaturePath: join(dir, 'model.sig'),
+        trustedRoot: await loadTrustedRoot(trustConfig),
+        identity: 'stefanb@us.ibm.com',
+        identityProvider: 'https://sigstore.verify.ibm.com/oauth2',
+        ignorePaths: [join(dir, 'ignore-me')],
+      });
+      expect(result.problems).toEqual([]);
+      expect(result).toMatchObject({ ok: true, method: 'sigstore', signatureValid: true });
+    });
+  }
+
+  it('rejects a Sigstore bundle with a forged log time or the wrong identity', async () => {
+    const dir = join(FIXTURES, 'v1.1.0-sigstore');
+    const bundle = JSON.parse(readFileSync(join(dir, 'model.sig'), 'utf8'));
+    bundle.verificationMaterial.tlogEntries[0].integratedTime = '1760000000';
+    const forged = join(mkdtempSync(join(tmpdir(), 'aegis-interop-')), 'forged.sig');
+    writeFileSync(forged, JSON.stringify(bundle));
+    const trustedRoot = await loadTrustedRoot(trustConfig);
+    const ignorePaths = [join(dir, 'ignore-me'), join(dir, 'model.sig')];
+    const forgedResult = await verifyModel({
+      modelPath: dir,
+      signaturePath: forged,
+      trustedRoot,
+      ignorePaths,
+    });
+    expect(forgedResult.ok).toBe(false);
+    expect(forgedResult.problems).toContain('the signed entry timestamp does not verify');
+    const wrongIdentity = await verifyModel({
+      modelPath: dir,
+      signaturePath: join(dir, 'model.sig'),
+      trustedRoot,
+      identity: 'someone@example.com',
+      ignorePaths,
+    });
+    expect(wrongIdentity.ok).toBe(false);
+  });
+
   it('detects a modified file against a real bundle', async () => {
     const dir = join(FIXTURES, 'v1.1.0-elliptic-key');
     // The v1.1.0-certificate directory holds a different signme-1: it must be reported as changed.
@@ -63,5 +110,17 @@ describe.skipIf(!present)('model-transparency bundles', () => {
     expect(result.signatureValid).toBe(true);
     expect(result.ok).toBe(false);
     expect(result.changed).toEqual(['signme-1']);
+  });
+
+  it('computes the same root digest as the reference implementation for every expected payload', () => {
+    const payloads = join(FIXTURES, '..', '..', 'tests', '_signing', 'testdata', 'signing', 'TestPayload');
+    let checked = 0;
+    for (const name of readdirSync(payloads)) {
+      const statement = JSON.parse(readFileSync(join(payloads, name), 'utf8'));
+      const manifest = parseStatement(statement);
+      expect(rootDigest(manifest.resources), name).toBe(statement.subject[0].digest.sha256);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(10);
   });
 });

@@ -8,6 +8,8 @@ import { IN_TOTO_PAYLOAD_TYPE, verifyEnvelope } from './dsse.js';
 import { hashModelFiles, type ManifestResource } from './hash-files.js';
 import { canonicalIgnorePath, listModelFiles } from './model-files.js';
 import { parseStatement, type SignedManifest } from './statement.js';
+import { checkTransparencyLog, fulcioIssuer } from './transparency-log.js';
+import type { TrustedRoot } from './trusted-root.js';
 
 /** Options of `verifyModel`. */
 export interface VerifyModelOptions {
@@ -17,8 +19,12 @@ export interface VerifyModelOptions {
   publicKey?: KeyObject;
   /** Trusted root (and intermediate) certificates for the certificate and Sigstore methods. */
   trustAnchors?: readonly X509Certificate[];
+  /** Sigstore trusted root (Fulcio CAs and Rekor keys) for offline verification of Sigstore bundles. */
+  trustedRoot?: TrustedRoot;
   /** For Sigstore bundles: the expected signer identity (email or URI in the certificate SAN). */
   identity?: string;
+  /** For Sigstore bundles: the expected OIDC issuer recorded in the certificate. */
+  identityProvider?: string;
   /** Extra paths to ignore, on top of the ones recorded in the signature. */
   ignorePaths?: readonly string[];
   /** Do not fail on files present in the model but absent from the signature. */
@@ -46,12 +52,6 @@ function fileOf(resourceName: string): string {
   if (reference) return resourceName.slice(0, reference.index);
   const spec = /:shard-\d{1,20}$/.exec(resourceName);
   return spec ? resourceName.slice(0, spec.index) : resourceName;
-}
-
-function sigstoreSigningTime(tlogEntries: readonly unknown[]): Date | undefined {
-  const entry = tlogEntries[0] as { integratedTime?: unknown } | undefined;
-  const seconds = Number(entry?.integratedTime);
-  return Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : undefined;
 }
 
 /** Verifies a model against an OpenSSF model-signing bundle and names every changed, added or removed file. */
@@ -84,27 +84,47 @@ export async function verifyModel(options: VerifyModelOptions): Promise<VerifyMo
       if (!leaf.publicKey.export({ type: 'spki', format: 'der' }).equals(expected)) {
         problems.push('the signing certificate does not carry the given public key');
       }
-    } else if (!options.trustAnchors || options.trustAnchors.length === 0) {
+    }
+    const anchors = [...(options.trustAnchors ?? []), ...(options.trustedRoot?.certificateAuthorities ?? [])];
+    if (!options.publicKey && anchors.length === 0) {
       throw new AegisError(
         ERROR_CODES.INVALID_ARGUMENT,
-        `a ${method} signature needs --ca ROOT.pem (or --key)`,
+        material.kind === 'sigstore'
+          ? 'a sigstore signature needs --trusted-root trusted_root.json (or --ca FULCIO_ROOT.pem)'
+          : 'a certificate signature needs --ca ROOT.pem (or --key)',
       );
     }
-    if (options.trustAnchors && options.trustAnchors.length > 0) {
-      const time =
-        material.kind === 'sigstore'
-          ? (sigstoreSigningTime(material.tlogEntries) ?? new Date(leaf.validFrom))
-          : undefined;
-      try {
-        verifyCertificateChain({ chain, trustAnchors: options.trustAnchors, ...(time ? { time } : {}) });
-      } catch (error) {
-        problems.push(error instanceof Error ? error.message : String(error));
+    let time: Date | undefined;
+    if (material.kind === 'sigstore') {
+      if (options.trustedRoot) {
+        const log = checkTransparencyLog({
+          tlogEntries: material.tlogEntries,
+          envelope: bundle.envelope,
+          logs: options.trustedRoot.transparencyLogs,
+        });
+        problems.push(...log.problems);
+        time = log.integratedTime;
+      } else {
+        warnings.push('transparency-log entry not checked: pass --trusted-root to check it');
+      }
+      time ??= new Date(leaf.validFrom);
+      if (
+        options.identity &&
+        !(leaf.subjectAltName ?? '').split(/,\s*/).some((name) => name.endsWith(`:${options.identity}`))
+      ) {
+        problems.push(`signer identity ${signer} does not match ${options.identity}`);
+      }
+      if (options.identityProvider && fulcioIssuer(leaf.raw) !== options.identityProvider) {
+        problems.push(
+          `identity provider ${fulcioIssuer(leaf.raw) ?? 'unknown'} does not match ${options.identityProvider}`,
+        );
       }
     }
-    if (material.kind === 'sigstore') {
-      warnings.push('transparency-log inclusion was not checked (offline verification)');
-      if (options.identity && !(leaf.subjectAltName ?? '').includes(options.identity)) {
-        problems.push(`signer identity ${signer} does not match ${options.identity}`);
+    if (anchors.length > 0) {
+      try {
+        verifyCertificateChain({ chain, trustAnchors: anchors, ...(time ? { time } : {}) });
+      } catch (error) {
+        problems.push(error instanceof Error ? error.message : String(error));
       }
     }
     signatureValid = verifyEnvelope(bundle.envelope, leaf.publicKey);
