@@ -116,8 +116,25 @@ export async function hashModelFiles(options: {
       await handle.close();
     }
   }
-  resources.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  resources.sort(compareResources);
   return resources;
+}
+
+const SHARD_SUFFIX = /:(\d{1,20}):\d{1,20}$|:shard-(\d{1,20})$/;
+
+/**
+ * Canonical resource order: by file path (byte order), then by shard offset numerically — the order the
+ * reference implementation hashes shards in (`f:8:16` before `f:16:24`).
+ */
+export function compareResources(a: ManifestResource, b: ManifestResource): number {
+  const shardA = SHARD_SUFFIX.exec(a.name);
+  const shardB = SHARD_SUFFIX.exec(b.name);
+  const fileA = shardA ? a.name.slice(0, shardA.index) : a.name;
+  const fileB = shardB ? b.name.slice(0, shardB.index) : b.name;
+  if (fileA !== fileB) return fileA < fileB ? -1 : 1;
+  const offsetA = Number(shardA?.[1] ?? shardA?.[2] ?? -1);
+  const offsetB = Number(shardB?.[1] ?? shardB?.[2] ?? -1);
+  return offsetA - offsetB;
 }
 
 /** Root digest of spec §6.5.1: SHA-256 over the concatenated raw resource digests in name order. */

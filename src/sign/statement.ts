@@ -1,5 +1,6 @@
 import { AegisError, ERROR_CODES } from '../spec/errors.js';
 import {
+  compareResources,
   type ManifestResource,
   parseSerializationMethod,
   rootDigest,
@@ -121,5 +122,5 @@ export function parseStatement(statement: unknown): SignedManifest {
 }
 
 function sortByName(resources: ManifestResource[]): ManifestResource[] {
-  return resources.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return resources.sort(compareResources);
 }
