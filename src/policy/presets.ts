@@ -1,0 +1,114 @@
+import type { Family } from '../spec/finding.js';
+import type { Role } from '../spec/role.js';
+import type { FamilyPolicy, Policy, PresetName, RoleScope } from './policy-types.js';
+
+/**
+ * Score thresholds of every preset, in one place. A finding scoring below its threshold is dropped.
+ *
+ * These are placeholders chosen by hand until the evaluation work calibrates them on validation data
+ * (never on the rows that are reported). Change them here only.
+ */
+export const PRESET_THRESHOLDS = {
+  strict: { injection: 0.35, indirectInjection: 0.3, unicode: 0.3, pii: 0.3, secrets: 0.3, output: 0.3 },
+  balanced: { injection: 0.5, indirectInjection: 0.5, unicode: 0.5, pii: 0.5, secrets: 0.5, output: 0.5 },
+  permissive: { injection: 0.7, indirectInjection: 0.7, unicode: 0.7, pii: 0.7, secrets: 0.6, output: 0.7 },
+} as const satisfies Record<PresetName, Record<Family | 'indirectInjection', number>>;
+
+/**
+ * Which families run on each role's text. `system` is trusted (no injection check) but still scanned
+ * for secrets; `assistant` text is model output and also gets the output family.
+ */
+const ROLE_SCOPES: Readonly<Record<Role, RoleScope>> = {
+  user: { families: ['unicode', 'injection', 'pii', 'secrets'] },
+  system: { families: ['secrets'] },
+  document: { families: ['unicode', 'injection', 'pii', 'secrets'] },
+  tool: { families: ['unicode', 'injection', 'pii', 'secrets'] },
+  assistant: { families: ['unicode', 'pii', 'secrets', 'output'] },
+};
+
+/** Output finding types that carry data out or run code downstream; blocked unless permissive. */
+const HIGH_RISK_OUTPUT_TYPES = [
+  'MARKDOWN_IMAGE_EXFILTRATION',
+  'MARKDOWN_LINK_EXFILTRATION',
+  'HTML_SCRIPT',
+  'HTML_EVENT_HANDLER',
+  'JAVASCRIPT_URL',
+  'CANARY_LEAK',
+  'SYSTEM_PROMPT_LEAK',
+] as const;
+
+function family(options: Partial<FamilyPolicy> & Pick<FamilyPolicy, 'action' | 'threshold'>): FamilyPolicy {
+  return { enabled: true, failMode: 'closed', redaction: 'placeholder', types: {}, roles: {}, ...options };
+}
+
+function typeActions(types: readonly string[], action: FamilyPolicy['action']): FamilyPolicy['types'] {
+  return Object.fromEntries(types.map((type) => [type, { action }]));
+}
+
+function preset(name: PresetName, families: Record<Family, FamilyPolicy>): Policy {
+  return {
+    name,
+    families,
+    roles: ROLE_SCOPES,
+    allowlist: { hosts: [], values: [], patterns: [] },
+    redaction: { key: { env: 'AEGIS_REDACTION_KEY' } },
+    detectorOptions: {},
+  };
+}
+
+const strict = PRESET_THRESHOLDS.strict;
+const balanced = PRESET_THRESHOLDS.balanced;
+const permissive = PRESET_THRESHOLDS.permissive;
+
+/** The built-in policies. `balanced` is the default; all fail closed. */
+export const PRESETS: Readonly<Record<PresetName, Policy>> = {
+  strict: preset('strict', {
+    injection: family({
+      action: 'block',
+      threshold: strict.injection,
+      roles: {
+        document: { action: 'block', threshold: strict.indirectInjection },
+        tool: { action: 'block', threshold: strict.indirectInjection },
+      },
+    }),
+    unicode: family({ action: 'block', threshold: strict.unicode }),
+    pii: family({ action: 'redact', threshold: strict.pii }),
+    secrets: family({ action: 'block', threshold: strict.secrets }),
+    output: family({ action: 'block', threshold: strict.output }),
+  }),
+  balanced: preset('balanced', {
+    injection: family({
+      action: 'block',
+      threshold: balanced.injection,
+      roles: {
+        document: { action: 'block', threshold: balanced.indirectInjection },
+        tool: { action: 'block', threshold: balanced.indirectInjection },
+      },
+    }),
+    unicode: family({ action: 'flag', threshold: balanced.unicode }),
+    pii: family({ action: 'redact', threshold: balanced.pii }),
+    secrets: family({ action: 'redact', threshold: balanced.secrets }),
+    output: family({
+      action: 'flag',
+      threshold: balanced.output,
+      types: typeActions(HIGH_RISK_OUTPUT_TYPES, 'block'),
+    }),
+  }),
+  permissive: preset('permissive', {
+    injection: family({
+      action: 'flag',
+      threshold: permissive.injection,
+      roles: {
+        document: { action: 'flag', threshold: permissive.indirectInjection },
+        tool: { action: 'flag', threshold: permissive.indirectInjection },
+      },
+    }),
+    unicode: family({ action: 'flag', threshold: permissive.unicode }),
+    pii: family({ action: 'flag', threshold: permissive.pii }),
+    secrets: family({ action: 'redact', threshold: permissive.secrets }),
+    output: family({ action: 'flag', threshold: permissive.output }),
+  }),
+};
+
+/** The preset used when no policy is given. */
+export const DEFAULT_PRESET: PresetName = 'balanced';
