@@ -1,5 +1,7 @@
+import { registerAudit } from './audit.js';
 import type { RegisterCommand } from './command.js';
+import { registerKeys } from './keys.js';
 import { registerSign } from './sign.js';
 
 /** Every CLI command, as data. Add one line per command file. */
-export const COMMANDS: readonly RegisterCommand[] = [registerSign];
+export const COMMANDS: readonly RegisterCommand[] = [registerSign, registerKeys, registerAudit];

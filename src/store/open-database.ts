@@ -24,6 +24,8 @@ export interface OpenDatabaseOptions {
   busyTimeoutMs?: number;
   /** Open without creating anything (for read-only tools such as `audit verify`). */
   readonly?: boolean;
+  /** Fail with NOT_FOUND instead of creating a new database (for tools that inspect existing data). */
+  mustExist?: boolean;
 }
 
 /** The default data folder, relative to the working directory. */
@@ -67,8 +69,13 @@ export function openDatabase(options: OpenDatabaseOptions = {}): Database {
       database.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
       return database;
     }
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const isNew = !existsSync(path);
+    if (isNew && options.mustExist) {
+      throw new AegisError(ERROR_CODES.NOT_FOUND, `no Aegis database at ${path} (check --data-dir)`, {
+        details: { path },
+      });
+    }
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const database = new Driver(path);
     if (isNew) chmodSync(path, 0o600);
     database.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
