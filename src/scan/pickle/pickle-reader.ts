@@ -1,0 +1,118 @@
+import type { ByteSource } from '../byte-source.js';
+
+const WINDOW_BYTES = 1024 * 1024;
+
+/** Raised when the stream ends in the middle of an opcode. */
+export class EndOfStream extends Error {
+  constructor(readonly offset: number) {
+    super(`pickle stream ends at byte ${offset}`);
+  }
+}
+
+/**
+ * A forward reader over a byte source with a sliding window. Large operands (tensor bytes inside a
+ * pickle) are skipped by moving the position, never read.
+ */
+export class PickleReader {
+  private window: Uint8Array = new Uint8Array(0);
+  private windowStart = 0;
+  position: number;
+
+  constructor(
+    private readonly source: ByteSource,
+    start: number,
+    private readonly end: number = source.size,
+  ) {
+    this.position = start;
+  }
+
+  get atEnd(): boolean {
+    return this.position >= this.end;
+  }
+
+  get limit(): number {
+    return this.end;
+  }
+
+  private fill(count: number): void {
+    if (this.position + count > this.end) throw new EndOfStream(this.end);
+    const length = Math.min(Math.max(WINDOW_BYTES, count), this.end - this.position);
+    this.window = this.source.read(this.position, length);
+    this.windowStart = this.position;
+    if (this.window.length < count) throw new EndOfStream(this.position + this.window.length);
+  }
+
+  /** Reads one byte. */
+  byte(): number {
+    const index = this.position - this.windowStart;
+    if (index < 0 || index >= this.window.length) {
+      this.fill(1);
+      return this.window[this.position++ - this.windowStart] as number;
+    }
+    this.position++;
+    return this.window[index] as number;
+  }
+
+  /** Reads `count` bytes (the caller bounds `count`). */
+  bytes(count: number): Uint8Array {
+    let index = this.position - this.windowStart;
+    if (index < 0 || index + count > this.window.length) {
+      this.fill(count);
+      index = 0;
+    }
+    this.position += count;
+    return this.window.subarray(index, index + count);
+  }
+
+  /** Skips `count` bytes without reading them. */
+  skip(count: number): void {
+    if (this.position + count > this.end) {
+      this.position = this.end;
+      throw new EndOfStream(this.end);
+    }
+    this.position += count;
+  }
+
+  uint16(): number {
+    const bytes = this.bytes(2);
+    return (bytes[0] as number) | ((bytes[1] as number) << 8);
+  }
+
+  uint32(): number {
+    const bytes = this.bytes(4);
+    return (
+      ((bytes[0] as number) | ((bytes[1] as number) << 8) | ((bytes[2] as number) << 16)) +
+      (bytes[3] as number) * 0x1000000
+    );
+  }
+
+  int32(): number {
+    const value = this.uint32();
+    return value >= 0x80000000 ? value - 0x100000000 : value;
+  }
+
+  /** Reads a little-endian uint64 as a number (exact up to 2^53; larger values are out of range anyway). */
+  uint64(): number {
+    const low = this.uint32();
+    const high = this.uint32();
+    return high * 0x100000000 + low;
+  }
+
+  /**
+   * Reads a newline-terminated line (protocol 0 operands), without the newline. Returns null when no
+   * newline comes within `maxLength` bytes.
+   */
+  line(maxLength: number): Uint8Array | null {
+    const start = this.position;
+    for (let length = 0; length <= maxLength; length++) {
+      if (this.byte() === 0x0a) {
+        const saved = this.position;
+        this.position = start;
+        const result = this.bytes(length).slice();
+        this.position = saved;
+        return result;
+      }
+    }
+    return null;
+  }
+}
