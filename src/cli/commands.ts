@@ -1,7 +1,8 @@
 import { registerAudit } from './audit.js';
+import { registerCheck } from './check.js';
 import type { RegisterCommand } from './command.js';
 import { registerKeys } from './keys.js';
 import { registerSign } from './sign.js';
 
 /** Every CLI command, as data. Add one line per command file. */
-export const COMMANDS: readonly RegisterCommand[] = [registerSign, registerKeys, registerAudit];
+export const COMMANDS: readonly RegisterCommand[] = [registerSign, registerKeys, registerAudit, registerCheck];
