@@ -1,4 +1,5 @@
 import type { Detector } from '../spec/detector.js';
+import { createPiiDetector } from './pii.js';
 
 /** Options passed to every built-in detector factory. */
 export interface DetectorFactoryOptions {
@@ -13,4 +14,4 @@ export interface DetectorEntry {
 }
 
 /** Built-in detectors, in the order the guard runs them. */
-export const BUILTIN_DETECTORS: readonly DetectorEntry[] = [];
+export const BUILTIN_DETECTORS: readonly DetectorEntry[] = [{ id: 'pii', create: createPiiDetector }];

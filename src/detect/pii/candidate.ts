@@ -1,0 +1,41 @@
+import type { Severity } from '../../spec/severity.js';
+
+/** A PII value found by one recognizer, before overlap resolution and thresholds. */
+export interface PiiCandidate {
+  /** Entity type, e.g. `CREDIT_CARD`. */
+  type: string;
+  /** Start offset in the scanned text (JavaScript string index). */
+  start: number;
+  /** End offset (exclusive). */
+  end: number;
+  /** Confidence 0..1. */
+  score: number;
+  severity: Severity;
+  /** Stable rule id, e.g. `pii.credit-card`. */
+  ruleId: string;
+}
+
+/** The text a recognizer scans, with cheap facts computed once for prefilters. */
+export interface ScanInput {
+  readonly text: string;
+  /** True when the text holds at least one ASCII digit. */
+  readonly hasDigit: boolean;
+  /** Default region for phone numbers (ISO 3166-1 alpha-2). */
+  readonly defaultRegion: string;
+}
+
+/** One recognizer: a group of related entity types found by the same scan. */
+export interface Recognizer {
+  /** Short name, for tests and diagnostics. */
+  readonly name: string;
+  /** Entity types this recognizer can produce. */
+  readonly types: readonly string[];
+  /** Every regular expression this recognizer uses (checked for ReDoS by a test). */
+  readonly patterns: readonly RegExp[];
+  find(input: ScanInput): PiiCandidate[];
+}
+
+/** Clamps a score into 0..1 and rounds it to two decimals so findings stay stable and readable. */
+export function clampScore(score: number): number {
+  return Math.round(Math.min(1, Math.max(0, score)) * 100) / 100;
+}

@@ -1,0 +1,77 @@
+/**
+ * Context words near a value move its confidence: "SSN:" before nine digits makes them an SSN, while
+ * "example" or "test" nearby suggests documentation or fixtures. The window is small and measured in
+ * characters so the lookup stays constant-time per candidate.
+ */
+
+/** Words that, near any value, suggest it is a placeholder or sample rather than real data. */
+export const NEGATIVE_CONTEXT_WORDS: readonly string[] = [
+  'example',
+  'sample',
+  'test',
+  'dummy',
+  'fake',
+  'placeholder',
+  'lorem',
+];
+
+/** Options of `contextScore`. */
+export interface ContextScoreOptions {
+  text: string;
+  start: number;
+  end: number;
+  /** Score without context. */
+  base: number;
+  /** Lowercase words that raise confidence when found in the window. */
+  positive: readonly string[];
+  /** Added when a positive word is found. */
+  boost: number;
+  /** Subtracted when a negative word is found (default 0.2). */
+  penalty?: number;
+  /** Characters looked at before the value (default 40). */
+  before?: number;
+  /** Characters looked at after the value (default 20). */
+  after?: number;
+}
+
+/** The lowercase text in a window around a span (the span itself excluded). */
+export function contextWindow(options: {
+  text: string;
+  start: number;
+  end: number;
+  before?: number;
+  after?: number;
+}): string {
+  const { text, start, end } = options;
+  const left = text.slice(Math.max(0, start - (options.before ?? 40)), start);
+  const right = text.slice(end, Math.min(text.length, end + (options.after ?? 20)));
+  return `${left} ${right}`.toLowerCase();
+}
+
+function isWordChar(char: string | undefined): boolean {
+  return char !== undefined && /[\p{L}\p{N}]/u.test(char);
+}
+
+/**
+ * True when any of `words` occurs in `window` as a whole word (so `tin` does not match `meeting`).
+ * A word may end in punctuation such as `dob:`; only letters and digits count as word characters.
+ */
+export function hasAnyWord(window: string, words: readonly string[]): boolean {
+  for (const word of words) {
+    let index = window.indexOf(word);
+    while (index >= 0) {
+      if (!isWordChar(window[index - 1]) && !isWordChar(window[index + word.length])) return true;
+      index = window.indexOf(word, index + 1);
+    }
+  }
+  return false;
+}
+
+/** The base score moved up by positive context and down by negative context. */
+export function contextScore(options: ContextScoreOptions): number {
+  const window = contextWindow(options);
+  let score = options.base;
+  if (hasAnyWord(window, options.positive)) score += options.boost;
+  if (hasAnyWord(window, NEGATIVE_CONTEXT_WORDS)) score -= options.penalty ?? 0.2;
+  return score;
+}

@@ -1,0 +1,66 @@
+import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
+import { clampScore } from './candidate.js';
+import { base58CheckDecode } from './checksums/base58check.js';
+import { segwitAddressValid } from './checksums/bech32.js';
+import { eip55Valid } from './checksums/eip55.js';
+import { contextScore } from './context-words.js';
+
+// Bitcoin legacy P2PKH (1…) and P2SH (3…) in Base58Check; SegWit bc1… in Bech32/Bech32m; Ethereum 0x….
+const BITCOIN_BASE58 = /(?<![\w])[13][1-9A-HJ-NP-Za-km-z]{25,34}(?![\w])/g;
+const BITCOIN_BECH32 = /(?<![\w])(?:bc1[02-9ac-hj-np-z]{6,87}|BC1[02-9AC-HJ-NP-Z]{6,87})(?![\w])/g;
+const ETHEREUM = /(?<![\w])0x[0-9a-fA-F]{40}(?![\w])/g;
+
+const POSITIVE = ['wallet', 'bitcoin', 'btc', 'eth', 'ethereum', 'crypto', 'send', 'address', 'usdt', 'pay'];
+
+function candidate(options: { text: string; start: number; end: number; base: number }): PiiCandidate {
+  const score = contextScore({ ...options, positive: POSITIVE, boost: 0.1 });
+  return {
+    type: 'CRYPTO',
+    start: options.start,
+    end: options.end,
+    score: clampScore(score),
+    severity: 'medium',
+    ruleId: 'pii.crypto-wallet',
+  };
+}
+
+/** CRYPTO: wallet addresses whose checksum verifies (EIP-55 only applies to mixed-case Ethereum addresses). */
+export const cryptoWalletRecognizer: Recognizer = {
+  name: 'crypto-wallet',
+  types: ['CRYPTO'],
+  patterns: [BITCOIN_BASE58, BITCOIN_BECH32, ETHEREUM],
+  find(input: ScanInput): PiiCandidate[] {
+    const { text } = input;
+    if (!input.hasDigit) return [];
+    const found: PiiCandidate[] = [];
+    for (const match of text.matchAll(BITCOIN_BASE58)) {
+      const payload = base58CheckDecode(match[0]);
+      // version byte 0x00 = P2PKH, 0x05 = P2SH, followed by a 20-byte hash
+      if (payload === undefined || payload.length !== 21 || (payload[0] !== 0 && payload[0] !== 5)) continue;
+      found.push(candidate({ text, start: match.index, end: match.index + match[0].length, base: 0.85 }));
+    }
+    if (text.includes('bc1') || text.includes('BC1')) {
+      for (const match of text.matchAll(BITCOIN_BECH32)) {
+        if (!segwitAddressValid(match[0])) continue;
+        found.push(candidate({ text, start: match.index, end: match.index + match[0].length, base: 0.9 }));
+      }
+    }
+    if (text.includes('0x')) {
+      for (const match of text.matchAll(ETHEREUM)) {
+        const hex = match[0].slice(2);
+        const mixedCase = hex !== hex.toLowerCase() && hex !== hex.toUpperCase();
+        if (mixedCase && !eip55Valid(hex)) continue;
+        // All-lowercase or all-uppercase addresses carry no checksum.
+        found.push(
+          candidate({
+            text,
+            start: match.index,
+            end: match.index + match[0].length,
+            base: mixedCase ? 0.9 : 0.55,
+          }),
+        );
+      }
+    }
+    return found;
+  },
+};

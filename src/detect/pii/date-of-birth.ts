@@ -1,0 +1,70 @@
+import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
+import { clampScore } from './candidate.js';
+import { contextWindow, hasAnyWord, NEGATIVE_CONTEXT_WORDS } from './context-words.js';
+
+// A date is a date of birth only when the text says so: a trigger phrase, then a date shortly after.
+const TRIGGER =
+  /(?<![\p{L}])(?:born on|born|date of birth|birth ?date|birthday|dob|d\.o\.b\.?|geboren am|geboren|geburtsdatum|né le|née le|né en|date de naissance|fecha de nacimiento|nacid[oa] el|data di nascita|nat[oa] il|data de nascimento|nascid[oa] em)(?![\p{L}])/giu;
+const MONTHS =
+  'jan(?:uary|uar|vier)?|feb(?:ruary|ruar|rero|braio)?|févr(?:ier)?|mar(?:ch|s|zo)?|märz|apr(?:il|ile)?|avril|abril|may|mai|mayo|maggio|june?|juni|juin|junio|giugno|july?|juli|juillet|julio|luglio|aug(?:ust)?|août|agosto|sept?(?:ember|embre|iembre)?|settembre|oct(?:ober)?|okt(?:ober)?|octobre|octubre|ottobre|nov(?:ember|embre|iembre)?|dec(?:ember)?|dez(?:ember)?|décembre|diciembre|dicembre|enero|gennaio|febrero';
+const NUMERIC_DATE = /(?<!\d)(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2}))(?![\d])/g;
+const TEXT_DATE = new RegExp(
+  `(?<![\\p{L}\\d])(?:\\d{1,2}(?:st|nd|rd|th|\\.)? (?:of )?(?:${MONTHS})\\.?,? \\d{4}|(?:${MONTHS})\\.? \\d{1,2}(?:st|nd|rd|th)?,? \\d{4})(?![\\p{L}\\d])`,
+  'giu',
+);
+/** How far after the trigger the date may start. */
+const LOOKAHEAD = 32;
+
+function numericDatePlausible(value: string): boolean {
+  const parts = value.split(/[./-]/).map(Number);
+  const [first, second, third] = parts as [number, number, number];
+  const [year, a, b] = first > 31 ? [first, second, third] : [third, first, second];
+  if (year > 99 && (year < 1900 || year > 2100)) return false;
+  return a >= 1 && b >= 1 && ((a <= 31 && b <= 12) || (a <= 12 && b <= 31));
+}
+
+function firstDate(window: string): { index: number; length: number } | undefined {
+  let best: { index: number; length: number } | undefined;
+  for (const pattern of [NUMERIC_DATE, TEXT_DATE]) {
+    pattern.lastIndex = 0;
+    const match = pattern.exec(window);
+    if (!match) continue;
+    if (pattern === NUMERIC_DATE && !numericDatePlausible(match[0])) continue;
+    if (best === undefined || match.index < best.index)
+      best = { index: match.index, length: match[0].length };
+  }
+  return best;
+}
+
+/** DATE_OF_BIRTH: a date right after a birth phrase in English, German, French, Spanish, Italian or Portuguese. */
+export const dateOfBirthRecognizer: Recognizer = {
+  name: 'date-of-birth',
+  types: ['DATE_OF_BIRTH'],
+  patterns: [TRIGGER, NUMERIC_DATE, TEXT_DATE],
+  find(input: ScanInput): PiiCandidate[] {
+    if (!input.hasDigit) return [];
+    const { text } = input;
+    const found: PiiCandidate[] = [];
+    let searchFrom = 0;
+    for (const trigger of text.matchAll(TRIGGER)) {
+      const after = trigger.index + trigger[0].length;
+      if (after < searchFrom) continue;
+      const date = firstDate(text.slice(after, after + LOOKAHEAD + 30));
+      if (date === undefined || date.index > LOOKAHEAD) continue;
+      const start = after + date.index;
+      const end = start + date.length;
+      searchFrom = end;
+      const negative = hasAnyWord(contextWindow({ text, start, end }), NEGATIVE_CONTEXT_WORDS);
+      const score = negative ? 0.65 : 0.85;
+      found.push({
+        type: 'DATE_OF_BIRTH',
+        start,
+        end,
+        score: clampScore(score),
+        severity: 'medium',
+        ruleId: 'pii.date-of-birth',
+      });
+    }
+    return found;
+  },
+};

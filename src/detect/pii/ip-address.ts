@@ -1,0 +1,140 @@
+import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
+import { clampScore } from './candidate.js';
+import { contextScore, contextWindow, hasAnyWord } from './context-words.js';
+
+const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+// Dotted quads with strict octets; not part of a longer dotted run such as `1.3.6.1.4.1` or `1.2.3.4.5`.
+const IPV4 = new RegExp(`(?<![\\d.])${OCTET}(?:\\.${OCTET}){3}(?![\\d]|\\.\\d)`, 'g');
+// IPv6 candidates: colon-separated hex groups, optionally ending in an embedded IPv4 (RFC 4291 §2.2).
+// The shape is loose on purpose; `parseIpv6` decides.
+const IPV6 = /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|\d{1,3}(?:\.\d{1,3}){3})?(?![\w:.])/g;
+const IPV4_EXACT = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`);
+const HEX_GROUP = /^[0-9A-Fa-f]{1,4}$/;
+
+/** Parses RFC 4291 text form; returns the eight 16-bit groups, or undefined when invalid. */
+export function parseIpv6(value: string): number[] | undefined {
+  let head = value;
+  const tail: number[] = [];
+  const lastColon = value.lastIndexOf(':');
+  const last = value.slice(lastColon + 1);
+  if (last.includes('.')) {
+    if (!IPV4_EXACT.test(last)) return undefined;
+    const octets = last.split('.').map(Number);
+    tail.push((octets[0]! << 8) | octets[1]!, (octets[2]! << 8) | octets[3]!);
+    head = value.slice(0, lastColon + 1);
+    if (!head.endsWith('::')) head = head.slice(0, -1);
+  }
+  const halves = head.split('::');
+  if (halves.length > 2) return undefined;
+  const parseGroups = (part: string): number[] | undefined => {
+    if (part === '') return [];
+    const groups = part.split(':');
+    if (!groups.every((group) => HEX_GROUP.test(group))) return undefined;
+    return groups.map((group) => Number.parseInt(group, 16));
+  };
+  const left = parseGroups(halves[0]!);
+  const right = halves.length === 2 ? parseGroups(halves[1]!) : [];
+  if (left === undefined || right === undefined) return undefined;
+  const present = left.length + right.length + tail.length;
+  if (halves.length === 1) return present === 8 ? [...left, ...tail] : undefined;
+  if (present > 7) return undefined;
+  return [...left, ...new Array<number>(8 - present).fill(0), ...right, ...tail];
+}
+
+/** True for loopback, private, link-local, unspecified, broadcast, multicast and documentation IPv4. */
+export function ipv4Internal(octets: readonly number[]): boolean {
+  const [a, b] = octets as [number, number];
+  return (
+    a === 0 ||
+    a === 10 ||
+    a === 127 ||
+    a >= 224 ||
+    (a === 169 && b === 254) ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 100 && b >= 64 && b <= 127)
+  );
+}
+
+function ipv6Internal(groups: readonly number[]): boolean {
+  const first = groups[0]!;
+  return (
+    groups.slice(0, 7).every((group) => group === 0) || // :: and ::1
+    (first & 0xffc0) === 0xfe80 || // link-local
+    (first & 0xfe00) === 0xfc00 || // unique local
+    (first & 0xff00) === 0xff00 || // multicast
+    (first === 0x2001 && groups[1] === 0x0db8) // documentation, RFC 3849
+  );
+}
+
+const POSITIVE = [
+  'ip',
+  'ipv4',
+  'ipv6',
+  'address',
+  'server',
+  'host',
+  'connect',
+  'connected',
+  'from',
+  'login',
+  'client',
+];
+const VERSION_WORDS = ['version', 'v', 'ver', 'release', 'build', 'oid', 'snmp'];
+
+/** IP_ADDRESS (v4 and v6); internal and loopback addresses score lower. */
+export const ipAddressRecognizer: Recognizer = {
+  name: 'ip-address',
+  types: ['IP_ADDRESS'],
+  patterns: [IPV4, IPV6, IPV4_EXACT, HEX_GROUP],
+  find(input: ScanInput): PiiCandidate[] {
+    const { text } = input;
+    const found: PiiCandidate[] = [];
+    if (input.hasDigit && text.includes('.')) {
+      for (const match of text.matchAll(IPV4)) {
+        const start = match.index;
+        const end = start + match[0].length;
+        const octets = match[0].split('.').map(Number);
+        let base = ipv4Internal(octets) ? 0.35 : 0.6;
+        if (octets.every((octet) => octet < 10)) base = 0.3; // 1.2.3.4 reads like a version
+        const before = text.slice(Math.max(0, start - 12), start).toLowerCase();
+        if (
+          /v$/.test(before) ||
+          hasAnyWord(contextWindow({ text, start, end, before: 12, after: 0 }), VERSION_WORDS)
+        ) {
+          base -= 0.3;
+        }
+        const score = contextScore({ text, start, end, base, positive: POSITIVE, boost: 0.2 });
+        found.push({
+          type: 'IP_ADDRESS',
+          start,
+          end,
+          score: clampScore(score),
+          severity: 'low',
+          ruleId: 'pii.ip-address',
+        });
+      }
+    }
+    if (text.includes(':')) {
+      for (const match of text.matchAll(IPV6)) {
+        const groups = parseIpv6(match[0]);
+        if (groups === undefined) continue;
+        const start = match.index;
+        const end = start + match[0].length;
+        const written = match[0].split(':').filter((group) => group !== '').length;
+        let base = ipv6Internal(groups) ? 0.35 : 0.65;
+        if (match[0].includes('::') && written < 3 && !ipv6Internal(groups)) base = 0.3;
+        const score = contextScore({ text, start, end, base, positive: POSITIVE, boost: 0.2 });
+        found.push({
+          type: 'IP_ADDRESS',
+          start,
+          end,
+          score: clampScore(score),
+          severity: 'low',
+          ruleId: 'pii.ip-address',
+        });
+      }
+    }
+    return found;
+  },
+};

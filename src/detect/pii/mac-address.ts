@@ -1,0 +1,40 @@
+import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
+import { clampScore } from './candidate.js';
+import { contextScore } from './context-words.js';
+
+// IEEE 802 MAC-48 in the three common text forms: colon, dash, and Cisco dotted quads of hex.
+const MAC_COLON = /(?<![\w:-])[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}(?![\w:-])/g;
+const MAC_DASH = /(?<![\w:-])[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}(?![\w:-])/g;
+const MAC_DOTTED = /(?<![\w.])[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}(?![\w.])/g;
+
+const POSITIVE = ['mac', 'hardware', 'ethernet', 'wifi', 'wi-fi', 'bssid', 'device', 'adapter', 'nic'];
+
+/** MAC_ADDRESS; all-zero and broadcast addresses score low. */
+export const macAddressRecognizer: Recognizer = {
+  name: 'mac-address',
+  types: ['MAC_ADDRESS'],
+  patterns: [MAC_COLON, MAC_DASH, MAC_DOTTED],
+  find(input: ScanInput): PiiCandidate[] {
+    const { text } = input;
+    if (!text.includes(':') && !text.includes('-') && !text.includes('.')) return [];
+    const found: PiiCandidate[] = [];
+    for (const pattern of [MAC_COLON, MAC_DASH, MAC_DOTTED]) {
+      for (const match of text.matchAll(pattern)) {
+        const start = match.index;
+        const end = start + match[0].length;
+        const hex = match[0].replace(/[:.-]/g, '').toLowerCase();
+        const base = /^(?:0{12}|f{12})$/.test(hex) ? 0.3 : 0.6;
+        const score = contextScore({ text, start, end, base, positive: POSITIVE, boost: 0.3 });
+        found.push({
+          type: 'MAC_ADDRESS',
+          start,
+          end,
+          score: clampScore(score),
+          severity: 'low',
+          ruleId: 'pii.mac-address',
+        });
+      }
+    }
+    return found;
+  },
+};

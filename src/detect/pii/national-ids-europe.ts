@@ -1,0 +1,123 @@
+import { codiceFiscaleValid } from './checksums/codice-fiscale.js';
+import { frenchNirValid } from './checksums/french-nir.js';
+import { iso7064Mod11And10Valid } from './checksums/iso7064-mod11-10.js';
+import { dniLetterValid, nieValid } from './checksums/spanish-id.js';
+import { createPatternRecognizer } from './pattern-recognizer.js';
+
+// UK National Insurance number (HMRC NIM39110): two prefix letters (D, F, I, Q, U, V never; O never
+// second), six digits, suffix A–D. No checksum, so context matters.
+const NINO = /(?<![\w])[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![\w])/g;
+const NINO_INVALID_PREFIXES = new Set(['BG', 'GB', 'NK', 'KN', 'TN', 'NT', 'ZZ']);
+
+/** UK_NINO. */
+export const ukNinoRecognizer = createPatternRecognizer({
+  name: 'uk-nino',
+  type: 'UK_NINO',
+  severity: 'high',
+  patterns: [NINO],
+  validate: (value) => !NINO_INVALID_PREFIXES.has(value.slice(0, 2)),
+  base: 0.5,
+  positive: ['national insurance', 'nino', 'ni number', 'ni no', 'insurance number', 'hmrc'],
+  boost: 0.4,
+});
+
+const DNI = /(?<![\w])\d{8}-?[A-Z](?![\w])/g;
+const NIE = /(?<![\w])[XYZ]-?\d{7}-?[A-Z](?![\w])/g;
+const SPANISH_CONTEXT = ['dni', 'nie', 'nif', 'documento', 'identidad', 'extranjero', 'id', 'identity'];
+
+/** ES_DNI: eight digits and the mod 23 control letter. */
+export const spanishDniRecognizer = createPatternRecognizer({
+  name: 'es-dni',
+  type: 'ES_DNI',
+  severity: 'high',
+  patterns: [DNI],
+  validate: (value) => dniLetterValid(value.slice(0, 8), value[value.length - 1]!),
+  base: 0.6,
+  positive: SPANISH_CONTEXT,
+});
+
+/** ES_NIE: X/Y/Z, seven digits and the mod 23 control letter. */
+export const spanishNieRecognizer = createPatternRecognizer({
+  name: 'es-nie',
+  type: 'ES_NIE',
+  severity: 'high',
+  patterns: [NIE],
+  validate: (value) => nieValid(value.replace(/-/g, '')),
+  base: 0.65,
+  positive: SPANISH_CONTEXT,
+});
+
+// Codice fiscale: surname (3), name (3), year (2), month letter, day (2, +40 for women), municipality
+// code (letter + 3), check letter. Digits may be replaced by LMNPQRSTUV when codes collide (omocodia).
+const OMOCODE_DIGIT = '[0-9LMNPQRSTUV]';
+const FISCAL_CODE = new RegExp(
+  `(?<![\\w])[A-Z]{6}${OMOCODE_DIGIT}{2}[ABCDEHLMPRST]${OMOCODE_DIGIT}{2}[A-Z]${OMOCODE_DIGIT}{3}[A-Z](?![\\w])`,
+  'g',
+);
+
+/** IT_FISCAL_CODE. */
+export const italianFiscalCodeRecognizer = createPatternRecognizer({
+  name: 'it-fiscal-code',
+  type: 'IT_FISCAL_CODE',
+  severity: 'high',
+  patterns: [FISCAL_CODE],
+  validate: codiceFiscaleValid,
+  base: 0.8,
+  positive: ['codice fiscale', 'fiscal code', 'cf', 'c.f.', 'tax code'],
+  boost: 0.15,
+});
+
+// NIR: sex, year, month (01–12, or 20–99 for unknown/special), department (incl. 2A/2B), commune,
+// order number and the two-digit key, optionally spaced as printed on the carte Vitale.
+const NIR = /(?<![\w])[12] ?\d{2} ?(?:0[1-9]|1[0-2]|[2-9]\d) ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}(?![\w])/g;
+
+/** FR_NIR: key = 97 − (number mod 97). */
+export const frenchNirRecognizer = createPatternRecognizer({
+  name: 'fr-nir',
+  type: 'FR_NIR',
+  severity: 'high',
+  patterns: [NIR],
+  validate: frenchNirValid,
+  base: 0.7,
+  positive: ['sécurité sociale', 'securite sociale', 'nir', 'insee', 'carte vitale', 'social security'],
+  boost: 0.25,
+});
+
+// Steuerliche Identifikationsnummer: 11 digits, first not 0, written compact or as 2-3-3-3.
+const DE_TAX_ID = /(?<![\w])[1-9]\d(?: ?\d{3}){3}(?![\w])/g;
+
+/**
+ * In the first ten digits exactly one digit repeats (twice, or three times since 2016) and the others
+ * appear at most once (BZSt specification of the IdNr).
+ */
+export function germanTaxIdDigitsPlausible(digits: string): boolean {
+  const counts = new Map<string, number>();
+  for (const digit of digits.slice(0, 10)) counts.set(digit, (counts.get(digit) ?? 0) + 1);
+  const repeated = [...counts.values()].filter((count) => count > 1);
+  return repeated.length === 1 && (repeated[0] === 2 || repeated[0] === 3);
+}
+
+/** DE_TAX_ID: ISO 7064 MOD 11,10 check digit plus the digit-distribution rule; scored low without context. */
+export const germanTaxIdRecognizer = createPatternRecognizer({
+  name: 'de-tax-id',
+  type: 'DE_TAX_ID',
+  severity: 'high',
+  patterns: [DE_TAX_ID],
+  validate: (value) => {
+    const digits = value.replace(/ /g, '');
+    return germanTaxIdDigitsPlausible(digits) && iso7064Mod11And10Valid(digits);
+  },
+  base: 0.4,
+  positive: [
+    'steuer-id',
+    'steuerid',
+    'steuer',
+    'idnr',
+    'identifikationsnummer',
+    'steuernummer',
+    'tax id',
+    'tin',
+    'steuer-idnr',
+  ],
+  boost: 0.45,
+});

@@ -1,0 +1,67 @@
+import type { Severity } from '../../spec/severity.js';
+import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
+import { clampScore } from './candidate.js';
+import { contextScore, contextWindow, hasAnyWord } from './context-words.js';
+
+/** Options of `createPatternRecognizer`. */
+export interface PatternRecognizerOptions {
+  name: string;
+  type: string;
+  severity: Severity;
+  /** Global regular expressions whose matches are candidates. */
+  patterns: readonly RegExp[];
+  /** Checksum or format validation of a match; return false to drop it. */
+  validate?: (value: string) => boolean;
+  /** Score without context. */
+  base: number;
+  /** Lowercase context words that raise the score. */
+  positive: readonly string[];
+  /** Added when a context word is near (default 0.3). */
+  boost?: number;
+  /** Drop matches without a context word nearby (formats without a checksum). */
+  requireContext?: boolean;
+  /** Characters before the value searched for context words (default 40). */
+  before?: number;
+  /** Skip the scan when the text has no digit (default true). */
+  needsDigit?: boolean;
+}
+
+/** A recognizer for a fixed format: patterns, validation, context words. */
+export function createPatternRecognizer(options: PatternRecognizerOptions): Recognizer {
+  const ruleId = `pii.${options.type.toLowerCase().replace(/_/g, '-')}`;
+  return {
+    name: options.name,
+    types: [options.type],
+    patterns: options.patterns,
+    find(input: ScanInput): PiiCandidate[] {
+      if ((options.needsDigit ?? true) && !input.hasDigit) return [];
+      const { text } = input;
+      const found: PiiCandidate[] = [];
+      for (const pattern of options.patterns) {
+        for (const match of text.matchAll(pattern)) {
+          const value = match[0];
+          const start = match.index;
+          const end = start + value.length;
+          if (options.validate && !options.validate(value)) continue;
+          const window = { text, start, end, before: options.before ?? 40 };
+          if (options.requireContext && !hasAnyWord(contextWindow(window), options.positive)) continue;
+          const score = contextScore({
+            ...window,
+            base: options.base,
+            positive: options.positive,
+            boost: options.boost ?? 0.3,
+          });
+          found.push({
+            type: options.type,
+            start,
+            end,
+            score: clampScore(score),
+            severity: options.severity,
+            ruleId,
+          });
+        }
+      }
+      return found;
+    },
+  };
+}

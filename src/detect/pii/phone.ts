@@ -1,0 +1,81 @@
+import { type CountryCode, findPhoneNumbersInText } from 'libphonenumber-js/max';
+import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
+import { clampScore } from './candidate.js';
+import { contextScore, contextWindow, hasAnyWord } from './context-words.js';
+
+// libphonenumber-js does the real work (metadata per region, validity, international prefixes). It is
+// comparatively slow, so it only runs on digit-dense regions found by this cheap pattern.
+const REGION = /[+(]?\d[\d ().\-/\u00a0]{5,28}\d\)?/g;
+// Shapes that are not phone numbers even when libphonenumber accepts the digits.
+const DATE_SHAPE = /^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})$/;
+const DOTTED_VERSION = /^\d{1,3}(?:\.\d{1,3}){2,}$/;
+const DIGIT = /\d/g;
+
+const POSITIVE = [
+  'phone',
+  'tel',
+  'telephone',
+  'call',
+  'mobile',
+  'cell',
+  'fax',
+  'whatsapp',
+  'contact',
+  'text',
+  'sms',
+  'reach',
+  'dial',
+  'telefon',
+  'téléphone',
+  'teléfono',
+  'handy',
+];
+
+/** PHONE_NUMBER: numbers libphonenumber-js finds valid, with a phone shape or a phone context word. */
+export const phoneRecognizer: Recognizer = {
+  name: 'phone',
+  types: ['PHONE_NUMBER'],
+  patterns: [REGION, DATE_SHAPE, DOTTED_VERSION, DIGIT],
+  find(input: ScanInput): PiiCandidate[] {
+    if (!input.hasDigit) return [];
+    const { text } = input;
+    const found: PiiCandidate[] = [];
+    for (const region of text.matchAll(REGION)) {
+      if ((region[0].match(DIGIT)?.length ?? 0) < 7) continue;
+      const offset = region.index;
+      const matches = findPhoneNumbersInText(region[0], {
+        defaultCountry: input.defaultRegion as CountryCode,
+      });
+      for (const match of matches) {
+        const start = offset + match.startsAt;
+        const end = offset + match.endsAt;
+        const value = text.slice(start, end);
+        if (DATE_SHAPE.test(value) || DOTTED_VERSION.test(value)) continue;
+        // A phone shape is a + prefix, an area code in parentheses, or digit groups with separators.
+        const shaped = value.startsWith('+') || value.includes('(') || /\d[ .\-\u00a0]\d/.test(value);
+        const inContext = hasAnyWord(contextWindow({ text, start, end, before: 30, after: 10 }), POSITIVE);
+        if (!shaped && !inContext) continue;
+        const base = shaped ? 0.7 : 0.45;
+        const score = contextScore({
+          text,
+          start,
+          end,
+          base,
+          positive: POSITIVE,
+          boost: 0.25,
+          before: 30,
+          after: 10,
+        });
+        found.push({
+          type: 'PHONE_NUMBER',
+          start,
+          end,
+          score: clampScore(score),
+          severity: 'medium',
+          ruleId: 'pii.phone-number',
+        });
+      }
+    }
+    return found;
+  },
+};

@@ -1,0 +1,78 @@
+import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
+import { clampScore } from './candidate.js';
+import { contextScore } from './context-words.js';
+import { ENGLISH_STREET_TYPES, GERMAN_STREET_SUFFIXES, ROMANCE_STREET_TYPES } from './street-types.js';
+
+const UPPER = 'A-ZÀ-ÖØ-Þ';
+const LOWER = 'a-zß-öø-ÿ';
+const NAME_WORD = `[${UPPER}][${LOWER}]{1,24}`;
+// "1600 Pennsylvania Avenue NW, Washington, DC 20500": number, 1–4 name words, street type, then
+// optional unit, city, state and ZIP code or UK postcode.
+const UNIT = `(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Flat|#)\\.? ?[A-Za-z0-9-]{1,6})?`;
+const CITY = `(?:, ${NAME_WORD}(?: ${NAME_WORD}){0,2})?`;
+const STATE_ZIP = `(?:,? [A-Z]{2} \\d{5}(?:-\\d{4})?|,? \\d{5}(?:-\\d{4})?|,? [A-Z]{1,2}\\d[A-Z\\d]? ?\\d[A-Z]{2})?`;
+const ENGLISH = new RegExp(
+  `(?<![\\w-])\\d{1,5}[A-Za-z]? (?:(?:[NSEW]\\.?|North|South|East|West) )?(?:${NAME_WORD}\\.? ){1,4}(?:${ENGLISH_STREET_TYPES})(?: (?:NW|NE|SW|SE|N|S|E|W))?(?![\\w])${UNIT}${CITY}${STATE_ZIP}`,
+  'g',
+);
+// "Hauptstraße 5, 10115 Berlin" / "Berliner Straße 12a"
+const GERMAN = new RegExp(
+  `(?<![\\w-])(?:[${UPPER}][${LOWER}]{1,30}(?:${GERMAN_STREET_SUFFIXES})|${NAME_WORD}(?:-${NAME_WORD})? (?:Straße|Strasse|Str\\.|Weg|Gasse|Platz|Allee|Ring|Damm)) \\d{1,4}[a-z]?(?![\\w])(?:, \\d{5} ${NAME_WORD})?`,
+  'g',
+);
+// "12 rue de la Paix, 75002 Paris" / "Calle Mayor 5" / "Via Roma 10, 00184 Roma"
+const ROMANCE = new RegExp(
+  `(?<![\\w-])(?:\\d{1,4}(?: bis| ter)?,? )?(?:${ROMANCE_STREET_TYPES}) (?:(?:de la|de l'|de|del|della|delle|dei|di|du|des|da|do|dos) )?${NAME_WORD}(?: ${NAME_WORD}){0,3}(?:,? (?:n\\.? ?|nº ?)?\\d{1,4}[a-z]?)?(?![\\w])(?:, \\d{5} ${NAME_WORD})?`,
+  'g',
+);
+const HAS_NUMBER = /\d/;
+
+const POSITIVE = [
+  'address',
+  'live at',
+  'lives at',
+  'living at',
+  'located at',
+  'ship to',
+  'deliver to',
+  'mail to',
+  'resides',
+  'adresse',
+  'anschrift',
+  'dirección',
+  'indirizzo',
+  'home',
+];
+
+/** STREET_ADDRESS: a house number with a street name and type, optionally city and postcode. */
+export const streetAddressRecognizer: Recognizer = {
+  name: 'street-address',
+  types: ['STREET_ADDRESS'],
+  patterns: [ENGLISH, GERMAN, ROMANCE, HAS_NUMBER],
+  find(input: ScanInput): PiiCandidate[] {
+    if (!input.hasDigit) return [];
+    const { text } = input;
+    const found: PiiCandidate[] = [];
+    for (const pattern of [ENGLISH, GERMAN, ROMANCE]) {
+      for (const match of text.matchAll(pattern)) {
+        const value = match[0];
+        // Romance forms may put the number last or first; without any number it is just a street name.
+        if (!HAS_NUMBER.test(value)) continue;
+        const start = match.index;
+        const end = start + value.length;
+        const hasPostcode = /\d{5}|[A-Z]\d[A-Z]{2}$/.test(value.slice(3));
+        const base = hasPostcode ? 0.8 : 0.65;
+        const score = contextScore({ text, start, end, base, positive: POSITIVE, boost: 0.15 });
+        found.push({
+          type: 'STREET_ADDRESS',
+          start,
+          end,
+          score: clampScore(score),
+          severity: 'medium',
+          ruleId: 'pii.street-address',
+        });
+      }
+    }
+    return found;
+  },
+};

@@ -1,0 +1,66 @@
+import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
+import { clampScore } from './candidate.js';
+import { contextScore, contextWindow, hasAnyWord } from './context-words.js';
+
+// US Social Security numbers: AAA-GG-SSSS, with dashes, spaces, or (only in context) as nine bare digits.
+const SSN_GROUPED = /(?<![\d-])\d{3}[- ]\d{2}[- ]\d{4}(?![\d-]|\.\d)/g;
+const SSN_BARE = /(?<![\d-])\d{9}(?![\d-]|\.\d)/g;
+
+// Numbers the SSA never issues or that were published as examples (SSA POMS RM 10201.035).
+const RETIRED = new Set(['078051120', '219099999', '123456789']);
+
+/** True when the nine digits form an issuable SSN: area not 000, 666 or 9xx, group ≠ 00, serial ≠ 0000. */
+export function ssnValid(digits: string): boolean {
+  if (!/^\d{9}$/.test(digits) || RETIRED.has(digits)) return false;
+  const area = digits.slice(0, 3);
+  if (area === '000' || area === '666' || area[0] === '9') return false;
+  return digits.slice(3, 5) !== '00' && digits.slice(5) !== '0000';
+}
+
+const POSITIVE = ['ssn', 'social security', 'social-security', 'ss#', 'ss #', 'ss no', 'taxpayer', 'tin'];
+
+/** US_SSN. */
+export const usSsnRecognizer: Recognizer = {
+  name: 'us-ssn',
+  types: ['US_SSN'],
+  patterns: [SSN_GROUPED, SSN_BARE],
+  find(input: ScanInput): PiiCandidate[] {
+    if (!input.hasDigit) return [];
+    const { text } = input;
+    const found: PiiCandidate[] = [];
+    for (const match of text.matchAll(SSN_GROUPED)) {
+      const value = match[0];
+      if (value[3] !== value[6]) continue; // mixed separators
+      if (!ssnValid(value.replace(/[- ]/g, ''))) continue;
+      const start = match.index;
+      const end = start + value.length;
+      const base = value[3] === '-' ? 0.6 : 0.45;
+      const score = contextScore({ text, start, end, base, positive: POSITIVE, boost: 0.35 });
+      found.push({
+        type: 'US_SSN',
+        start,
+        end,
+        score: clampScore(score),
+        severity: 'high',
+        ruleId: 'pii.us-ssn',
+      });
+    }
+    for (const match of text.matchAll(SSN_BARE)) {
+      const start = match.index;
+      const end = start + 9;
+      if (!ssnValid(match[0])) continue;
+      // Nine bare digits are an SSN only when the text says so.
+      if (!hasAnyWord(contextWindow({ text, start, end }), POSITIVE)) continue;
+      const score = contextScore({ text, start, end, base: 0.45, positive: POSITIVE, boost: 0.35 });
+      found.push({
+        type: 'US_SSN',
+        start,
+        end,
+        score: clampScore(score),
+        severity: 'high',
+        ruleId: 'pii.us-ssn',
+      });
+    }
+    return found;
+  },
+};
