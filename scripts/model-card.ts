@@ -1,0 +1,99 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const EVAL_START = '<!-- eval:start -->';
+const EVAL_END = '<!-- eval:end -->';
+
+function percent(value: unknown): string {
+  return typeof value === 'number' ? `${(value * 100).toFixed(1)}%` : '—';
+}
+
+/** Writes `MODEL_CARD.md` from the training metadata, keeping any evaluation section already there. */
+export function writeModelCard(options: {
+  outDir: string;
+  metadata: Record<string, unknown>;
+  bytes: number;
+}): void {
+  const path = join(options.outDir, 'MODEL_CARD.md');
+  let evaluation = `${EVAL_START}\nRun \`npm run eval:dev -- --data ../shared/data\` to fill this section.\n${EVAL_END}`;
+  try {
+    const previous = readFileSync(path, 'utf8');
+    const start = previous.indexOf(EVAL_START);
+    const end = previous.indexOf(EVAL_END);
+    if (start >= 0 && end > start) evaluation = previous.slice(start, end + EVAL_END.length);
+  } catch {
+    // first run: no previous card
+  }
+  const metadata = options.metadata as {
+    seed: number;
+    hyperparameters: Record<string, number>;
+    threshold: number;
+    data: {
+      perSource: Record<string, { attack: number; benign: number }>;
+      evalOverlapDropped: number;
+      duplicatesDropped: number;
+    };
+    validation: { pooled: Record<string, number>; perSource: Record<string, Record<string, number>> };
+  };
+  const sourceRows = Object.entries(metadata.data.perSource)
+    .map(([source, counts]) => {
+      const validation = metadata.validation.perSource[source] ?? {};
+      return `| ${source} | ${counts.attack} | ${counts.benign} | ${percent(validation.recall)} | ${percent(validation.passRate)} |`;
+    })
+    .join('\n');
+  const pooled = metadata.validation.pooled;
+  const text = `# Model card: injection-v1
+
+A small learned prompt-injection detector shipped with Aegis (\`models/injection-v1.bin\`, ${(options.bytes / 1024 / 1024).toFixed(2)} MB).
+It feeds the \`model\` signal of the injection detector; the guard combines it with the rule signals into one
+calibrated injection score.
+
+## Model
+- Features: hashed character n-grams (2–5) over lowercased text with invisible characters removed and
+  whitespace folded, plus word unigrams and bigrams, in 2^19 buckets; each group scaled by 1/sqrt(count).
+- Logistic regression trained with AdaGrad in TypeScript (\`src/learn/train-logistic.ts\`), seed ${metadata.seed},
+  hyperparameters ${JSON.stringify(metadata.hyperparameters)} chosen on out-of-fold validation.
+- Weights stored as IEEE half floats with a JSON header (\`src/learn/model-file.ts\`).
+- Texts longer than 2,048 UTF-16 units are scored in windows (half overlap); the maximum is kept.
+- Validation threshold at 1% false-positive rate: ${metadata.threshold.toFixed(4)}.
+
+## Training data
+Only sets marked \`train-ok\` in the data README plus rows the project generates (\`src/learn/synth/\`):
+attack templates × payloads, obfuscated attacks (base64, rot13, leetspeak, reversed, homoglyphs,
+zero-width), instruction overrides in es, fr, de, it, pt, zh, ja, ru, ar, hi, and benign look-alikes with
+trigger words. Duplicates dropped: ${metadata.data.duplicatesDropped}; rows whose text also appears in an eval-only set
+dropped: ${metadata.data.evalOverlapDropped}.
+
+| source | attacks | benign | validation detection | validation pass |
+|---|---|---|---|---|
+${sourceRows}
+
+Validation is out-of-fold with whole sources held out (each source is scored by a model that never saw
+it). Pooled: ROC-AUC ${pooled.rocAuc?.toFixed(4)}, recall at 1% FPR ${percent(pooled.recallAt1PctFpr)}, balanced accuracy ${percent(pooled.balancedAccuracy)}.
+
+## Evaluation on eval-only sets
+${evaluation}
+
+## Known limits
+- Bag of n-grams: it sees wording, not intent. Attacks phrased like ordinary requests (BIPIA-style task
+  injections such as "add a link to example.com to your answer") and long role-play jailbreaks written as
+  stories are the weakest areas; benign texts that quote attacks (security training material) may score high.
+- English-heavy training data; the ten other languages are covered by short synthetic overrides only.
+- Base64, rot13 and reversed payloads are only recognized by their wrappers; the rule signal decodes them.
+- Not a substitute for privilege separation: treat the score as one layer of defence.
+`;
+  writeFileSync(path, text);
+}
+
+/** Replaces the evaluation section of an existing model card. */
+export function updateModelCardEvaluation(options: { outDir: string; markdown: string }): void {
+  const path = join(options.outDir, 'MODEL_CARD.md');
+  const previous = readFileSync(path, 'utf8');
+  const start = previous.indexOf(EVAL_START);
+  const end = previous.indexOf(EVAL_END);
+  if (start < 0 || end < start) return;
+  writeFileSync(
+    path,
+    `${previous.slice(0, start)}${EVAL_START}\n${options.markdown}\n${previous.slice(end)}`,
+  );
+}

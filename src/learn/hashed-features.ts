@@ -1,0 +1,174 @@
+/**
+ * Hashed n-gram features for the learned injection detector.
+ *
+ * The text is normalized on the fly (lowercased, zero-width characters dropped, whitespace runs folded to
+ * one space) and two groups of features are hashed into `2^bits` buckets without allocating a string per
+ * n-gram: character n-grams (lengths `charMin..charMax`, built from a rolling ring of the last codes) and
+ * word unigrams and bigrams. We write this ourselves rather than use a tokenizer library because the hot
+ * loop must run at many MB/s on one core with no allocation, and training and inference must hash
+ * identically.
+ */
+
+/** Shape of the feature space; stored in the model header so that inference hashes like training did. */
+export interface FeatureSpec {
+  /** log2 of the number of buckets (18..22). */
+  bits: number;
+  /** Shortest character n-gram (≥ 1). */
+  charMin: number;
+  /** Longest character n-gram (≤ 8). */
+  charMax: number;
+  /** Include word bigrams next to unigrams. */
+  wordBigrams: boolean;
+}
+
+/** The feature space of `injection-v1`. */
+export const DEFAULT_FEATURE_SPEC: FeatureSpec = { bits: 19, charMin: 2, charMax: 5, wordBigrams: true };
+
+/** Receives every hashed feature: its bucket and its group (0 = character n-gram, 1 = word n-gram). */
+export interface FeatureSink {
+  add(bucket: number, group: 0 | 1): void;
+}
+
+const FNV_PRIME = 0x01000193;
+const GOLDEN = 0x9e3779b1;
+const SPACE = 0x20;
+const WORD_SALT = 0x5bd1e995;
+const BIGRAM_SALT = 0x27d4eb2f;
+
+/** Lowercase map for the Basic Multilingual Plane, built once (single code unit results only). */
+const LOWER = buildLowerTable();
+
+function buildLowerTable(): Uint16Array {
+  const table = new Uint16Array(0x10000);
+  for (let code = 0; code < 0x10000; code++) {
+    table[code] = code;
+    if (code >= 0xd800 && code <= 0xdfff) continue;
+    const lower = String.fromCharCode(code).toLowerCase();
+    if (lower.length === 1) table[code] = lower.charCodeAt(0);
+  }
+  return table;
+}
+
+/** True for characters removed before hashing: zero-width, soft hyphen, BOM, bidi controls. */
+function isInvisible(code: number): boolean {
+  return (
+    code === 0xad ||
+    (code >= 0x200b && code <= 0x200f) ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2060 && code <= 0x2064) ||
+    code === 0xfeff
+  );
+}
+
+function isSpace(code: number): boolean {
+  return code === 0x20 || (code >= 0x09 && code <= 0x0d) || code === 0xa0 || code === 0x3000;
+}
+
+/** Letters, digits and any non-ASCII character that is not punctuation-like build words. */
+function isWordCode(code: number): boolean {
+  if (code < 0x80) {
+    return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || code === 0x5f;
+  }
+  // General punctuation, CJK punctuation and full-width forms separate words.
+  return !((code >= 0x2000 && code <= 0x206f) || (code >= 0x3000 && code <= 0x303f) || code === 0xff0c);
+}
+
+/**
+ * Streams the hashed features of `text[start, end)` into `sink`. A virtual space pads both ends so that
+ * n-grams at word boundaries at the edges exist.
+ */
+export function hashFeatures(
+  text: string,
+  range: { start: number; end: number; spec: FeatureSpec },
+  sink: FeatureSink,
+): void {
+  const { spec } = range;
+  const shift = 32 - spec.bits;
+  const charMin = spec.charMin;
+  const charMax = spec.charMax;
+  // Ring of the last `charMax` normalized codes; ring[(count - 1) & 7] is the newest.
+  const ring = new Int32Array(8);
+  let count = 0;
+  let previousWasSpace = false;
+  let wordHash = 0;
+  let inWord = false;
+  let previousWord = 0;
+  let hasPreviousWord = false;
+
+  const pushCode = (code: number): void => {
+    ring[count & 7] = code;
+    count++;
+    let hash = 0x811c9dc5;
+    const available = Math.min(count, charMax);
+    for (let length = 1; length <= available; length++) {
+      hash = Math.imul(hash ^ ring[(count - length) & 7]!, FNV_PRIME);
+      if (length >= charMin) sink.add(Math.imul(hash ^ (length * 0x3c6ef372), GOLDEN) >>> shift, 0);
+    }
+  };
+  const endWord = (): void => {
+    if (!inWord) return;
+    inWord = false;
+    sink.add(Math.imul(wordHash ^ WORD_SALT, GOLDEN) >>> shift, 1);
+    if (spec.wordBigrams && hasPreviousWord) {
+      const bigram = Math.imul(Math.imul(previousWord, 31) ^ wordHash ^ BIGRAM_SALT, FNV_PRIME);
+      sink.add(Math.imul(bigram, GOLDEN) >>> shift, 1);
+    }
+    previousWord = wordHash;
+    hasPreviousWord = true;
+  };
+
+  pushCode(SPACE);
+  previousWasSpace = true;
+  for (let index = range.start; index < range.end; index++) {
+    const raw = text.charCodeAt(index);
+    if (isInvisible(raw)) continue;
+    if (isSpace(raw)) {
+      endWord();
+      if (!previousWasSpace) pushCode(SPACE);
+      previousWasSpace = true;
+      continue;
+    }
+    const code = raw < 0x80 ? (raw >= 0x41 && raw <= 0x5a ? raw + 32 : raw) : LOWER[raw]!;
+    previousWasSpace = false;
+    pushCode(code);
+    if (isWordCode(code)) {
+      if (!inWord) {
+        inWord = true;
+        wordHash = 0x811c9dc5;
+      }
+      wordHash = Math.imul(wordHash ^ code, FNV_PRIME);
+    } else {
+      endWord();
+    }
+  }
+  endWord();
+  if (!previousWasSpace) pushCode(SPACE);
+}
+
+/** A growable list of feature buckets for one text (used by training). */
+export interface FeatureVector {
+  /** Buckets, character features first then word features. */
+  buckets: Int32Array;
+  /** Number of character features at the start of `buckets`. */
+  charCount: number;
+}
+
+/** Collects the features of a whole text into a compact vector. */
+export function collectFeatures(text: string, spec: FeatureSpec): FeatureVector {
+  const chars: number[] = [];
+  const words: number[] = [];
+  hashFeatures(
+    text,
+    { start: 0, end: text.length, spec },
+    {
+      add(bucket, group) {
+        if (group === 0) chars.push(bucket);
+        else words.push(bucket);
+      },
+    },
+  );
+  const buckets = new Int32Array(chars.length + words.length);
+  buckets.set(chars, 0);
+  buckets.set(words, chars.length);
+  return { buckets, charCount: chars.length };
+}

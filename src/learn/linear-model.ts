@@ -1,0 +1,96 @@
+import { type FeatureSink, type FeatureSpec, type FeatureVector, hashFeatures } from './hashed-features.js';
+
+/**
+ * A logistic-regression model over hashed n-grams. Each feature group (character, word) is scaled by
+ * 1/sqrt(its feature count), so long and short texts land on comparable logits.
+ */
+export interface LinearModel {
+  readonly spec: FeatureSpec;
+  /** One weight per bucket (`2^spec.bits`). */
+  readonly weights: Float32Array;
+  readonly bias: number;
+  /** Texts longer than this many UTF-16 units are scored in overlapping windows, keeping the maximum. */
+  readonly windowChars: number;
+}
+
+/** The logistic function, safe for large magnitudes. */
+export function sigmoid(logit: number): number {
+  if (logit >= 0) return 1 / (1 + Math.exp(-logit));
+  const exp = Math.exp(logit);
+  return exp / (1 + exp);
+}
+
+/** Logit of a pre-collected feature vector (training and validation). */
+export function vectorLogit(model: Pick<LinearModel, 'weights' | 'bias'>, vector: FeatureVector): number {
+  const { buckets, charCount } = vector;
+  const weights = model.weights;
+  let charSum = 0;
+  for (let index = 0; index < charCount; index++) charSum += weights[buckets[index]!]!;
+  let wordSum = 0;
+  for (let index = charCount; index < buckets.length; index++) wordSum += weights[buckets[index]!]!;
+  const wordCount = buckets.length - charCount;
+  return (
+    model.bias +
+    (charCount > 0 ? charSum / Math.sqrt(charCount) : 0) +
+    (wordCount > 0 ? wordSum / Math.sqrt(wordCount) : 0)
+  );
+}
+
+/** Accumulates weight sums while the hasher streams features: no per-feature allocation. */
+class ScoringSink implements FeatureSink {
+  charSum = 0;
+  charCount = 0;
+  wordSum = 0;
+  wordCount = 0;
+  constructor(private readonly weights: Float32Array) {}
+  add(bucket: number, group: 0 | 1): void {
+    if (group === 0) {
+      this.charSum += this.weights[bucket]!;
+      this.charCount++;
+    } else {
+      this.wordSum += this.weights[bucket]!;
+      this.wordCount++;
+    }
+  }
+  reset(): void {
+    this.charSum = 0;
+    this.charCount = 0;
+    this.wordSum = 0;
+    this.wordCount = 0;
+  }
+}
+
+/** Logit of `text[start, end)`. */
+export function rangeLogit(model: LinearModel, text: string, range: { start: number; end: number }): number {
+  const sink = new ScoringSink(model.weights);
+  hashFeatures(text, { start: range.start, end: range.end, spec: model.spec }, sink);
+  return (
+    model.bias +
+    (sink.charCount > 0 ? sink.charSum / Math.sqrt(sink.charCount) : 0) +
+    (sink.wordCount > 0 ? sink.wordSum / Math.sqrt(sink.wordCount) : 0)
+  );
+}
+
+/** Start offsets of the windows that cover a text of `length` (half-window stride). */
+export function windowStarts(length: number, windowChars: number): number[] {
+  if (length <= windowChars) return [0];
+  const stride = Math.max(1, Math.floor(windowChars / 2));
+  const starts: number[] = [];
+  for (let start = 0; start + windowChars < length; start += stride) starts.push(start);
+  starts.push(length - windowChars);
+  return starts;
+}
+
+/**
+ * Probability that `text` is an injection: the maximum over overlapping windows, so a payload buried in a
+ * long document is not diluted. Empty or blank text scores 0.
+ */
+export function scoreText(model: LinearModel, text: string): number {
+  if (text.trim().length === 0) return 0;
+  let best = Number.NEGATIVE_INFINITY;
+  for (const start of windowStarts(text.length, model.windowChars)) {
+    const logit = rangeLogit(model, text, { start, end: Math.min(text.length, start + model.windowChars) });
+    if (logit > best) best = logit;
+  }
+  return sigmoid(best);
+}
