@@ -1,0 +1,30 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fingerprintPrompt, similarity } from './prompt-fingerprint.js';
+
+describe('prompt fingerprint', () => {
+  it('is deterministic, self-similar and bounded for any text', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 2000 }), fc.string({ maxLength: 2000 }), (a, b) => {
+        const first = fingerprintPrompt(a);
+        expect(similarity(first, fingerprintPrompt(a))).toBe(1);
+        const value = similarity(first, fingerprintPrompt(b));
+        expect(value).toBeGreaterThanOrEqual(0);
+        expect(value).toBeLessThanOrEqual(1);
+      }),
+    );
+  });
+
+  it('scores templated prompts as similar and unrelated prompts as dissimilar', () => {
+    const a = fingerprintPrompt('What is the capital city of France? Answer in one word.');
+    const b = fingerprintPrompt('What is the capital city of Spain? Answer in one word.');
+    const c = fingerprintPrompt('Write me a limerick about a cat who learns to code in Rust.');
+    expect(similarity(a, b)).toBeGreaterThan(0.5);
+    expect(similarity(a, c)).toBeLessThan(0.2);
+  });
+
+  it('handles very long input in bounded time', () => {
+    const print = fingerprintPrompt('ab '.repeat(5_000_000));
+    expect(print.signature).toHaveLength(32);
+  });
+});
