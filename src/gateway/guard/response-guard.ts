@@ -1,0 +1,174 @@
+import type { StreamRestorer, Vault } from '../../guard/types.js';
+import { ERROR_CODES, type ErrorCode } from '../../spec/errors.js';
+import type { StreamingConfig } from '../config/gateway-config-schema.js';
+import type { FindingSummary } from './findings-summary.js';
+import { createJsonTextRestorer, restoreJsonText } from './json-string-restorer.js';
+import { applyOutputRedactions, type OutputChecker } from './output-checker.js';
+import { createStreamTextGuard, type StreamTextGuard } from './stream-text-guard.js';
+
+/** Why a response was stopped. */
+export interface ResponseViolation {
+  code: ErrorCode;
+  message: string;
+  findings: FindingSummary[];
+}
+
+/** One guarded text of a response: output guard first (on upstream text), then placeholder restore. */
+export interface TextChannel {
+  /** Returns the text to send now, or null when the response must stop (see `violation`). */
+  push(delta: string): string | null;
+  /** Returns the rest of the text, or null on a violation. */
+  finish(): string | null;
+  /** Everything released so far (restored), for events that repeat the whole text. */
+  readonly released: string;
+  readonly finished: boolean;
+}
+
+/** Options of `createResponseGuard`. */
+export interface ResponseGuardOptions {
+  checker: OutputChecker;
+  streaming: StreamingConfig;
+  vault: Vault;
+  tools: ReadonlySet<string> | null;
+  maxBufferChars: number;
+}
+
+/**
+ * Per-response guard state shared by the stream transformers and the whole-response processors:
+ * text channels (content, tool arguments), the tool allowlist, and the first violation.
+ */
+export interface ResponseGuard {
+  /** A text channel; `json` channels (tool arguments) restore originals JSON-escaped. */
+  channel(key: string, kind: 'text' | 'json'): TextChannel;
+  existing(key: string): TextChannel | undefined;
+  /** Every channel not yet finished, in creation order. */
+  openChannels(): [string, TextChannel][];
+  /** Records a called tool; returns false (and sets the violation) when it is not allowed. */
+  allowTool(name: string): boolean;
+  /** Checks and restores a complete text at once (non-streamed responses); null on a violation. */
+  wholeText(text: string, kind: 'text' | 'json'): string | null;
+  readonly violation: ResponseViolation | undefined;
+  /** All findings seen (deduplicated). */
+  findings(): FindingSummary[];
+  readonly bypass: boolean;
+  /** True when `wholeText` changed a text (restored or redacted): the body must be re-serialised. */
+  readonly changed: boolean;
+  readonly mode: StreamingConfig['mode'];
+}
+
+/** Creates the output-side guard state of one response. */
+export function createResponseGuard(options: ResponseGuardOptions): ResponseGuard {
+  const channels = new Map<string, TextChannel & { guard: StreamTextGuard }>();
+  let violation: ResponseViolation | undefined;
+  let bypassWhole = false;
+  let changed = false;
+  const wholeFindings: FindingSummary[] = [];
+
+  function violate(code: ErrorCode, message: string, findings: FindingSummary[]): null {
+    if (violation === undefined) violation = { code, message, findings };
+    return null;
+  }
+
+  function makeChannel(kind: 'text' | 'json'): TextChannel & { guard: StreamTextGuard } {
+    const guard = createStreamTextGuard({
+      checker: options.checker,
+      streaming: options.streaming,
+      maxBufferChars: options.maxBufferChars,
+    });
+    const restorer: StreamRestorer =
+      kind === 'json' ? createJsonTextRestorer(options.vault) : options.vault.createRestorer();
+    let released = '';
+    let finished = false;
+    const blocked = (reasons: readonly string[], findings: FindingSummary[]): null =>
+      violate(ERROR_CODES.OUTPUT_BLOCKED, `response blocked by policy: ${reasons.join('; ')}`, findings);
+    return {
+      guard,
+      push(delta) {
+        if (violation !== undefined) return null;
+        const result = guard.push(delta);
+        if (result.violation) return blocked(result.violation.reasons, result.violation.findings);
+        if (result.text.length === 0) return '';
+        const text = restorer.push(result.text);
+        released += text;
+        return text;
+      },
+      finish() {
+        if (violation !== undefined) return null;
+        finished = true;
+        const result = guard.finish();
+        if (result.violation) return blocked(result.violation.reasons, result.violation.findings);
+        const text = (result.text.length === 0 ? '' : restorer.push(result.text)) + restorer.flush();
+        released += text;
+        return text;
+      },
+      get released() {
+        return released;
+      },
+      get finished() {
+        return finished;
+      },
+    };
+  }
+
+  return {
+    channel(key, kind) {
+      let channel = channels.get(key);
+      if (channel === undefined) {
+        channel = makeChannel(kind);
+        channels.set(key, channel);
+      }
+      return channel;
+    },
+    existing: (key) => channels.get(key),
+    openChannels() {
+      const open: [string, TextChannel][] = [];
+      for (const entry of channels) if (!entry[1].finished) open.push(entry);
+      return open;
+    },
+    allowTool(name) {
+      if (options.tools === null || options.tools.has(name)) return true;
+      violate(
+        ERROR_CODES.TOOL_NOT_ALLOWED,
+        `the model called tool ${JSON.stringify(name.slice(0, 128))}, which is not allowed`,
+        [],
+      );
+      return false;
+    },
+    wholeText(text, kind) {
+      if (violation !== undefined) return null;
+      const result = options.checker.check(text);
+      if (result.bypass) bypassWhole = true;
+      for (const finding of result.findings) wholeFindings.push(finding);
+      if (result.blocked && options.streaming.mode !== 'audit') {
+        return violate(
+          ERROR_CODES.OUTPUT_BLOCKED,
+          `response blocked by policy: ${result.reasons.join('; ')}`,
+          result.findings,
+        );
+      }
+      const redacted =
+        options.streaming.mode === 'audit' ? text : applyOutputRedactions(text, result.redactions);
+      const restored =
+        kind === 'json' ? restoreJsonText(options.vault, redacted) : options.vault.restore(redacted);
+      if (restored !== text) changed = true;
+      return restored;
+    },
+    get violation() {
+      return violation;
+    },
+    findings() {
+      const all: FindingSummary[] = [...wholeFindings];
+      for (const channel of channels.values()) all.push(...channel.guard.findings);
+      return all.slice(0, 20);
+    },
+    get bypass() {
+      if (bypassWhole) return true;
+      for (const channel of channels.values()) if (channel.guard.bypass) return true;
+      return false;
+    },
+    get changed() {
+      return changed;
+    },
+    mode: options.streaming.mode,
+  };
+}

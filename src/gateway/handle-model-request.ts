@@ -1,0 +1,237 @@
+import { performance } from 'node:perf_hooks';
+import { ERROR_CODES } from '../spec/errors.js';
+import type { ApiKeyRecord } from '../store/key-store.js';
+import { presentedKeyFrom } from '../store/presented-key.js';
+import type { GatewayContext } from './gateway-context.js';
+import { guardWholeResponse } from './guard/guard-whole-response.js';
+import { runInputGuard } from './guard/input-guard.js';
+import { createOutputChecker } from './guard/output-checker.js';
+import { createResponseGuard, type ResponseGuard } from './guard/response-guard.js';
+import { assertToolsAllowed, resolveToolAllowlist } from './guard/tool-allowlist.js';
+import { isAllowedResponseHeader } from './header-allowlist.js';
+import { gatewayError } from './http/api-error.js';
+import { parseJsonBody } from './http/parse-json-body.js';
+import { isJsonContentType, readBody } from './http/read-body.js';
+import { readStreamLimited } from './http/read-stream-limited.js';
+import type { ModelRoute } from './model-routes.js';
+import type { ExtractedRequest } from './providers/text-slot.js';
+import type { RequestState } from './request-state.js';
+import type { RouteTarget } from './routing/router.js';
+import { sendWithFallback } from './routing/send-with-fallback.js';
+import type { UpstreamReply, UpstreamSend } from './routing/upstream-client.js';
+import { pipeGuardedStream } from './streaming/pipe-guarded-stream.js';
+
+const AUTH_MESSAGES: Record<string, string> = {
+  missing: 'API key missing: send `Authorization: Bearer <key>` or `x-api-key`',
+  invalid: 'API key invalid',
+  revoked: 'API key revoked',
+};
+
+/** Checks the presented API key when auth is required; returns the key record (null when open). */
+export function authenticate(context: GatewayContext, state: RequestState): ApiKeyRecord | null {
+  if (!context.authRequired()) return null;
+  const presented = presentedKeyFrom(state.request.headers);
+  if (context.keys === undefined)
+    throw gatewayError(ERROR_CODES.AUTH_INVALID, AUTH_MESSAGES.invalid as string);
+  const result = context.keys.verify(presented);
+  if (!result.ok) throw gatewayError(result.code, AUTH_MESSAGES[result.reason] ?? 'API key refused');
+  state.keyId = result.record.id;
+  return result.record;
+}
+
+function requestedOutputTokens(body: Record<string, unknown>): number {
+  const value = body.max_tokens ?? body.max_completion_tokens ?? body.max_output_tokens;
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.min(value, 1_000_000) : 0;
+}
+
+function usageTokens(body: Record<string, unknown>): { input: number; output: number } | null {
+  const usage = body.usage as Record<string, unknown> | undefined;
+  if (!usage || typeof usage !== 'object') return null;
+  const input = usage.prompt_tokens ?? usage.input_tokens;
+  const output = usage.completion_tokens ?? usage.output_tokens ?? 0;
+  if (typeof input !== 'number') return null;
+  return { input, output: typeof output === 'number' ? output : 0 };
+}
+
+function lastUserText(extracted: ExtractedRequest): string | undefined {
+  for (let index = extracted.slots.length - 1; index >= 0; index--) {
+    const slot = extracted.slots[index]!;
+    if (slot.role === 'user')
+      return String((slot.container as Record<string | number, unknown>)[slot.key]).slice(0, 2000);
+  }
+  return undefined;
+}
+
+function copyReplyHeaders(reply: UpstreamReply, state: RequestState): void {
+  for (const name of Object.keys(reply.headers)) {
+    if (!isAllowedResponseHeader(name)) continue;
+    const value = reply.headers[name];
+    if (value !== undefined) state.response.setHeader(name, value);
+  }
+}
+
+function outputAction(guard: ResponseGuard): string {
+  if (guard.violation !== undefined) return 'block';
+  return guard.findings().length > 0 ? 'flag' : 'allow';
+}
+
+/**
+ * The model-route pipeline: auth → body limits → parse → tool allowlist → limits → input guard (per
+ * role, redaction into a per-request vault) → routing with retries/fallback → output guard (whole or
+ * streamed) with placeholder restore → caller.
+ */
+export async function handleModelRequest(
+  context: GatewayContext,
+  state: RequestState,
+  route: ModelRoute,
+): Promise<void> {
+  const { config } = context;
+  const { request, response } = state;
+  const principal = authenticate(context, state);
+  if (!isJsonContentType(request.headers['content-type'])) {
+    throw gatewayError(ERROR_CODES.UNSUPPORTED_MEDIA_TYPE, 'content-type must be application/json');
+  }
+  const raw = await readBody(request, {
+    limitBytes: config.limits.bodyBytes,
+    timeoutMs: config.limits.requestTimeoutMs,
+  });
+  const body = parseJsonBody(raw, config.limits.jsonDepth);
+  const extracted = route.extract(body);
+  state.model = extracted.model;
+  state.streamed = extracted.stream;
+  if (principal?.models && !principal.models.includes(extracted.model)) {
+    throw gatewayError(
+      ERROR_CODES.MODEL_NOT_ALLOWED,
+      `this key may not use model ${JSON.stringify(extracted.model.slice(0, 128))}`,
+    );
+  }
+  const tools = resolveToolAllowlist({
+    global: config.tools.allow,
+    route: config.tools.routes[state.route],
+    key: principal?.tools,
+  });
+  assertToolsAllowed(extracted.tools, tools);
+  if (context.limiter && principal) {
+    const admission = context.limiter.admit(principal, {
+      estimatedTokens: Math.ceil(raw.length / 4) + requestedOutputTokens(body),
+    });
+    if (!admission.ok)
+      throw gatewayError(admission.code, admission.message, { retryAfter: admission.retryAfter });
+    state.lease = admission.lease;
+  }
+
+  const vault = context.guard.createVault();
+  const guardStart = performance.now();
+  const input = runInputGuard({ guard: context.guard, extracted, vault, failMode: config.failMode });
+  state.guardMs += performance.now() - guardStart;
+  state.inputAction = input.action;
+  state.inputFindings = input.findings;
+  if (input.bypass)
+    state.bypasses.push({ reason: 'an input check failed and the request was let through (fail open)' });
+  state.prompt = lastUserText(extracted);
+
+  const targets = context.router.resolve(extracted.model, route.api);
+  let serialized: string | undefined;
+  const abort = extracted.stream ? new AbortController() : undefined;
+  const build = (target: RouteTarget): UpstreamSend => {
+    let payload: Buffer | string = raw;
+    if (input.changed || target.model !== extracted.model) {
+      if (body.model !== target.model) {
+        body.model = target.model;
+        serialized = undefined;
+      }
+      serialized ??= JSON.stringify(body);
+      payload = serialized;
+    }
+    return {
+      target,
+      api: route.api,
+      body: payload,
+      parsed: body,
+      stream: extracted.stream,
+      callerHeaders: request.headers,
+      requestId: state.requestId,
+      signal: abort?.signal,
+    };
+  };
+  const routed = await sendWithFallback({
+    client: context.client,
+    targets,
+    breakers: context.breaker,
+    retry: config.retry,
+    request: build,
+    onFailure: context.monitor ? (info) => context.monitor?.upstreamFailure(info) : undefined,
+  });
+  const { reply } = routed;
+  state.upstream = routed.target.upstream.name;
+  if (input.action !== 'allow') response.setHeader('x-aegis-input-action', input.action);
+  if (vault.size > 0) response.setHeader('x-aegis-redactions', String(vault.size));
+  copyReplyHeaders(reply, state);
+
+  if (reply.statusCode >= 400) {
+    // The upstream refused the request (4xx other than 429): pass its answer through unchanged.
+    const errorBody = await readStreamLimited(reply.body, 65_536);
+    state.status = reply.statusCode;
+    state.errorCode = ERROR_CODES.UPSTREAM_ERROR;
+    response.writeHead(reply.statusCode, {
+      'content-type': 'application/json',
+      'content-length': errorBody.length,
+    });
+    response.end(errorBody);
+    return;
+  }
+
+  const checkerOptions: Parameters<typeof createOutputChecker>[0] = {
+    guard: context.guard,
+    failMode: config.failMode,
+  };
+  if (extracted.systemPrompt !== undefined) checkerOptions.systemPrompt = extracted.systemPrompt;
+  const responseGuard = createResponseGuard({
+    checker: createOutputChecker(checkerOptions),
+    streaming: config.streaming,
+    vault,
+    tools,
+    maxBufferChars: config.limits.responseBytes,
+  });
+  const contentType = String(reply.headers['content-type'] ?? '');
+  if (extracted.stream && contentType.startsWith('text/event-stream')) {
+    const outcome = await pipeGuardedStream({
+      reply,
+      response,
+      transformer: route.stream(responseGuard),
+      guard: responseGuard,
+      abort,
+    });
+    state.status = 200;
+    state.outputAction = outputAction(responseGuard);
+    state.outputFindings = responseGuard.findings();
+    if (responseGuard.bypass)
+      state.bypasses.push({ family: 'output', reason: 'an output check failed open' });
+    if (outcome.violation) state.errorCode = outcome.violation.code;
+    state.tokens = { input: Math.ceil(raw.length / 4), output: Math.ceil(outcome.receivedChars / 8) };
+    return;
+  }
+
+  const upstreamBody = await readStreamLimited(reply.body, config.limits.responseBytes);
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(upstreamBody.toString('utf8')) as Record<string, unknown>;
+  } catch {
+    throw gatewayError(ERROR_CODES.UPSTREAM_ERROR, 'the upstream sent a response that is not JSON');
+  }
+  const outputStart = performance.now();
+  const ok = guardWholeResponse({ shape: route.shape, guard: responseGuard, vault, body: parsed });
+  state.guardMs += performance.now() - outputStart;
+  state.outputAction = outputAction(responseGuard);
+  state.outputFindings = responseGuard.findings();
+  state.tokens = usageTokens(parsed);
+  if (responseGuard.bypass) state.bypasses.push({ family: 'output', reason: 'an output check failed open' });
+  if (!ok) {
+    const violation = responseGuard.violation!;
+    throw gatewayError(violation.code, violation.message, { findings: violation.findings });
+  }
+  const out = responseGuard.changed || route.shape === 'anthropic' ? JSON.stringify(parsed) : upstreamBody;
+  state.status = 200;
+  response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(out) });
+  response.end(out);
+}

@@ -1,0 +1,72 @@
+import { ERROR_CODES } from '../../spec/errors.js';
+import type { Role } from '../../spec/role.js';
+import { gatewayError } from '../http/api-error.js';
+import { pushContentSlots } from './extract-openai-chat.js';
+import type { ExtractedRequest, TextSlot } from './text-slot.js';
+
+const TEXT_TYPES = new Set(['text']);
+
+// Anthropic Messages API: `system` is a string or text blocks; message content is a string or blocks;
+// `tool_result` blocks carry tool output (untrusted data); `document` blocks with a text source are
+// retrieved documents. Caller-sent assistant turns are judged as user text.
+function pushBlocks(options: { blocks: unknown[]; role: Role; slots: TextSlot[] }): void {
+  for (const block of options.blocks) {
+    if (block === null || typeof block !== 'object') continue;
+    const record = block as Record<string, unknown>;
+    if (record.type === 'text' && typeof record.text === 'string') {
+      options.slots.push({ container: record, key: 'text', role: options.role });
+    } else if (record.type === 'tool_result') {
+      pushContentSlots({
+        holder: record,
+        key: 'content',
+        role: 'tool',
+        slots: options.slots,
+        textTypes: TEXT_TYPES,
+      });
+    } else if (record.type === 'document') {
+      const source = record.source as Record<string, unknown> | undefined;
+      if (source && source.type === 'text' && typeof source.data === 'string') {
+        options.slots.push({ container: source, key: 'data', role: 'document' });
+      }
+    }
+  }
+}
+
+/** Extracts checkable texts from an Anthropic `/v1/messages` request body. */
+export function extractAnthropicMessages(body: Record<string, unknown>): ExtractedRequest {
+  if (typeof body.model !== 'string' || body.model.length === 0) {
+    throw gatewayError(ERROR_CODES.BAD_REQUEST, '`model` must be a non-empty string');
+  }
+  if (!Array.isArray(body.messages) || body.messages.length === 0) {
+    throw gatewayError(ERROR_CODES.BAD_REQUEST, '`messages` must be a non-empty array');
+  }
+  const slots: TextSlot[] = [];
+  let systemPrompt: string | undefined;
+  if (typeof body.system === 'string') {
+    slots.push({ container: body, key: 'system', role: 'system' });
+    systemPrompt = body.system;
+  } else if (Array.isArray(body.system)) {
+    pushBlocks({ blocks: body.system, role: 'system', slots });
+  }
+  for (const message of body.messages) {
+    if (message === null || typeof message !== 'object') {
+      throw gatewayError(ERROR_CODES.BAD_REQUEST, 'each message must be an object');
+    }
+    const record = message as Record<string, unknown>;
+    if (record.role !== 'user' && record.role !== 'assistant') {
+      throw gatewayError(ERROR_CODES.BAD_REQUEST, 'message role must be user or assistant');
+    }
+    if (typeof record.content === 'string') slots.push({ container: record, key: 'content', role: 'user' });
+    else if (Array.isArray(record.content)) pushBlocks({ blocks: record.content, role: 'user', slots });
+  }
+  const tools: string[] = [];
+  if (Array.isArray(body.tools)) {
+    for (const tool of body.tools) {
+      const name = (tool as { name?: unknown } | null)?.name;
+      if (typeof name === 'string') tools.push(name);
+    }
+  }
+  const extracted: ExtractedRequest = { model: body.model, stream: body.stream === true, slots, tools };
+  if (systemPrompt !== undefined) extracted.systemPrompt = systemPrompt;
+  return extracted;
+}

@@ -1,0 +1,105 @@
+import { ERROR_CODES } from '../../spec/errors.js';
+import type { Role } from '../../spec/role.js';
+import { gatewayError } from '../http/api-error.js';
+import type { ExtractedRequest, TextSlot } from './text-slot.js';
+
+// Roles per the OpenAI Chat Completions API: system/developer set instructions; tool/function carry
+// tool results (untrusted data, judged for indirect injection); assistant turns sent by the caller are
+// caller-controlled and judged as user text (forged turns are a known injection route).
+const ROLE_MAP: Record<string, Role> = {
+  system: 'system',
+  developer: 'system',
+  user: 'user',
+  assistant: 'user',
+  tool: 'tool',
+  function: 'tool',
+};
+
+/** Pushes the text of a `content` (string or array of content parts; text parts only) as slots. */
+export function pushContentSlots(options: {
+  holder: Record<string, unknown>;
+  key: string;
+  role: Role;
+  slots: TextSlot[];
+  textTypes: ReadonlySet<string>;
+}): void {
+  const content = options.holder[options.key];
+  if (typeof content === 'string') {
+    options.slots.push({ container: options.holder, key: options.key, role: options.role });
+    return;
+  }
+  if (!Array.isArray(content)) return;
+  for (const part of content) {
+    if (part === null || typeof part !== 'object') continue;
+    const record = part as Record<string, unknown>;
+    if (
+      typeof record.type === 'string' &&
+      options.textTypes.has(record.type) &&
+      typeof record.text === 'string'
+    ) {
+      options.slots.push({ container: record, key: 'text', role: options.role });
+    }
+  }
+}
+
+const CHAT_TEXT_TYPES = new Set(['text']);
+
+/** Collects the names of declared tools (`tools[].function.name`, legacy `functions[].name`). */
+export function declaredToolNames(body: Record<string, unknown>): string[] {
+  const names: string[] = [];
+  if (Array.isArray(body.tools)) {
+    for (const tool of body.tools) {
+      const record = tool as { function?: { name?: unknown }; name?: unknown } | null;
+      const name = record?.function?.name ?? record?.name;
+      if (typeof name === 'string') names.push(name);
+    }
+  }
+  if (Array.isArray(body.functions)) {
+    for (const fn of body.functions) {
+      const name = (fn as { name?: unknown } | null)?.name;
+      if (typeof name === 'string') names.push(name);
+    }
+  }
+  return names;
+}
+
+/** Extracts checkable texts from an OpenAI `/v1/chat/completions` request body. */
+export function extractOpenAIChat(body: Record<string, unknown>): ExtractedRequest {
+  if (typeof body.model !== 'string' || body.model.length === 0) {
+    throw gatewayError(ERROR_CODES.BAD_REQUEST, '`model` must be a non-empty string');
+  }
+  if (!Array.isArray(body.messages) || body.messages.length === 0) {
+    throw gatewayError(ERROR_CODES.BAD_REQUEST, '`messages` must be a non-empty array');
+  }
+  const slots: TextSlot[] = [];
+  let systemPrompt: string | undefined;
+  for (const message of body.messages) {
+    if (message === null || typeof message !== 'object') {
+      throw gatewayError(ERROR_CODES.BAD_REQUEST, 'each message must be an object');
+    }
+    const record = message as Record<string, unknown>;
+    const role = typeof record.role === 'string' ? ROLE_MAP[record.role] : undefined;
+    if (role === undefined) throw gatewayError(ERROR_CODES.BAD_REQUEST, 'message has an unknown role');
+    const before = slots.length;
+    pushContentSlots({ holder: record, key: 'content', role, slots, textTypes: CHAT_TEXT_TYPES });
+    if (role === 'system' && systemPrompt === undefined && slots.length > before) {
+      const slot = slots[before] as TextSlot;
+      systemPrompt = (slot.container as Record<string | number, unknown>)[slot.key] as string;
+    }
+    if (Array.isArray(record.tool_calls)) {
+      for (const call of record.tool_calls) {
+        const fn = (call as { function?: Record<string, unknown> } | null)?.function;
+        if (fn && typeof fn.arguments === 'string')
+          slots.push({ container: fn, key: 'arguments', role: 'user' });
+      }
+    }
+  }
+  const extracted: ExtractedRequest = {
+    model: body.model,
+    stream: body.stream === true,
+    slots,
+    tools: declaredToolNames(body),
+  };
+  if (systemPrompt !== undefined) extracted.systemPrompt = systemPrompt;
+  return extracted;
+}

@@ -1,0 +1,57 @@
+import { ERROR_CODES } from '../../spec/errors.js';
+import type { Role } from '../../spec/role.js';
+import { gatewayError } from '../http/api-error.js';
+import { declaredToolNames, pushContentSlots } from './extract-openai-chat.js';
+import type { ExtractedRequest, TextSlot } from './text-slot.js';
+
+// OpenAI Responses API input items: messages with `role` and string or `input_text` parts;
+// `function_call_output` items carry tool results (untrusted data).
+const ROLE_MAP: Record<string, Role> = {
+  system: 'system',
+  developer: 'system',
+  user: 'user',
+  assistant: 'user',
+};
+const TEXT_TYPES = new Set(['input_text', 'output_text', 'text']);
+
+/** Extracts checkable texts from an OpenAI `/v1/responses` request body. */
+export function extractOpenAIResponses(body: Record<string, unknown>): ExtractedRequest {
+  if (typeof body.model !== 'string' || body.model.length === 0) {
+    throw gatewayError(ERROR_CODES.BAD_REQUEST, '`model` must be a non-empty string');
+  }
+  const slots: TextSlot[] = [];
+  let systemPrompt: string | undefined;
+  if (typeof body.instructions === 'string') {
+    slots.push({ container: body, key: 'instructions', role: 'system' });
+    systemPrompt = body.instructions;
+  }
+  if (typeof body.input === 'string') {
+    slots.push({ container: body, key: 'input', role: 'user' });
+  } else if (Array.isArray(body.input)) {
+    for (const item of body.input) {
+      if (item === null || typeof item !== 'object') {
+        throw gatewayError(ERROR_CODES.BAD_REQUEST, 'each input item must be an object');
+      }
+      const record = item as Record<string, unknown>;
+      if (record.type === 'function_call_output' && typeof record.output === 'string') {
+        slots.push({ container: record, key: 'output', role: 'tool' });
+      } else if (record.type === 'function_call' && typeof record.arguments === 'string') {
+        slots.push({ container: record, key: 'arguments', role: 'user' });
+      } else if (typeof record.role === 'string') {
+        const role = ROLE_MAP[record.role];
+        if (role === undefined) throw gatewayError(ERROR_CODES.BAD_REQUEST, 'input item has an unknown role');
+        pushContentSlots({ holder: record, key: 'content', role, slots, textTypes: TEXT_TYPES });
+      }
+    }
+  } else if (body.input !== undefined) {
+    throw gatewayError(ERROR_CODES.BAD_REQUEST, '`input` must be a string or an array');
+  }
+  const extracted: ExtractedRequest = {
+    model: body.model,
+    stream: body.stream === true,
+    slots,
+    tools: declaredToolNames(body),
+  };
+  if (systemPrompt !== undefined) extracted.systemPrompt = systemPrompt;
+  return extracted;
+}

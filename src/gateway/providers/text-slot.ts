@@ -1,0 +1,32 @@
+import type { Role } from '../../spec/role.js';
+
+/**
+ * A place in a parsed JSON body that holds text the guard checks: the object or array holding it and
+ * the key. Keeping the container (not a closure) lets redaction write back without re-walking the body.
+ */
+export interface TextSlot {
+  container: Record<string, unknown> | unknown[];
+  key: string | number;
+  role: Role;
+}
+
+/** Reads the text held by a slot. */
+export function slotText(slot: TextSlot): string {
+  return (slot.container as Record<string | number, unknown>)[slot.key] as string;
+}
+
+/** Writes text into a slot. */
+export function setSlotText(slot: TextSlot, text: string): void {
+  (slot.container as Record<string | number, unknown>)[slot.key] = text;
+}
+
+/** What the gateway learns from a request body: texts to check, the model, streaming, declared tools. */
+export interface ExtractedRequest {
+  model: string;
+  stream: boolean;
+  slots: TextSlot[];
+  /** Names of tools the caller declared. */
+  tools: string[];
+  /** The system prompt text, for leak detection in output. */
+  systemPrompt?: string;
+}

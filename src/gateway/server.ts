@@ -1,0 +1,360 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { Guard } from '../guard/types.js';
+import { AegisError, ERROR_CODES, isAegisError } from '../spec/errors.js';
+import type { GatewayConfig } from './config/gateway-config-schema.js';
+import type { GatewayContext } from './gateway-context.js';
+import type { GatewayAudit, GatewayKeys, GatewayLimiter, GatewayMonitor } from './gateway-hooks.js';
+import { createGatewayLogger, type GatewayLogger } from './gateway-logger.js';
+import { authenticate, handleModelRequest } from './handle-model-request.js';
+import { gatewayError, sendError } from './http/api-error.js';
+import { MODEL_ROUTES } from './model-routes.js';
+import { createRequestState, type RequestState } from './request-state.js';
+import { type CircuitBreaker, createCircuitBreaker } from './routing/circuit-breaker.js';
+import { createRouter } from './routing/router.js';
+import { createUpstreamClient } from './routing/upstream-client.js';
+import { SIMULATED_MODEL } from './simulated/simulated-answer.js';
+import { simulatedUpstream } from './simulated/simulated-upstream.js';
+import { classifyAddress } from './ssrf.js';
+
+/** Options of `createGateway`. */
+export interface GatewayOptions {
+  config: GatewayConfig;
+  guard: Guard;
+  keys?: GatewayKeys;
+  limiter?: GatewayLimiter;
+  audit?: GatewayAudit;
+  monitor?: GatewayMonitor;
+  logger?: GatewayLogger;
+  environment?: NodeJS.ProcessEnv;
+}
+
+/** A running (or ready to run) gateway. */
+export interface Gateway {
+  readonly server: Server;
+  /** Binds host:port from the config; refuses a non-loopback address without API keys. */
+  listen(): Promise<{ host: string; port: number; url: string }>;
+  /** Stops accepting, lets in-flight requests finish (bounded by `shutdownGraceMs`), flushes the audit log. */
+  close(): Promise<void>;
+  /** True while the gateway accepts requests. */
+  readonly ready: boolean;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || classifyAddress(host) === 'loopback';
+}
+
+function sendJson(response: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  response.writeHead(status, { ...JSON_HEADERS, 'content-length': Buffer.byteLength(body) });
+  response.end(body);
+}
+
+/** The effective upstreams: the configured ones, or the built-in simulated model when none is configured. */
+export function effectiveUpstreams(config: GatewayConfig): GatewayConfig['upstreams'] {
+  if (config.upstreams.length > 0) return config.upstreams;
+  return [
+    {
+      name: 'simulated',
+      provider: 'simulated',
+      models: ['*'],
+      timeoutMs: config.limits.requestTimeoutMs,
+      retries: 0,
+      connections: 1,
+      allowPrivateNetwork: false,
+      anthropicVersion: '2023-06-01',
+    },
+  ];
+}
+
+/**
+ * Creates the Aegis gateway: a raw `node:http` server (no framework, for a short hot path) exposing the
+ * OpenAI and Anthropic model routes with auth, limits, input/output guards and audit, plus health,
+ * readiness, model list and metrics endpoints.
+ */
+export function createGateway(options: GatewayOptions): Gateway {
+  const { config, guard } = options;
+  const logger = options.logger ?? createGatewayLogger({ level: config.logging.level });
+  const upstreams = effectiveUpstreams(config);
+  const breakers = new Map<string, CircuitBreaker>();
+  for (const upstream of upstreams) breakers.set(upstream.name, createCircuitBreaker(config.circuitBreaker));
+  let keysPresent = options.keys ? options.keys.countActive() > 0 : false;
+  const keyRefresh = options.keys
+    ? setInterval(() => {
+        try {
+          keysPresent = (options.keys as GatewayKeys).countActive() > 0;
+        } catch (error) {
+          logger.error('key store check failed', { code: isAegisError(error) ? error.code : 'unknown' });
+        }
+      }, 2_000).unref()
+    : undefined;
+  const context: GatewayContext = {
+    config,
+    guard,
+    router: createRouter({ upstreams, aliases: config.aliases }),
+    client: createUpstreamClient({
+      upstreams,
+      environment: options.environment ?? process.env,
+      simulated: simulatedUpstream,
+    }),
+    breaker: (name) => breakers.get(name) as CircuitBreaker,
+    keys: options.keys,
+    authRequired: () => config.auth.required || keysPresent,
+    limiter: options.limiter,
+    monitor: options.monitor,
+    logger,
+  };
+  const usesSimulated = upstreams.some((upstream) => upstream.provider === 'simulated');
+  let accepting = false;
+  let inFlight = 0;
+  let idleResolve: (() => void) | undefined;
+
+  function finishRequest(state: RequestState): void {
+    const durationMs = performance.now() - state.started;
+    const status = state.status || state.response.statusCode;
+    state.lease?.release(state.tokens ? { tokens: state.tokens.input + state.tokens.output } : undefined);
+    if (state.route.startsWith('/v1/')) {
+      options.audit?.append({
+        requestId: state.requestId,
+        time: Date.now() - durationMs,
+        keyId: state.keyId,
+        method: state.request.method,
+        route: state.route,
+        model: state.model,
+        upstream: state.upstream,
+        status,
+        latencyMs: durationMs,
+        streamed: state.streamed,
+        input:
+          state.inputAction === null ? null : { action: state.inputAction, findings: state.inputFindings },
+        output:
+          state.outputAction === null ? null : { action: state.outputAction, findings: state.outputFindings },
+        tokens: state.tokens,
+        errorCode: state.errorCode,
+        bypasses: state.bypasses,
+      });
+      const blocked: string[] = [];
+      if (state.errorCode === ERROR_CODES.INPUT_BLOCKED)
+        for (const finding of state.inputFindings) blocked.push(finding.category);
+      if (state.errorCode === ERROR_CODES.OUTPUT_BLOCKED)
+        for (const finding of state.outputFindings) blocked.push(finding.category);
+      const observation: Parameters<GatewayMonitor['observe']>[0] = {
+        route: state.route,
+        method: state.request.method ?? 'GET',
+        status,
+        durationMs,
+        keyId: state.keyId,
+        model: state.model,
+        upstream: state.upstream,
+        inputAction: state.inputAction,
+        outputAction: state.outputAction,
+        blockedCategories: blocked,
+        guardMs: state.guardMs,
+        tokens: state.tokens,
+        streamed: state.streamed,
+        errorCode: state.errorCode,
+      };
+      if (state.prompt !== undefined) observation.prompt = state.prompt;
+      options.monitor?.observe(observation);
+    }
+    if (config.logging.requests && logger.enabled('info')) {
+      logger.info('request', {
+        requestId: state.requestId,
+        method: state.request.method,
+        route: state.route,
+        status,
+        ms: Math.round(durationMs * 1000) / 1000,
+        keyId: state.keyId,
+        model: state.model,
+        upstream: state.upstream === 'simulated' ? `simulated (${SIMULATED_MODEL})` : state.upstream,
+        input: state.inputAction,
+        output: state.outputAction,
+        errorCode: state.errorCode,
+        streamed: state.streamed,
+      });
+    }
+  }
+
+  async function route(state: RequestState): Promise<void> {
+    const { request, response } = state;
+    const model = MODEL_ROUTES.get(state.route);
+    if (model !== undefined) {
+      if (request.method !== 'POST')
+        throw gatewayError(ERROR_CODES.METHOD_NOT_ALLOWED, `${state.route} accepts POST`);
+      return handleModelRequest(context, state, model);
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      if (['/healthz', '/readyz', '/metrics', '/v1/models'].includes(state.route)) {
+        throw gatewayError(ERROR_CODES.METHOD_NOT_ALLOWED, `${state.route} accepts GET`);
+      }
+      throw gatewayError(ERROR_CODES.ROUTE_NOT_FOUND, 'unknown route');
+    }
+    switch (state.route) {
+      case '/healthz':
+        return sendJson(response, 200, { status: 'ok' });
+      case '/readyz':
+        return sendJson(response, accepting ? 200 : 503, {
+          status: accepting ? 'ready' : 'stopping',
+          upstreams: upstreams.map((upstream) => ({
+            name: upstream.name,
+            circuit: context.breaker(upstream.name).state,
+          })),
+        });
+      case '/metrics': {
+        if (!options.monitor?.render)
+          throw gatewayError(ERROR_CODES.ROUTE_NOT_FOUND, 'metrics are not enabled');
+        const metrics = await options.monitor.render();
+        response.writeHead(200, { 'content-type': metrics.contentType });
+        return void response.end(metrics.body);
+      }
+      case '/v1/models': {
+        const principal = authenticate(context, state);
+        let names = context.router.models();
+        if (usesSimulated) names.push(SIMULATED_MODEL);
+        if (principal?.models) names = names.filter((name) => principal.models?.includes(name));
+        return sendJson(response, 200, {
+          object: 'list',
+          data: names.map((id) => ({ id, object: 'model', created: 0, owned_by: 'aegis' })),
+        });
+      }
+      default:
+        throw gatewayError(ERROR_CODES.ROUTE_NOT_FOUND, 'unknown route');
+    }
+  }
+
+  function onRequest(request: IncomingMessage, response: ServerResponse): void {
+    const started = performance.now();
+    const incomingId = request.headers['x-request-id'];
+    const requestId =
+      typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+    response.setHeader('x-request-id', requestId);
+    const url = request.url ?? '/';
+    const query = url.indexOf('?');
+    const state = createRequestState({
+      request,
+      response,
+      requestId,
+      route: query === -1 ? url : url.slice(0, query),
+      started,
+    });
+    inFlight++;
+    route(state)
+      .catch((error: unknown) => handleError(state, error))
+      .finally(() => {
+        inFlight--;
+        try {
+          finishRequest(state);
+        } catch (error) {
+          logger.error('request bookkeeping failed', {
+            requestId,
+            error: error instanceof Error ? error.message : 'unknown',
+          });
+        }
+        if (inFlight === 0 && idleResolve) idleResolve();
+      });
+  }
+
+  function handleError(state: RequestState, error: unknown): void {
+    const known = isAegisError(error);
+    state.errorCode = known ? error.code : ERROR_CODES.INTERNAL;
+    if (known && error.code === ERROR_CODES.INPUT_BLOCKED && state.inputAction === null) {
+      state.inputAction = 'block';
+      state.inputFindings = (error.details?.findings as RequestState['inputFindings']) ?? [];
+    }
+    if (!known)
+      logger.error('unexpected error', {
+        requestId: state.requestId,
+        error: error instanceof Error ? error.message : 'unknown',
+      });
+    const extra: Record<string, string> = {};
+    const retryAfter = known ? error.details?.retryAfter : undefined;
+    if (typeof retryAfter === 'number') extra['retry-after'] = String(retryAfter);
+    const early = known && (error.code === ERROR_CODES.BODY_TOO_LARGE || error.code === ERROR_CODES.TIMEOUT);
+    if (early) {
+      // The rest of an oversized body is not read: answer, then close the connection.
+      extra.connection = 'close';
+      state.response.once('finish', () => state.request.socket.destroySoon?.());
+    }
+    sendError(state.response, known ? error : new AegisError(ERROR_CODES.INTERNAL, 'internal error'), extra);
+    state.status = state.response.statusCode;
+  }
+
+  const server = createServer(
+    { keepAliveTimeout: 5_000, requestTimeout: config.limits.requestTimeoutMs + 5_000 },
+    onRequest,
+  );
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable)
+      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+
+  return {
+    server,
+    get ready() {
+      return accepting;
+    },
+    listen() {
+      if (!isLoopbackHost(config.host) && !config.auth.required && !keysPresent) {
+        return Promise.reject(
+          new AegisError(
+            ERROR_CODES.NON_LOOPBACK_WITHOUT_KEYS,
+            `refusing to listen on ${config.host} without API keys: create one with \`aegis keys create\` or bind 127.0.0.1`,
+          ),
+        );
+      }
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          server.off('error', reject);
+          accepting = true;
+          const address = server.address() as AddressInfo;
+          const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+          if (usesSimulated) {
+            logger.warn('no upstream configured: answering with the built-in simulated model', {
+              model: SIMULATED_MODEL,
+            });
+          }
+          logger.info('gateway listening', {
+            host: address.address,
+            port: address.port,
+            streaming: config.streaming.mode,
+          });
+          resolve({ host: address.address, port: address.port, url: `http://${host}:${address.port}` });
+        });
+      });
+    },
+    async close() {
+      accepting = false;
+      if (keyRefresh) clearInterval(keyRefresh);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        const idle = new Promise<void>((resolve) => {
+          idleResolve = resolve;
+        });
+        await Promise.race([
+          idle,
+          new Promise((resolve) => setTimeout(resolve, config.shutdownGraceMs).unref()),
+        ]);
+      }
+      server.closeAllConnections();
+      await closed;
+      await context.client.close();
+      try {
+        options.audit?.close();
+      } catch (error) {
+        logger.error('audit flush failed on shutdown', {
+          code: isAegisError(error) ? error.code : 'unknown',
+        });
+      }
+      options.limiter?.close?.();
+      logger.info('gateway stopped', {});
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import type { ResponseGuard, ResponseViolation } from '../guard/response-guard.js';
+import type { SseEvent } from './sse-parser.js';
+import { formatSseEvent } from './sse-writer.js';
+import { isFilterViolation, type StreamTransformer, streamErrorPayload } from './stream-transformer.js';
+
+interface ToolCallDelta {
+  index?: number;
+  function?: { name?: unknown; arguments?: unknown };
+}
+interface ChoiceDelta {
+  index?: number;
+  delta?: { content?: unknown; tool_calls?: ToolCallDelta[] } | null;
+  finish_reason?: string | null;
+}
+interface ChatChunk {
+  id?: string;
+  object?: string;
+  created?: number;
+  model?: string;
+  choices?: ChoiceDelta[];
+  error?: unknown;
+}
+
+/**
+ * Guards an OpenAI Chat Completions stream (`chat.completion.chunk` objects, then `data: [DONE]`, per the
+ * OpenAI API reference "Streaming"): content deltas and tool-call argument deltas are checked and
+ * restored per choice; held text is released in the chunk that carries `finish_reason`. A violation ends
+ * the stream with `finish_reason: "content_filter"` and an SSE `error` event.
+ */
+export function createOpenAIChatStream(guard: ResponseGuard): StreamTransformer {
+  let meta: { id?: string; object: string; created?: number; model?: string } = {
+    object: 'chat.completion.chunk',
+  };
+
+  function flushChoice(choice: ChoiceDelta): boolean {
+    const index = choice.index ?? 0;
+    const prefix = `${index}:`;
+    for (const [key, channel] of guard.openChannels()) {
+      if (!key.startsWith(prefix)) continue;
+      const rest = channel.finish();
+      if (rest === null) return false;
+      if (rest.length === 0) continue;
+      choice.delta ??= {};
+      const kind = key.slice(prefix.length);
+      if (kind === 'content') {
+        choice.delta.content = (typeof choice.delta.content === 'string' ? choice.delta.content : '') + rest;
+      } else {
+        const toolIndex = Number(kind.slice(5));
+        choice.delta.tool_calls ??= [];
+        choice.delta.tool_calls.push({ index: toolIndex, function: { arguments: rest } });
+      }
+    }
+    return true;
+  }
+
+  function transformChoice(choice: ChoiceDelta): boolean {
+    const index = choice.index ?? 0;
+    const delta = choice.delta;
+    if (delta) {
+      if (typeof delta.content === 'string' && delta.content.length > 0) {
+        const text = guard.channel(`${index}:content`, 'text').push(delta.content);
+        if (text === null) return false;
+        delta.content = text;
+      }
+      if (Array.isArray(delta.tool_calls)) {
+        for (const call of delta.tool_calls) {
+          const fn = call.function;
+          if (fn === undefined) continue;
+          if (typeof fn.name === 'string' && !guard.allowTool(fn.name)) return false;
+          if (typeof fn.arguments === 'string' && fn.arguments.length > 0) {
+            const text = guard.channel(`${index}:tool:${call.index ?? 0}`, 'json').push(fn.arguments);
+            if (text === null) return false;
+            fn.arguments = text;
+          }
+        }
+      }
+    }
+    if (choice.finish_reason !== null && choice.finish_reason !== undefined) return flushChoice(choice);
+    return true;
+  }
+
+  return {
+    onEvent(event: SseEvent): string {
+      if (event.data === '[DONE]') return this.onEnd() + formatSseEvent('[DONE]');
+      const chunk = JSON.parse(event.data) as ChatChunk;
+      if (chunk.error !== undefined) return formatSseEvent(event.data, event.event);
+      meta = {
+        id: chunk.id,
+        object: chunk.object ?? meta.object,
+        created: chunk.created,
+        model: chunk.model,
+      };
+      if (Array.isArray(chunk.choices)) {
+        for (const choice of chunk.choices) if (!transformChoice(choice)) return '';
+      }
+      return formatSseEvent(JSON.stringify(chunk));
+    },
+    onEnd(): string {
+      const open = guard.openChannels();
+      if (open.length === 0) return '';
+      const choices = new Map<number, ChoiceDelta>();
+      for (const [key] of open) {
+        const index = Number(key.slice(0, key.indexOf(':')));
+        if (!choices.has(index)) choices.set(index, { index, delta: {}, finish_reason: null });
+      }
+      for (const choice of choices.values()) if (!flushChoice(choice)) return '';
+      return formatSseEvent(JSON.stringify({ ...meta, choices: [...choices.values()] }));
+    },
+    closing(reason: ResponseViolation): string {
+      const error = formatSseEvent(JSON.stringify({ error: streamErrorPayload(reason) }), 'error');
+      if (!isFilterViolation(reason)) return error;
+      const finish = { ...meta, choices: [{ index: 0, delta: {}, finish_reason: 'content_filter' }] };
+      return formatSseEvent(JSON.stringify(finish)) + error;
+    },
+  };
+}

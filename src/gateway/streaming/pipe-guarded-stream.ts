@@ -1,0 +1,148 @@
+import type { ServerResponse } from 'node:http';
+import { ERROR_CODES } from '../../spec/errors.js';
+import type { ResponseGuard, ResponseViolation } from '../guard/response-guard.js';
+import type { UpstreamReply } from '../routing/upstream-client.js';
+import { createSseParser, type SseEvent } from './sse-parser.js';
+import type { StreamTransformer } from './stream-transformer.js';
+
+/** How a guarded stream ended. */
+export interface StreamOutcome {
+  outcome: 'complete' | 'violation' | 'upstream-error' | 'client-closed';
+  violation?: ResponseViolation;
+  /** Characters of event data received from the upstream (for token estimates). */
+  receivedChars: number;
+}
+
+/** Options of `pipeGuardedStream`. */
+export interface PipeGuardedStreamOptions {
+  reply: UpstreamReply;
+  response: ServerResponse;
+  transformer: StreamTransformer;
+  guard: ResponseGuard;
+  /** Aborts the upstream request when the caller goes away or the stream is stopped. */
+  abort?: AbortController | undefined;
+}
+
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  'x-accel-buffering': 'no',
+};
+
+/**
+ * Streams an upstream SSE body to the caller through the transformer, with backpressure (the upstream
+ * is paused while the caller's socket is full). A policy violation, a malformed event or an upstream
+ * failure (timeout, reset mid-stream) ends the stream with the API's closing events; the caller going
+ * away aborts the upstream request.
+ */
+export function pipeGuardedStream(options: PipeGuardedStreamOptions): Promise<StreamOutcome> {
+  const { reply, response, transformer, guard } = options;
+  const body = reply.body;
+  response.writeHead(200, SSE_HEADERS);
+  response.flushHeaders();
+  return new Promise((resolve) => {
+    let done = false;
+    let receivedChars = 0;
+
+    function finish(result: StreamOutcome): void {
+      if (done) return;
+      done = true;
+      body.off('data', onData);
+      body.off('end', onEnd);
+      body.off('error', onError);
+      response.off('close', onClose);
+      body.on('error', () => {});
+      if (!body.destroyed) body.destroy();
+      options.abort?.abort();
+      resolve(result);
+    }
+
+    function stop(reason: ResponseViolation, outcome: StreamOutcome['outcome']): void {
+      if (done) return;
+      if (!response.writableEnded) response.end(transformer.closing(reason));
+      finish({ outcome, violation: reason, receivedChars });
+    }
+
+    function write(text: string): void {
+      if (text.length === 0 || done) return;
+      if (!response.write(text)) {
+        body.pause();
+        response.once('drain', resume);
+      }
+    }
+
+    function resume(): void {
+      if (!done) body.resume();
+    }
+
+    function onEvent(event: SseEvent): void {
+      if (done) return;
+      receivedChars += event.data.length;
+      let out: string;
+      try {
+        out = transformer.onEvent(event);
+      } catch {
+        stop(
+          { code: ERROR_CODES.UPSTREAM_ERROR, message: 'the upstream sent a malformed event', findings: [] },
+          'upstream-error',
+        );
+        return;
+      }
+      const violation = guard.violation;
+      if (violation !== undefined) {
+        write(out);
+        stop(violation, 'violation');
+        return;
+      }
+      write(out);
+    }
+
+    const parser = createSseParser({ onEvent });
+
+    function onData(chunk: Buffer): void {
+      try {
+        parser.push(chunk);
+      } catch {
+        stop(
+          { code: ERROR_CODES.UPSTREAM_ERROR, message: 'the upstream sent an oversized event', findings: [] },
+          'upstream-error',
+        );
+      }
+    }
+
+    function onEnd(): void {
+      if (done) return;
+      parser.end();
+      const out = transformer.onEnd();
+      const violation = guard.violation;
+      if (violation !== undefined) {
+        write(out);
+        stop(violation, 'violation');
+        return;
+      }
+      response.end(out);
+      finish({ outcome: 'complete', receivedChars });
+    }
+
+    function onError(error: Error): void {
+      const timeout = (error as { code?: string }).code === 'UND_ERR_BODY_TIMEOUT';
+      stop(
+        {
+          code: timeout ? ERROR_CODES.UPSTREAM_TIMEOUT : ERROR_CODES.UPSTREAM_ERROR,
+          message: timeout ? 'the upstream stopped sending (timeout)' : 'the upstream stream failed',
+          findings: [],
+        },
+        'upstream-error',
+      );
+    }
+
+    function onClose(): void {
+      if (!response.writableFinished) finish({ outcome: 'client-closed', receivedChars });
+    }
+
+    body.on('data', onData);
+    body.on('end', onEnd);
+    body.on('error', onError);
+    response.on('close', onClose);
+  });
+}
