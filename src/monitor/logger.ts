@@ -13,6 +13,8 @@ export interface Logger {
   error(message: string, fields?: LogFields): void;
   /** A logger that adds `fields` to every line. */
   child(fields: LogFields): Logger;
+  /** True when lines of `level` are written (to skip building costly fields). */
+  enabled(level: LogLevel): boolean;
 }
 
 /** Options of `createLogger`. */
@@ -95,6 +97,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       warn: (message, fields) => log('warn', message, fields),
       error: (message, fields) => log('error', message, fields),
       child: (fields) => build({ ...base, ...fields }),
+      enabled: (level) => level !== 'silent' && LOG_LEVELS.indexOf(level) >= threshold,
     };
   }
   return build(options.fields ?? {});

@@ -1,7 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Stage of the guard a block or timing belongs to. */
-export type GuardStage = 'input' | 'output' | 'tool';
+export type GuardStage = 'input' | 'output' | 'tool' | 'total';
 
 /** Prometheus metrics of the gateway, on their own registry (never the process-global one). */
 export interface Metrics {

@@ -5,28 +5,34 @@ export type AuditAction = string;
 
 /** Anything finding-shaped; only the safe summary fields below are kept, never evidence or raw text. */
 export interface FindingLike {
-  detector: string;
   type: string;
   severity: string;
   score: number;
-  start: number;
-  end: number;
+  detector?: string;
+  start?: number;
+  end?: number;
   family?: string;
   category?: string;
   ruleId?: string;
+  /** Index of the message the finding came from, and its role. */
+  message?: number;
+  role?: string;
 }
 
 /** A finding as recorded: what fired, how badly, and where — no value. */
 export interface FindingSummary {
-  detector: string;
+  detector?: string;
   family?: string;
   category?: string;
   type: string;
   ruleId?: string;
   severity: string;
   score: number;
-  start: number;
-  end: number;
+  /** Span in the checked text (offsets only, never the text). */
+  start?: number;
+  end?: number;
+  message?: number;
+  role?: string;
 }
 
 /** One guard stage (input or output) as recorded. */
@@ -110,17 +116,23 @@ function finite(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
 
+function optionalInteger(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.trunc(value) : undefined;
+}
+
 function summarizeFinding(finding: FindingLike): FindingSummary {
   return {
-    detector: text(finding.detector),
+    detector: finding.detector === undefined ? undefined : text(finding.detector),
     family: finding.family === undefined ? undefined : text(finding.family),
     category: finding.category === undefined ? undefined : text(finding.category),
     type: text(finding.type),
     ruleId: finding.ruleId === undefined ? undefined : text(finding.ruleId),
     severity: text(finding.severity),
     score: Math.round(finite(finding.score) * 1000) / 1000,
-    start: Math.trunc(finite(finding.start)),
-    end: Math.trunc(finite(finding.end)),
+    start: optionalInteger(finding.start),
+    end: optionalInteger(finding.end),
+    message: optionalInteger(finding.message),
+    role: finding.role === undefined ? undefined : text(finding.role),
   };
 }
 
