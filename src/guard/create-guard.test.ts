@@ -253,6 +253,39 @@ describe('redaction operators', () => {
     expect(guard.restore(tampered)).toBe(tampered);
   });
 
+  it('blocks when a value cannot be redacted (fail closed)', () => {
+    const everything = {
+      id: 'everything',
+      family: 'secrets' as const,
+      detect: (text: string) => [
+        {
+          ...sampleKeyDetector.detect('sk-abcdefghijklmnopqrstuv', {} as never)[0]!,
+          start: 0,
+          end: text.length,
+        },
+      ],
+    };
+    const guard = createGuard({
+      detectors: [everything],
+      policy: { families: { secrets: { redaction: 'encrypt' } } },
+      environment,
+    });
+    const verdict = guard.check('x'.repeat(70_000));
+    expect(verdict.action).toBe('block');
+    expect(verdict.redactedText).toBeUndefined();
+    expect(verdict.errors?.[0]).toMatchObject({ detector: 'redaction', code: ERROR_CODES.REDACTION_FAILED });
+  });
+
+  it('rejects a bad role or input type', () => {
+    const guard = createGuard({ detectors: SAMPLE_DETECTORS });
+    expect(() => guard.check('x', { role: 'robot' as never })).toThrow(
+      expect.objectContaining({ code: ERROR_CODES.INVALID_ARGUMENT }),
+    );
+    expect(() => guard.check(42 as never)).toThrow(
+      expect.objectContaining({ code: ERROR_CODES.INVALID_ARGUMENT }),
+    );
+  });
+
   it('redact() redacts PII and secrets even when the policy would only flag', () => {
     const guard = createGuard({ detectors: SAMPLE_DETECTORS, policy: 'permissive' });
     expect(guard.check('bob@corp.com').action).toBe('flag');

@@ -62,7 +62,19 @@ function loadKeys(options: {
   }
 }
 
+/** The role of a plain-text check, validated (callers may be plain JavaScript). */
+function roleOf(options: CheckOptions): Role {
+  const role = options.role ?? 'user';
+  if (!(ROLES as readonly string[]).includes(role)) {
+    throw new AegisError(ERROR_CODES.INVALID_ARGUMENT, `role must be one of ${ROLES.join(', ')}`);
+  }
+  return role;
+}
+
 function assertMessages(messages: readonly GuardMessage[]): void {
+  if (!Array.isArray(messages)) {
+    throw new AegisError(ERROR_CODES.INVALID_ARGUMENT, 'check expects a string or a list of messages');
+  }
   messages.forEach((message, index) => {
     if (typeof message !== 'object' || message === null || typeof message.content !== 'string') {
       throw new AegisError(ERROR_CODES.INVALID_ARGUMENT, `messages[${index}].content must be a string`);
@@ -175,7 +187,7 @@ export function createGuard(options: GuardOptions = {}): Guard {
 
   const check = (input: string | readonly GuardMessage[], checkOptions: CheckOptions = {}): Verdict => {
     const vault = checkOptions.vault ?? defaultVault;
-    if (typeof input === 'string') return checkText(input, checkOptions.role ?? 'user', checkOptions, vault);
+    if (typeof input === 'string') return checkText(input, roleOf(checkOptions), checkOptions, vault);
     assertMessages(input);
     return mergeVerdicts(
       input,
@@ -196,7 +208,9 @@ export function createGuard(options: GuardOptions = {}): Guard {
       return mergeVerdicts(input, verdicts);
     },
     redact(text, checkOptions = {}): RedactResult {
-      const role = checkOptions.role ?? 'user';
+      if (typeof text !== 'string')
+        throw new AegisError(ERROR_CODES.INVALID_ARGUMENT, 'redact expects a string');
+      const role = roleOf(checkOptions);
       const vault = checkOptions.vault ?? defaultVault;
       const prepared = prepare(text, role, checkOptions);
       if (prepared.detectors.length === 0) return { text, findings: [] };

@@ -1,4 +1,5 @@
 import type { RedactionOperatorName } from '../policy/policy-types.js';
+import { AegisError, ERROR_CODES } from '../spec/errors.js';
 import type { Role } from '../spec/role.js';
 import { ACTIONS, actionRank, type Verdict } from '../spec/verdict.js';
 import { applyRedactions, type RedactionSpan } from './apply-redactions.js';
@@ -61,7 +62,16 @@ export function judgeFindings(options: {
       if (rule.rank !== REDACT_RANK) continue;
       spans.push({ finding: evaluation.kept[index]!, operator: options.operatorFor(rule.operator) });
     }
-    verdict.redactedText = applyRedactions({ text, spans, vault: options.vault });
+    try {
+      verdict.redactedText = applyRedactions({ text, spans, vault: options.vault });
+    } catch (error) {
+      // Text that cannot be redacted must not pass: fail closed.
+      const code = error instanceof AegisError ? error.code : ERROR_CODES.REDACTION_FAILED;
+      const message = error instanceof AegisError ? error.message : 'redaction failed';
+      verdict.action = 'block';
+      verdict.errors = [...(verdict.errors ?? []), { detector: 'redaction', code, message }];
+      verdict.reasons = [`block: redaction failed (${message})`];
+    }
   }
   return verdict;
 }
