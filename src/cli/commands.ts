@@ -1,8 +1,17 @@
 import { registerAudit } from './audit.js';
 import { registerCheck } from './check.js';
 import type { RegisterCommand } from './command.js';
+import { registerDemo } from './demo.js';
+import { registerGateway } from './gateway.js';
 import { registerKeys } from './keys.js';
 import { registerSign } from './sign.js';
 
 /** Every CLI command, as data. Add one line per command file. */
-export const COMMANDS: readonly RegisterCommand[] = [registerSign, registerKeys, registerAudit, registerCheck];
+export const COMMANDS: readonly RegisterCommand[] = [
+  registerSign,
+  registerKeys,
+  registerAudit,
+  registerCheck,
+  registerGateway,
+  registerDemo,
+];

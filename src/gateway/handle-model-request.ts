@@ -129,6 +129,8 @@ export async function handleModelRequest(
   if (input.bypass)
     state.bypasses.push({ reason: 'an input check failed and the request was let through (fail open)' });
   state.prompt = lastUserText(extracted);
+  if (config.audit.payloads === 'redacted') state.payload = { redacted: body };
+  else if (config.audit.payloads === 'full') state.payload = { full: raw.toString('utf8') };
 
   const targets = context.router.resolve(extracted.model, route.api);
   let serialized: string | undefined;

@@ -24,6 +24,8 @@ export interface RequestState {
   bypasses: { family?: string; reason: string }[];
   lease: Lease | null;
   prompt: string | undefined;
+  /** Request content for the audit log (redacted view, or full original when configured). */
+  payload: { redacted?: unknown; full?: unknown } | undefined;
 }
 
 /** A fresh state for a request. */
@@ -55,5 +57,6 @@ export function createRequestState(options: {
     bypasses: [],
     lease: null,
     prompt: undefined,
+    payload: undefined,
   };
 }

@@ -3,13 +3,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Guard } from '../guard/types.js';
+import { createLogger } from '../monitor/logger.js';
 import { AegisError, ERROR_CODES, isAegisError } from '../spec/errors.js';
+import type { AdminRoutes } from '../store/admin-routes.js';
 import type { GatewayConfig } from './config/gateway-config-schema.js';
 import type { GatewayContext } from './gateway-context.js';
 import type { GatewayAudit, GatewayKeys, GatewayLimiter, GatewayMonitor } from './gateway-hooks.js';
-import { createGatewayLogger, type GatewayLogger } from './gateway-logger.js';
+import type { GatewayLogger } from './gateway-logger.js';
 import { authenticate, handleModelRequest } from './handle-model-request.js';
 import { gatewayError, sendError } from './http/api-error.js';
+import { parseJsonBody } from './http/parse-json-body.js';
+import { isJsonContentType, readBody } from './http/read-body.js';
 import { MODEL_ROUTES } from './model-routes.js';
 import { createRequestState, type RequestState } from './request-state.js';
 import { type CircuitBreaker, createCircuitBreaker } from './routing/circuit-breaker.js';
@@ -28,6 +32,8 @@ export interface GatewayOptions {
   audit?: GatewayAudit;
   monitor?: GatewayMonitor;
   logger?: GatewayLogger;
+  /** Admin endpoints (keys, audit) mounted under `/admin`, protected by the admin token. */
+  admin?: AdminRoutes;
   environment?: NodeJS.ProcessEnv;
 }
 
@@ -79,7 +85,7 @@ export function effectiveUpstreams(config: GatewayConfig): GatewayConfig['upstre
  */
 export function createGateway(options: GatewayOptions): Gateway {
   const { config, guard } = options;
-  const logger = options.logger ?? createGatewayLogger({ level: config.logging.level });
+  const logger = options.logger ?? createLogger({ level: config.logging.level });
   const upstreams = effectiveUpstreams(config);
   const breakers = new Map<string, CircuitBreaker>();
   for (const upstream of upstreams) breakers.set(upstream.name, createCircuitBreaker(config.circuitBreaker));
@@ -137,6 +143,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         tokens: state.tokens,
         errorCode: state.errorCode,
         bypasses: state.bypasses,
+        ...(state.payload === undefined ? {} : { payload: state.payload }),
       });
       const blocked: string[] = [];
       if (state.errorCode === ERROR_CODES.INPUT_BLOCKED)
@@ -182,6 +189,26 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   async function route(state: RequestState): Promise<void> {
     const { request, response } = state;
+    if (options.admin?.matches(state.route)) {
+      let body: unknown;
+      if (options.admin.needsBody(request.method ?? 'GET')) {
+        if (!isJsonContentType(request.headers['content-type'])) {
+          throw gatewayError(ERROR_CODES.UNSUPPORTED_MEDIA_TYPE, 'content-type must be application/json');
+        }
+        const raw = await readBody(request, {
+          limitBytes: 65_536,
+          timeoutMs: config.limits.requestTimeoutMs,
+        });
+        body = parseJsonBody(raw, config.limits.jsonDepth);
+      }
+      const result = options.admin.handle({
+        method: request.method ?? 'GET',
+        path: request.url ?? '/',
+        headers: request.headers,
+        body,
+      });
+      return sendJson(response, result.status, result.body);
+    }
     const model = MODEL_ROUTES.get(state.route);
     if (model !== undefined) {
       if (request.method !== 'POST')

@@ -106,6 +106,22 @@ export const gatewayConfigSchema = z.strictObject({
     .default({ routes: {} }),
   /** Hosts that links and images in model output may point to. */
   allowedOutputHosts: z.array(z.string().min(1).max(255)).max(1024).default([]),
+  audit: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Request/response content in the audit log: none, redacted (default), or full (encrypted). */
+      payloads: z.enum(['none', 'redacted', 'full']).default('redacted'),
+    })
+    .default({ enabled: true, payloads: 'redacted' }),
+  alerts: z
+    .strictObject({
+      /** Webhook receiving anomaly alerts (JSON POST). */
+      webhookUrl: z.string().url().max(2048).optional(),
+      /** Environment variable holding the HMAC secret that signs webhook bodies. */
+      webhookSecretEnv: envName.optional(),
+    })
+    .default({}),
+  metrics: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
   logging: z
     .strictObject({
       level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default(D.logLevel),
