@@ -30,7 +30,6 @@ export function makeFinding(options: MakeFindingOptions): ScanFinding {
 
 /** Keeps text safe to print: control characters escaped, long values shortened. */
 export function printable(text: string, maxLength = 120): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters is the point
   const escaped = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (character) => {
     return `\\x${character.charCodeAt(0).toString(16).padStart(2, '0')}`;
   });

@@ -1,19 +1,19 @@
-import type { ByteSource } from '../byte-source.js';
+import type { ByteSource } from './byte-source.js';
 
 const WINDOW_BYTES = 1024 * 1024;
 
 /** Raised when the stream ends in the middle of an opcode. */
 export class EndOfStream extends Error {
   constructor(readonly offset: number) {
-    super(`pickle stream ends at byte ${offset}`);
+    super(`stream ends at byte ${offset}`);
   }
 }
 
 /**
- * A forward reader over a byte source with a sliding window. Large operands (tensor bytes inside a
- * pickle) are skipped by moving the position, never read.
+ * A forward reader over a byte source with a sliding window (pickle and GGUF streams). Large operands
+ * (tensor bytes) are skipped by moving the position, never read.
  */
-export class PickleReader {
+export class ForwardReader {
   private window: Uint8Array = new Uint8Array(0);
   private windowStart = 0;
   position: number;

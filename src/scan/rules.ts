@@ -121,6 +121,7 @@ export const RULES = {
   ),
   zipCrc: rule('zip.crc-mismatch', 'medium', 'Zip member CRC-32 does not match its data', ['CWE-354']),
   zipMalformed: rule('zip.malformed', 'low', 'Zip structure is damaged', ['CWE-20']),
+  tarMalformed: rule('tar.malformed', 'low', 'Tar structure is damaged', ['CWE-20']),
   zipMethod: rule(
     'zip.unsupported-method',
     'medium',
@@ -146,7 +147,7 @@ export const RULES = {
   safetensorsMetadata: rule(
     'safetensors.metadata-suspicious',
     'medium',
-    'Metadata holds code, commands or URLs',
+    'Metadata holds code or shell commands',
     ['AML.T0010.003'],
   ),
   // numpy

@@ -25,6 +25,8 @@ export interface FileReport {
   findings: ScanFinding[];
   /** Size in bytes. */
   size: number;
+  /** Why the file could not be scanned (verdict `error`). */
+  error?: string;
 }
 
 /** Counts over a whole scan. */

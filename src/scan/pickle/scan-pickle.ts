@@ -1,10 +1,10 @@
 import { type ByteSource, createBufferSource } from '../byte-source.js';
 import { makeFinding, printable } from '../finding.js';
+import { EndOfStream, ForwardReader } from '../forward-reader.js';
 import type { ScanLimits } from '../limits.js';
 import { RULES } from '../rules.js';
 import type { ScanFinding } from '../types.js';
 import { classifyGlobal, type GlobalClass, isDottedName, normalizeGlobal } from './classify-global.js';
-import { EndOfStream, PickleReader } from './pickle-reader.js';
 import { decodeLatin1, decodeQuotedString, decodeRawUnicodeEscape, decodeUtf8 } from './text-decoders.js';
 
 /**
@@ -68,7 +68,7 @@ export function scanPickle(options: ScanPickleOptions): ScanPickleResult {
 }
 
 class PickleEmulator {
-  private readonly reader: PickleReader;
+  private readonly reader: ForwardReader;
   private readonly findings: ScanFinding[] = [];
   private readonly reported = new Set<string>();
   private readonly globals = new Map<string, GlobalClass>();
@@ -83,7 +83,7 @@ class PickleEmulator {
   private codecsIdiomOnly = true;
 
   constructor(private readonly options: ScanPickleOptions) {
-    this.reader = new PickleReader(options.source, options.start ?? 0, options.end ?? options.source.size);
+    this.reader = new ForwardReader(options.source, options.start ?? 0, options.end ?? options.source.size);
   }
 
   run(): ScanPickleResult {
@@ -349,12 +349,12 @@ class PickleEmulator {
       tailIsData: true,
       depth: depth + 1,
     });
-    if (nested.globals.length === 0) return;
-    this.add(
-      RULES.embeddedPickle,
-      `${how} at byte ${offset} holds a pickle importing ${nested.globals.slice(0, 5).join(', ')}`,
-      offset,
-    );
+    if (!nested.findings.some((finding) => finding.severity !== 'info')) return;
+    const imports =
+      nested.globals.length > 0
+        ? `importing ${nested.globals.slice(0, 5).join(', ')}`
+        : 'with nested payloads';
+    this.add(RULES.embeddedPickle, `${how} at byte ${offset} holds a pickle ${imports}`, offset);
     this.findings.push(...nested.findings);
   }
 

@@ -1,0 +1,75 @@
+import type { ByteSource } from '../byte-source.js';
+import { makeFinding } from '../finding.js';
+import { RULES } from '../rules.js';
+import type { ScanFinding } from '../types.js';
+import { checkKerasConfig } from './keras-config.js';
+import type { FormatResult, ScanContext } from './scan-context.js';
+
+const CHUNK_BYTES = 4 * 1024 * 1024;
+const MARKERS = ['{"class_name":', '{"module":'].map((text) => Buffer.from(text, 'latin1'));
+
+/**
+ * Extracts the JSON object starting at `start` by matching braces outside strings. Returns null when it
+ * does not close within `maxBytes`.
+ */
+function extractJson(source: ByteSource, start: number, maxBytes: number): string | null {
+  const bytes = source.read(start, maxBytes);
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < bytes.length; index++) {
+    const byte = bytes[index] as number;
+    if (inString) {
+      if (byte === 0x5c) index++;
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) inString = true;
+    else if (byte === 0x7b) depth++;
+    else if (byte === 0x7d && --depth === 0) return new TextDecoder().decode(bytes.subarray(0, index + 1));
+  }
+  return null;
+}
+
+/**
+ * Keras `.h5` files keep the model as JSON in the `model_config` attribute of the root group. Rather
+ * than implement HDF5's object headers, the scan searches the first `maxHdf5SearchBytes` of the file for
+ * the start of that JSON and parses it; Keras writes it as one contiguous attribute string.
+ */
+export function scanHdf5(source: ByteSource, context: ScanContext): FormatResult {
+  const findings: ScanFinding[] = [];
+  const end = Math.min(source.size, context.limits.maxHdf5SearchBytes);
+  let found = 0;
+  for (let offset = 0; offset < end && found < 8; offset += CHUNK_BYTES - 32) {
+    const chunk = Buffer.from(source.read(offset, Math.min(CHUNK_BYTES, end - offset)));
+    for (const marker of MARKERS) {
+      for (
+        let index = chunk.indexOf(marker);
+        index >= 0 && found < 8;
+        index = chunk.indexOf(marker, index + 1)
+      ) {
+        const json = extractJson(
+          source,
+          offset + index,
+          Math.min(context.limits.maxJsonBytes, 64 * 1024 * 1024),
+        );
+        if (json === null) continue;
+        let config: unknown;
+        try {
+          config = JSON.parse(json);
+        } catch {
+          findings.push(
+            makeFinding({
+              rule: RULES.kerasConfig,
+              message: 'model_config JSON does not parse',
+              location: `${context.location}@${offset + index}`,
+            }),
+          );
+          continue;
+        }
+        found++;
+        findings.push(...checkKerasConfig(config, `${context.location}:model_config`));
+        index += json.length - 1;
+      }
+    }
+    if (offset + CHUNK_BYTES >= end) break;
+  }
+  return { findings, format: found > 0 ? 'keras-h5' : 'hdf5' };
+}
