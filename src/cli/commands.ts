@@ -4,11 +4,13 @@ import type { RegisterCommand } from './command.js';
 import { registerDemo } from './demo.js';
 import { registerGateway } from './gateway.js';
 import { registerKeys } from './keys.js';
+import { registerScan } from './scan.js';
 import { registerSign } from './sign.js';
 
 /** Every CLI command, as data. Add one line per command file. */
 export const COMMANDS: readonly RegisterCommand[] = [
   registerSign,
+  registerScan,
   registerKeys,
   registerAudit,
   registerCheck,

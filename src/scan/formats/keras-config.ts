@@ -53,9 +53,9 @@ export function checkKerasConfig(config: unknown, location: string): ScanFinding
     }
     if (typeof node !== 'object' || node === null) continue;
     if (Array.isArray(node)) {
-      node.forEach((child, index) =>
-        pending.push({ node: child, depth: depth + 1, path: `${path}[${index}]` }),
-      );
+      for (const [index, child] of node.entries()) {
+        pending.push({ node: child, depth: depth + 1, path: `${path}[${index}]` });
+      }
       continue;
     }
     const record = node as Record<string, unknown>;

@@ -38,7 +38,7 @@ export function escapesModelFolder(location: string): boolean {
 
 /** Walks an ONNX ModelProto (onnx/onnx.proto3) for external-data paths and custom operator domains. */
 export function scanOnnx(source: ByteSource, context: ScanContext): FormatResult {
-  const walker = new OnnxWalker(source, context);
+  const walker = new OnnxWalker(context);
   try {
     walker.model(new ProtoReader(source, 0, source.size));
   } catch (error) {
@@ -58,10 +58,7 @@ class OnnxWalker {
   readonly findings: ScanFinding[] = [];
   private readonly domains = new Set<string>();
 
-  constructor(
-    private readonly source: ByteSource,
-    private readonly context: ScanContext,
-  ) {}
+  constructor(private readonly context: ScanContext) {}
 
   private domain(domain: string, where: string): void {
     if (STANDARD_ONNX_DOMAINS.has(domain) || this.domains.has(domain)) return;
