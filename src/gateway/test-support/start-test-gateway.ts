@@ -28,6 +28,7 @@ export async function startTestGateway(
     audit?: GatewayAudit;
     monitor?: GatewayMonitor;
     guard?: Guard;
+    environment?: NodeJS.ProcessEnv;
   } = {},
 ): Promise<TestGateway> {
   const guard = hooks.guard ?? createGuard({ policy: 'balanced', detectors: SAMPLE_DETECTORS });
@@ -39,6 +40,7 @@ export async function startTestGateway(
     ...(hooks.limiter ? { limiter: hooks.limiter } : {}),
     ...(hooks.audit ? { audit: hooks.audit } : {}),
     ...(hooks.monitor ? { monitor: hooks.monitor } : {}),
+    environment: hooks.environment ?? {},
   });
   const { url } = await gateway.listen();
   return { url, gateway, guard, close: () => gateway.close() };
