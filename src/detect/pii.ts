@@ -7,6 +7,7 @@ import type { PiiCandidate, Recognizer, ScanInput } from './pii/candidate.js';
 import { piiEvidence } from './pii/evidence.js';
 import { PII_RECOGNIZERS, PII_TYPES } from './pii/recognizers.js';
 import { resolveOverlaps } from './pii/resolve-overlaps.js';
+import { createScanInput } from './pii/scan-input.js';
 
 /**
  * Scores below this are weak signals (a bare nine-digit number, a private IP address, a lone
@@ -56,7 +57,7 @@ export function createPiiDetector(options?: PiiDetectorOptions | Record<string, 
       if (typeof text !== 'string') {
         throw new AegisError(ERROR_CODES.INVALID_ARGUMENT, 'pii detector expects a string');
       }
-      const input: ScanInput = { text, hasDigit: /\d/.test(text), defaultRegion: settings.defaultRegion };
+      const input: ScanInput = createScanInput(text, settings.defaultRegion);
       const candidates: PiiCandidate[] = [];
       for (const recognizer of recognizers) {
         for (const candidate of recognizer.find(input)) {

@@ -15,11 +15,18 @@ export interface PiiCandidate {
   ruleId: string;
 }
 
-/** The text a recognizer scans, with cheap facts computed once for prefilters. */
+/** The text a recognizer scans, with cheap facts computed once (lazily) for prefilters. */
 export interface ScanInput {
   readonly text: string;
   /** True when the text holds at least one ASCII digit. */
   readonly hasDigit: boolean;
+  /**
+   * True when the text holds six digits in a row, allowing one space, dash, dot or slash between them.
+   * Every numeric identifier, card, account and phone number has such a run.
+   */
+  readonly hasLongNumber: boolean;
+  /** Spans of the digit runs in the text, in order. */
+  readonly digitRuns: readonly { start: number; end: number }[];
   /** Default region for phone numbers (ISO 3166-1 alpha-2). */
   readonly defaultRegion: string;
 }

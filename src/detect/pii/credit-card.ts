@@ -125,7 +125,7 @@ export const creditCardRecognizer: Recognizer = {
   types: ['CREDIT_CARD'],
   patterns: [CARD],
   find(input: ScanInput): PiiCandidate[] {
-    if (!input.hasDigit) return [];
+    if (!input.hasLongNumber) return [];
     const { text } = input;
     const found: PiiCandidate[] = [];
     for (const match of text.matchAll(CARD)) {

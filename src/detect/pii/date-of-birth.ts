@@ -1,6 +1,7 @@
 import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
 import { clampScore } from './candidate.js';
 import { contextWindow, hasAnyWord, NEGATIVE_CONTEXT_WORDS } from './context-words.js';
+import { digitWindows } from './scan-input.js';
 
 // A date is a date of birth only when the text says so: a trigger phrase, then a date shortly after.
 const TRIGGER =
@@ -46,24 +47,28 @@ export const dateOfBirthRecognizer: Recognizer = {
     const { text } = input;
     const found: PiiCandidate[] = [];
     let searchFrom = 0;
-    for (const trigger of text.matchAll(TRIGGER)) {
-      const after = trigger.index + trigger[0].length;
-      if (after < searchFrom) continue;
-      const date = firstDate(text.slice(after, after + LOOKAHEAD + 30));
-      if (date === undefined || date.index > LOOKAHEAD) continue;
-      const start = after + date.index;
-      const end = start + date.length;
-      searchFrom = end;
-      const negative = hasAnyWord(contextWindow({ text, start, end }), NEGATIVE_CONTEXT_WORDS);
-      const score = negative ? 0.65 : 0.85;
-      found.push({
-        type: 'DATE_OF_BIRTH',
-        start,
-        end,
-        score: clampScore(score),
-        severity: 'medium',
-        ruleId: 'pii.date-of-birth',
-      });
+    // Dates hold digits: look for trigger phrases only shortly before digit runs.
+    for (const window of digitWindows({ input, before: 80, after: 0 })) {
+      const slice = text.slice(window.start, window.end);
+      for (const trigger of slice.matchAll(TRIGGER)) {
+        const after = window.start + trigger.index + trigger[0].length;
+        if (after < searchFrom) continue;
+        const date = firstDate(text.slice(after, after + LOOKAHEAD + 30));
+        if (date === undefined || date.index > LOOKAHEAD) continue;
+        const start = after + date.index;
+        const end = start + date.length;
+        searchFrom = end;
+        const negative = hasAnyWord(contextWindow({ text, start, end }), NEGATIVE_CONTEXT_WORDS);
+        const score = negative ? 0.65 : 0.85;
+        found.push({
+          type: 'DATE_OF_BIRTH',
+          start,
+          end,
+          score: clampScore(score),
+          severity: 'medium',
+          ruleId: 'pii.date-of-birth',
+        });
+      }
     }
     return found;
   },

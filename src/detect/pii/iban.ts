@@ -27,7 +27,7 @@ export const ibanRecognizer: Recognizer = {
   types: ['IBAN_CODE'],
   patterns: [IBAN],
   find(input: ScanInput): PiiCandidate[] {
-    if (!input.hasDigit) return [];
+    if (!input.hasLongNumber) return [];
     const { text } = input;
     const found: PiiCandidate[] = [];
     for (const match of text.matchAll(IBAN)) {

@@ -7,7 +7,27 @@ const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const IPV4 = new RegExp(`(?<![\\d.])${OCTET}(?:\\.${OCTET}){3}(?![\\d]|\\.\\d)`, 'g');
 // IPv6 candidates: colon-separated hex groups, optionally ending in an embedded IPv4 (RFC 4291 §2.2).
 // The shape is loose on purpose; `parseIpv6` decides.
-const IPV6 = /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|\d{1,3}(?:\.\d{1,3}){3})?(?![\w:.])/g;
+// Sticky: tried only where a colon is, starting at the hex digits just before it.
+const IPV6 = /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|\d{1,3}(?:\.\d{1,3}){3})?(?![\w:.])/y;
+const HEX_DIGIT = /[0-9A-Fa-f]/;
+const DIGIT_DOT_DIGIT = /\d\.\d/;
+
+/** IPv6 candidates: each colon, backed up over up to four hex digits, tried with the sticky pattern. */
+function ipv6Candidates(text: string): RegExpExecArray[] {
+  const matches: RegExpExecArray[] = [];
+  let colon = text.indexOf(':');
+  while (colon >= 0) {
+    let start = colon;
+    while (start > 0 && colon - start < 4 && HEX_DIGIT.test(text[start - 1]!)) start -= 1;
+    IPV6.lastIndex = start;
+    const match = IPV6.exec(text);
+    if (match) {
+      matches.push(match);
+      colon = text.indexOf(':', match.index + match[0].length);
+    } else colon = text.indexOf(':', colon + 1);
+  }
+  return matches;
+}
 const IPV4_EXACT = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`);
 const HEX_GROUP = /^[0-9A-Fa-f]{1,4}$/;
 
@@ -86,11 +106,11 @@ const VERSION_WORDS = ['version', 'v', 'ver', 'release', 'build', 'oid', 'snmp']
 export const ipAddressRecognizer: Recognizer = {
   name: 'ip-address',
   types: ['IP_ADDRESS'],
-  patterns: [IPV4, IPV6, IPV4_EXACT, HEX_GROUP],
+  patterns: [IPV4, IPV6, IPV4_EXACT, HEX_GROUP, HEX_DIGIT, DIGIT_DOT_DIGIT],
   find(input: ScanInput): PiiCandidate[] {
     const { text } = input;
     const found: PiiCandidate[] = [];
-    if (input.hasDigit && text.includes('.')) {
+    if (input.hasDigit && DIGIT_DOT_DIGIT.test(text)) {
       for (const match of text.matchAll(IPV4)) {
         const start = match.index;
         const end = start + match[0].length;
@@ -116,12 +136,14 @@ export const ipAddressRecognizer: Recognizer = {
       }
     }
     if (text.includes(':')) {
-      for (const match of text.matchAll(IPV6)) {
+      for (const match of ipv6Candidates(text)) {
         const groups = parseIpv6(match[0]);
         if (groups === undefined) continue;
         const start = match.index;
         const end = start + match[0].length;
-        const written = match[0].split(':').filter((group) => group !== '').length;
+        const written = match[0]
+          .split(':')
+          .reduce((count, group) => count + (group === '' ? 0 : group.includes('.') ? 2 : 1), 0);
         let base = ipv6Internal(groups) ? 0.35 : 0.65;
         if (match[0].includes('::') && written < 3 && !ipv6Internal(groups)) base = 0.3;
         const score = contextScore({ text, start, end, base, positive: POSITIVE, boost: 0.2 });

@@ -3,9 +3,16 @@ import { clampScore } from './candidate.js';
 import { contextScore } from './context-words.js';
 
 // IEEE 802 MAC-48 in the three common text forms: colon, dash, and Cisco dotted quads of hex.
-const MAC_COLON = /(?<![\w:-])[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}(?![\w:-])/g;
-const MAC_DASH = /(?<![\w:-])[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}(?![\w:-])/g;
-const MAC_DOTTED = /(?<![\w.])[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}(?![\w.])/g;
+// Sticky patterns tried only where a separator sits at the expected offset: hex letters are common in
+// prose, separators in the right place are not, so this avoids scanning every word.
+const MAC_COLON = /(?<![\w:-])[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}(?![\w:-])/y;
+const MAC_DASH = /(?<![\w:-])[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}(?![\w:-])/y;
+const MAC_DOTTED = /(?<![\w.])[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}(?![\w.])/y;
+const FORMS: readonly { separator: string; offset: number; pattern: RegExp }[] = [
+  { separator: ':', offset: 2, pattern: MAC_COLON },
+  { separator: '-', offset: 2, pattern: MAC_DASH },
+  { separator: '.', offset: 4, pattern: MAC_DOTTED },
+];
 
 const POSITIVE = ['mac', 'hardware', 'ethernet', 'wifi', 'wi-fi', 'bssid', 'device', 'adapter', 'nic'];
 
@@ -16,12 +23,19 @@ export const macAddressRecognizer: Recognizer = {
   patterns: [MAC_COLON, MAC_DASH, MAC_DOTTED],
   find(input: ScanInput): PiiCandidate[] {
     const { text } = input;
-    if (!text.includes(':') && !text.includes('-') && !text.includes('.')) return [];
     const found: PiiCandidate[] = [];
-    for (const pattern of [MAC_COLON, MAC_DASH, MAC_DOTTED]) {
-      for (const match of text.matchAll(pattern)) {
+    for (const { separator, offset, pattern } of FORMS) {
+      let at = text.indexOf(separator, offset);
+      while (at >= 0) {
+        pattern.lastIndex = at - offset;
+        const match = pattern.exec(text);
+        if (!match) {
+          at = text.indexOf(separator, at + 1);
+          continue;
+        }
         const start = match.index;
         const end = start + match[0].length;
+        at = text.indexOf(separator, end);
         const hex = match[0].replace(/[:.-]/g, '').toLowerCase();
         const base = /^(?:0{12}|f{12})$/.test(hex) ? 0.3 : 0.6;
         const score = contextScore({ text, start, end, base, positive: POSITIVE, boost: 0.3 });

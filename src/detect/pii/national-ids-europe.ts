@@ -62,6 +62,7 @@ export const italianFiscalCodeRecognizer = createPatternRecognizer({
   severity: 'high',
   patterns: [FISCAL_CODE],
   validate: codiceFiscaleValid,
+  needsLongNumber: false,
   base: 0.8,
   positive: ['codice fiscale', 'fiscal code', 'cf', 'c.f.', 'tax code'],
   boost: 0.15,

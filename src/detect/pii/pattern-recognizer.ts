@@ -22,8 +22,12 @@ export interface PatternRecognizerOptions {
   requireContext?: boolean;
   /** Characters before the value searched for context words (default 40). */
   before?: number;
-  /** Skip the scan when the text has no digit (default true). */
-  needsDigit?: boolean;
+  /** Skip the scan unless the text has a run of six digits (default true). */
+  needsLongNumber?: boolean;
+  /** Other regular expressions the recognizer uses (listed for the ReDoS test, not scanned). */
+  helperPatterns?: readonly RegExp[];
+  /** Extra cheap test; the scan is skipped when it returns false. */
+  prefilter?: (text: string) => boolean;
 }
 
 /** A recognizer for a fixed format: patterns, validation, context words. */
@@ -32,9 +36,10 @@ export function createPatternRecognizer(options: PatternRecognizerOptions): Reco
   return {
     name: options.name,
     types: [options.type],
-    patterns: options.patterns,
+    patterns: [...options.patterns, ...(options.helperPatterns ?? [])],
     find(input: ScanInput): PiiCandidate[] {
-      if ((options.needsDigit ?? true) && !input.hasDigit) return [];
+      if ((options.needsLongNumber ?? true) && !input.hasLongNumber) return [];
+      if (options.prefilter && !options.prefilter(input.text)) return [];
       const { text } = input;
       const found: PiiCandidate[] = [];
       for (const pattern of options.patterns) {

@@ -2,31 +2,43 @@ import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
 import { clampScore } from './candidate.js';
 import { contextWindow, hasAnyWord, NEGATIVE_CONTEXT_WORDS } from './context-words.js';
 import { FIRST_NAMES } from './first-names.js';
+import { capitalizedWordEnd, forEachCapitalizedWord, nextNameWord } from './name-scanner.js';
 import { NOT_NAME_WORDS } from './name-words.js';
 import { SURNAMES } from './surnames.js';
 
 // Names are found without any model or network call: titles and phrases that introduce a name, a
-// gazetteer of given names and surnames, and capitalization. Letters cover Latin-1 so José, Müller and
-// Zoë are words; each word is bounded in length.
-const UPPER = 'A-ZÀ-ÖØ-Þ';
-const LOWER = 'a-zß-öø-ÿ';
-const WORD_SOURCE = `(?:Mc|Mac|O['’]|De|Di|La|Le)?[${UPPER}][${LOWER}]{1,24}(?:-[${UPPER}][${LOWER}]{1,24})?`;
-/** Every capitalized word (global scan). */
-const CAPITALIZED = new RegExp(`(?<![${UPPER}${LOWER}'’-])${WORD_SOURCE}`, 'g');
-/** A capitalized word exactly at a position (sticky). */
-const CAPITALIZED_AT = new RegExp(WORD_SOURCE, 'y');
-/** One name word at a position, preceded by a space (sticky). */
-const NEXT_WORD = new RegExp(
-  ` (?:(?:van|von|der|den|de|del|della|da|di|du|le|la|bin|ibn|al|el) ){0,2}${WORD_SOURCE}`,
-  'y',
-);
-/** A middle initial such as ` J.` (sticky). */
-const MIDDLE_INITIAL = new RegExp(` [${UPPER}]\\.`, 'y');
+// gazetteer of given names and surnames, and capitalization.
 /** Phrases and titles that introduce a name; the name follows after whitespace. */
 const INTRODUCER =
   /(?<![A-Za-z])(?:[Mm]y name is|[Mm]y name's|[Nn]ame:|[Ss]igned,|[Rr]egards,|[Ss]incerely,|[Dd]ear|[Cc]ontact person:|Mr\.?|Mrs\.?|Ms\.?|Mx\.?|Miss|Dr\.|Prof\.|Professor|Sir|Dame|Herr|Frau|Mme\.?|Mlle\.?|Monsieur|Madame|Señora?|Sra?\.|Officer|Detective|Judge|Captain|Sgt\.|Agent)[ \t]{0,3}\r?\n?[ \t]{0,3}(?=[A-ZÀ-ÖØ-Þ])/g;
-const TITLES_NEED_NO_GAZETTEER =
+/** Introducers strong enough to mark an unlisted capitalized word as a name. */
+const STRONG_INTRODUCER =
   /^(?:[Mm]y name|[Nn]ame:|Mr|Mrs|Ms|Mx|Dr|Prof|Herr|Frau|Mme|Mlle|Monsieur|Madame|Señor|Sr|Sra|Officer|Detective|Judge|Captain|Sgt|Agent)/;
+
+/** Capitalized words that may open an introducer; the introducer pattern only runs when one is seen. */
+const INTRODUCER_WORDS: ReadonlySet<string> = new Set(
+  'My Name Signed Regards Sincerely Dear Contact Mr Mrs Ms Mx Miss Dr Prof Professor Sir Dame Herr Frau Mme Mlle Monsieur Madame Señor Señora Sr Sra Officer Detective Judge Captain Sgt Agent'.split(
+    ' ',
+  ),
+);
+/** Lowercase introducers, found with a plain substring search before the pattern runs. */
+const LOWERCASE_INTRODUCERS = ['name', 'dear', 'signed,', 'regards,', 'sincerely,', 'contact person'];
+
+const NON_ASCII = /[^\u0000-\u007f]/;
+const COMBINING_MARKS = /\p{M}/gu;
+
+/** The gazetteer key of a word: accents folded so `José` and `García` match `Jose` and `Garcia`. */
+function nameKey(word: string): string {
+  return NON_ASCII.test(word) ? word.normalize('NFD').replace(COMBINING_MARKS, '') : word;
+}
+
+function isFirstName(word: string): boolean {
+  return FIRST_NAMES.has(nameKey(word));
+}
+
+function isSurname(word: string): boolean {
+  return SURNAMES.has(nameKey(word));
+}
 
 /** True when only spaces separate `index` from the start of the text or of a sentence. */
 function sentenceInitial(text: string, index: number): boolean {
@@ -35,89 +47,88 @@ function sentenceInitial(text: string, index: number): boolean {
   return position < 0 || '.!?\n\r"“(:'.includes(text[position]!);
 }
 
-function isNameWord(word: string): boolean {
-  return !NOT_NAME_WORDS.has(word);
-}
-
-/** Extends a name from `end` over up to `maxWords` further capitalized words. Returns the new end. */
+/** Extends a name from `end` over up to `maxWords` further name words. */
 function extendName(text: string, end: number, maxWords: number): { end: number; words: string[] } {
   const words: string[] = [];
   let position = end;
   for (let index = 0; index < maxWords; index += 1) {
-    MIDDLE_INITIAL.lastIndex = position;
-    if (index === 0 && MIDDLE_INITIAL.test(text)) position = MIDDLE_INITIAL.lastIndex;
-    NEXT_WORD.lastIndex = position;
-    const match = NEXT_WORD.exec(text);
-    if (!match) break;
-    const word = match[0].slice(match[0].lastIndexOf(' ') + 1);
-    if (!isNameWord(word)) break;
+    const next = nextNameWord(text, position);
+    if (next === undefined) break;
+    const word = text.slice(next.start, next.end);
+    if (NOT_NAME_WORDS.has(word)) break;
     words.push(word);
-    position = NEXT_WORD.lastIndex;
+    position = next.end;
   }
   return { end: position, words };
 }
 
-function push(
-  found: PiiCandidate[],
-  options: { text: string; start: number; end: number; score: number },
-): void {
+function candidate(options: { text: string; start: number; end: number; score: number }): PiiCandidate {
   const negative = hasAnyWord(contextWindow({ ...options, before: 30, after: 10 }), NEGATIVE_CONTEXT_WORDS);
   const score = clampScore(options.score - (negative ? 0.2 : 0));
-  found.push({
+  return {
     type: 'PERSON',
     start: options.start,
     end: options.end,
     score,
     severity: 'medium',
     ruleId: 'pii.person',
+  };
+}
+
+function introducedNames(text: string): PiiCandidate[] {
+  const found: PiiCandidate[] = [];
+  for (const intro of text.matchAll(INTRODUCER)) {
+    const start = intro.index + intro[0].length;
+    const firstEnd = capitalizedWordEnd(text, start);
+    if (firstEnd < 0) continue;
+    const first = text.slice(start, firstEnd);
+    if (NOT_NAME_WORDS.has(first)) continue;
+    const rest = extendName(text, firstEnd, 3);
+    const knownFirst = isFirstName(first);
+    const knownLast = isSurname(first) || rest.words.some(isSurname);
+    if (!knownFirst && !knownLast && !STRONG_INTRODUCER.test(intro[0])) continue;
+    found.push(candidate({ text, start, end: rest.end, score: knownFirst || knownLast ? 0.85 : 0.7 }));
+  }
+  return found;
+}
+
+function gazetteerNames(text: string): { found: PiiCandidate[]; sawIntroducer: boolean } {
+  const found: PiiCandidate[] = [];
+  let sawIntroducer = false;
+  forEachCapitalizedWord(text, (start, end) => {
+    const word = text.slice(start, end);
+    if (INTRODUCER_WORDS.has(word)) sawIntroducer = true;
+    if (isFirstName(word)) {
+      const rest = extendName(text, end, 2);
+      if (rest.words.length === 0) return undefined; // a lone given name is too weak without an introducer
+      const score = rest.words.some(isSurname) ? 0.85 : 0.7;
+      found.push(candidate({ text, start, end: rest.end, score }));
+      return rest.end;
+    }
+    // An unlisted capitalized word followed by a listed surname ("Kwabena Smith"), unless it is a
+    // common capitalized word or opens a sentence, where capitals say nothing.
+    if (NOT_NAME_WORDS.has(word)) return undefined;
+    const next = nextNameWord(text, end);
+    if (next === undefined || !isSurname(text.slice(next.start, next.end))) return undefined;
+    found.push(candidate({ text, start, end: next.end, score: sentenceInitial(text, start) ? 0.45 : 0.6 }));
+    return next.end;
   });
+  return { found, sawIntroducer };
 }
 
 /** PERSON: introduced names ("my name is", titles, letter closings) and gazetteer name pairs. */
 export const personRecognizer: Recognizer = {
   name: 'person',
   types: ['PERSON'],
-  patterns: [CAPITALIZED, CAPITALIZED_AT, NEXT_WORD, MIDDLE_INITIAL, INTRODUCER, TITLES_NEED_NO_GAZETTEER],
+  patterns: [INTRODUCER, STRONG_INTRODUCER, NON_ASCII, COMBINING_MARKS],
   find(input: ScanInput): PiiCandidate[] {
     const { text } = input;
-    const found: PiiCandidate[] = [];
-    let coveredUntil = -1;
-    for (const intro of text.matchAll(INTRODUCER)) {
-      const start = intro.index + intro[0].length;
-      CAPITALIZED_AT.lastIndex = start;
-      const first = CAPITALIZED_AT.exec(text);
-      if (!first || !isNameWord(first[0])) continue;
-      const rest = extendName(text, start + first[0].length, 3);
-      const knownFirst = FIRST_NAMES.has(first[0]);
-      const knownLast = SURNAMES.has(first[0]) || rest.words.some((word) => SURNAMES.has(word));
-      if (!knownFirst && !knownLast && !TITLES_NEED_NO_GAZETTEER.test(intro[0])) continue;
-      const score = knownFirst || knownLast ? 0.85 : 0.7;
-      push(found, { text, start, end: rest.end, score });
-      coveredUntil = Math.max(coveredUntil, rest.end);
-    }
-    // Names found after an introducer are found again below; overlap resolution keeps one of each.
-    coveredUntil = -1;
-    for (const first of text.matchAll(CAPITALIZED)) {
-      const start = first.index;
-      if (start < coveredUntil) continue;
-      const word = first[0];
-      if (FIRST_NAMES.has(word)) {
-        const rest = extendName(text, start + word.length, 2);
-        if (rest.words.length === 0) continue; // a lone given name is too weak without an introducer
-        const score = rest.words.some((part) => SURNAMES.has(part)) ? 0.85 : 0.7;
-        push(found, { text, start, end: rest.end, score });
-        coveredUntil = rest.end;
-        continue;
-      }
-      // An unlisted capitalized word followed by a listed surname ("Kwabena Smith"), unless it is a
-      // common capitalized word or opens a sentence, where capitals say nothing.
-      if (NOT_NAME_WORDS.has(word)) continue;
-      const rest = extendName(text, start + word.length, 1);
-      if (rest.words.length === 0 || !SURNAMES.has(rest.words[0]!)) continue;
-      const score = sentenceInitial(text, start) ? 0.45 : 0.6;
-      push(found, { text, start, end: rest.end, score });
-      coveredUntil = rest.end;
-    }
-    return found;
+    const gazetteer = gazetteerNames(text);
+    const introduced =
+      gazetteer.sawIntroducer || LOWERCASE_INTRODUCERS.some((phrase) => text.includes(phrase))
+        ? introducedNames(text)
+        : [];
+    // Names found by both passes are merged by overlap resolution.
+    return [...introduced, ...gazetteer.found];
   },
 };

@@ -10,6 +10,24 @@ const REGION = /[+(]?\d[\d ().\-/\u00a0]{5,28}\d\)?/g;
 const DATE_SHAPE = /^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})$/;
 const DOTTED_VERSION = /^\d{1,3}(?:\.\d{1,3}){2,}$/;
 const DIGIT = /\d/g;
+const DECIMAL = /^\d{1,9}[.,]\d+$/;
+const YEAR_RANGE = /^(?:19|20)\d\d ?[-/] ?(?:19|20)\d\d$/;
+const GROUPED = /\d[ .\-\u00a0/]\d/;
+const SEPARATOR_BETWEEN_DIGITS = /\d[ .\-\u00a0]+(?=\d)/g;
+
+/**
+ * Cheap shape test before the comparatively expensive libphonenumber-js call: 7–15 digits (E.164
+ * allows at most 15), not a decimal or a year range, and either written like a phone number or with a
+ * phone word nearby.
+ */
+function worthParsing(options: { text: string; start: number; end: number; region: string }): boolean {
+  const { region } = options;
+  const digits = region.match(DIGIT)?.length ?? 0;
+  if (digits < 7 || digits > 15 + 4) return false; // + a few for extensions
+  if (DECIMAL.test(region) || YEAR_RANGE.test(region.trim())) return false;
+  if (region.includes('+') || region.includes('(') || GROUPED.test(region)) return true;
+  return hasAnyWord(contextWindow({ ...options, before: 30, after: 10 }), POSITIVE);
+}
 
 const POSITIVE = [
   'phone',
@@ -35,14 +53,23 @@ const POSITIVE = [
 export const phoneRecognizer: Recognizer = {
   name: 'phone',
   types: ['PHONE_NUMBER'],
-  patterns: [REGION, DATE_SHAPE, DOTTED_VERSION, DIGIT],
+  patterns: [
+    REGION,
+    DATE_SHAPE,
+    DOTTED_VERSION,
+    DIGIT,
+    DECIMAL,
+    YEAR_RANGE,
+    GROUPED,
+    SEPARATOR_BETWEEN_DIGITS,
+  ],
   find(input: ScanInput): PiiCandidate[] {
-    if (!input.hasDigit) return [];
+    if (!input.hasLongNumber) return [];
     const { text } = input;
     const found: PiiCandidate[] = [];
     for (const region of text.matchAll(REGION)) {
-      if ((region[0].match(DIGIT)?.length ?? 0) < 7) continue;
       const offset = region.index;
+      if (!worthParsing({ text, start: offset, end: offset + region[0].length, region: region[0] })) continue;
       const matches = findPhoneNumbersInText(region[0], {
         defaultCountry: input.defaultRegion as CountryCode,
       });
@@ -51,8 +78,12 @@ export const phoneRecognizer: Recognizer = {
         const end = offset + match.endsAt;
         const value = text.slice(start, end);
         if (DATE_SHAPE.test(value) || DOTTED_VERSION.test(value)) continue;
-        // A phone shape is a + prefix, an area code in parentheses, or digit groups with separators.
-        const shaped = value.startsWith('+') || value.includes('(') || /\d[ .\-\u00a0]\d/.test(value);
+        // A phone shape is a + prefix, an area code in parentheses, or three or more digit groups
+        // (one separator is as likely an order number, a range or a date: 2024-000123).
+        const shaped =
+          value.startsWith('+') ||
+          value.includes('(') ||
+          (value.match(SEPARATOR_BETWEEN_DIGITS)?.length ?? 0) >= 2;
         const inContext = hasAnyWord(contextWindow({ text, start, end, before: 30, after: 10 }), POSITIVE);
         if (!shaped && !inContext) continue;
         const base = shaped ? 0.7 : 0.45;

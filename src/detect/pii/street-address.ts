@@ -1,6 +1,7 @@
 import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
 import { clampScore } from './candidate.js';
 import { contextScore } from './context-words.js';
+import { digitWindows } from './scan-input.js';
 import { ENGLISH_STREET_TYPES, GERMAN_STREET_SUFFIXES, ROMANCE_STREET_TYPES } from './street-types.js';
 
 const UPPER = 'A-ZÀ-ÖØ-Þ';
@@ -26,7 +27,6 @@ const ROMANCE = new RegExp(
   'g',
 );
 const HAS_NUMBER = /\d/;
-
 const POSITIVE = [
   'address',
   'live at',
@@ -53,24 +53,31 @@ export const streetAddressRecognizer: Recognizer = {
     if (!input.hasDigit) return [];
     const { text } = input;
     const found: PiiCandidate[] = [];
-    for (const pattern of [ENGLISH, GERMAN, ROMANCE]) {
-      for (const match of text.matchAll(pattern)) {
-        const value = match[0];
-        // Romance forms may put the number last or first; without any number it is just a street name.
-        if (!HAS_NUMBER.test(value)) continue;
-        const start = match.index;
-        const end = start + value.length;
-        const hasPostcode = /\d{5}|[A-Z]\d[A-Z]{2}$/.test(value.slice(3));
-        const base = hasPostcode ? 0.8 : 0.65;
-        const score = contextScore({ text, start, end, base, positive: POSITIVE, boost: 0.15 });
-        found.push({
-          type: 'STREET_ADDRESS',
-          start,
-          end,
-          score: clampScore(score),
-          severity: 'medium',
-          ruleId: 'pii.street-address',
-        });
+    const seen = new Set<number>();
+    // Every address holds a number: the patterns only run on windows around digit runs.
+    for (const window of digitWindows({ input, before: 90, after: 90 })) {
+      const slice = text.slice(window.start, window.end);
+      for (const pattern of [ENGLISH, GERMAN, ROMANCE]) {
+        for (const match of slice.matchAll(pattern)) {
+          const value = match[0];
+          // Romance forms may put the number last or first; without any number it is just a street name.
+          if (!HAS_NUMBER.test(value)) continue;
+          const start = window.start + match.index;
+          if (seen.has(start)) continue;
+          seen.add(start);
+          const end = start + value.length;
+          const hasPostcode = /\d{5}|[A-Z]\d[A-Z]{2}$/.test(value.slice(3));
+          const base = hasPostcode ? 0.8 : 0.65;
+          const score = contextScore({ text, start, end, base, positive: POSITIVE, boost: 0.15 });
+          found.push({
+            type: 'STREET_ADDRESS',
+            start,
+            end,
+            score: clampScore(score),
+            severity: 'medium',
+            ruleId: 'pii.street-address',
+          });
+        }
       }
     }
     return found;

@@ -25,7 +25,7 @@ export const usSsnRecognizer: Recognizer = {
   types: ['US_SSN'],
   patterns: [SSN_GROUPED, SSN_BARE],
   find(input: ScanInput): PiiCandidate[] {
-    if (!input.hasDigit) return [];
+    if (!input.hasLongNumber) return [];
     const { text } = input;
     const found: PiiCandidate[] = [];
     for (const match of text.matchAll(SSN_GROUPED)) {

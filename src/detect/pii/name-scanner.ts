@@ -1,0 +1,130 @@
+/**
+ * A hand-written scanner for capitalized words. Names are looked for in every text, so this runs over
+ * all input; a character loop is several times faster than a regular expression with Unicode classes
+ * and lookbehind, and it cannot backtrack. Letters are ASCII and Latin-1 (José, Müller, Zoë).
+ */
+
+/** Longest name word considered. */
+const MAX_WORD = 25;
+
+function isUpper(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 0xc0 && code <= 0xde && code !== 0xd7);
+}
+
+function isLower(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 0xdf && code <= 0xff && code !== 0xf7);
+}
+
+/** True for letters, apostrophes and hyphens: a capital after one of these is inside a word. */
+function isWordInner(code: number): boolean {
+  return isUpper(code) || isLower(code) || code === 39 || code === 0x2019 || code === 45;
+}
+
+// Prefixes written without a space before a capital: McDonald, MacArthur, O'Brien, DeWitt, LaToya.
+const JOINED_PREFIXES = new Set(['Mc', 'Mac', 'De', 'Di', 'La', 'Le', 'Du']);
+
+function lowerRun(text: string, from: number): number {
+  let position = from;
+  while (position < text.length && position - from < MAX_WORD && isLower(text.charCodeAt(position)))
+    position += 1;
+  return position;
+}
+
+/**
+ * The end of the capitalized word starting at `start` (a capital followed by 1–24 lowercase letters,
+ * joined prefixes and one hyphenated part allowed), or -1 when no such word starts there.
+ */
+export function capitalizedWordEnd(text: string, start: number): number {
+  if (!isUpper(text.charCodeAt(start))) return -1;
+  let end = start + 1;
+  // O'Brien
+  if (
+    text.charCodeAt(start) === 79 &&
+    (text[end] === "'" || text[end] === '’') &&
+    isUpper(text.charCodeAt(end + 1))
+  ) {
+    end += 2;
+  }
+  let after = lowerRun(text, end);
+  if (after === end) return -1;
+  if (
+    after - start <= 3 &&
+    isUpper(text.charCodeAt(after)) &&
+    JOINED_PREFIXES.has(text.slice(start, after))
+  ) {
+    const joined = lowerRun(text, after + 1);
+    if (joined > after + 1) after = joined;
+  }
+  end = after;
+  if (text.charCodeAt(end) === 45 && isUpper(text.charCodeAt(end + 1))) {
+    const hyphenated = lowerRun(text, end + 2);
+    if (hyphenated > end + 2) end = hyphenated;
+  }
+  if (end - start > MAX_WORD * 2 || isUpper(text.charCodeAt(end))) return -1; // ALLCAPS or camelCase
+  return end;
+}
+
+/** Calls `visit(start, end)` for every capitalized word that does not start inside another word. */
+export function forEachCapitalizedWord(
+  text: string,
+  visit: (start: number, end: number) => number | undefined,
+): void {
+  let index = 0;
+  const length = text.length;
+  while (index < length) {
+    const code = text.charCodeAt(index);
+    if (isUpper(code) && (index === 0 || !isWordInner(text.charCodeAt(index - 1)))) {
+      const end = capitalizedWordEnd(text, index);
+      if (end > 0) {
+        const resume = visit(index, end);
+        index = resume !== undefined && resume > end ? resume : end;
+        continue;
+      }
+    }
+    index += 1;
+  }
+}
+
+const PARTICLES = new Set([
+  'van',
+  'von',
+  'der',
+  'den',
+  'de',
+  'del',
+  'della',
+  'da',
+  'di',
+  'du',
+  'le',
+  'la',
+  'bin',
+  'ibn',
+  'al',
+  'el',
+]);
+
+/**
+ * The next name word after a single space at `position`, skipping up to two lowercase particles
+ * (`van der`, `de la`) and a middle initial (`J.`). Returns its span or undefined.
+ */
+export function nextNameWord(text: string, position: number): { start: number; end: number } | undefined {
+  let cursor = position;
+  for (let step = 0; step < 3; step += 1) {
+    if (text.charCodeAt(cursor) !== 32) return undefined;
+    cursor += 1;
+    const end = capitalizedWordEnd(text, cursor);
+    if (end > 0) return { start: cursor, end };
+    // middle initial "J."
+    if (isUpper(text.charCodeAt(cursor)) && text.charCodeAt(cursor + 1) === 46 && step === 0) {
+      cursor += 2;
+      continue;
+    }
+    let particleEnd = cursor;
+    while (particleEnd < text.length && particleEnd - cursor < 6 && isLower(text.charCodeAt(particleEnd)))
+      particleEnd += 1;
+    if (!PARTICLES.has(text.slice(cursor, particleEnd))) return undefined;
+    cursor = particleEnd;
+  }
+  return undefined;
+}
