@@ -28,3 +28,14 @@ describe('prompt fingerprint', () => {
     expect(print.signature).toHaveLength(32);
   });
 });
+
+describe('prompt fingerprint identity', () => {
+  it('tells retries from variants that differ only after the fingerprinted prefix', () => {
+    const prefix = 'Please answer carefully. '.repeat(40);
+    const a = fingerprintPrompt(`${prefix} What is 2 + 2?`);
+    const b = fingerprintPrompt(`${prefix} What is 3 + 5?`);
+    expect(a.exact).not.toBe(b.exact);
+    expect(fingerprintPrompt(`${prefix} What is 2 + 2?`).exact).toBe(a.exact);
+    expect(similarity(a, b)).toBe(1);
+  });
+});

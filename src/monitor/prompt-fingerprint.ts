@@ -1,16 +1,13 @@
-/** Number of MinHash functions; 32 gives a Jaccard estimate within about ±0.09 (one standard deviation). */
+/** Number of MinHash bins; 32 gives a Jaccard estimate within about ±0.09 (one standard deviation). */
 export const MINHASH_SIZE = 32;
 const SHINGLE = 4;
-/** Only the start of a prompt is fingerprinted, so the cost per request is bounded (~20 µs). */
+/** Only the start of a prompt is fingerprinted, so the cost per request is bounded (a few µs). */
 const MAX_CHARS = 600;
+const EMPTY = 0xffffffff;
+// Rolling window of the last four characters (module scope: reused, the function is synchronous).
+const shingles = new Uint32Array(4);
 
-// Fixed seeds: deterministic fingerprints across runs and processes.
-const SEEDS = Uint32Array.from(
-  { length: MINHASH_SIZE },
-  (_, index) => Math.imul(0x9e3779b9, index + 1) >>> 0,
-);
-
-/** MurmurHash3's 32-bit finaliser: every input bit affects every output bit (a good per-seed permutation). */
+/** MurmurHash3's 32-bit finaliser: every input bit affects every output bit. */
 function mix(value: number): number {
   let hash = value;
   hash ^= hash >>> 16;
@@ -21,16 +18,6 @@ function mix(value: number): number {
   return hash >>> 0;
 }
 
-/** FNV-1a, 32 bit, over UTF-16 code units. */
-export function fnv1a(text: string, start = 0, end = text.length): number {
-  let hash = 0x811c9dc5;
-  for (let index = start; index < end; index += 1) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
-
 /** A prompt's fingerprint: MinHash signature of its character 4-grams and a hash of the whole text. */
 export interface PromptFingerprint {
   signature: Uint32Array;
@@ -38,32 +25,73 @@ export interface PromptFingerprint {
 }
 
 /**
- * MinHash (Broder 1997) over character shingles of the normalised prompt: two prompts that share most
- * 4-grams (a template with one slot changed) get signatures that agree in most positions, while the
- * text itself is never kept.
+ * One-permutation MinHash (Li, Owen and Zhang 2012) over character 4-grams of the normalised prompt:
+ * each shingle is hashed once, its top 5 bits pick one of 32 bins and each bin keeps its minimum, so
+ * the cost is linear in the text rather than text × bins. Two prompts from one template with a slot
+ * changed agree in most bins; the text itself is never kept.
  */
 export function fingerprintPrompt(prompt: string): PromptFingerprint {
-  const text = prompt
-    .slice(0, MAX_CHARS * 2)
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, MAX_CHARS);
-  const signature = new Uint32Array(MINHASH_SIZE).fill(0xffffffff);
-  const last = Math.max(1, text.length - SHINGLE + 1);
-  for (let start = 0; start < last; start += 1) {
-    const shingle = fnv1a(text, start, Math.min(text.length, start + SHINGLE));
-    for (let slot = 0; slot < MINHASH_SIZE; slot += 1) {
-      const value = mix(shingle ^ (SEEDS[slot] ?? 0));
-      if (value < (signature[slot] ?? 0)) signature[slot] = value;
+  const signature = new Uint32Array(MINHASH_SIZE).fill(EMPTY);
+  // One pass, no allocation: ASCII letters folded to lower case, whitespace runs collapsed to one space,
+  // the last four characters kept in a sliding window.
+  let window = 0; // hash of all kept characters, for prompts shorter than one shingle
+  let kept = 0;
+  let exact = 0x811c9dc5;
+  let previousSpace = true;
+  const limit = Math.min(prompt.length, MAX_CHARS * 4);
+  let index = 0;
+  for (; index < limit && kept < MAX_CHARS; index += 1) {
+    let code = prompt.charCodeAt(index);
+    const space = code === 32 || (code >= 9 && code <= 13) || code === 0xa0;
+    if (space) {
+      if (previousSpace) continue;
+      code = 32;
+    } else if (code >= 65 && code <= 90) {
+      code |= 0x20;
+    }
+    previousSpace = space;
+    kept += 1;
+    exact = Math.imul(exact ^ code, 0x01000193);
+    window = (Math.imul(window, 0x01000193) ^ code) >>> 0;
+    shingles[kept & 3] = code;
+    if (kept >= SHINGLE) {
+      const hash = mix(
+        Math.imul(shingles[(kept + 1) & 3] as number, 0x9e3779b1) ^
+          Math.imul(shingles[(kept + 2) & 3] as number, 0x85ebca77) ^
+          Math.imul(shingles[(kept + 3) & 3] as number, 0xc2b2ae3d) ^
+          (shingles[kept & 3] as number),
+      );
+      const bin = hash >>> 27;
+      const value = hash & 0x07ffffff;
+      if (value < (signature[bin] as number)) signature[bin] = value;
     }
   }
-  return { signature, exact: fnv1a(text) };
+  // Prompts longer than the fingerprinted prefix may differ only at the end: the length and the last
+  // 64 characters decide whether two prompts are the same text (a retry) or variants.
+  exact = Math.imul(exact ^ prompt.length, 0x01000193);
+  for (let tail = Math.max(index, prompt.length - 64); tail < prompt.length; tail += 1) {
+    exact = Math.imul(exact ^ prompt.charCodeAt(tail), 0x01000193);
+  }
+  if (kept > 0 && kept < SHINGLE) {
+    const hash = mix(window);
+    signature[hash >>> 27] = hash & 0x07ffffff;
+  }
+  return { signature, exact: exact >>> 0 };
 }
 
-/** Estimated Jaccard similarity of two fingerprints (share of agreeing MinHash slots). */
+/**
+ * Estimated Jaccard similarity of two fingerprints: agreeing bins among the bins not empty in both
+ * (the "non-empty" estimator for one-permutation hashing; short prompts leave bins empty).
+ */
 export function similarity(a: PromptFingerprint, b: PromptFingerprint): number {
   let same = 0;
-  for (let slot = 0; slot < MINHASH_SIZE; slot += 1) if (a.signature[slot] === b.signature[slot]) same += 1;
-  return same / MINHASH_SIZE;
+  let used = 0;
+  for (let slot = 0; slot < MINHASH_SIZE; slot += 1) {
+    const left = a.signature[slot];
+    const right = b.signature[slot];
+    if (left === EMPTY && right === EMPTY) continue;
+    used += 1;
+    if (left === right) same += 1;
+  }
+  return used === 0 ? 1 : same / used;
 }

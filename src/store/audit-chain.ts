@@ -22,11 +22,28 @@ export function canonicalJson(value: unknown): string {
       }
       return JSON.stringify(value);
     case 'object': {
-      if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item ?? null)).join(',')}]`;
-      const entries = Object.entries(value as Record<string, unknown>)
-        .filter(([, member]) => member !== undefined)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`).join(',')}}`;
+      // Plain loops and string concatenation: this runs for every audit record written and verified.
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let index = 0; index < value.length; index += 1) {
+          if (index > 0) out += ',';
+          out += canonicalJson(value[index] ?? null);
+        }
+        return `${out}]`;
+      }
+      const record = value as Record<string, unknown>;
+      // Default sort compares UTF-16 code units, as RFC 8785 §3.2.3 requires.
+      const keys = Object.keys(record).sort();
+      let out = '{';
+      let first = true;
+      for (const key of keys) {
+        const member = record[key];
+        if (member === undefined) continue;
+        if (!first) out += ',';
+        first = false;
+        out += `${JSON.stringify(key)}:${canonicalJson(member)}`;
+      }
+      return `${out}}`;
     }
     default:
       throw new AegisError(ERROR_CODES.INVALID_ARGUMENT, `audit records cannot hold a ${typeof value}`);
