@@ -61,7 +61,14 @@ function accept(options: {
 
 /** Builds the detector context (normalizing the text once) for one text. */
 export function buildContext(options: CollectOptions): DetectContext {
-  return { ...options.context, role: options.role, normalized: options.normalize(options.text) };
+  const { context } = options;
+  return {
+    role: options.role,
+    normalized: options.normalize(options.text),
+    systemPrompt: context.systemPrompt,
+    canaries: context.canaries,
+    allowedHosts: context.allowedHosts,
+  };
 }
 
 /**

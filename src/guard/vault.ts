@@ -16,18 +16,27 @@ const DEFAULT_MAX_ENTRIES = 50_000;
  */
 export function createVault(options: VaultOptions = {}): Vault {
   const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
-  const byValue = new Map<string, string>();
-  const byPlaceholder = new Map<string, string>();
-  const counters = new Map<string, number>();
+  // Created on first use: most texts have nothing to redact, and callers make one vault per text.
+  let id: string | undefined;
+  let byValue: Map<string, string> | undefined;
+  let byPlaceholder: Map<string, string> | undefined;
+  let counters: Map<string, number> | undefined;
 
   const restore = (text: string): string => {
-    if (byPlaceholder.size === 0 || text.indexOf('<') === -1) return text;
-    return text.replace(PLACEHOLDER_PATTERN, (placeholder) => byPlaceholder.get(placeholder) ?? placeholder);
+    if (byPlaceholder === undefined || text.indexOf('<') === -1) return text;
+    const known = byPlaceholder;
+    return text.replace(PLACEHOLDER_PATTERN, (placeholder) => known.get(placeholder) ?? placeholder);
   };
 
   return {
-    id: randomUUID(),
+    get id() {
+      id ??= randomUUID();
+      return id;
+    },
     placeholderFor(type: string, value: string): string {
+      byValue ??= new Map();
+      byPlaceholder ??= new Map();
+      counters ??= new Map();
       const safeType = placeholderType(type);
       const key = `${safeType}\u0000${value}`;
       const known = byValue.get(key);
@@ -41,11 +50,11 @@ export function createVault(options: VaultOptions = {}): Vault {
       byPlaceholder.set(placeholder, value);
       return placeholder;
     },
-    lookup: (placeholder) => byPlaceholder.get(placeholder),
+    lookup: (placeholder) => byPlaceholder?.get(placeholder),
     restore,
     createRestorer: () => createStreamRestorer(restore),
     get size() {
-      return byPlaceholder.size;
+      return byPlaceholder?.size ?? 0;
     },
   };
 }

@@ -60,11 +60,8 @@ export async function checkBatch(options: BatchOptions): Promise<BatchResult> {
   const stream = await openInput(options.input, options.stdin);
   const result: BatchResult = { lines: 0, errors: 0, failOnMet: false, stopped: false };
   const showProgress = options.progress?.isTTY === true;
-  let bytesSeen = 0;
+  const bytesSeen = 0;
   let lastProgress = Date.now();
-  stream.on('data', (chunk: Buffer) => {
-    bytesSeen += chunk.length;
-  });
   try {
     for await (const batch of readLines({
       stream,

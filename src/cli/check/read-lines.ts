@@ -20,6 +20,8 @@ export async function* readLines(options: {
   stream: Readable;
   maxLineBytes: number;
   name: string;
+  /** Called with the size of every chunk read (for progress). */
+  onChunk?: (bytes: number) => void;
 }): AsyncGenerator<InputLine[]> {
   const { stream, maxLineBytes } = options;
   let pending: Buffer[] = [];
@@ -41,6 +43,7 @@ export async function* readLines(options: {
   };
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
+      options.onChunk?.(chunk.length);
       const batch: InputLine[] = [];
       let position = 0;
       while (position < chunk.length) {
