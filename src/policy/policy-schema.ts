@@ -7,13 +7,21 @@ import { FAIL_MODES, PRESET_NAMES, REDACTION_OPERATORS } from './policy-types.js
 // Every object is strict: an unknown key is an error that names its path, so a typo such as
 // `threshhold` never silently falls back to a default.
 
+/** Every pattern the schema uses, exported so a test can prove each safe from ReDoS. */
+export const POLICY_PATTERNS = {
+  // Types start with a letter so keys such as `__proto__` are rejected before any merge.
+  typeName: /^[A-Za-z][A-Za-z0-9_.-]{0,79}$/,
+  host: /^(\*\.)?[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$/,
+  environmentVariable: /^[A-Za-z_][A-Za-z0-9_]{0,127}$/,
+  detectorId: /^[a-z][a-z0-9-]{0,63}$/,
+} as const;
+
 const actionSchema = z.enum(ACTIONS);
 const thresholdSchema = z.number().min(0).max(1);
 const operatorSchema = z.enum(REDACTION_OPERATORS);
-// Types start with a letter so keys such as `__proto__` are rejected before any merge.
 const typeNameSchema = z
   .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,79}$/, 'finding type names are letters, digits, _ . -');
+  .regex(POLICY_PATTERNS.typeName, 'finding type names are letters, digits, _ . -');
 
 const typeRuleSchema = z.strictObject({
   enabled: z.boolean().optional(),
@@ -43,7 +51,7 @@ const roleScopeSchema = z.strictObject({ families: z.array(z.enum(FAMILIES)).max
 const hostSchema = z
   .string()
   .max(253)
-  .regex(/^(\*\.)?[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$/, 'a host name, optionally starting with *.');
+  .regex(POLICY_PATTERNS.host, 'a host name, optionally starting with *.');
 
 const allowlistSchema = z.strictObject({
   hosts: z.array(hostSchema).max(10_000).optional(),
@@ -52,10 +60,7 @@ const allowlistSchema = z.strictObject({
 });
 
 const keySourceSchema = z.strictObject({
-  env: z
-    .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'an environment variable name')
-    .optional(),
+  env: z.string().regex(POLICY_PATTERNS.environmentVariable, 'an environment variable name').optional(),
   file: z.string().min(1).max(4096).optional(),
 });
 
@@ -69,7 +74,7 @@ export const policyFileSchema = z.strictObject({
   allowlist: allowlistSchema.optional(),
   redaction: z.strictObject({ key: keySourceSchema.optional() }).optional(),
   detectorOptions: z
-    .record(z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'a detector id'), z.record(z.string(), z.unknown()))
+    .record(z.string().regex(POLICY_PATTERNS.detectorId, 'a detector id'), z.record(z.string(), z.unknown()))
     .optional(),
 });
 

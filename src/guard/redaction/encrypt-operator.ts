@@ -9,7 +9,8 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 /** Largest value the encrypt operator accepts; bigger spans are refused rather than bloating text. */
 const MAX_VALUE_BYTES = 64 * 1024;
-const ENCRYPTED_TOKEN_PATTERN = /<enc:([A-Z][A-Z0-9_]{0,80}):([A-Za-z0-9_-]{38,90000})>/g;
+/** Finds encrypted tokens; bounded so the scan is linear. */
+export const ENCRYPTED_TOKEN_PATTERN = /<enc:([A-Z][A-Z0-9_]{0,80}):([A-Za-z0-9_-]{38,90000})>/g;
 
 /** Replaces a value with an AES-256-GCM token that `decryptTokens` turns back into the value. */
 export function createEncryptOperator(key: Buffer): RedactionOperator {

@@ -11,12 +11,15 @@ export interface RedactionKeys {
 
 const MIN_KEY_BYTES = 32;
 
+/** How key text is recognised (hex first, then base64, else raw bytes). */
+export const KEY_PATTERNS = { hex: /^[0-9a-fA-F]{64,}$/, base64: /^[A-Za-z0-9+/_-]{43,}={0,2}$/ } as const;
+
 /** Parses key text as hex, then base64, then raw bytes; at least 32 bytes of key are required. */
 function parseKey(text: string, origin: string): Buffer {
   const trimmed = text.trim();
   let key: Buffer;
-  if (/^[0-9a-fA-F]{64,}$/.test(trimmed) && trimmed.length % 2 === 0) key = Buffer.from(trimmed, 'hex');
-  else if (/^[A-Za-z0-9+/_-]{43,}={0,2}$/.test(trimmed)) key = Buffer.from(trimmed, 'base64');
+  if (KEY_PATTERNS.hex.test(trimmed) && trimmed.length % 2 === 0) key = Buffer.from(trimmed, 'hex');
+  else if (KEY_PATTERNS.base64.test(trimmed)) key = Buffer.from(trimmed, 'base64');
   else key = Buffer.from(trimmed, 'utf8');
   if (key.length < MIN_KEY_BYTES) {
     throw new AegisError(
