@@ -66,7 +66,7 @@ export function checkKerasConfig(config: unknown, location: string): ScanFinding
       add(
         makeFinding({
           rule: RULES.kerasLambda,
-          message: `Lambda layer ${printable(layerName, 60)} holds Python code`,
+          message: `${className === 'Lambda' ? 'Lambda layer' : 'serialized lambda at'} ${printable(layerName, 60)} holds Python code`,
           location: `${location}:${printable(layerName, 60)}`,
         }),
       );

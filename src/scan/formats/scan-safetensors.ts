@@ -1,6 +1,6 @@
 import type { ByteSource } from '../byte-source.js';
 import { makeFinding, printable } from '../finding.js';
-import { RULES } from '../rules.js';
+import { RULES, type ScanRule } from '../rules.js';
 import type { ScanFinding } from '../types.js';
 import { codeLikeFragment } from './metadata-text.js';
 import type { FormatResult, ScanContext } from './scan-context.js';
@@ -68,52 +68,65 @@ export function scanSafetensors(source: ByteSource, context: ScanContext): Forma
       checkMetadata(value, where, findings);
       continue;
     }
-    const problem = tensorProblem(value, dataLength);
-    if (typeof problem === 'string') {
-      const rule = problem.includes('bytes but')
-        ? RULES.safetensorsLength
-        : problem.includes('offset')
-          ? RULES.safetensorsOffsets
-          : RULES.safetensorsHeader;
+    const checked = checkTensor(value, dataLength);
+    if (checked.problem !== undefined) {
+      const { rule, message } = checked.problem;
       findings.push(
-        makeFinding({ rule, message: `tensor ${printable(name, 80)}: ${problem}`, location: where }),
+        makeFinding({ rule, message: `tensor ${printable(name, 80)}: ${message}`, location: where }),
       );
-    } else {
-      tensors.push({ name, ...problem });
     }
+    // Tensors with usable offsets take part in the layout check even when their length is wrong.
+    if (checked.span !== undefined) tensors.push({ name, ...checked.span });
   }
   checkLayout(tensors, dataLength, context, findings);
   return { findings };
 }
 
-function tensorProblem(value: unknown, dataLength: number): string | { begin: number; end: number } {
-  if (typeof value !== 'object' || value === null) return 'entry is not an object';
+interface TensorCheck {
+  problem?: { rule: ScanRule; message: string };
+  span?: { begin: number; end: number };
+}
+
+function checkTensor(value: unknown, dataLength: number): TensorCheck {
+  const header = (message: string): TensorCheck => ({ problem: { rule: RULES.safetensorsHeader, message } });
+  if (typeof value !== 'object' || value === null) return header('entry is not an object');
   const { dtype, shape, data_offsets: offsets } = value as Record<string, unknown>;
   if (typeof dtype !== 'string' || DTYPE_BITS[dtype] === undefined)
-    return `unknown dtype ${printable(String(dtype), 20)}`;
+    return header(`unknown dtype ${printable(String(dtype), 20)}`);
   if (
     !Array.isArray(shape) ||
     !shape.every((dimension) => Number.isSafeInteger(dimension) && dimension >= 0)
   ) {
-    return 'shape is not a list of non-negative integers';
+    return header('shape is not a list of non-negative integers');
   }
   if (
     !Array.isArray(offsets) ||
     offsets.length !== 2 ||
     !offsets.every((offset) => Number.isSafeInteger(offset) && offset >= 0)
   ) {
-    return 'data_offsets is not a pair of non-negative integers';
+    return header('data_offsets is not a pair of non-negative integers');
   }
   const [begin, end] = offsets as [number, number];
-  if (begin > end) return `data offset begin ${begin} is after end ${end}`;
-  if (end > dataLength) return `data offset end ${end} is beyond the ${dataLength} bytes of tensor data`;
+  if (begin > end)
+    return {
+      problem: { rule: RULES.safetensorsOffsets, message: `data offset begin ${begin} is after end ${end}` },
+    };
+  if (end > dataLength) {
+    return {
+      problem: {
+        rule: RULES.safetensorsOffsets,
+        message: `data offset end ${end} is beyond the ${dataLength} bytes of tensor data`,
+      },
+    };
+  }
   let elements = 1n;
   for (const dimension of shape as number[]) elements *= BigInt(dimension);
   const bits = elements * BigInt(DTYPE_BITS[dtype] as number);
   if (bits % 8n !== 0n || bits / 8n !== BigInt(end - begin)) {
-    return `dtype × shape needs ${bits / 8n} bytes but data_offsets span ${end - begin}`;
+    const message = `dtype × shape needs ${bits / 8n} bytes but data_offsets span ${end - begin}`;
+    return { problem: { rule: RULES.safetensorsLength, message }, span: { begin, end } };
   }
-  return { begin, end };
+  return { span: { begin, end } };
 }
 
 function checkLayout(
