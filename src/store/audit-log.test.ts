@@ -231,3 +231,16 @@ describe('audit log', () => {
     expect(lines[1].prevHash).toBe(lines[0].hash);
   });
 });
+
+describe('audit log shared by two writers', () => {
+  it('keeps one linear chain when two connections append to the same database', () => {
+    const other = openDatabase({ dataDir });
+    const first = createAuditLog({ database, maxBatch: 3, flushIntervalMs: 60_000 });
+    const second = createAuditLog({ database: other, maxBatch: 2, flushIntervalMs: 60_000 });
+    for (let index = 1; index <= 20; index += 1) (index % 2 === 0 ? first : second).append(entry(index));
+    first.close();
+    second.close();
+    expect(first.verify()).toMatchObject({ ok: true, count: 20 });
+    other.close();
+  });
+});

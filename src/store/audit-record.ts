@@ -67,6 +67,7 @@ export interface AuditEntry {
   /**
    * Request/response content. `redacted` is stored as is in `redacted` mode (the caller passes text with
    * sensitive values already replaced by placeholders); `full` only in `full` mode, encrypted.
+   * Serialised when the batch is written: do not mutate it after `append`.
    */
   payload?: { redacted?: unknown; full?: unknown };
 }
