@@ -60,7 +60,7 @@ export function classifyGlobal(module: string, name: string): GlobalClass {
 }
 
 // A dotted Python name; bounded repetition keeps the pattern linear.
-const DOTTED_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,200}(?:\.[A-Za-z_][A-Za-z0-9_]{0,200}){0,64}$/;
+export const DOTTED_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,200}(?:\.[A-Za-z_][A-Za-z0-9_]{0,200}){0,64}$/;
 
 /** True when `text` could name a module or attribute (anything else fails to import). */
 export function isDottedName(text: string): boolean {
