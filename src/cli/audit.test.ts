@@ -49,6 +49,8 @@ describe('aegis audit', () => {
     const intact = aegis(['audit', 'verify', '--data-dir', dataDir]);
     expect(intact.status).toBe(0);
     expect(intact.stdout).toContain('intact: 8 record(s)');
+    const anchor = /head (8:sha256:[0-9a-f]{64})/.exec(intact.stdout)?.[1] ?? '';
+    expect(aegis(['audit', 'verify', '--anchor', anchor, '--data-dir', dataDir]).status).toBe(0);
 
     const database = openDatabase({ dataDir });
     const row = database.prepare('SELECT id FROM audit_records WHERE sequence = 5').get() as { id: string };

@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { AegisError, ERROR_CODES } from '../spec/errors.js';
+import { parseChainAnchor } from '../store/audit-chain.js';
 import { loadAuditKey } from '../store/audit-cipher.js';
 import { type AuditLog, createAuditLog } from '../store/audit-log.js';
 import type { StoredAuditRecord } from '../store/audit-record.js';
@@ -47,18 +48,23 @@ export function registerAudit(program: Command, context: CommandContext): void {
     .description(
       'Verify the hash chain: exit 0 when intact, 1 naming the first modified, deleted or reordered record.',
     )
+    .option(
+      '--anchor <seq:hash>',
+      'a head printed by an earlier verify, kept elsewhere: detects truncation and rewrites',
+    )
     .option('--data-dir <dir>', 'data folder', DEFAULT_DATA_DIR)
     .option('--json', 'print JSON', false)
     .action(async (options) => {
-      const result = await withAuditLog(options.dataDir, (log) => log.verify());
+      const anchor = options.anchor === undefined ? undefined : parseChainAnchor(options.anchor);
+      const result = await withAuditLog(options.dataDir, (log) => log.verify({ anchor }));
       if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else if (result.ok) {
         const head =
-          result.head === null ? 'empty log' : `head #${result.head.sequence} sha256:${result.head.hash}`;
+          result.head === null ? 'empty log' : `head ${result.head.sequence}:sha256:${result.head.hash}`;
         process.stdout.write(`audit log intact: ${result.count} record(s), ${head}\n`);
       } else {
         process.stdout.write(
-          `audit log BROKEN at record #${result.sequence} (id ${result.id}): ${result.problem}\n  ${result.message}\n  ${result.count} record(s) before it verified\n`,
+          `audit log BROKEN at record #${result.sequence} (id ${result.id || 'none'}): ${result.problem}\n  ${result.message}\n  ${result.count} record(s) before it verified\n`,
         );
       }
       context.setExitCode(result.ok ? 0 : 1);

@@ -83,8 +83,27 @@ export type ChainVerification =
       message: string;
     };
 
-/** Incremental verifier: feed rows in sequence order; the first failure sticks. */
-export function createChainVerifier(): {
+/** A head recorded earlier outside the database: the chain must still contain it. */
+export interface ChainAnchor {
+  sequence: number;
+  hash: string;
+}
+
+/** Parses `SEQ:HASH` (as printed by `aegis audit verify`, with or without `sha256:` and `#`). */
+export function parseChainAnchor(text: string): ChainAnchor {
+  const match = /^#?([1-9][0-9]{0,15}):(?:sha256:)?([0-9a-f]{64})$/.exec(text.trim());
+  if (match === null) {
+    throw new AegisError(ERROR_CODES.INVALID_ARGUMENT, 'an anchor looks like 1234:<64 hex digits>');
+  }
+  return { sequence: Number(match[1]), hash: match[2] as string };
+}
+
+/**
+ * Incremental verifier: feed rows in sequence order; the first failure sticks. With an `anchor`, a
+ * chain that no longer reaches the anchored record (truncated) or holds another hash there (rewritten)
+ * fails too: the two tamperings a hash chain alone cannot show.
+ */
+export function createChainVerifier(options: { anchor?: ChainAnchor } = {}): {
   push(row: ChainRow): ChainVerification | undefined;
   result(): ChainVerification;
 } {
@@ -144,6 +163,14 @@ export function createChainVerifier(): {
             )
           : fail('modified', row, `record ${row.sequence} (${row.id}) was modified`);
       }
+      const anchor = options.anchor;
+      if (anchor !== undefined && row.sequence === anchor.sequence && row.hash !== anchor.hash) {
+        return fail(
+          'modified',
+          row,
+          `record ${row.sequence} (${row.id}) no longer has the anchored hash: the chain was rewritten`,
+        );
+      }
       count += 1;
       expectedSequence += 1;
       prevHash = row.hash;
@@ -151,7 +178,19 @@ export function createChainVerifier(): {
       return undefined;
     },
     result() {
-      return failure ?? { ok: true, count, head };
+      if (failure !== undefined) return failure;
+      const anchor = options.anchor;
+      if (anchor !== undefined && anchor.sequence >= expectedSequence) {
+        return {
+          ok: false,
+          count,
+          problem: 'deleted',
+          sequence: expectedSequence,
+          id: '',
+          message: `the log ends at record ${expectedSequence - 1} but record ${anchor.sequence} was anchored: records ${expectedSequence}..${anchor.sequence} at least were deleted`,
+        };
+      }
+      return { ok: true, count, head };
     },
   };
 }

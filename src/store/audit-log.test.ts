@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { canonicalJson } from './audit-chain.js';
+import { canonicalJson, parseChainAnchor } from './audit-chain.js';
 import { createAuditLog } from './audit-log.js';
 import type { AuditEntry } from './audit-record.js';
 import { type Database, openDatabase } from './open-database.js';
@@ -242,5 +242,26 @@ describe('audit log shared by two writers', () => {
     second.close();
     expect(first.verify()).toMatchObject({ ok: true, count: 20 });
     other.close();
+  });
+});
+
+describe('audit log anchors', () => {
+  it('detects truncation of the tail and a rewritten chain against an anchor kept elsewhere', () => {
+    writeRecords(6);
+    const log = createAuditLog({ database });
+    const intact = log.verify();
+    if (!intact.ok || intact.head === null) throw new Error('expected an intact chain');
+    const anchor = parseChainAnchor(`${intact.head.sequence}:sha256:${intact.head.hash}`);
+    expect(log.verify({ anchor })).toMatchObject({ ok: true, count: 6 });
+
+    database.prepare('DELETE FROM audit_records WHERE sequence >= 5').run();
+    expect(log.verify().ok).toBe(true); // a chain alone cannot see a cut tail
+    expect(log.verify({ anchor })).toMatchObject({ ok: false, problem: 'deleted', sequence: 5 });
+
+    // Rewrite: append fresh records with valid hashes where the old ones were.
+    writeRecords(2);
+    expect(log.verify().ok).toBe(true);
+    expect(log.verify({ anchor })).toMatchObject({ ok: false, problem: 'modified', sequence: 6 });
+    expect(() => parseChainAnchor('6:nothex')).toThrowError(/anchor/);
   });
 });

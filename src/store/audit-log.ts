@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { AegisError, ERROR_CODES } from '../spec/errors.js';
 import {
+  type ChainAnchor,
   type ChainRow,
   type ChainVerification,
   canonicalJson,
@@ -52,7 +53,7 @@ export interface AuditLog {
   /** Flushes and stops the timer (call on SIGTERM). */
   close(): void;
   /** Checks the whole chain; names the first modified, deleted or reordered record. */
-  verify(): ChainVerification;
+  verify(options?: { anchor?: ChainAnchor }): ChainVerification;
   /** The last `count` records, oldest first. */
   tail(count: number): StoredAuditRecord[];
   /** Writes every record as one JSON line; decrypts payloads when `decryptionKey` is given. Resolves to the count. */
@@ -222,9 +223,9 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       flush();
     },
 
-    verify() {
+    verify(verifyOptions = {}) {
       if (queue.length > 0) flush();
-      const verifier = createChainVerifier();
+      const verifier = createChainVerifier(verifyOptions);
       for (const rows of pages(Number.MIN_SAFE_INTEGER)) {
         for (const row of rows) {
           const chainRow: ChainRow = {
