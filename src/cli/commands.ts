@@ -1,7 +1,9 @@
+import { registerAibom } from './aibom.js';
 import { registerAudit } from './audit.js';
 import { registerCheck } from './check.js';
 import type { RegisterCommand } from './command.js';
 import { registerDemo } from './demo.js';
+import { registerEval } from './eval.js';
 import { registerGateway } from './gateway.js';
 import { registerKeys } from './keys.js';
 import { registerScan } from './scan.js';
@@ -10,10 +12,12 @@ import { registerSign } from './sign.js';
 /** Every CLI command, as data. Add one line per command file. */
 export const COMMANDS: readonly RegisterCommand[] = [
   registerSign,
+  registerAibom,
   registerScan,
   registerKeys,
   registerAudit,
   registerCheck,
+  registerEval,
   registerGateway,
   registerDemo,
 ];

@@ -5,23 +5,14 @@ import type { FileReport, ScanReport } from '../scan/types.js';
 import { hashModelFiles } from './hash-files.js';
 import { listModelFiles, type ModelFile } from './model-files.js';
 
-/** Formats whose files hold model weights or graphs (CycloneDX component type `machine-learning-model`). */
-const MODEL_FORMATS = new Set([
-  'pickle',
-  'pytorch-zip',
-  'pytorch-legacy',
-  'pytorch-tar',
-  'joblib',
-  'numpy',
-  'npz',
-  'safetensors',
-  'onnx',
-  'keras',
-  'keras-h5',
-  'hdf5',
-  'tensorflow-savedmodel',
-  'savedmodel',
-  'gguf',
+/** Formats that are not model weights or graphs (CycloneDX component type `file` rather than `machine-learning-model`). */
+const NON_MODEL_FORMATS = new Set([
+  'json',
+  'text',
+  'unknown',
+  'jinja-template',
+  'tokenizer-config',
+  'keras-config',
 ]);
 
 /** Options of `buildAibom`. */
@@ -64,7 +55,7 @@ export function buildAibom(options: BuildAibomOptions): Record<string, unknown> 
     const format = report?.format ?? 'unknown';
     const findings = report?.findings ?? [];
     return {
-      type: MODEL_FORMATS.has(format) ? 'machine-learning-model' : 'file',
+      type: NON_MODEL_FORMATS.has(format) ? 'file' : 'machine-learning-model',
       'bom-ref': `file:${file.name}`,
       name: file.name,
       hashes: [{ alg: 'SHA-256', content: file.sha256 }],
