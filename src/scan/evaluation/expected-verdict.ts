@@ -6,18 +6,23 @@ export interface Expectation {
 
 // Folders whose name states the category of everything inside (modelaudit test assets layout).
 const FOLDER_LABELS: ReadonlyArray<[RegExp, Expectation['expected'], string]> = [
-  [/(?:^|\/)malicious_pyfunc\//, 'malicious', 'folder malicious_pyfunc/'],
-  [/security_scenarios\/[^/]{0,80}malicious[^/]{0,80}\/model\./, 'malicious', 'model file in a folder named malicious'],|\/)model-transparency\//, 'clean', 'signing fixtures: plain files, no payloads'],
+  [/(?:^|\/)model-transparency\//, 'clean', 'signing fixtures: plain files, no payloads'],
   [/(?:^|\/)license_scenarios\//, 'clean', 'licence-check fixtures without payloads'],
   [/(?:^|\/)exploits\//, 'malicious', 'folder exploits/'],
   [/(?:^|\/)jinja2\/(?:malicious|obfuscated)\//, 'malicious', 'folder of hostile templates'],
   [/(?:^|\/)jinja2\/benign\//, 'clean', 'folder of benign templates'],
   [/(?:^|\/)malicious_pyfunc\//, 'malicious', 'folder malicious_pyfunc/'],
+  [
+    /security_scenarios\/[^/]{0,80}malicious[^/]{0,80}\/model\./,
+    'malicious',
+    'model file in a folder named malicious',
+  ],
   [/(?:^|\/)safe_savedmodel\//, 'clean', 'folder safe_savedmodel/'],
 ];
 
 // Words in a file name that state its category; hostile words are checked first ("unsafe" holds "safe").
-const HOSTILE_NAME = /malicious|evil|exploit|attack|unsafe|injection|bypass|exfil|traversal|nested_pickle|decode_exec|dill_func|shell_commands|multiple_patterns|obfuscated|suspicious_url|password_protected/;
+const HOSTILE_NAME =
+  /malicious|evil|exploit|attack|unsafe|injection|bypass|exfil|traversal|nested_pickle|decode_exec|dill_func|shell_commands|multiple_patterns|obfuscated|suspicious_url|password_protected/;
 const BENIGN_NAME = /benign|^safe_|^safe\.|^simple_nested/;
 
 /**
