@@ -37,6 +37,9 @@ const HIGH_RISK_OUTPUT_TYPES = [
   'SYSTEM_PROMPT_LEAK',
 ] as const;
 
+/** Invisible text that carries hidden instructions (ASCII smuggling); blocked unless permissive. */
+const SMUGGLING_UNICODE_TYPES = ['TAG_CHARACTERS', 'VARIATION_SELECTOR_SMUGGLING'] as const;
+
 function family(options: Partial<FamilyPolicy> & Pick<FamilyPolicy, 'action' | 'threshold'>): FamilyPolicy {
   return { enabled: true, failMode: 'closed', redaction: 'placeholder', types: {}, roles: {}, ...options };
 }
@@ -85,7 +88,11 @@ export const PRESETS: Readonly<Record<PresetName, Policy>> = {
         tool: { action: 'block', threshold: balanced.indirectInjection },
       },
     }),
-    unicode: family({ action: 'flag', threshold: balanced.unicode }),
+    unicode: family({
+      action: 'flag',
+      threshold: balanced.unicode,
+      types: typeActions(SMUGGLING_UNICODE_TYPES, 'block'),
+    }),
     pii: family({ action: 'redact', threshold: balanced.pii }),
     secrets: family({ action: 'redact', threshold: balanced.secrets }),
     output: family({

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
-import type { Guard } from '../../guard/types.js';
+import type { CheckOptions, Guard } from '../../guard/types.js';
 import { AegisError, ERROR_CODES } from '../../spec/errors.js';
 import type { Role } from '../../spec/role.js';
 import { type Severity, severityAtLeast } from '../../spec/severity.js';
@@ -16,7 +16,8 @@ export interface BatchOptions {
   input: string;
   format: 'jsonl' | 'json' | 'text';
   role: Role;
-  detectors: readonly string[] | undefined;
+  /** Detector filter, system prompt and canaries for every line. */
+  checkOptions: Omit<CheckOptions, 'role' | 'vault'>;
   failOn: Severity | undefined;
   strict: boolean;
   maxLineBytes: number;
@@ -60,13 +61,16 @@ export async function checkBatch(options: BatchOptions): Promise<BatchResult> {
   const stream = await openInput(options.input, options.stdin);
   const result: BatchResult = { lines: 0, errors: 0, failOnMet: false, stopped: false };
   const showProgress = options.progress?.isTTY === true;
-  const bytesSeen = 0;
+  let bytesSeen = 0;
   let lastProgress = Date.now();
   try {
     for await (const batch of readLines({
       stream,
       maxLineBytes: options.maxLineBytes,
       name: options.input,
+      onChunk: (bytes) => {
+        bytesSeen += bytes;
+      },
     })) {
       let out = '';
       for (const line of batch) {
@@ -74,7 +78,7 @@ export async function checkBatch(options: BatchOptions): Promise<BatchResult> {
           line,
           guard: options.guard,
           role: options.role,
-          detectors: options.detectors,
+          checkOptions: options.checkOptions,
         });
         if (outcome === undefined) continue;
         result.lines++;

@@ -1,4 +1,4 @@
-import type { Guard } from '../../guard/types.js';
+import type { CheckOptions, Guard } from '../../guard/types.js';
 import { ERROR_CODES } from '../../spec/errors.js';
 import type { Finding } from '../../spec/finding.js';
 import { ROLES, type Role } from '../../spec/role.js';
@@ -63,7 +63,8 @@ export function judgeLine(options: {
   line: InputLine;
   guard: Guard;
   role: Role;
-  detectors: readonly string[] | undefined;
+  /** Detector filter, system prompt and canaries shared by every line. */
+  checkOptions: Omit<CheckOptions, 'role' | 'vault'>;
 }): LineOutcome | undefined {
   const { line, guard } = options;
   if (line.tooLong || line.bytes === undefined) {
@@ -115,7 +116,7 @@ export function judgeLine(options: {
   const verdict = guard.check(record.text, {
     role: role as Role,
     vault: guard.createVault(),
-    ...(options.detectors ? { detectors: options.detectors } : {}),
+    ...options.checkOptions,
   });
   return { kind: 'verdict', id, verdict, row: resultRow(id, verdict) };
 }
