@@ -11,10 +11,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { combineSignals, DEFAULT_CALIBRATION } from '../src/detect/injection/combine-signals.js';
+import { createInjectionDetector } from '../src/detect/injection.js';
+import { normalizeText } from '../src/detect/normalize.js';
 import { EVAL_ONLY_SETS, TRAIN_OK_SETS } from '../src/eval/dataset-catalog.js';
 import { dedupeRows, normalizedTextKey } from '../src/eval/dedupe-rows.js';
 import { loadDataset } from '../src/eval/load-datasets.js';
 import { computeMetrics, type ScoredRow } from '../src/eval/metrics.js';
+import { fitCalibration, searchCalibration, thresholdAtFpr } from '../src/learn/fit-calibration.js';
 import { DEFAULT_FEATURE_SPEC } from '../src/learn/hashed-features.js';
 import { type LinearModel, scoreText } from '../src/learn/linear-model.js';
 import { encodeModel } from '../src/learn/model-file.js';
@@ -33,9 +37,10 @@ interface Hyperparameters {
 }
 
 const GRID: Hyperparameters[] = [];
-for (const epochs of [4, 8])
-  for (const learningRate of [0.1, 0.3])
-    for (const l2 of [1e-6, 1e-5]) GRID.push({ epochs, learningRate, l2 });
+// A first wider sweep (epochs 4/8, rate 0.1/0.3, l2 1e-6/1e-5) always preferred more epochs and the
+// smaller rate on validation, so the grid is centred there.
+for (const epochs of [8, 12])
+  for (const learningRate of [0.05, 0.1]) for (const l2 of [1e-5]) GRID.push({ epochs, learningRate, l2 });
 
 function log(message: string): void {
   process.stderr.write(`${message}\n`);
@@ -67,7 +72,12 @@ function loadTrainingRows(
       contaminated++;
       continue;
     }
-    rows.push({ text: row.text, label: row.label, source: row.group ?? row.set });
+    rows.push({
+      text: row.text,
+      label: row.label,
+      source: row.group ?? row.set,
+      ...((row as { role?: string }).role === 'document' ? { role: 'document' as const } : {}),
+    });
   }
   const perSource: Record<string, { attack: number; benign: number }> = {};
   for (const row of rows) {
@@ -111,11 +121,16 @@ function outOfFold(rows: readonly LabelledText[], hyper: Hyperparameters, seed: 
   return scores;
 }
 
-/** Lowest threshold whose false-positive rate on validation benign rows is at most `maxFpr`. */
-function thresholdAtFpr(rows: readonly LabelledText[], scores: readonly number[], maxFpr: number): number {
-  const benign = scores.filter((_, index) => rows[index]!.label === 0).sort((a, b) => b - a);
-  const allowed = Math.floor(benign.length * maxFpr);
-  return Math.min(0.999, (benign[allowed] ?? 0) + 1e-6);
+/** The rule signal's score of each row (0 when no rule fires), as the guard computes it. */
+function ruleScores(rows: readonly LabelledText[]): number[] {
+  const detector = createInjectionDetector();
+  return rows.map((row) => {
+    const findings = detector.detect(row.text, {
+      role: row.role ?? 'user',
+      normalized: normalizeText(row.text),
+    });
+    return findings.reduce((best, finding) => Math.max(best, finding.score), 0);
+  });
 }
 
 function main(): void {
@@ -132,7 +147,11 @@ function main(): void {
     return;
   }
   const seed = Number.parseInt(values.seed, 10);
-  const { rows, summary } = loadTrainingRows(resolve(values.data), seed);
+  const loaded = loadTrainingRows(resolve(values.data), seed);
+  const { summary } = loaded;
+  // The model sees the guard's normalized text (NFKC, confusables folded, invisible characters removed)
+  // at inference, so it is trained on the same view.
+  const rows = loaded.rows.map((row) => ({ ...row, text: normalizeText(row.text).text }));
   log(`training rows: ${rows.length} (${rows.filter((row) => row.label === 1).length} attacks)`);
 
   let best: { hyper: Hyperparameters; scores: number[]; objective: number } | undefined;
@@ -154,7 +173,54 @@ function main(): void {
   }
   if (!best) throw new Error('empty grid');
 
-  const threshold = thresholdAtFpr(rows, best.scores, 0.01);
+  const threshold = thresholdAtFpr(
+    best.scores.filter((_, index) => rows[index]!.label === 0),
+    0.01,
+  );
+  // Stacking: fit the rules + model calibration on the out-of-fold scores, then the preset thresholds
+  // on the combined validation scores (false-positive budgets 3% strict, 1% balanced, 0.3% permissive).
+  const rules = ruleScores(rows);
+  const weights = sampleWeights(rows);
+  const calibrationRows = rows.map((row, index) => ({
+    scores: { rules: rules[index]!, model: best.scores[index]! },
+    label: row.label,
+    weight: weights[index]!,
+  }));
+  const logLossFit = fitCalibration({ rows: calibrationRows, signals: ['rules', 'model'] });
+  const searched = searchCalibration({ rows: calibrationRows, maxFpr: 0.01 });
+  log(`log-loss calibration ${JSON.stringify(logLossFit)}; searched ${JSON.stringify(searched)}`);
+  const calibration = { bias: searched.bias, weights: searched.weights };
+  const combined = rows.map(
+    (_, index) =>
+      combineSignals(
+        [
+          { name: 'rules', score: rules[index]! },
+          { name: 'model', score: best.scores[index]! },
+        ],
+        { ...DEFAULT_CALIBRATION, ...calibration },
+      ).score,
+  );
+  const benignCombined = combined.filter((_, index) => rows[index]!.label === 0);
+  const presetThresholds = {
+    strict: thresholdAtFpr(benignCombined, 0.03),
+    balanced: thresholdAtFpr(benignCombined, 0.01),
+    permissive: thresholdAtFpr(benignCombined, 0.003),
+  };
+  const stacked = {
+    rules: computeMetrics(
+      rows.map((row, index) => ({ label: row.label, score: rules[index]!, flagged: rules[index]! >= 0.5 })),
+    ),
+    rulesPlusModel: computeMetrics(
+      rows.map((row, index) => ({
+        label: row.label,
+        score: combined[index]!,
+        flagged: combined[index]! >= presetThresholds.balanced,
+      })),
+    ),
+  };
+  log(`calibration ${JSON.stringify(calibration)} thresholds ${JSON.stringify(presetThresholds)}`);
+  log(`validation rules@0.5 ${JSON.stringify(stacked.rules)}`);
+  log(`validation rules+model@balanced ${JSON.stringify(stacked.rulesPlusModel)}`);
   const validation: Record<string, unknown> = {};
   const sources = [...new Set(rows.map((row) => row.source))].sort();
   for (const source of sources) {
@@ -181,6 +247,8 @@ function main(): void {
     seed,
     hyperparameters: best.hyper,
     threshold,
+    calibration,
+    presetThresholds,
     data: summary,
     validation: {
       method: 'out-of-fold, folds held out by source',

@@ -1,3 +1,5 @@
+import type { Role } from '../spec/role.js';
+
 /** One labelled text from a dataset. `label` 1 = attack (injection or jailbreak), 0 = benign. */
 export interface DatasetRow {
   /** Name of the set the row came from, e.g. `tensor-trust`. */
@@ -10,6 +12,8 @@ export interface DatasetRow {
   language?: string;
   /** Finer source group inside a set (file, category), used for splits by source. */
   group?: string;
+  /** Who wrote the text when it is not a user prompt (BIPIA contexts and WHOIS records are `document`). */
+  role?: Role;
 }
 
 /** A row that could not be read; the rest of the set still loads. */

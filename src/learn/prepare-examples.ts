@@ -7,6 +7,8 @@ export interface LabelledText {
   text: string;
   label: 0 | 1;
   source: string;
+  /** Who wrote the text when it is not a user prompt (documents are judged for indirect injection). */
+  role?: 'user' | 'document';
 }
 
 /** Most windows taken from one benign text (attacks use their first and last window). */

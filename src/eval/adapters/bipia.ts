@@ -78,6 +78,7 @@ export function loadBipia(options: {
     text,
     label: 0,
     group: `bipia-${context}`,
+    role: 'document',
   }));
   if (options.withAttacks && contexts.length > 0) {
     const attacks = readAttacks(
@@ -92,6 +93,7 @@ export function loadBipia(options: {
           text: insertAttack({ context: contexts[contextIndex]!, attack, position }),
           label: 1,
           group: `bipia-${context}-attack`,
+          role: 'document',
         });
       });
     });

@@ -71,6 +71,7 @@ export function loadGarakProbes(folder: string): LoadedSet {
         text: marked ? text.replaceAll('{INJECTION_MARKER}', attack) : text,
         label: marked ? 1 : 0,
         group: 'whois',
+        role: 'document',
       });
     });
   }

@@ -7,9 +7,12 @@ export function parseCsv(text: string): string[][] {
   let record: string[] = [];
   let field = '';
   let quoted = false;
+  // True once the current record has consumed any character (so a lone `""` is still a record).
+  let pending = false;
   let index = 0;
   while (index < text.length) {
     const char = text[index]!;
+    pending = true;
     if (quoted) {
       if (char === '"') {
         if (text[index + 1] === '"') {
@@ -34,10 +37,11 @@ export function parseCsv(text: string): string[][] {
       records.push(record);
       record = [];
       field = '';
+      pending = false;
     } else field += char;
     index++;
   }
-  if (field !== '' || record.length > 0) {
+  if (pending) {
     record.push(field);
     records.push(record);
   }

@@ -1,0 +1,311 @@
+/**
+ * Writes docs/EVALUATION.md: injection detection per set for the rules alone and rules + model (the
+ * `balanced` preset), pooled metrics over the eval-only sets, the project's trigger-word benign set, and
+ * PII span precision/recall on pii/nannigalaxy-synth, with the commit measured.
+ *
+ *   npm run eval:dev -- --data ../shared/data [--out docs/EVALUATION.md] [--json FILE]
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { normalizeText } from '../src/detect/normalize.js';
+import { createScorers } from '../src/eval/create-scorers.js';
+import { DATASET_CATALOG } from '../src/eval/dataset-catalog.js';
+import { percent, setRate } from '../src/eval/format-report.js';
+import { loadDataset } from '../src/eval/load-datasets.js';
+import type { DetectionMetrics } from '../src/eval/metrics.js';
+import { loadPiiSamples, scorePiiSpans } from '../src/eval/pii-spans.js';
+import { type EvaluationReport, runEvaluation, triggerBenignSet } from '../src/eval/run-evaluation.js';
+import { TRIGGER_BENIGN_SENTENCES } from '../src/eval/trigger-benign.js';
+import { createGuard } from '../src/guard/create-guard.js';
+import { loadModel } from '../src/learn/load-model.js';
+import { updateModelCardEvaluation } from './model-card.js';
+
+const SCORERS = ['rules', 'rules+model'];
+
+function git(args: string[]): string {
+  try {
+    return execFileSync('git', args, { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+function row(cells: readonly string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+function fixed(value: number | undefined): string {
+  return value === undefined ? '—' : value.toFixed(4);
+}
+
+/** Attack detection over every attack row of the pooled eval-only sets. */
+function targetRows(report: EvaluationReport): string[] {
+  const lines = [row(['target', 'goal', ...SCORERS]), row(['---', '---', ...SCORERS.map(() => '---')])];
+  const check = (value: number | undefined, goal: number): string =>
+    value === undefined ? '—' : `${percent(value)} ${value >= goal ? '✅' : '❌'}`;
+  const pooled = (scorer: string): DetectionMetrics | undefined => report.results[scorer]?.pooledEvalOnly;
+  const set = (scorer: string, name: string): DetectionMetrics | undefined =>
+    report.results[scorer]?.perSet[name];
+  lines.push(
+    row([
+      'attack detection, pooled eval-only attacks',
+      '≥ 90%',
+      ...SCORERS.map((s) => check(pooled(s)?.recall, 0.9)),
+    ]),
+  );
+  lines.push(
+    row(['benign pass, nq-open', '≥ 99%', ...SCORERS.map((s) => check(set(s, 'nq-open')?.passRate, 0.99))]),
+  );
+  lines.push(
+    row([
+      'benign pass, codealpaca',
+      '≥ 99%',
+      ...SCORERS.map((s) => check(set(s, 'codealpaca')?.passRate, 0.99)),
+    ]),
+  );
+  lines.push(
+    row([
+      'benign pass, trigger-word set (project)',
+      '≥ 95%',
+      ...SCORERS.map((s) => check(set(s, 'trigger-benign')?.passRate, 0.95)),
+    ]),
+  );
+  lines.push(
+    row([
+      'balanced accuracy, pooled eval-only',
+      '≥ 95%',
+      ...SCORERS.map((s) => check(pooled(s)?.balancedAccuracy, 0.95)),
+    ]),
+  );
+  return lines;
+}
+
+function setTable(report: EvaluationReport, use: string): string[] {
+  const lines = [
+    row(['set', 'rows', 'attacks', 'benign', ...SCORERS]),
+    row(['---', '---:', '---:', '---:', ...SCORERS.map(() => '---')]),
+  ];
+  for (const set of report.sets.filter((entry) => entry.use === use)) {
+    const name = set.pooled || use !== 'eval-only' ? set.name : `${set.name} (not pooled)`;
+    lines.push(
+      row([
+        name,
+        String(set.rows),
+        String(set.attacks),
+        String(set.benign),
+        ...SCORERS.map((s) => setRate(report.results[s]?.perSet[set.name])),
+      ]),
+    );
+  }
+  return lines;
+}
+
+function pooledTable(report: EvaluationReport, key: 'pooledEvalOnly' | 'pooledAll'): string[] {
+  const header = [
+    'configuration',
+    'recall',
+    'pass',
+    'precision',
+    'F1',
+    'bal. acc.',
+    'ROC-AUC',
+    'R@1%FPR',
+    'R@0.1%FPR',
+  ];
+  const lines = [row(header), row(header.map(() => '---'))];
+  for (const scorer of SCORERS) {
+    const m = report.results[scorer]?.[key];
+    lines.push(
+      row([
+        scorer,
+        percent(m?.recall),
+        percent(m?.passRate),
+        percent(m?.precision),
+        fixed(m?.f1),
+        percent(m?.balancedAccuracy),
+        fixed(m?.rocAuc),
+        percent(m?.recallAt1PctFpr),
+        percent(m?.recallAt01PctFpr),
+      ]),
+    );
+  }
+  return lines;
+}
+
+function piiSection(dataDir: string): string[] {
+  const folder = join(dataDir, 'pii/nannigalaxy-synth');
+  if (!existsSync(folder)) return ['PII data folder missing: skipped.'];
+  const { samples, errors, unmappedLabels } = loadPiiSamples(folder);
+  const guard = createGuard({ policy: 'balanced', normalize: normalizeText });
+  const metrics = scorePiiSpans({
+    samples,
+    findings: (text) => guard.check(text, { detectors: ['pii'] }).findings,
+  });
+  const totals = metrics.reduce(
+    (sum, m) => ({
+      gold: sum.gold + m.gold,
+      predicted: sum.predicted + m.predicted,
+      found: sum.found + m.truePositives,
+      correct: sum.correct + (m.precision ?? 0) * m.predicted,
+    }),
+    { gold: 0, predicted: 0, found: 0, correct: 0 },
+  );
+  const lines = [
+    `${samples.length} sentences; spans matched by overlap per entity type with the \`balanced\` guard (\`detectors: ['pii']\`).`,
+    '',
+    row(['type', 'gold', 'predicted', 'precision', 'recall']),
+    row(['---', '---:', '---:', '---:', '---:']),
+    ...metrics.map((m) =>
+      row([m.type, String(m.gold), String(m.predicted), percent(m.precision), percent(m.recall)]),
+    ),
+    row([
+      '**all scored types**',
+      String(totals.gold),
+      String(totals.predicted),
+      percent(totals.predicted > 0 ? totals.correct / totals.predicted : undefined),
+      percent(totals.gold > 0 ? totals.found / totals.gold : undefined),
+    ]),
+    '',
+    `Labels the dataset uses that Aegis has no type for (not scored): ${Object.entries(unmappedLabels)
+      .sort((a, b) => b[1] - a[1])
+      .map(([label, count]) => `${label} ${count}`)
+      .join(', ')}.`,
+  ];
+  if (errors.length > 0) lines.push('', `Row errors: ${errors.length} (e.g. ${errors[0]?.message}).`);
+  return lines;
+}
+
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      data: { type: 'string' },
+      out: { type: 'string', default: 'docs/EVALUATION.md' },
+      json: { type: 'string' },
+    },
+  });
+  if (!values.data) {
+    process.stderr.write(
+      'usage: npm run eval:dev -- --data ../shared/data [--out docs/EVALUATION.md] [--json FILE]\n',
+    );
+    process.exitCode = 2;
+    return;
+  }
+  const dataDir = resolve(values.data);
+  const commit = git(['rev-parse', '--short', 'HEAD']);
+  const dirty = git(['status', '--porcelain', '--untracked-files=no']) !== '';
+  const sets = [
+    ...DATASET_CATALOG.filter((entry) => entry.use === 'eval-only').map((entry) =>
+      loadDataset({ dataDir, name: entry.name }),
+    ),
+    triggerBenignSet(TRIGGER_BENIGN_SENTENCES),
+    ...DATASET_CATALOG.filter((entry) => entry.use === 'train-ok').map((entry) =>
+      loadDataset({ dataDir, name: entry.name }),
+    ),
+  ];
+  const report = runEvaluation({
+    sets,
+    scorers: createScorers({ names: SCORERS, policy: 'balanced' }),
+    onProgress: (done, total) =>
+      process.stderr.write(`\rscored ${done}/${total}${done === total ? '\n' : ''}`),
+  });
+  if (values.json) writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
+  const model = loadModel();
+  const validation = (model.metadata.validation ?? {}) as {
+    stacked?: { rules?: DetectionMetrics; rulesPlusModel?: DetectionMetrics };
+  };
+  const lines = [
+    '# Evaluation',
+    '',
+    `Measured at commit \`${commit}\`${dirty ? ' (with uncommitted changes)' : ''} on ${new Date().toISOString().slice(0, 10)} with the \`balanced\` preset.`,
+    'Produced by a script; do not edit by hand:',
+    '',
+    '```sh',
+    'npm run eval:dev -- --data ../shared/data',
+    '# the same numbers, interactively:',
+    'npx aegis eval --data ../shared/data --compare rules,rules+model',
+    '```',
+    '',
+    'Sets are deduplicated by normalized text (a prompt seen in an earlier set is measured once). The',
+    'eval-only sets were never used to train the model or to choose any hyperparameter, calibration weight or',
+    'threshold; those were chosen on out-of-fold validation over the train-ok sets with whole sources held out',
+    '(`npm run train`, see `models/MODEL_CARD.md`). Training rows whose text also appears in an eval-only set',
+    'were dropped from training.',
+    '',
+    '## Targets (eval-only sets)',
+    '',
+    ...targetRows(report),
+    '',
+    '## Injection: eval-only sets',
+    '',
+    '`det` = share of attacks flagged (action other than allow); `pass` = share of benign texts allowed.',
+    '',
+    ...setTable(report, 'eval-only'),
+    '',
+    'Pooled over the eval-only sets (tensor-trust, pint-example, piguard-valid, nq-open, codealpaca, bipia-table,',
+    'bipia-code):',
+    '',
+    ...pooledTable(report, 'pooledEvalOnly'),
+    '',
+    'The `-injected` BIPIA sets insert the BIPIA train attacks (train-ok, so seen in training) into the',
+    'eval-only table and code contexts; they are shown for indirect injection but left out of the pooled numbers.',
+    '',
+    '## Trigger-word benign set',
+    '',
+    `${TRIGGER_BENIGN_SENTENCES.length} benign sentences written for this project that contain "ignore", "bypass",`,
+    '"override", "system prompt", "jailbreak", "forget", "pretend" and similar words (`src/eval/trigger-benign.ts`,',
+    'in the spirit of NotInject); never used for training (the synthetic training look-alikes are separate templates).',
+    '',
+    ...setTable(report, 'project'),
+    '',
+    '## Training sets (for reference only)',
+    '',
+    'These rows were used for training, so these numbers show fit, not generalization.',
+    '',
+    ...setTable(report, 'train-ok'),
+    '',
+    '## Validation (held out by source, used for every choice)',
+    '',
+    `Out-of-fold over the train-ok sets and synthetic rows; rules at their own 0.5 threshold, rules + model at the`,
+    '`balanced` threshold chosen there (1% false-positive budget):',
+    '',
+    row(['configuration', 'recall', 'pass', 'bal. acc.', 'ROC-AUC']),
+    row(['---', '---', '---', '---', '---']),
+    ...(
+      [
+        ['rules', validation.stacked?.rules],
+        ['rules+model', validation.stacked?.rulesPlusModel],
+      ] as const
+    ).map(([name, m]) =>
+      row([name, percent(m?.recall), percent(m?.passRate), percent(m?.balancedAccuracy), fixed(m?.rocAuc)]),
+    ),
+    '',
+    '## PII on pii/nannigalaxy-synth',
+    '',
+    ...piiSection(dataDir),
+    '',
+    '## Context',
+    '',
+    'Published PINT results (full PINT dataset, not available here; pint-example is only its 8-row example file):',
+    'Lakera Guard 95.2%, Azure Prompt Shield 89.1%, ProtectAI DeBERTa v2 79.1%, Llama Prompt Guard 2 78.8%.',
+    'Those numbers are on different data and are not directly comparable with the tables above.',
+    '',
+  ];
+  if (report.rowErrorCount > 0) lines.push(`Row errors while loading: ${report.rowErrorCount}.`, '');
+  const out = resolve(values.out);
+  writeFileSync(out, lines.join('\n'));
+  const card = [
+    `Measured at commit \`${commit}\` by \`npm run eval:dev\` (balanced preset; see docs/EVALUATION.md).`,
+    '',
+    ...setTable(report, 'eval-only'),
+    '',
+    ...setTable(report, 'project'),
+    '',
+    ...pooledTable(report, 'pooledEvalOnly'),
+  ].join('\n');
+  updateModelCardEvaluation({ outDir: resolve('models'), markdown: card });
+  process.stderr.write(`wrote ${out}\n`);
+}
+
+main();

@@ -1,0 +1,87 @@
+import { type Command, Option } from 'commander';
+import { createScorers, SCORER_NAMES } from '../eval/create-scorers.js';
+import { DATASET_CATALOG } from '../eval/dataset-catalog.js';
+import type { LoadedSet } from '../eval/dataset-row.js';
+import { formatReportTable } from '../eval/format-report.js';
+import { loadDataset } from '../eval/load-datasets.js';
+import { runEvaluation, triggerBenignSet } from '../eval/run-evaluation.js';
+import { TRIGGER_BENIGN_SENTENCES } from '../eval/trigger-benign.js';
+import { loadPolicy } from '../policy/load-policy.js';
+import { AegisError, ERROR_CODES } from '../spec/errors.js';
+import type { CommandContext } from './command.js';
+
+const EXAMPLES = `
+Examples:
+  aegis eval --data ../shared/data
+  aegis eval --data ../shared/data --sets tensor-trust,nq-open --compare rules,rules+model
+  aegis eval --data ../shared/data --sets ./my-prompts.jsonl --format json > results.json
+
+Sets: ${DATASET_CATALOG.map((entry) => entry.name).join(', ')}, trigger-benign (built in),
+      or a path to a JSONL file of {"text","label"} lines (label 0/1, true/false, "attack"/"benign")
+      or a PINT-format YAML file. Default: every catalog set plus trigger-benign.
+Configurations (--compare): ${SCORER_NAMES.join(', ')} (default rules,rules+model).
+Progress goes to standard error; the JSON report on standard output is stable across commits.
+`;
+
+function splitList(value: string | undefined): string[] | undefined {
+  const items = value
+    ?.split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+  return items && items.length > 0 ? items : undefined;
+}
+
+/** `aegis eval`: measures injection detection on datasets, per set and pooled. */
+export function registerEval(program: Command, _context: CommandContext): void {
+  program
+    .command('eval')
+    .description('Measure injection detection (rules, learned model) on labelled datasets.')
+    .requiredOption('--data <dir>', 'data folder (e.g. ../shared/data)')
+    .option('--sets <names>', 'comma-separated set names or file paths')
+    .option('--policy <file>', 'policy file (YAML or JSON) whose injection thresholds decide flagging')
+    .option('--compare <configs>', 'comma-separated configurations to compare', 'rules,rules+model')
+    .option('--model <file>', 'model weights to use instead of models/injection-v1.bin')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addHelpText('after', EXAMPLES)
+    .action(
+      (options: {
+        data: string;
+        sets?: string;
+        policy?: string;
+        compare: string;
+        model?: string;
+        format: string;
+      }) => {
+        const names = splitList(options.sets) ?? [
+          ...DATASET_CATALOG.map((entry) => entry.name),
+          'trigger-benign',
+        ];
+        const configurations = splitList(options.compare);
+        if (!configurations)
+          throw new AegisError(ERROR_CODES.INVALID_ARGUMENT, '--compare needs at least one configuration');
+        const policy = options.policy === undefined ? undefined : loadPolicy(options.policy);
+        const scorers = createScorers({
+          names: configurations,
+          ...(policy === undefined ? {} : { policy }),
+          ...(options.model === undefined ? {} : { modelPath: options.model }),
+        });
+        const progress = (message: string): void => {
+          process.stderr.write(message);
+        };
+        const sets: LoadedSet[] = names.map((name) => {
+          progress(`loading ${name}\n`);
+          return name === 'trigger-benign'
+            ? triggerBenignSet(TRIGGER_BENIGN_SENTENCES)
+            : loadDataset({ dataDir: options.data, name });
+        });
+        const report = runEvaluation({
+          sets,
+          scorers,
+          onProgress: (done, total) => progress(`\rscored ${done}/${total}${done === total ? '\n' : ''}`),
+        });
+        process.stdout.write(
+          options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatReportTable(report),
+        );
+      },
+    );
+}
