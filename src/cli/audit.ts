@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
-import { AegisError, ERROR_CODES } from '../spec/errors.js';
+import { AegisError, ERROR_CODES, isAegisError } from '../spec/errors.js';
 import { parseChainAnchor } from '../store/audit-chain.js';
 import { loadAuditKey } from '../store/audit-cipher.js';
 import { type AuditLog, createAuditLog } from '../store/audit-log.js';
@@ -105,7 +105,17 @@ export function registerAudit(program: Command, context: CommandContext): void {
       }
       const decryptionKey = options.decrypt ? loadAuditKey() : undefined;
       const count = await withAuditLog(options.dataDir, async (log) => {
-        if (options.output === undefined) return log.exportJsonl(process.stdout, { decryptionKey });
+        if (options.output === undefined) {
+          // A reader that stops early (`| head`) closes the pipe: stop quietly, like other Unix tools.
+          const ignore = () => {};
+          process.stdout.on('error', ignore);
+          try {
+            return await log.exportJsonl(process.stdout, { decryptionKey });
+          } catch (error) {
+            if (isAegisError(error, ERROR_CODES.IO_ERROR)) return 0;
+            throw error;
+          }
+        }
         const file = createWriteStream(options.output, { mode: 0o600 });
         const written = await log.exportJsonl(file, { decryptionKey });
         file.end();

@@ -248,21 +248,50 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
 
     async exportJsonl(output, exportOptions = {}) {
       let count = 0;
-      for (const rows of pages(exportOptions.afterSequence ?? Number.MIN_SAFE_INTEGER)) {
-        let chunk = '';
-        for (const row of rows) {
-          const stored = toStored(row);
-          const key = exportOptions.decryptionKey;
-          if (key !== undefined && stored.payload !== undefined && 'encrypted' in stored.payload) {
-            const sealedPayload = stored.payload.encrypted as SealedPayload;
-            const decrypted = openPayload({ key, sealed: sealedPayload, recordId: stored.id });
-            (stored as { payload: unknown }).payload = { decrypted };
+      let outputError: unknown;
+      const onError = (error: unknown) => {
+        outputError ??= error;
+      };
+      output.on('error', onError);
+      try {
+        for (const rows of pages(exportOptions.afterSequence ?? Number.MIN_SAFE_INTEGER)) {
+          let chunk = '';
+          for (const row of rows) {
+            const stored = toStored(row);
+            const key = exportOptions.decryptionKey;
+            if (key !== undefined && stored.payload !== undefined && 'encrypted' in stored.payload) {
+              const sealedPayload = stored.payload.encrypted as SealedPayload;
+              const decrypted = openPayload({ key, sealed: sealedPayload, recordId: stored.id });
+              (stored as { payload: unknown }).payload = { decrypted };
+            }
+            chunk += `${JSON.stringify(stored)}\n`;
+            count += 1;
           }
-          chunk += `${JSON.stringify(stored)}\n`;
-          count += 1;
+          if (outputError !== undefined || output.destroyed) break;
+          // Respect backpressure so an export of any size keeps memory bounded to one page.
+          if (!output.write(chunk)) {
+            await new Promise<void>((resolve) => {
+              const done = () => {
+                output.off('drain', done);
+                output.off('close', done);
+                output.off('error', done);
+                resolve();
+              };
+              output.on('drain', done);
+              output.on('close', done);
+              output.on('error', done);
+            });
+          }
         }
-        // Respect backpressure so an export of any size keeps memory bounded to one page.
-        if (!output.write(chunk)) await new Promise<void>((resolve) => output.once('drain', resolve));
+      } finally {
+        output.off('error', onError);
+      }
+      if (outputError !== undefined || output.destroyed) {
+        const reason = (outputError as NodeJS.ErrnoException | undefined)?.code ?? 'output closed';
+        throw new AegisError(ERROR_CODES.IO_ERROR, `cannot write the export (${reason})`, {
+          cause: outputError,
+          details: { exported: count },
+        });
       }
       return count;
     },
