@@ -26,7 +26,10 @@ describe('audit log after kill -9', () => {
       child.on('exit', (_code, signal) => resolve(signal)),
     );
     await new Promise<void>((resolve, reject) => {
-      const timeout = setTimeout(() => reject(new Error('writer did not start')), 20_000);
+      const timeout = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error('writer did not reach 3000 records'));
+      }, 45_000);
       child.stdout.on('data', (chunk: Buffer) => {
         buffered += chunk.toString('utf8');
         const lines = buffered.split('\n');
