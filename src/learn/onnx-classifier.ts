@@ -1,0 +1,179 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AsyncDetector, DetectContext } from '../spec/detector.js';
+import { AegisError, ERROR_CODES } from '../spec/errors.js';
+import type { InjectionFinding } from '../spec/finding.js';
+import { createTokenizer, type Tokenizer } from './tokenizer-json.js';
+
+/** Options of `createOnnxClassifier`. */
+export interface OnnxClassifierOptions {
+  /**
+   * A local model directory holding `model.onnx` and `tokenizer.json` (and optionally `config.json` with
+   * `id2label`), e.g. an export of Llama Prompt Guard 2 or a DeBERTa prompt-injection classifier.
+   */
+  directory: string;
+  /** Probability at or above which a finding is reported (default 0.5). */
+  threshold?: number;
+  /** Index of the injection class in the logits; default: from `config.json` labels, else the last class. */
+  injectionLabel?: number;
+  /** Tokens per window, special tokens included (default 512). */
+  maxTokens?: number;
+  /** Characters per window of long texts (default 2000); at most `maxWindows` windows are scored. */
+  windowChars?: number;
+  maxWindows?: number;
+}
+
+/** The subset of onnxruntime-node this module uses (the package is optional and loaded lazily). */
+interface OrtModule {
+  InferenceSession: { create(path: string): Promise<OrtSession> };
+  Tensor: new (type: 'int64', data: BigInt64Array, dims: readonly number[]) => unknown;
+}
+interface OrtSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(
+    feeds: Record<string, unknown>,
+  ): Promise<Record<string, { data: ArrayLike<number | bigint>; dims: readonly number[] }>>;
+}
+
+const INJECTION_LABEL = /inject|jailbreak|malicious|unsafe|attack/i;
+
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new AegisError(ERROR_CODES.MODEL_UNREADABLE, `cannot read ${path}`, { cause: error });
+  }
+}
+
+function labelFromConfig(directory: string): number | undefined {
+  try {
+    const config = JSON.parse(readFileSync(join(directory, 'config.json'), 'utf8')) as {
+      id2label?: Record<string, string>;
+    };
+    const match = Object.entries(config.id2label ?? {}).find(([, label]) => INJECTION_LABEL.test(label));
+    return match ? Number(match[0]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Numerically stable softmax probability of class `index`. */
+export function softmaxAt(logits: readonly number[], index: number): number {
+  const max = Math.max(...logits);
+  const exps = logits.map((value) => Math.exp(value - max));
+  return exps[index]! / exps.reduce((sum, value) => sum + value, 0);
+}
+
+/** Evenly spaced window starts covering a text, at most `maxWindows` of them (first and last kept). */
+function windowStarts(length: number, windowChars: number, maxWindows: number): number[] {
+  const count = Math.max(1, Math.ceil(length / windowChars));
+  const starts = Array.from({ length: count }, (_, index) => index * windowChars);
+  if (starts.length <= maxWindows) return starts;
+  return Array.from(
+    { length: maxWindows },
+    (_, index) => starts[Math.round((index * (count - 1)) / (maxWindows - 1))]!,
+  );
+}
+
+/**
+ * A local ONNX text classifier as an asynchronous injection detector. `onnxruntime-node` is an optional
+ * dependency loaded on first use with `await import()`, so the package works without it; when it is
+ * missing the detector fails with `AEGIS_BACKEND_UNAVAILABLE`. Nothing is downloaded.
+ */
+export function createOnnxClassifier(options: OnnxClassifierOptions): AsyncDetector {
+  const threshold = options.threshold ?? 0.5;
+  const maxTokens = options.maxTokens ?? 512;
+  const windowChars = options.windowChars ?? 2000;
+  const maxWindows = options.maxWindows ?? 32;
+  let loading:
+    | Promise<{ ort: OrtModule; session: OrtSession; tokenizer: Tokenizer; label: number }>
+    | undefined;
+
+  const load = async () => {
+    let ort: OrtModule;
+    try {
+      const moduleName = 'onnxruntime-node';
+      ort = (await import(moduleName)) as OrtModule;
+    } catch (error) {
+      throw new AegisError(
+        ERROR_CODES.BACKEND_UNAVAILABLE,
+        'the ONNX back-end needs the optional package onnxruntime-node (npm install onnxruntime-node)',
+        { cause: error },
+      );
+    }
+    const tokenizer = createTokenizer(readJson(join(options.directory, 'tokenizer.json')));
+    let session: OrtSession;
+    try {
+      session = await ort.InferenceSession.create(join(options.directory, 'model.onnx'));
+    } catch (error) {
+      throw new AegisError(
+        ERROR_CODES.MODEL_INVALID,
+        `cannot load ${join(options.directory, 'model.onnx')}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    return {
+      ort,
+      session,
+      tokenizer,
+      label: options.injectionLabel ?? labelFromConfig(options.directory) ?? -1,
+    };
+  };
+
+  const scoreWindow = async (text: string): Promise<number> => {
+    loading ??= load();
+    const { ort, session, tokenizer, label } = await loading;
+    const ids = tokenizer.encode(text, maxTokens);
+    const dims = [1, ids.length];
+    const feeds: Record<string, unknown> = {};
+    for (const name of session.inputNames) {
+      const data =
+        name === 'input_ids'
+          ? BigInt64Array.from(ids, (id) => BigInt(id))
+          : name === 'attention_mask'
+            ? new BigInt64Array(ids.length).fill(1n)
+            : new BigInt64Array(ids.length);
+      feeds[name] = new ort.Tensor('int64', data, dims);
+    }
+    const outputs = await session.run(feeds);
+    const output = outputs.logits ?? outputs[session.outputNames[0]!];
+    if (!output) throw new AegisError(ERROR_CODES.BACKEND_FAILED, 'ONNX model produced no output');
+    const logits = Array.from(output.data, Number);
+    const index = label >= 0 && label < logits.length ? label : logits.length - 1;
+    return logits.length === 1 ? 1 / (1 + Math.exp(-logits[0]!)) : softmaxAt(logits, index);
+  };
+
+  return {
+    id: 'onnx-classifier',
+    family: 'injection',
+    async detect(text: string, context: DetectContext) {
+      if (text.trim() === '') return [];
+      const scored = context.normalized.original === text ? context.normalized.text : text;
+      let best = { score: 0, start: 0, end: 0 };
+      for (const start of windowStarts(scored.length, windowChars, maxWindows)) {
+        const end = Math.min(scored.length, start + windowChars);
+        const score = await scoreWindow(scored.slice(start, end));
+        if (score > best.score) best = { score, start, end };
+      }
+      if (best.score < threshold) return [];
+      const mapped = context.normalized.original === text ? context.normalized : undefined;
+      const finding: InjectionFinding = {
+        family: 'injection',
+        detector: 'onnx-classifier',
+        category: 'prompt-injection',
+        type: 'CLASSIFIER_INJECTION',
+        severity: best.score >= 0.9 ? 'high' : 'medium',
+        score: best.score,
+        start: mapped ? mapped.toOriginal(best.start) : best.start,
+        end: mapped ? mapped.toOriginal(best.end) : best.end,
+        ruleId: 'injection.onnx-classifier',
+        signals: ['onnx-classifier'],
+        evidence: `classifier score ${best.score.toFixed(3)}`,
+      };
+      return [finding];
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { createTokenizer } from './tokenizer-json.js';
+
+describe('tokenizer.json reader', () => {
+  it('encodes WordPiece with BERT normalization, sub-words and special tokens', () => {
+    const tokenizer = createTokenizer({
+      normalizer: { type: 'BertNormalizer', lowercase: true },
+      pre_tokenizer: { type: 'BertPreTokenizer' },
+      post_processor: { type: 'BertProcessing', cls: ['[CLS]', 101], sep: ['[SEP]', 102] },
+      model: {
+        type: 'WordPiece',
+        unk_token: '[UNK]',
+        vocab: { '[UNK]': 100, ignore: 1, rule: 2, '##s': 3, '!': 4, café: 5, cafe: 6 },
+      },
+    });
+    expect(tokenizer.encode('Ignore RULES! zzz Café', 64)).toEqual([101, 1, 2, 3, 4, 100, 6, 102]);
+    expect(tokenizer.encode('ignore ignore ignore ignore', 4)).toEqual([101, 1, 1, 102]);
+  });
+
+  it('segments Unigram pieces with Viterbi and Metaspace', () => {
+    const tokenizer = createTokenizer({
+      normalizer: { type: 'Sequence', normalizers: [{ type: 'NFKC' }, { type: 'Lowercase' }] },
+      pre_tokenizer: { type: 'Metaspace', replacement: '\u2581', prepend_scheme: 'always' },
+      post_processor: {
+        type: 'TemplateProcessing',
+        single: [
+          { SpecialToken: { id: '[CLS]' } },
+          { Sequence: { id: 'A' } },
+          { SpecialToken: { id: '[SEP]' } },
+        ],
+        special_tokens: { '[CLS]': { ids: [1] }, '[SEP]': { ids: [2] } },
+      },
+      model: {
+        type: 'Unigram',
+        unk_id: 0,
+        vocab: [
+          ['[UNK]', 0],
+          ['[CLS]', 0],
+          ['[SEP]', 0],
+          ['\u2581ignore', -2],
+          ['\u2581ig', -3],
+          ['nore', -3],
+          ['\u2581all', -2],
+        ],
+      },
+    });
+    expect(tokenizer.encode('IGNORE all', 16)).toEqual([1, 3, 6, 2]);
+    expect(tokenizer.encode('x', 16)).toEqual([1, 0, 0, 2]);
+  });
+
+  it('refuses unsupported models with AEGIS_MODEL_INVALID', () => {
+    expect(() => createTokenizer({ model: { type: 'BPE', vocab: {}, merges: [] } })).toThrow(/not supported/);
+    expect(() => createTokenizer(null)).toThrow(/tokenizer.json/);
+  });
+});
