@@ -64,10 +64,17 @@ class ScoringSink implements FeatureSink {
 export function rangeLogit(model: LinearModel, text: string, range: { start: number; end: number }): number {
   const sink = new ScoringSink(model.weights);
   hashFeatures(text, { start: range.start, end: range.end, spec: model.spec }, sink);
+  return logitOf(model.bias, sink);
+}
+
+function logitOf(
+  bias: number,
+  sums: { charSum: number; charCount: number; wordSum: number; wordCount: number },
+): number {
   return (
-    model.bias +
-    (sink.charCount > 0 ? sink.charSum / Math.sqrt(sink.charCount) : 0) +
-    (sink.wordCount > 0 ? sink.wordSum / Math.sqrt(sink.wordCount) : 0)
+    bias +
+    (sums.charCount > 0 ? sums.charSum / Math.sqrt(sums.charCount) : 0) +
+    (sums.wordCount > 0 ? sums.wordSum / Math.sqrt(sums.wordCount) : 0)
   );
 }
 
@@ -81,6 +88,63 @@ export function windowStarts(length: number, windowChars: number): number[] {
   return starts;
 }
 
+/** A scored window of a text. */
+export interface WindowLogit {
+  start: number;
+  end: number;
+  logit: number;
+}
+
+/**
+ * Logits of the overlapping windows of a text in one pass: the text is hashed once in half-window blocks
+ * and each window sums two neighbouring blocks, so long texts cost the same per byte as short ones
+ * (n-grams that straddle a block edge are dropped, a negligible share).
+ */
+export function windowLogits(model: LinearModel, text: string): WindowLogit[] {
+  if (text.length <= model.windowChars) {
+    return [{ start: 0, end: text.length, logit: rangeLogit(model, text, { start: 0, end: text.length }) }];
+  }
+  const half = Math.max(1, Math.floor(model.windowChars / 2));
+  const blocks: {
+    start: number;
+    end: number;
+    charSum: number;
+    charCount: number;
+    wordSum: number;
+    wordCount: number;
+  }[] = [];
+  const sink = new ScoringSink(model.weights);
+  for (let start = 0; start < text.length; start += half) {
+    const end = Math.min(text.length, start + half);
+    sink.reset();
+    hashFeatures(text, { start, end, spec: model.spec }, sink);
+    blocks.push({
+      start,
+      end,
+      charSum: sink.charSum,
+      charCount: sink.charCount,
+      wordSum: sink.wordSum,
+      wordCount: sink.wordCount,
+    });
+  }
+  const windows: WindowLogit[] = [];
+  for (let index = 0; index + 1 < blocks.length; index++) {
+    const left = blocks[index]!;
+    const right = blocks[index + 1]!;
+    windows.push({
+      start: left.start,
+      end: right.end,
+      logit: logitOf(model.bias, {
+        charSum: left.charSum + right.charSum,
+        charCount: left.charCount + right.charCount,
+        wordSum: left.wordSum + right.wordSum,
+        wordCount: left.wordCount + right.wordCount,
+      }),
+    });
+  }
+  return windows;
+}
+
 /**
  * Probability that `text` is an injection: the maximum over overlapping windows, so a payload buried in a
  * long document is not diluted. Empty or blank text scores 0.
@@ -88,9 +152,6 @@ export function windowStarts(length: number, windowChars: number): number[] {
 export function scoreText(model: LinearModel, text: string): number {
   if (text.trim().length === 0) return 0;
   let best = Number.NEGATIVE_INFINITY;
-  for (const start of windowStarts(text.length, model.windowChars)) {
-    const logit = rangeLogit(model, text, { start, end: Math.min(text.length, start + model.windowChars) });
-    if (logit > best) best = logit;
-  }
+  for (const window of windowLogits(model, text)) if (window.logit > best) best = window.logit;
   return sigmoid(best);
 }

@@ -100,9 +100,15 @@ export function decodeModel(bytes: Uint8Array): StoredModel {
   // Decode through a lookup table of all 65536 half values: one table read per weight.
   const table = new Float32Array(0x10000);
   for (let bits = 0; bits < 0x10000; bits++) table[bits] = fromFloat16Bits(bits);
+  // Little-endian halves read through a Uint16Array (copied to an aligned buffer when needed).
+  const raw = bytes.subarray(weightsOffset, weightsOffset + bucketCount * 2);
+  const aligned = raw.byteOffset % 2 === 0 ? raw : raw.slice();
+  const halves = new Uint16Array(aligned.buffer, aligned.byteOffset, bucketCount);
   const weights = new Float32Array(bucketCount);
+  const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
   for (let index = 0; index < bucketCount; index++) {
-    weights[index] = table[view.getUint16(weightsOffset + index * 2, true)]!;
+    const bits = littleEndian ? halves[index]! : ((halves[index]! & 0xff) << 8) | (halves[index]! >>> 8);
+    weights[index] = table[bits]!;
   }
   if (!weights.every(Number.isFinite)) throw invalid('weights contain NaN or infinity');
   return {

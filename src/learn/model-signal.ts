@@ -1,6 +1,6 @@
 import type { DetectContext, InjectionSignal } from '../spec/detector.js';
 import type { InjectionFinding } from '../spec/finding.js';
-import { type LinearModel, rangeLogit, sigmoid, windowStarts } from './linear-model.js';
+import { type LinearModel, sigmoid, type WindowLogit, windowLogits } from './linear-model.js';
 import { loadDefaultModel } from './load-model.js';
 
 /** Options of `createModelSignal`. */
@@ -21,17 +21,11 @@ export interface WindowScore {
 /** Scores every window of `text` and returns the best one (score 0 for empty or blank text). */
 export function bestWindow(model: LinearModel, text: string): WindowScore {
   if (text.trim().length === 0) return { score: 0, start: 0, end: 0 };
-  let best: WindowScore = { score: -1, start: 0, end: 0 };
-  let bestLogit = Number.NEGATIVE_INFINITY;
-  for (const start of windowStarts(text.length, model.windowChars)) {
-    const end = Math.min(text.length, start + model.windowChars);
-    const logit = rangeLogit(model, text, { start, end });
-    if (logit > bestLogit) {
-      bestLogit = logit;
-      best = { score: 0, start, end };
-    }
-  }
-  return { ...best, score: sigmoid(bestLogit) };
+  let best: WindowLogit | undefined;
+  for (const window of windowLogits(model, text)) if (!best || window.logit > best.logit) best = window;
+  return best
+    ? { score: sigmoid(best.logit), start: best.start, end: best.end }
+    : { score: 0, start: 0, end: 0 };
 }
 
 /**
