@@ -4,9 +4,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAuditLog } from '../store/audit-log.js';
 import { openDatabase } from '../store/open-database.js';
+import { main } from './main.js';
 
 const entry = fileURLToPath(new URL('./run.ts', import.meta.url));
 let dataDir: string;
@@ -17,6 +18,27 @@ function aegis(args: string[], env: NodeJS.ProcessEnv = {}) {
     env: { ...process.env, ...env },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+// Each spawn loads the whole CLI from source, so only exit codes and files are checked by spawning; the
+// rest runs in process.
+async function inProcess(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    return { status: await main(args), stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
 }
 
 function writeRecords(count: number, key?: Buffer): void {
@@ -44,13 +66,13 @@ beforeEach(() => {
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('aegis audit', () => {
-  it('verify exits 0 when intact and 1 naming the first bad record', () => {
+  it('verify exits 0 when intact and 1 naming the first bad record', async () => {
     writeRecords(8);
     const intact = aegis(['audit', 'verify', '--data-dir', dataDir]);
     expect(intact.status).toBe(0);
     expect(intact.stdout).toContain('intact: 8 record(s)');
     const anchor = /head (8:sha256:[0-9a-f]{64})/.exec(intact.stdout)?.[1] ?? '';
-    expect(aegis(['audit', 'verify', '--anchor', anchor, '--data-dir', dataDir]).status).toBe(0);
+    expect((await inProcess(['audit', 'verify', '--anchor', anchor, '--data-dir', dataDir])).status).toBe(0);
 
     const database = openDatabase({ dataDir });
     const row = database.prepare('SELECT id FROM audit_records WHERE sequence = 5').get() as { id: string };
@@ -65,10 +87,10 @@ describe('aegis audit', () => {
     expect(broken.stdout).toContain(`#5 (id ${row.id}): modified`);
   });
 
-  it('tails and exports JSONL, decrypting full payloads with the key', () => {
+  it('tails and exports JSONL, decrypting full payloads with the key', async () => {
     const key = randomBytes(32);
     writeRecords(5, key);
-    const tail = aegis(['audit', 'tail', '-n', '2', '--data-dir', dataDir]);
+    const tail = await inProcess(['audit', 'tail', '-n', '2', '--data-dir', dataDir]);
     expect(tail.status).toBe(0);
     expect(tail.stdout.trim().split('\n')).toHaveLength(2);
     expect(tail.stdout).toContain('req-5');
@@ -89,18 +111,31 @@ describe('aegis audit', () => {
     expect(lines).toHaveLength(5);
     expect(lines[4].payload).toEqual({ decrypted: { prompt: 'secret prompt 5' } });
 
-    const stdoutExport = aegis(['audit', 'export', '--data-dir', dataDir]);
+    const stdoutExport = await inProcess(['audit', 'export', '--data-dir', dataDir]);
     expect(stdoutExport.stdout.trim().split('\n')).toHaveLength(5);
     expect(stdoutExport.stdout).not.toContain('secret prompt');
 
-    const noKey = aegis(['audit', 'export', '--decrypt', '--data-dir', dataDir], { AEGIS_AUDIT_KEY: '' });
+    const saved = process.env.AEGIS_AUDIT_KEY;
+    delete process.env.AEGIS_AUDIT_KEY;
+    const noKey = await inProcess(['audit', 'export', '--decrypt', '--data-dir', dataDir]);
+    if (saved !== undefined) process.env.AEGIS_AUDIT_KEY = saved;
     expect(noKey.status).toBe(2);
     expect(noKey.stderr).toContain('AEGIS_AUDIT_KEY_MISSING');
   });
 
-  it('reports a missing data folder', () => {
-    const result = aegis(['audit', 'verify', '--data-dir', join(dataDir, 'nothing-here')]);
+  it('reports a missing data folder and bad options', async () => {
+    const result = await inProcess(['audit', 'verify', '--data-dir', join(dataDir, 'nothing-here')]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('AEGIS_NOT_FOUND');
+    writeRecords(1);
+    expect((await inProcess(['audit', 'tail', '-n', '0', '--data-dir', dataDir])).stderr).toContain(
+      'AEGIS_INVALID_ARGUMENT',
+    );
+    expect((await inProcess(['audit', 'export', '--format', 'csv', '--data-dir', dataDir])).stderr).toContain(
+      'jsonl',
+    );
+    expect(
+      (await inProcess(['audit', 'verify', '--anchor', 'nope', '--data-dir', dataDir])).stderr,
+    ).toContain('anchor');
   });
 });

@@ -9,6 +9,9 @@ import type { StoredAuditRecord } from '../store/audit-record.js';
 import { DEFAULT_DATA_DIR, openDatabase } from '../store/open-database.js';
 import type { CommandContext } from './command.js';
 
+// The export notices a closed stdout itself; this only keeps a late EPIPE from crashing the process.
+function ignoreOutputError(): void {}
+
 async function withAuditLog<T>(dataDir: string, run: (log: AuditLog) => Promise<T> | T): Promise<T> {
   const database = openDatabase({ dataDir, mustExist: true });
   try {
@@ -107,8 +110,9 @@ export function registerAudit(program: Command, context: CommandContext): void {
       const count = await withAuditLog(options.dataDir, async (log) => {
         if (options.output === undefined) {
           // A reader that stops early (`| head`) closes the pipe: stop quietly, like other Unix tools.
-          const ignore = () => {};
-          process.stdout.on('error', ignore);
+          if (!process.stdout.listeners('error').includes(ignoreOutputError)) {
+            process.stdout.on('error', ignoreOutputError);
+          }
           try {
             return await log.exportJsonl(process.stdout, { decryptionKey });
           } catch (error) {

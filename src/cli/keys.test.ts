@@ -3,16 +3,37 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createKeyStore } from '../store/key-store.js';
 import { openDatabase } from '../store/open-database.js';
+import { main } from './main.js';
 
 const entry = fileURLToPath(new URL('./run.ts', import.meta.url));
 let dataDir: string;
 
-function aegis(...args: string[]) {
+// Each spawn loads the whole CLI from source, so only the main flow is spawned; edge cases run in process.
+function spawned(...args: string[]) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', entry, ...args], { encoding: 'utf8' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+async function inProcess(...args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    return { status: await main(args), stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
 }
 
 beforeEach(() => {
@@ -21,8 +42,8 @@ beforeEach(() => {
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('aegis keys', () => {
-  it('creates a key once, lists it without the key, revokes it', () => {
-    const created = aegis(
+  it('creates a key once and revokes it (spawned)', () => {
+    const created = spawned(
       'keys',
       'create',
       '--name',
@@ -55,24 +76,33 @@ describe('aegis keys', () => {
       dailyTokens: 200000,
       tools: ['search', 'calc'],
     });
-
-    const listed = aegis('keys', 'list', '--data-dir', dataDir);
-    expect(listed.status).toBe(0);
-    expect(listed.stdout).toContain(record.id);
-    expect(listed.stdout).not.toContain(key);
-
     const database = openDatabase({ dataDir });
     expect(createKeyStore({ database }).verify(key).ok).toBe(true);
-    expect(aegis('keys', 'revoke', record.id, '--data-dir', dataDir).status).toBe(0);
+    expect(spawned('keys', 'revoke', record.id, '--data-dir', dataDir).status).toBe(0);
     expect(createKeyStore({ database }).verify(key)).toMatchObject({ ok: false, reason: 'revoked' });
     database.close();
   });
 
-  it('fails clearly on bad input', () => {
-    const bad = aegis('keys', 'create', '--name', 'x', '--rpm', '-5', '--data-dir', dataDir);
+  it('prints the key once in text mode and lists keys without it', async () => {
+    const created = await inProcess('keys', 'create', '--name', 'web', '--data-dir', dataDir);
+    expect(created.status).toBe(0);
+    const key = created.stdout.split('\n')[0] ?? '';
+    expect(key).toMatch(/^aegis_sk_[A-Za-z0-9_-]{43}$/);
+    expect(created.stdout).toContain('only time the key is shown');
+    const listed = await inProcess('keys', 'list', '--data-dir', dataDir);
+    expect(listed.stdout).toContain('web');
+    expect(listed.stdout).toContain(`${key.slice(0, 15)}…`);
+    expect(listed.stdout).not.toContain(key);
+    expect((await inProcess('keys', 'list', '--data-dir', join(dataDir, 'empty'))).stdout).toBe('no keys\n');
+  });
+
+  it('fails clearly on bad input', async () => {
+    const bad = await inProcess('keys', 'create', '--name', 'x', '--rpm', '-5', '--data-dir', dataDir);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/positive whole number.*AEGIS_INVALID_ARGUMENT/);
-    const unknown = aegis('keys', 'revoke', 'key_missing', '--data-dir', dataDir);
+    const badName = await inProcess('keys', 'create', '--name', 'x\ny', '--data-dir', dataDir);
+    expect(badName.stderr).toContain('AEGIS_INVALID_ARGUMENT');
+    const unknown = await inProcess('keys', 'revoke', 'key_missing', '--data-dir', dataDir);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('AEGIS_NOT_FOUND');
   });
