@@ -1,5 +1,8 @@
 import type { Detector } from '../spec/detector.js';
+import { createInjectionDetector, type InjectionDetectorOptions } from './injection.js';
 import { createPiiDetector } from './pii.js';
+import { createUnicodeDetector } from './unicode.js';
+import { createSecretsDetector } from './secrets.js';
 
 /** Options passed to every built-in detector factory. */
 export interface DetectorFactoryOptions {
@@ -14,4 +17,7 @@ export interface DetectorEntry {
 }
 
 /** Built-in detectors, in the order the guard runs them. */
-export const BUILTIN_DETECTORS: readonly DetectorEntry[] = [{ id: 'pii', create: createPiiDetector }];
+export const BUILTIN_DETECTORS: readonly DetectorEntry[] = [
+  { id: 'pii', create: createPiiDetector },
+  { id: 'secrets', create: createSecretsDetector },
+];

@@ -1,0 +1,268 @@
+import { characterClasses, shannonEntropy } from './entropy.js';
+import type { Matcher, SecretMatch } from './matcher.js';
+import { isDocumentedExample, isPlaceholder } from './placeholders.js';
+
+/**
+ * Values assigned to secret-looking names in env files, YAML, JSON, INI and code: `PASSWORD=…`,
+ * `api_key: …`, `"secret": "…"`, `token := "…"`, `Authorization: Bearer …`. Written by hand rather than
+ * as one regex so each step is bounded and a line that is not an assignment costs a few comparisons.
+ */
+
+// Names are compared lower-cased without `_`, `-`, `.`; a name is secret-looking when it ends with one of
+// these. Ending (not containing) keeps `tokenizer`, `password_length`, `secret_name` out.
+const PASSWORD_SUFFIXES = ['password', 'passwd', 'passphrase', 'pass', 'pwd'];
+const SECRET_SUFFIXES = [
+  'secret',
+  'secretkey',
+  'token',
+  'apikey',
+  'accesskey',
+  'privatekey',
+  'authkey',
+  'signingkey',
+  'encryptionkey',
+  'masterkey',
+  'sessionkey',
+  'credential',
+  'credentials',
+  'secretkeybase',
+  'authorization',
+  'auth',
+  'key',
+];
+const NOT_SECRET_SUFFIXES = [
+  'publickey',
+  'pubkey',
+  'sortkey',
+  'cachekey',
+  'primarykey',
+  'foreignkey',
+  'partitionkey',
+  'idempotencykey',
+  'rangekey',
+  'lookupkey',
+  'mapkey',
+  'objectkey',
+  'storagekey',
+  'translationkey',
+  'i18nkey',
+  'hotkey',
+  'pagetoken',
+  'nextpagetoken',
+  'csrftoken',
+  'xsrftoken',
+  'nexttoken',
+  'bypass',
+  'compass',
+  'oauth',
+];
+
+const MAX_NAME = 64;
+const MAX_VALUE = 256;
+
+type NameKind = 'password' | 'secret' | 'authorization';
+
+function classifyName(name: string, separated: boolean): NameKind | undefined {
+  const folded = name.toLowerCase().replace(/[-_.]/g, '');
+  if (folded.length === 0 || folded.length > MAX_NAME) return undefined;
+  for (const suffix of NOT_SECRET_SUFFIXES) if (folded.endsWith(suffix)) return undefined;
+  if (folded.endsWith('authorization') || folded === 'auth') return 'authorization';
+  for (const suffix of PASSWORD_SUFFIXES) if (folded.endsWith(suffix)) return 'password';
+  for (const suffix of SECRET_SUFFIXES) {
+    // A bare `key` suffix only counts in env-style names (`STRIPE_KEY`, `sendgrid-key`).
+    if (suffix === 'key' && !(separated && folded.length > 3)) continue;
+    if (folded.endsWith(suffix)) return 'secret';
+  }
+  return undefined;
+}
+
+function isNameCode(code: number): boolean {
+  return (
+    (code >= 97 && code <= 122) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 48 && code <= 57) ||
+    code === 95 ||
+    code === 46 ||
+    code === 45
+  );
+}
+
+// Characters that end a bare value: whitespace, quotes, `,` `;` and closing brackets.
+function endsBareValue(code: number): boolean {
+  return (
+    code <= 32 ||
+    code === 34 ||
+    code === 39 ||
+    code === 96 ||
+    code === 44 ||
+    code === 59 ||
+    code === 41 ||
+    code === 93 ||
+    code === 125
+  );
+}
+
+function isSpace(character: string | undefined): boolean {
+  return character === ' ' || character === '\t';
+}
+
+/** Reads `<quote?><spaces><operator><spaces>` after a name; returns where the value starts. */
+function readOperator(text: string, nameEnd: number): number | undefined {
+  let index = nameEnd;
+  const closing = text[index];
+  if (closing === '"' || closing === "'" || closing === '`') index++;
+  if (text[index] === ']') index++;
+  let spaces = 0;
+  while (isSpace(text[index]) && spaces < 8) {
+    index++;
+    spaces++;
+  }
+  const operator = text.slice(index, index + 3);
+  let length = 0;
+  if (operator.startsWith('===') || operator.startsWith('!==')) length = 3;
+  else if (/^(?::=|=>|==|!=|<-|\?=)/.test(operator)) length = 2;
+  else if (operator[0] === '=' || operator[0] === ':') length = 1;
+  if (length === 0) return undefined;
+  index += length;
+  spaces = 0;
+  while (isSpace(text[index]) && spaces < 8) {
+    index++;
+    spaces++;
+  }
+  return index;
+}
+
+/** Reads a quoted or bare value; returns its span or undefined when it is code rather than a literal. */
+function readValue(
+  text: string,
+  valueStart: number,
+): { start: number; end: number; quoted: boolean } | undefined {
+  const quote = text[valueStart];
+  if (quote === '"' || quote === "'" || quote === '`') {
+    const limit = Math.min(text.length, valueStart + 1 + MAX_VALUE);
+    for (let index = valueStart + 1; index < limit; index++) {
+      const character = text[index];
+      if (character === quote) return { start: valueStart + 1, end: index, quoted: true };
+      if (character === '\n' || character === '\\') return undefined;
+    }
+    return undefined;
+  }
+  const limit = Math.min(text.length, valueStart + MAX_VALUE);
+  let index = valueStart;
+  while (index < limit && !endsBareValue(text.charCodeAt(index))) index++;
+  return { start: valueStart, end: index, quoted: false };
+}
+
+function looksLikeCode(value: string): boolean {
+  if (/[()[\]{}]/.test(value)) return true;
+  // `token = self.token`, `password: str`, `secret = os.environ`: identifiers and attribute paths.
+  if (/^[A-Za-z_$][A-Za-z_$.]{0,255}$/.test(value)) return true;
+  return /^(?:true|false|null|none|nil|undefined|required|optional|string|str|int)$/i.test(value);
+}
+
+/** Generic secrets on assignment-shaped lines. */
+export const genericAssignmentMatcher: Matcher = {
+  anchors: ['pass', 'pwd', 'secret', 'token', 'apikey', '_key', '-key', 'credential', 'auth'],
+  caseInsensitive: true,
+  find(text, anchorStart, anchor): SecretMatch | undefined {
+    let nameStart = anchorStart;
+    while (
+      nameStart > 0 &&
+      anchorStart - nameStart < MAX_NAME &&
+      isNameCode(text.charCodeAt(nameStart - 1))
+    ) {
+      nameStart--;
+    }
+    let nameEnd = anchorStart + anchor.length;
+    while (nameEnd < text.length && nameEnd - nameStart < MAX_NAME && isNameCode(text.charCodeAt(nameEnd))) {
+      nameEnd++;
+    }
+    const name = text.slice(nameStart, nameEnd);
+    const kind = classifyName(name, /[-_]/.test(name));
+    if (kind === undefined) return undefined;
+    const valueStart = readOperator(text, nameEnd);
+    if (valueStart === undefined) return undefined;
+    const span = readValue(text, valueStart);
+    if (!span) return undefined;
+    let start = span.start;
+    let value = text.slice(span.start, span.end);
+    if (kind === 'authorization') {
+      const scheme = /^(?:Bearer|Basic|Token|Bot|ApiKey)\s{1,4}/i.exec(value);
+      if (scheme) {
+        start += scheme[0].length;
+        value = value.slice(scheme[0].length);
+      } else if (!span.quoted) {
+        // `Authorization: Bearer xyz` unquoted: the bare value stops at the space after the scheme.
+        const after = readSchemeValue(text, span.start);
+        if (!after) return undefined;
+        start = after.start;
+        value = text.slice(after.start, after.end);
+      }
+    }
+    return judge({ value, start, kind, quoted: span.quoted });
+  },
+};
+
+/** For an unquoted `Bearer <token>`: the token after the scheme word. */
+function readSchemeValue(text: string, start: number): { start: number; end: number } | undefined {
+  const scheme = /(?:Bearer|Basic|Token|Bot)[ \t]{1,4}/iy;
+  scheme.lastIndex = start;
+  const match = scheme.exec(text);
+  if (!match) return undefined;
+  const valueStart = start + match[0].length;
+  let index = valueStart;
+  const limit = Math.min(text.length, valueStart + MAX_VALUE);
+  while (index < limit && !endsBareValue(text.charCodeAt(index))) index++;
+  return { start: valueStart, end: index };
+}
+
+function judge(options: {
+  value: string;
+  start: number;
+  kind: NameKind;
+  quoted: boolean;
+}): SecretMatch | undefined {
+  const { value, start, kind, quoted } = options;
+  const minimum = kind === 'password' ? 6 : 12;
+  if (value.length < minimum || value.length > MAX_VALUE) return undefined;
+  if (/\s/.test(value) || isPlaceholder(value)) return undefined;
+  if (!quoted && looksLikeCode(value)) return undefined;
+  if (/^(?:https?:\/\/|\/|\.\/|~\/)/.test(value) || /^[A-Za-z]:\\/.test(value)) return undefined;
+  const entropy = shannonEntropy(value);
+  const classes = characterClasses(value);
+  const classCount =
+    Number(classes.lower) + Number(classes.upper) + Number(classes.digit) + Number(classes.other);
+  const end = start + value.length;
+  const example = isDocumentedExample(value);
+  if (kind === 'password') {
+    if (entropy < 2.5 || classCount < 2) return undefined;
+    return result({ ruleId: 'secrets.generic-password', type: 'PASSWORD', score: 0.8, start, end, example });
+  }
+  if (entropy < 3 || classCount < 2) return undefined;
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+  const score = uuid ? 0.5 : entropy >= 4 ? 0.85 : 0.65;
+  const type = kind === 'authorization' ? 'AUTHORIZATION_CREDENTIAL' : 'GENERIC_SECRET';
+  const ruleId = kind === 'authorization' ? 'secrets.authorization-header' : 'secrets.generic-secret';
+  return result({ ruleId, type, score, start, end, example });
+}
+
+function result(options: {
+  ruleId: string;
+  type: string;
+  score: number;
+  start: number;
+  end: number;
+  example: boolean;
+}): SecretMatch {
+  const { example, score } = options;
+  return {
+    ruleId: options.ruleId,
+    type: options.type,
+    severity: example ? 'info' : score >= 0.8 ? 'high' : 'medium',
+    score: example ? 0.1 : score,
+    start: options.start,
+    end: options.end,
+    ...(example ? { example: true } : {}),
+    priority: 0,
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * Placeholders and documented examples. A placeholder (`YOUR_API_KEY`, `<token>`, `${VAR}`, `xxxxxxxx`)
+ * is not a secret and produces no finding; a documented example key (AWS's `AKIAIOSFODNN7EXAMPLE`) is
+ * reported with `example: true` at severity `info`, because finding one in a prompt is worth knowing but
+ * leaks nothing.
+ */
+
+// Values people write where a secret would go. Compared after lower-casing and removing `-`, `_`, `.`.
+const PLACEHOLDER_WORDS = new Set([
+  'changeme',
+  'changeit',
+  'password',
+  'passwd',
+  'secret',
+  'token',
+  'apikey',
+  'yourapikey',
+  'yourtoken',
+  'yoursecret',
+  'yourpassword',
+  'mysecret',
+  'mypassword',
+  'mytoken',
+  'placeholder',
+  'redacted',
+  'removed',
+  'hidden',
+  'none',
+  'null',
+  'nil',
+  'undefined',
+  'empty',
+  'example',
+  'sample',
+  'dummy',
+  'fake',
+  'test',
+  'testing',
+  'foo',
+  'bar',
+  'foobar',
+  'baz',
+  'todo',
+  'fixme',
+  'tbd',
+  'default',
+  'admin',
+  'root',
+  'user',
+  'username',
+  'pass',
+  'letmein',
+  'hunter2',
+  'qwerty',
+  'abc123',
+  'notasecret',
+  'notreal',
+  'insertkeyhere',
+  'insertyourkeyhere',
+  'xxx',
+  'true',
+  'false',
+]);
+
+// Markers that make a value a template or a reference rather than a literal.
+const TEMPLATE_MARKERS = [
+  '${',
+  '{{',
+  '}}',
+  '<%',
+  '%(',
+  'process.env',
+  'os.environ',
+  'os.getenv',
+  'env(',
+  'ENV[',
+];
+
+/** `your_api_key_here`, `insert-token` and the like, after folding. */
+export const FILLER_NAME_PATTERN =
+  /^(?:your|my|insert|enter|put|add|replace)[a-z0-9]{0,40}(?:here|key|token|secret|password|id)$/;
+/** Runs of filler characters: `xxxx`, `****`, `...`, `0000000000`. */
+export const FILLER_PATTERN = /(?:xxxx|\*\*\*|\.\.\.|…|####|0000000000|1234567890|abcdefgh|qwerty)/i;
+/** Documented examples spell it out. */
+export const EXAMPLE_PATTERN =
+  /EXAMPLE|SAMPLE|DUMMY|FAKE|[Ee]xample|[Ss]ample|[Dd]ummy|[Ff]ake[A-Z_-]|NOT_?A_?REAL|notareal/;
+
+/** True when `value` is a placeholder, template reference or filler rather than a real secret. */
+export function isPlaceholder(value: string): boolean {
+  const trimmed = value.trim();
+  if (trimmed.length === 0) return true;
+  for (const marker of TEMPLATE_MARKERS) if (trimmed.includes(marker)) return true;
+  const first = trimmed[0];
+  const last = trimmed[trimmed.length - 1];
+  if ((first === '<' && last === '>') || (first === '[' && last === ']') || (first === '{' && last === '}')) {
+    return true;
+  }
+  if (first === '$' && /^\$[A-Za-z_][A-Za-z0-9_]{0,128}$/.test(trimmed)) return true;
+  if (first === '%' && last === '%') return true;
+  const folded = trimmed.toLowerCase().replace(/[-_.\s]/g, '');
+  if (PLACEHOLDER_WORDS.has(folded)) return true;
+  if (FILLER_NAME_PATTERN.test(folded)) return true;
+  if (FILLER_PATTERN.test(trimmed)) return true;
+  return isRepetitive(trimmed);
+}
+
+/** True when one character makes up most of the value (`aaaaaaa1`, `--------`). */
+function isRepetitive(value: string): boolean {
+  if (value.length < 6) return false;
+  const counts = new Map<string, number>();
+  let highest = 0;
+  for (const character of value) {
+    const count = (counts.get(character) ?? 0) + 1;
+    counts.set(character, count);
+    if (count > highest) highest = count;
+  }
+  return highest / value.length > 0.6 || counts.size <= 2;
+}
+
+/**
+ * True when a value looks like a documented example: it is in `known`, or spells out EXAMPLE / SAMPLE /
+ * DUMMY / FAKE the way vendor docs do.
+ */
+export function isDocumentedExample(value: string, known: readonly string[] = []): boolean {
+  if (known.includes(value)) return true;
+  return EXAMPLE_PATTERN.test(value);
+}

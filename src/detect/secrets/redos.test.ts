@@ -1,0 +1,62 @@
+import { checkSync } from 'recheck';
+import { describe, expect, it } from 'vitest';
+import { identityText } from '../../spec/text.js';
+import { createSecretsDetector } from '../secrets.js';
+import { JWT_PATTERN } from './jwt.js';
+import { EXAMPLE_PATTERN, FILLER_NAME_PATTERN, FILLER_PATTERN } from './placeholders.js';
+import { PEM_HEADER_PATTERN } from './private-keys.js';
+import { PROVIDER_RULES } from './provider-rules.js';
+import { URL_USERINFO_PATTERN } from './url-password.js';
+
+// Each pattern with the flags it runs with: prefix rules run sticky at their anchor (`y`), context rules
+// search a bounded window. `d` (indices) and `g` do not change how a pattern matches.
+const PATTERNS: readonly [string, string, string][] = [
+  ...PROVIDER_RULES.map(
+    (rule) => [rule.id, rule.pattern.source, rule.match === 'prefix' ? 'y' : ''] as [string, string, string],
+  ),
+  ...(
+    [
+      ['pem-header', PEM_HEADER_PATTERN],
+      ['jwt', JWT_PATTERN],
+      ['url-userinfo', URL_USERINFO_PATTERN],
+      ['filler-name', FILLER_NAME_PATTERN],
+      ['filler', FILLER_PATTERN],
+      ['example', EXAMPLE_PATTERN],
+    ] as const
+  ).map(
+    ([id, pattern]) => [id, pattern.source, pattern.flags.replace(/[dg]/g, '')] as [string, string, string],
+  ),
+];
+
+describe('secret patterns', () => {
+  // recheck fuzzes patterns with lookarounds, about a second each: this file is the slow one on purpose.
+  it.each(PATTERNS)('%s is safe from catastrophic backtracking', (_id, source, flags) => {
+    expect(checkSync(source, flags).status).toBe('safe');
+  });
+
+  it('completes on 1 MB adversarial inputs', () => {
+    const detector = createSecretsDetector();
+    const runs = [
+      'A'.repeat(1 << 20),
+      'aB3+/'.repeat(1 << 18),
+      '-'.repeat(1 << 20),
+      '='.repeat(1 << 20),
+      '<'.repeat(1 << 20),
+      "'".repeat(1 << 20),
+      ' '.repeat(1 << 20),
+      '0123456789abcdef'.repeat(1 << 16),
+      'sk-'.repeat(1 << 18),
+      'eyJ'.repeat(1 << 18),
+      'eyJhbGciOiJub25lIn0.'.repeat(1 << 15),
+      '://a:b'.repeat(1 << 17),
+      '-----BEGIN RSA PRIVATE KEY-----'.repeat(1 << 15),
+      'password=password='.repeat(1 << 16),
+      'AKIA'.repeat(1 << 18),
+      'secret token api_key '.repeat(1 << 15),
+    ];
+    for (const text of runs) {
+      const findings = detector.detect(text, { role: 'user', normalized: identityText(text) });
+      expect(Array.isArray(findings)).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,102 @@
+import { shannonEntropy } from './entropy.js';
+import type { Matcher, SecretMatch } from './matcher.js';
+import { isDocumentedExample, isPlaceholder } from './placeholders.js';
+import type { ContextRule, PrefixRule, SecretRule } from './secret-rule.js';
+
+const DEFAULT_WINDOW = 120;
+
+function isAlphanumeric(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+/** Applies the checks every rule shares and builds the match. */
+function accept(
+  rule: SecretRule,
+  options: { value: string; start: number; end: number },
+): SecretMatch | undefined {
+  const { value } = options;
+  const anchor =
+    rule.match === 'prefix' ? rule.prefixes.find((prefix) => value.startsWith(prefix)) : undefined;
+  const body = anchor === undefined ? value : value.slice(anchor.length);
+  if (isPlaceholder(body)) return undefined;
+  if (rule.minEntropy !== undefined && shannonEntropy(body) < rule.minEntropy) {
+    // Vendor docs keep their example keys readable (`…EXAMPLE`), which can lower entropy.
+    if (!isDocumentedExample(value, rule.examples)) return undefined;
+  }
+  if (rule.validate && !rule.validate(value)) return undefined;
+  const example = isDocumentedExample(value, rule.examples);
+  return {
+    ruleId: rule.id,
+    type: rule.type,
+    severity: example ? 'info' : rule.severity,
+    score: example ? 0.1 : rule.score,
+    start: options.start,
+    end: options.end,
+    ...(example ? { example: true } : {}),
+    priority: 3,
+  };
+}
+
+function valueSpan(match: RegExpExecArray): { value: string; start: number; end: number } {
+  const group = match.indices?.groups?.value;
+  const value = match.groups?.value;
+  if (group && value !== undefined) return { value, start: group[0], end: group[1] };
+  return { value: match[0], start: match.index, end: match.index + match[0].length };
+}
+
+function prefixMatcher(rule: PrefixRule): Matcher {
+  const sticky = new RegExp(rule.pattern.source, 'dy');
+  const offset = rule.prefixOffset ?? 0;
+  const leftBoundary = rule.leftBoundary ?? true;
+  return {
+    anchors: rule.prefixes,
+    caseInsensitive: false,
+    find(text, anchorStart) {
+      const start = anchorStart - offset;
+      if (start < 0) return undefined;
+      if (leftBoundary && start > 0 && isAlphanumeric(text.charCodeAt(start - 1))) return undefined;
+      sticky.lastIndex = start;
+      const match = sticky.exec(text);
+      return match ? accept(rule, valueSpan(match)) : undefined;
+    },
+  };
+}
+
+function contextMatcher(rule: ContextRule): Matcher {
+  const global = new RegExp(rule.pattern.source, 'dg');
+  const window = rule.window ?? DEFAULT_WINDOW;
+  return {
+    anchors: rule.keywords,
+    caseInsensitive: true,
+    find(text, anchorStart, anchor) {
+      const from = anchorStart + anchor.length;
+      let to = Math.min(text.length, from + window);
+      // The value sits on the keyword's line or the next one (YAML and JSON blocks).
+      const firstNewline = text.indexOf('\n', from);
+      if (firstNewline !== -1 && firstNewline < to) {
+        const secondNewline = text.indexOf('\n', firstNewline + 1);
+        if (secondNewline !== -1 && secondNewline < to) to = secondNewline;
+      }
+      // A bounded slice with a few characters of left context, so lookbehinds see real neighbours.
+      const sliceStart = Math.max(0, from - 4);
+      const slice = text.slice(sliceStart, to);
+      global.lastIndex = from - sliceStart;
+      for (let match = global.exec(slice); match; match = global.exec(slice)) {
+        const span = valueSpan(match);
+        const found = accept(rule, {
+          value: span.value,
+          start: span.start + sliceStart,
+          end: span.end + sliceStart,
+        });
+        if (found) return { ...found, priority: 4 };
+        if (match[0].length === 0) global.lastIndex++;
+      }
+      return undefined;
+    },
+  };
+}
+
+/** Turns a provider rule (data) into a matcher the scanner runs at its anchors. */
+export function compileRule(rule: SecretRule): Matcher {
+  return rule.match === 'prefix' ? prefixMatcher(rule) : contextMatcher(rule);
+}
