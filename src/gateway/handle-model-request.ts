@@ -93,7 +93,6 @@ export async function handleModelRequest(
   }
   const raw = await readBody(request, {
     limitBytes: config.limits.bodyBytes,
-    timeoutMs: config.limits.requestTimeoutMs,
   });
   const body = parseJsonBody(raw, config.limits.jsonDepth);
   const extracted = route.extract(body);

@@ -197,7 +197,6 @@ export function createGateway(options: GatewayOptions): Gateway {
         }
         const raw = await readBody(request, {
           limitBytes: 65_536,
-          timeoutMs: config.limits.requestTimeoutMs,
         });
         body = parseJsonBody(raw, config.limits.jsonDepth);
       }
@@ -207,6 +206,8 @@ export function createGateway(options: GatewayOptions): Gateway {
         headers: request.headers,
         body,
       });
+      // Keys created or revoked here take effect at once (other processes: within the refresh interval).
+      if (options.keys) keysPresent = options.keys.countActive() > 0;
       return sendJson(response, result.status, result.body);
     }
     const model = MODEL_ROUTES.get(state.route);
@@ -312,7 +313,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
 
   const server = createServer(
-    { keepAliveTimeout: 5_000, requestTimeout: config.limits.requestTimeoutMs + 5_000 },
+    { keepAliveTimeout: 5_000, requestTimeout: config.limits.requestTimeoutMs },
     onRequest,
   );
   server.on('clientError', (_error, socket) => {

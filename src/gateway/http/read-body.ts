@@ -5,7 +5,6 @@ import { gatewayError } from './api-error.js';
 /** Options of `readBody`. */
 export interface ReadBodyOptions {
   limitBytes: number;
-  timeoutMs: number;
 }
 
 /** True when the content type is JSON (`application/json`, optionally with parameters). */
@@ -19,6 +18,7 @@ export function isJsonContentType(value: string | undefined): boolean {
 /**
  * Reads a request body into one Buffer. Rejects early from `content-length` when it exceeds the limit,
  * and stops reading (without buffering more) as soon as a chunked body passes it, so memory stays bounded.
+ * Slow senders are cut off by the server's `requestTimeout` (no timer per request here).
  */
 export function readBody(request: IncomingMessage, options: ReadBodyOptions): Promise<Buffer> {
   const declared = request.headers['content-length'];
@@ -33,13 +33,9 @@ export function readBody(request: IncomingMessage, options: ReadBodyOptions): Pr
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
-    const timer = setTimeout(() => {
-      finish(gatewayError(ERROR_CODES.TIMEOUT, `request body not received within ${options.timeoutMs} ms`));
-    }, options.timeoutMs);
     function finish(error?: Error): void {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
       request.off('data', onData);
       request.off('end', onEnd);
       request.off('error', onError);
