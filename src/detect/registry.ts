@@ -1,8 +1,5 @@
 import type { Detector } from '../spec/detector.js';
-import { createInjectionDetector, type InjectionDetectorOptions } from './injection.js';
 import { createPiiDetector } from './pii.js';
-import { createSecretsDetector } from './secrets.js';
-import { createUnicodeDetector } from './unicode.js';
 import { createSecretsDetector } from './secrets.js';
 
 /** Options passed to every built-in detector factory. */
