@@ -100,5 +100,6 @@ describe('presentedKeyFrom', () => {
     expect(presentedKeyFrom({ authorization: 'Basic Zm9v' })).toBe('');
     expect(presentedKeyFrom({ 'x-api-key': ' k ' })).toBe('k');
     expect(presentedKeyFrom({})).toBeUndefined();
+    expect(presentedKeyFrom({ authorization: 'Basic Zm9v', 'x-api-key': 'k2' })).toBe('k2');
   });
 });
