@@ -1,6 +1,6 @@
 import { BUILTIN_DETECTORS } from '../detect/registry.js';
 import { presetPolicy, resolvePolicy } from '../policy/load-policy.js';
-import type { Policy, PresetName, RedactionOperatorName } from '../policy/policy-types.js';
+import type { Policy, PresetName } from '../policy/policy-types.js';
 import type { AsyncDetector, Detector } from '../spec/detector.js';
 import { AegisError, ERROR_CODES } from '../spec/errors.js';
 import { FAMILIES, type Finding } from '../spec/finding.js';
@@ -19,14 +19,11 @@ import { compilePolicy } from './compile-policy.js';
 import { evaluatePolicy } from './evaluate-policy.js';
 import { judgeFindings } from './judge-findings.js';
 import { mergeVerdicts } from './merge-verdicts.js';
-import { createEncryptOperator, decryptTokens } from './redaction/encrypt-operator.js';
-import { createHashOperator } from './redaction/hash-operator.js';
-import { createMaskOperator } from './redaction/mask-operator.js';
-import { createPlaceholderOperator } from './redaction/placeholder-operator.js';
-import { loadRedactionKeys, type RedactionKeys } from './redaction/redaction-key.js';
-import type { RedactionOperator } from './redaction/redaction-operator.js';
+import { createOperators, loadKeys } from './redaction/create-operators.js';
+import { decryptTokens } from './redaction/encrypt-operator.js';
 import { selectDetectors } from './select-detectors.js';
 import type { CheckOptions, Guard, RedactResult, Vault } from './types.js';
+import { assertMessages, roleOf } from './validate-input.js';
 import { createVault } from './vault.js';
 
 /** Options of `createGuard`. */
@@ -49,45 +46,6 @@ function resolveGuardPolicy(policy: GuardOptions['policy']): Policy {
   return resolvePolicy(policy);
 }
 
-function loadKeys(options: {
-  policy: Policy;
-  required: boolean;
-  environment: NodeJS.ProcessEnv;
-}): RedactionKeys | undefined {
-  try {
-    return loadRedactionKeys(options.policy.redaction.key, options.environment);
-  } catch (error) {
-    if (options.required) throw error;
-    return undefined;
-  }
-}
-
-/** The role of a plain-text check, validated (callers may be plain JavaScript). */
-function roleOf(options: CheckOptions): Role {
-  const role = options.role ?? 'user';
-  if (!(ROLES as readonly string[]).includes(role)) {
-    throw new AegisError(ERROR_CODES.INVALID_ARGUMENT, `role must be one of ${ROLES.join(', ')}`);
-  }
-  return role;
-}
-
-function assertMessages(messages: readonly GuardMessage[]): void {
-  if (!Array.isArray(messages)) {
-    throw new AegisError(ERROR_CODES.INVALID_ARGUMENT, 'check expects a string or a list of messages');
-  }
-  messages.forEach((message, index) => {
-    if (typeof message !== 'object' || message === null || typeof message.content !== 'string') {
-      throw new AegisError(ERROR_CODES.INVALID_ARGUMENT, `messages[${index}].content must be a string`);
-    }
-    if (!(ROLES as readonly string[]).includes(message.role)) {
-      throw new AegisError(
-        ERROR_CODES.INVALID_ARGUMENT,
-        `messages[${index}].role must be one of ${ROLES.join(', ')}`,
-      );
-    }
-  });
-}
-
 /** Creates a guard: detectors plus policy, with a default conversation vault. */
 export function createGuard(options: GuardOptions = {}): Guard {
   const policy = resolveGuardPolicy(options.policy);
@@ -97,24 +55,11 @@ export function createGuard(options: GuardOptions = {}): Guard {
   const asyncDetectors = options.asyncDetectors ?? [];
   const normalize = options.normalize ?? identityText;
   const keys = loadKeys({
-    policy,
+    source: policy.redaction.key,
     required: compiled.needsKey,
     environment: options.environment ?? process.env,
   });
-  const operators: Partial<Record<RedactionOperatorName, RedactionOperator>> = {
-    mask: createMaskOperator(),
-    placeholder: createPlaceholderOperator(),
-  };
-  if (keys !== undefined) {
-    operators.hash = createHashOperator(keys.hash);
-    operators.encrypt = createEncryptOperator(keys.encrypt);
-  }
-  const operatorFor = (name: RedactionOperatorName): RedactionOperator => {
-    const operator = operators[name];
-    if (operator === undefined)
-      throw new AegisError(ERROR_CODES.REDACTION_KEY_MISSING, `redaction operator ${name} needs a key`);
-    return operator;
-  };
+  const operatorFor = createOperators(keys);
   const defaultVault = createVault();
   const known = new Set<string>([
     ...FAMILIES,
