@@ -1,6 +1,8 @@
 import type { Detector } from '../spec/detector.js';
+import { createInjectionDetector, type InjectionDetectorOptions } from './injection.js';
 import { createPiiDetector } from './pii.js';
 import { createSecretsDetector } from './secrets.js';
+import { createUnicodeDetector } from './unicode.js';
 
 /** Options passed to every built-in detector factory. */
 export interface DetectorFactoryOptions {
@@ -16,6 +18,8 @@ export interface DetectorEntry {
 
 /** Built-in detectors, in the order the guard runs them. */
 export const BUILTIN_DETECTORS: readonly DetectorEntry[] = [
+  { id: 'unicode', create: () => createUnicodeDetector() },
+  { id: 'injection', create: (options) => createInjectionDetector(options as InjectionDetectorOptions) },
   { id: 'pii', create: createPiiDetector },
   { id: 'secrets', create: createSecretsDetector },
 ];

@@ -1,0 +1,163 @@
+import type { InjectionRule } from './rule.js';
+
+const WORD_ANCHOR = /^[a-z]+$/;
+const NON_ASCII = /[^\x00-\x7f]/;
+const MAX_WORD_LENGTH = 24;
+/** Above this share of the text, windows are dropped and the rule scans the whole text. */
+const WHOLE_TEXT_SHARE = 0.5;
+
+/** Where a rule should run: the whole text, or windows `[start, end)` around its anchors. */
+export type RuleRegion = 'all' | readonly (readonly [number, number])[];
+
+/** A rule worth running on a text, with the region to run it on. */
+export interface SelectedRule {
+  readonly rule: InjectionRule;
+  readonly region: RuleRegion;
+}
+
+/** The words of one text that some rule or keyword list cares about, with their positions. */
+export interface TextIndex {
+  readonly words: ReadonlyMap<string, readonly number[]>;
+}
+
+/** Decides which rules can match a text, and where, from the anchors the text contains. */
+export interface AnchorGate {
+  /** Indexes the anchor words of a text (plus `extraWords`), in one pass over its char codes. */
+  index(text: string): TextIndex;
+  /** Rules worth running on `text`, in their original order, with their regions. */
+  select(text: string, index: TextIndex): SelectedRule[];
+}
+
+function isAsciiLetter(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
+}
+
+/**
+ * Builds the gate for a rule list. Anchor words are found by one linear pass over char codes (no regex);
+ * other anchors (CJK, Cyrillic, punctuation such as `<|`) case-sensitively with `indexOf`, non-ASCII ones
+ * only when the text has non-ASCII characters. Each rule then runs only on windows around its anchors,
+ * which is what keeps a hundred alternation-heavy patterns fast on long benign texts. Rules anchored to
+ * line starts (`^`) always run on the whole text, since a window would invent line starts.
+ */
+export function createAnchorGate(
+  rules: readonly InjectionRule[],
+  extraWords: readonly string[] = [],
+): AnchorGate {
+  const vocabulary = new Set<string>(extraWords);
+  const asciiSubstrings = new Set<string>();
+  const otherSubstrings = new Set<string>();
+  for (const rule of rules) {
+    for (const anchor of rule.anchors) {
+      if (WORD_ANCHOR.test(anchor)) vocabulary.add(anchor);
+      else (NON_ASCII.test(anchor) ? otherSubstrings : asciiSubstrings).add(anchor);
+    }
+  }
+  // First letter × length of every vocabulary word: most words of a text are skipped without slicing.
+  const shapes = new Uint8Array(26 * (MAX_WORD_LENGTH + 1));
+  for (const word of vocabulary) {
+    if (word.length <= MAX_WORD_LENGTH)
+      shapes[(word.charCodeAt(0) - 97) * (MAX_WORD_LENGTH + 1) + word.length] = 1;
+  }
+  const wholeText = new Set(
+    rules.filter((rule) => rule.pattern.source.includes('(?:^|')).map((rule) => rule.id),
+  );
+  const plans = rules.map((rule) => ({
+    rule,
+    words: rule.anchors.filter((anchor) => WORD_ANCHOR.test(anchor)),
+    substrings: rule.anchors.filter((anchor) => !WORD_ANCHOR.test(anchor) && !NON_ASCII.test(anchor)),
+    foreign: rule.anchors.filter((anchor) => NON_ASCII.test(anchor)),
+    wholeText: wholeText.has(rule.id),
+  }));
+
+  return {
+    index(text) {
+      const words = new Map<string, number[]>();
+      let start = -1;
+      for (let position = 0; position <= text.length; position++) {
+        const code = position < text.length ? text.charCodeAt(position) : 0;
+        if (isAsciiLetter(code)) {
+          if (start < 0) start = position;
+          continue;
+        }
+        if (start < 0) continue;
+        const length = position - start;
+        const first = text.charCodeAt(start) | 0x20;
+        if (length <= MAX_WORD_LENGTH && shapes[(first - 97) * (MAX_WORD_LENGTH + 1) + length] === 1) {
+          const word = text.slice(start, position).toLowerCase();
+          if (vocabulary.has(word)) {
+            const positions = words.get(word);
+            if (positions) positions.push(start);
+            else words.set(word, [start]);
+          }
+        }
+        start = -1;
+      }
+      return { words };
+    },
+    select(text, index) {
+      const textIsAscii = !NON_ASCII.test(text);
+      const substringPositions = new Map<string, number[]>();
+      const findSubstring = (anchor: string): readonly number[] => {
+        const known = substringPositions.get(anchor);
+        if (known) return known;
+        const positions: number[] = [];
+        for (let at = text.indexOf(anchor); at >= 0; at = text.indexOf(anchor, at + anchor.length)) {
+          positions.push(at);
+        }
+        substringPositions.set(anchor, positions);
+        return positions;
+      };
+      const selected: SelectedRule[] = [];
+      for (const plan of plans) {
+        if (plan.rule.anchors.length === 0) {
+          selected.push({ rule: plan.rule, region: 'all' });
+          continue;
+        }
+        const hits: number[] = [];
+        for (const anchor of plan.words) {
+          const positions = index.words.get(anchor);
+          if (positions) for (const position of positions) hits.push(position);
+        }
+        for (const anchor of plan.substrings)
+          for (const position of findSubstring(anchor)) hits.push(position);
+        if (!textIsAscii)
+          for (const anchor of plan.foreign)
+            for (const position of findSubstring(anchor)) hits.push(position);
+        if (hits.length === 0) continue;
+        selected.push({
+          rule: plan.rule,
+          region: plan.wholeText ? 'all' : windowsAround(text, hits, plan.rule.reach),
+        });
+      }
+      return selected;
+    },
+  };
+}
+
+/** Merged windows of `reach` around each hit, widened to whitespace so `\b` stays truthful. */
+function windowsAround(text: string, hits: number[], reach: number): RuleRegion {
+  if (hits.length * 2 * reach > text.length * 4) return 'all';
+  hits.sort((left, right) => left - right);
+  const windows: [number, number][] = [];
+  let covered = 0;
+  for (const hit of hits) {
+    let start = Math.max(0, hit - reach);
+    const end = Math.min(text.length, hit + reach);
+    const last = windows[windows.length - 1];
+    if (last && start <= last[1]) {
+      covered += end - last[1];
+      last[1] = end;
+      continue;
+    }
+    while (start > 0 && !isSpace(text.charCodeAt(start - 1))) start--;
+    windows.push([start, end]);
+    covered += end - start;
+  }
+  return covered > text.length * WHOLE_TEXT_SHARE ? 'all' : windows;
+}
+
+function isSpace(code: number): boolean {
+  return (
+    code === 32 || code === 10 || code === 9 || code === 13 || code === 12 || code === 11 || code === 0xa0
+  );
+}

@@ -1,0 +1,244 @@
+import type { DetectContext, InjectionSignal } from '../../spec/detector.js';
+import { isDataRole } from '../../spec/role.js';
+import type { NormalizedText } from '../../spec/text.js';
+import { normalizeText } from '../normalize.js';
+import { type AnchorGate, createAnchorGate } from './anchor-gate.js';
+import { collapseWhitespace } from './collapse-whitespace.js';
+import { type DecoderName, decodeSegments, reverseText, rot13, unleet } from './decoders.js';
+import { EXTRACTION_RULES } from './extraction-rules.js';
+import { INDIRECT_RULES } from './indirect-rules.js';
+import { JAILBREAK_RULES } from './jailbreak-rules.js';
+import { MULTILINGUAL_RULES } from './multilingual-rules.js';
+import { OVERRIDE_RULES } from './override-rules.js';
+import { type InjectionRule, SENTENCE_LOOKBACK } from './rule.js';
+import { matchToFinding } from './rule-findings.js';
+import { TEMPLATE_TOKEN_RULES } from './template-tokens.js';
+
+/** Every built-in injection rule. */
+export const INJECTION_RULES: readonly InjectionRule[] = Object.freeze([
+  ...OVERRIDE_RULES,
+  ...JAILBREAK_RULES,
+  ...EXTRACTION_RULES,
+  ...TEMPLATE_TOKEN_RULES,
+  ...MULTILINGUAL_RULES,
+  ...INDIRECT_RULES,
+]);
+
+/** A rule that fired, with its span in the original text. */
+export interface RuleMatch {
+  readonly rule: InjectionRule;
+  readonly start: number;
+  readonly end: number;
+  /** Evidence strength after role and decoding adjustments. */
+  readonly weight: number;
+  /** The matched text (decoded when the match came from a decoded payload), truncated. */
+  readonly snippet: string;
+  /** Decoding chain that revealed the match. */
+  readonly decodedFrom?: readonly DecoderName[];
+}
+
+/** Score of the rule signal and the matches behind it. */
+export interface RuleEvaluation {
+  /** Noisy-OR of the strongest weight of each distinct rule that fired; 0 when none fired. */
+  readonly score: number;
+  readonly matches: readonly RuleMatch[];
+}
+
+const MAX_MATCHES_PER_RULE = 4;
+const MAX_DEPTH = 3;
+const MAX_DECODED_SEGMENTS = 32;
+const MAX_DECODED_CHARS = 262_144;
+const SNIPPET_LENGTH = 80;
+/** Hidden payloads are stronger evidence than the same words in the clear. */
+const DECODED_BOOST = 0.7;
+// Whole-text transforms (rot13, reversed) are tried only when the text holds a transformed keyword: rot13
+// and reversal are involutions, so the check runs on the words already collected, without transforming.
+const TRANSFORM_KEYWORDS = [
+  'ignore',
+  'disregard',
+  'forget',
+  'instructions',
+  'instruction',
+  'prompt',
+  'previous',
+  'system',
+  'jailbreak',
+  'pretend',
+  'restrictions',
+  'developer',
+  'override',
+  'reveal',
+  'repeat',
+  'bypass',
+  'password',
+  'secret',
+  'rules',
+  'unfiltered',
+  'uncensored',
+  'above',
+  'everything',
+];
+const ROT13_KEYWORDS = TRANSFORM_KEYWORDS.map((word) => rot13(word));
+const REVERSED_KEYWORDS = TRANSFORM_KEYWORDS.map((word) => reverseText(word));
+const LEET_HINT = /[a-z][0-9@$]|[0-9@$][a-z]/i;
+
+function hasAny(words: ReadonlyMap<string, unknown>, keywords: readonly string[]): boolean {
+  return keywords.some((keyword) => words.has(keyword));
+}
+
+/** Start of the sentence that contains `index`: after the last `.`, `!`, `?`, `:` or line break, trimmed. */
+function sentenceBefore(text: string, index: number): number {
+  const limit = Math.max(0, index - SENTENCE_LOOKBACK);
+  let start = index;
+  while (start > limit) {
+    const code = text.charCodeAt(start - 1);
+    if (code === 46 || code === 33 || code === 63 || code === 58 || code === 10) break;
+    start--;
+  }
+  while (start < index && (text.charCodeAt(start) === 32 || text.charCodeAt(start) === 10)) start++;
+  return start;
+}
+
+type SpanMapper = (start: number, end: number) => readonly [number, number];
+
+const gates = new WeakMap<readonly InjectionRule[], AnchorGate>();
+
+function gateFor(rules: readonly InjectionRule[]): AnchorGate {
+  let gate = gates.get(rules);
+  if (!gate) {
+    gate = createAnchorGate(rules, [...TRANSFORM_KEYWORDS, ...ROT13_KEYWORDS, ...REVERSED_KEYWORDS]);
+    gates.set(rules, gate);
+  }
+  return gate;
+}
+
+interface ScanState {
+  readonly gate: AnchorGate;
+  readonly dataRole: boolean;
+  readonly matches: RuleMatch[];
+  segments: number;
+  decodedChars: number;
+}
+
+function scanText(state: ScanState, text: string, chain: readonly DecoderName[], mapSpan: SpanMapper): void {
+  const index = state.gate.index(text);
+  const words = index.words;
+  for (const { rule, region } of state.gate.select(text, index)) {
+    const base = state.dataRole ? (rule.dataWeight ?? rule.weight) : rule.weight;
+    if (base <= 0) continue;
+    const weight = chain.length === 0 ? base : 1 - (1 - base) * DECODED_BOOST;
+    const windows = region === 'all' ? [[0, text.length] as const] : region;
+    let count = 0;
+    for (const [windowStart, windowEnd] of windows) {
+      const window = region === 'all' ? text : text.slice(windowStart, windowEnd);
+      const pattern = rule.pattern;
+      pattern.lastIndex = 0;
+      for (let match = pattern.exec(window); match !== null; match = pattern.exec(window)) {
+        if (match[0].length === 0) {
+          pattern.lastIndex++;
+          continue;
+        }
+        let matchStart = windowStart + match.index;
+        if (rule.sentenceStart) {
+          const sentence = sentenceBefore(window, match.index);
+          if (!rule.sentenceStart.test(window.slice(sentence, match.index))) continue;
+          matchStart = windowStart + sentence;
+        }
+        const [start, end] = mapSpan(matchStart, windowStart + match.index + match[0].length);
+        const snippet = text
+          .slice(matchStart, windowStart + match.index + match[0].length)
+          .replace(/\s+/g, ' ')
+          .slice(0, SNIPPET_LENGTH);
+        state.matches.push(
+          chain.length === 0
+            ? { rule, start, end, weight, snippet }
+            : { rule, start, end, weight, snippet, decodedFrom: chain },
+        );
+        if (++count >= MAX_MATCHES_PER_RULE) break;
+      }
+      pattern.lastIndex = 0;
+      if (count >= MAX_MATCHES_PER_RULE) break;
+    }
+  }
+  if (chain.length >= MAX_DEPTH) return;
+  for (const segment of decodeSegments(text, MAX_DECODED_SEGMENTS - state.segments)) {
+    if (
+      state.segments >= MAX_DECODED_SEGMENTS ||
+      state.decodedChars + segment.text.length > MAX_DECODED_CHARS
+    )
+      break;
+    state.segments++;
+    state.decodedChars += segment.text.length;
+    const outer = mapSpan(segment.start, segment.end);
+    scanText(
+      state,
+      collapseWhitespace(normalizeText(segment.text).text).text,
+      [...chain, segment.decoder],
+      () => outer,
+    );
+  }
+  // Whole-text transforms are applied once per chain (rot13 of reversed text is not tried).
+  if (chain.some((name) => name === 'rot13' || name === 'reversed' || name === 'leetspeak')) return;
+  if (chain.length > 0 && state.decodedChars + text.length > MAX_DECODED_CHARS) return;
+  const transforms: [DecoderName, () => string | undefined, SpanMapper][] = [];
+  if (hasAny(words, ROT13_KEYWORDS)) transforms.push(['rot13', () => rot13(text), mapSpan]);
+  if (hasAny(words, REVERSED_KEYWORDS)) {
+    transforms.push([
+      'reversed',
+      () => reverseText(text),
+      (start, end) => mapSpan(text.length - end, text.length - start),
+    ]);
+  }
+  if (LEET_HINT.test(text)) transforms.push(['leetspeak', () => unleet(text), mapSpan]);
+  for (const [name, transform, mapper] of transforms) {
+    const transformed = transform();
+    if (transformed === undefined) continue;
+    if (name === 'leetspeak' && !hasAny(state.gate.index(transformed).words, TRANSFORM_KEYWORDS)) continue;
+    if (chain.length > 0) state.decodedChars += transformed.length;
+    scanText(state, transformed, [...chain, name], mapper);
+  }
+}
+
+/** Runs every rule over the normalized text (and its decoded payloads) and scores the evidence. */
+export function evaluateRules(
+  normalized: NormalizedText,
+  options: { role: DetectContext['role']; rules?: readonly InjectionRule[] },
+): RuleEvaluation {
+  const state: ScanState = {
+    gate: gateFor(options.rules ?? INJECTION_RULES),
+    dataRole: isDataRole(options.role),
+    matches: [],
+    segments: 0,
+    decodedChars: 0,
+  };
+  scanText(state, normalized.text, [], (start, end) => [
+    normalized.toOriginal(start),
+    normalized.toOriginal(end),
+  ]);
+  const strongest = new Map<string, number>();
+  for (const match of state.matches) {
+    strongest.set(match.rule.id, Math.max(strongest.get(match.rule.id) ?? 0, match.weight));
+  }
+  let miss = 1;
+  for (const weight of strongest.values()) miss *= 1 - weight;
+  return { score: strongest.size === 0 ? 0 : 1 - miss, matches: state.matches };
+}
+
+/** The rule signal as an `InjectionSignal` named `rules` (findings carry the rule score alone). */
+export function createRuleSignal(options: { rules?: readonly InjectionRule[] } = {}): InjectionSignal {
+  return {
+    name: 'rules',
+    score(_text, context) {
+      const evaluation = evaluateRules(context.normalized, {
+        role: context.role,
+        ...(options.rules ? { rules: options.rules } : {}),
+      });
+      return {
+        score: evaluation.score,
+        findings: evaluation.matches.map((match) =>
+          matchToFinding(match, { score: evaluation.score, signals: ['rules'], role: context.role }),
+        ),
+      };
+    },
+  };
+}
