@@ -29,6 +29,8 @@ export interface StreamTextGuardOptions {
 
 const NOTHING: StreamRelease = Object.freeze({ text: '' }) as StreamRelease;
 const MAX_FINDINGS = 20;
+/** Smallest releasable prefix worth a check (bounds checks per streamed character). */
+const MIN_RELEASE_CHARS = 32;
 
 function isSpace(code: number): boolean {
   return code === 32 || code === 10 || code === 13 || code === 9 || code === 12;
@@ -121,6 +123,8 @@ export function createStreamTextGuard(options: StreamTextGuardOptions): StreamTe
       pending += delta;
       if (streaming.mode === 'buffer') return pending.length > maxBufferChars ? tooLarge() : NOTHING;
       let cut = safeCut(pending, streaming.holdbackChars);
+      // Checking on every token would re-scan the window each time; release in steps of a few words.
+      if (cut > 0 && cut < MIN_RELEASE_CHARS) return NOTHING;
       if (cut <= 0) {
         if (pending.length <= streaming.maxHoldChars) return NOTHING;
         cut = pending.length - streaming.holdbackChars;
