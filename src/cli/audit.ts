@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { AegisError, ERROR_CODES, isAegisError } from '../spec/errors.js';
 import { parseChainAnchor } from '../store/audit-chain.js';
 import { loadAuditKey } from '../store/audit-cipher.js';
-import { type AuditLog, createAuditLog } from '../store/audit-log.js';
+import { type AuditReader, createAuditReader } from '../store/audit-reader.js';
 import type { StoredAuditRecord } from '../store/audit-record.js';
 import { DEFAULT_DATA_DIR, openDatabase } from '../store/open-database.js';
 import type { CommandContext } from './command.js';
@@ -12,11 +12,11 @@ import type { CommandContext } from './command.js';
 // The export notices a closed stdout itself; this only keeps a late EPIPE from crashing the process.
 function ignoreOutputError(): void {}
 
-async function withAuditLog<T>(dataDir: string, run: (log: AuditLog) => Promise<T> | T): Promise<T> {
+async function withAuditLog<T>(dataDir: string, run: (log: AuditReader) => Promise<T> | T): Promise<T> {
   const database = openDatabase({ dataDir, mustExist: true });
   try {
-    // Reading only: payload mode does not matter, and no key is needed unless decrypting.
-    return await run(createAuditLog({ database, payloads: 'none' }));
+    // Reading only: no encryption key is needed unless decrypting.
+    return await run(createAuditReader({ database }));
   } finally {
     database.close();
   }

@@ -1,18 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { Writable } from 'node:stream';
 import { AegisError, ERROR_CODES } from '../spec/errors.js';
 import {
   type ChainAnchor,
-  type ChainRow,
   type ChainVerification,
   canonicalJson,
   chainHash,
-  createChainVerifier,
   GENESIS_HASH,
 } from './audit-chain.js';
-import { loadAuditKey, openPayload, type SealedPayload, sealPayload } from './audit-cipher.js';
-import { type AuditEntry, type AuditRecord, type StoredAuditRecord, toRecordBody } from './audit-record.js';
-import { applyMigrations, type Database, type Migration } from './open-database.js';
+import { loadAuditKey, sealPayload } from './audit-cipher.js';
+import { type AuditReader, createAuditReader } from './audit-reader.js';
+import { type AuditEntry, type AuditRecord, toRecordBody } from './audit-record.js';
+import type { Database } from './open-database.js';
 
 /** How payloads are kept: not at all, as the caller's redacted view (default), or in full, encrypted. */
 export type AuditPayloadMode = 'none' | 'redacted' | 'full';
@@ -45,57 +43,21 @@ export interface AuditLogStats {
 }
 
 /** The tamper-evident request log. */
-export interface AuditLog {
+export interface AuditLog extends AuditReader {
   /** Queues one record (never blocks on disk, never throws for storage failures); returns its id. */
   append(entry: AuditEntry): { id: string };
   /** Writes every queued record now, in one transaction. */
   flush(): void;
   /** Flushes and stops the timer (call on SIGTERM). */
   close(): void;
-  /** Checks the whole chain; names the first modified, deleted or reordered record. */
+  /** Flushes, then checks the whole chain (see `AuditReader.verify`). */
   verify(options?: { anchor?: ChainAnchor }): ChainVerification;
-  /** The last `count` records, oldest first. */
-  tail(count: number): StoredAuditRecord[];
-  /** Writes every record as one JSON line; decrypts payloads when `decryptionKey` is given. Resolves to the count. */
-  exportJsonl(
-    output: Writable,
-    options?: { decryptionKey?: Buffer; afterSequence?: number },
-  ): Promise<number>;
   stats(): AuditLogStats;
 }
-
-const MIGRATIONS: readonly Migration[] = [
-  {
-    name: 'audit-001-create',
-    sql: `CREATE TABLE audit_records (
-      sequence INTEGER PRIMARY KEY,
-      id TEXT NOT NULL,
-      time TEXT NOT NULL,
-      key_id TEXT,
-      record TEXT NOT NULL,
-      prev_hash TEXT NOT NULL,
-      hash TEXT NOT NULL
-    );`,
-  },
-];
 
 interface QueuedRecord {
   body: Omit<AuditRecord, 'sequence' | 'payload'>;
   payload: unknown;
-}
-
-interface Row {
-  sequence: number;
-  id: string;
-  record: string;
-  prev_hash: string;
-  hash: string;
-}
-
-const PAGE = 500;
-
-function toStored(row: Row): StoredAuditRecord {
-  return { ...(JSON.parse(row.record) as AuditRecord), prevHash: row.prev_hash, hash: row.hash };
 }
 
 /** Creates the SQLite-backed, hash-chained, batched audit log. */
@@ -108,19 +70,13 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   const maxQueue = Math.max(options.maxQueue ?? 10_000, maxBatch);
   const maxPayloadBytes = options.maxPayloadBytes ?? 256 * 1024;
   const clock = options.clock ?? Date.now;
-  applyMigrations(database, MIGRATIONS);
+  const reader = createAuditReader({ database });
 
   const selectHead = database.prepare(
     'SELECT sequence, hash FROM audit_records ORDER BY sequence DESC LIMIT 1',
   );
   const insert = database.prepare(
     'INSERT INTO audit_records (sequence, id, time, key_id, record, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  );
-  const selectPage = database.prepare(
-    'SELECT sequence, id, record, prev_hash, hash FROM audit_records WHERE sequence > ? ORDER BY sequence LIMIT ?',
-  );
-  const selectTail = database.prepare(
-    'SELECT sequence, id, record, prev_hash, hash FROM audit_records ORDER BY sequence DESC LIMIT ?',
   );
 
   let queue: QueuedRecord[] = [];
@@ -194,18 +150,6 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     }
   }
 
-  function pages(afterSequence: number): Generator<Row[]> {
-    return (function* iterate() {
-      let after = afterSequence;
-      for (;;) {
-        const rows = selectPage.all(after, PAGE) as Row[];
-        if (rows.length === 0) return;
-        yield rows;
-        after = rows[rows.length - 1]?.sequence ?? after;
-      }
-    })();
-  }
-
   return {
     append(entry) {
       const id = randomUUID();
@@ -223,78 +167,14 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       flush();
     },
 
-    verify(verifyOptions = {}) {
+    verify(verifyOptions) {
       if (queue.length > 0) flush();
-      const verifier = createChainVerifier(verifyOptions);
-      for (const rows of pages(Number.MIN_SAFE_INTEGER)) {
-        for (const row of rows) {
-          const chainRow: ChainRow = {
-            sequence: row.sequence,
-            id: row.id,
-            record: row.record,
-            prevHash: row.prev_hash,
-            hash: row.hash,
-          };
-          if (verifier.push(chainRow) !== undefined) return verifier.result();
-        }
-      }
-      return verifier.result();
+      return reader.verify(verifyOptions);
     },
 
-    tail(count) {
-      const limit = Math.max(0, Math.min(Math.trunc(count), 100_000));
-      return (selectTail.all(limit) as Row[]).reverse().map(toStored);
-    },
+    tail: (count) => reader.tail(count),
 
-    async exportJsonl(output, exportOptions = {}) {
-      let count = 0;
-      let outputError: unknown;
-      const onError = (error: unknown) => {
-        outputError ??= error;
-      };
-      output.on('error', onError);
-      try {
-        for (const rows of pages(exportOptions.afterSequence ?? Number.MIN_SAFE_INTEGER)) {
-          let chunk = '';
-          for (const row of rows) {
-            const stored = toStored(row);
-            const key = exportOptions.decryptionKey;
-            if (key !== undefined && stored.payload !== undefined && 'encrypted' in stored.payload) {
-              const sealedPayload = stored.payload.encrypted as SealedPayload;
-              const decrypted = openPayload({ key, sealed: sealedPayload, recordId: stored.id });
-              (stored as { payload: unknown }).payload = { decrypted };
-            }
-            chunk += `${JSON.stringify(stored)}\n`;
-            count += 1;
-          }
-          if (outputError !== undefined || output.destroyed) break;
-          // Respect backpressure so an export of any size keeps memory bounded to one page.
-          if (!output.write(chunk)) {
-            await new Promise<void>((resolve) => {
-              const done = () => {
-                output.off('drain', done);
-                output.off('close', done);
-                output.off('error', done);
-                resolve();
-              };
-              output.on('drain', done);
-              output.on('close', done);
-              output.on('error', done);
-            });
-          }
-        }
-      } finally {
-        output.off('error', onError);
-      }
-      if (outputError !== undefined || output.destroyed) {
-        const reason = (outputError as NodeJS.ErrnoException | undefined)?.code ?? 'output closed';
-        throw new AegisError(ERROR_CODES.IO_ERROR, `cannot write the export (${reason})`, {
-          cause: outputError,
-          details: { exported: count },
-        });
-      }
-      return count;
-    },
+    exportJsonl: (output, exportOptions) => reader.exportJsonl(output, exportOptions),
 
     stats() {
       return { queued: queue.length, ...counters };

@@ -1,4 +1,5 @@
 import { AegisError, ERROR_CODES, type ErrorCode } from '../spec/errors.js';
+import { type Bucket, refill, secondsUntil } from './token-bucket.js';
 import type { TokenBudgetStore } from './token-budget-store.js';
 
 /** Whose limits apply. An `ApiKeyRecord` fits; null or absent limits mean "unlimited". */
@@ -64,14 +65,6 @@ export interface LimiterOptions {
   onError?: (error: unknown) => void;
 }
 
-const MINUTE_MS = 60_000;
-
-/** Token bucket (capacity = per-minute limit, refilled continuously): O(1) memory per key. */
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
-}
-
 interface SubjectState {
   requests?: Bucket;
   tokens?: Bucket;
@@ -85,18 +78,6 @@ interface SubjectState {
 
 function isLimit(value: number | null | undefined): value is number {
   return typeof value === 'number' && value > 0;
-}
-
-function refill(bucket: Bucket, capacity: number, now: number): void {
-  const elapsed = Math.max(0, now - bucket.updatedAt);
-  bucket.tokens = Math.min(capacity, bucket.tokens + (elapsed * capacity) / MINUTE_MS);
-  bucket.updatedAt = now;
-}
-
-/** Seconds until `bucket` holds `needed` tokens. */
-function secondsUntil(bucket: Bucket, capacity: number, needed: number): number {
-  const deficit = needed - bucket.tokens;
-  return Math.max(1, Math.ceil((deficit * MINUTE_MS) / capacity / 1000));
 }
 
 function utcDay(time: number): string {
