@@ -24,6 +24,8 @@ export interface DemoResult {
   redactions: number;
   /** What the caller saw (shortened). */
   answer: string;
+  /** The gateway's request id (links the row to its audit record). */
+  requestId: string;
 }
 
 function short(text: string, max = 90): string {
@@ -71,6 +73,7 @@ async function runScenario(url: string, scenario: DemoScenario): Promise<DemoRes
   });
   const redactions = Number(response.headers.get('x-aegis-redactions') ?? 0);
   const base = {
+    requestId: response.headers.get('x-request-id') ?? '',
     name: scenario.name,
     route: scenario.path,
     streamed: scenario.stream,
@@ -141,6 +144,17 @@ export async function runDemo(options: { policy?: string } = {}): Promise<DemoRe
   try {
     const results: DemoResult[] = [];
     for (const scenario of DEMO_SCENARIOS) results.push(await runScenario(started.url, scenario));
+    // Explain redactions and output findings from the audit log (finding types only, never values).
+    started.stores.auditLog.flush();
+    const records = new Map(
+      started.stores.auditLog.tail(results.length * 2).map((record) => [record.requestId, record]),
+    );
+    for (const result of results) {
+      if (result.why.length > 0) continue;
+      const record = records.get(result.requestId);
+      const findings = [...(record?.input?.findings ?? []), ...(record?.output?.findings ?? [])];
+      result.why = [...new Set(findings.map((finding) => finding.type))];
+    }
     return results;
   } finally {
     await started.close();
