@@ -28,10 +28,12 @@ export interface DecodedSegment {
 export const MAX_SEGMENT_LENGTH = 65_536;
 
 const BASE64 = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,65536}={0,2}/g;
-const HEX = /(?:\\x|0x)?[0-9a-fA-F]{2}(?:(?:[ :,]|\\x|0x)?[0-9a-fA-F]{2}){7,32768}/g;
+const HEX =
+  /(?<![0-9A-Za-z])(?:\\x|0x)?[0-9a-fA-F]{2}(?:(?:[ :,]|\\x|0x)?[0-9a-fA-F]{2}){7,32768}(?![0-9A-Za-z])/g;
 const URL_ENCODED = /(?:%[0-9a-fA-F]{2}[^\s%]{0,64}){3,8192}/g;
 const HTML_ENTITIES = /(?:&#(?:[xX][0-9a-fA-F]{1,6}|[0-9]{1,7});\s?){4,8192}/g;
 const UNICODE_ESCAPES = /(?:\\u[0-9a-fA-F]{4}|\\u\{[0-9a-fA-F]{1,6}\}){4,8192}/g;
+const ENCODED_TOKEN = /^[A-Za-z0-9+/=_%&#;\\-]{16,65536}$/;
 const LEET_TOKEN = /[a-z0-9@$]{2,64}/gi;
 const HAS_LEET = /[0-9@$]/;
 const HAS_LETTER = /[a-z]/i;
@@ -44,6 +46,7 @@ export const DECODER_PATTERNS: readonly RegExp[] = [
   HTML_ENTITIES,
   UNICODE_ESCAPES,
   LEET_TOKEN,
+  ENCODED_TOKEN,
 ];
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -54,6 +57,11 @@ export function looksLikeText(text: string): boolean {
   if (/[\p{Cc}\p{Cn}\p{Co}\uFFFD]/u.test(text.replace(/[\n\r\t]/g, ''))) return false;
   const plain = text.match(/[\p{L}\p{N}\s.,;:!?'"()-]/gu)?.length ?? 0;
   return plain / text.length >= 0.8 && /\p{L}{2}/u.test(text) && /\s/.test(text.trim());
+}
+
+/** True when decoded text is itself one encoded token (a payload encoded twice, e.g. base64 inside hex). */
+export function looksEncoded(text: string): boolean {
+  return ENCODED_TOKEN.test(text.trim());
 }
 
 function decodeBytes(bytes: Uint8Array): string | undefined {
@@ -133,7 +141,8 @@ export function decodeSegments(text: string, limit: number): DecodedSegment[] {
       }
       const run = text.slice(start, Math.min(match.index + match[0].length, start + MAX_SEGMENT_LENGTH));
       const decoded = decoder.decode(run);
-      if (decoded === undefined || decoded === run || !looksLikeText(decoded)) continue;
+      if (decoded === undefined || decoded === run) continue;
+      if (!looksLikeText(decoded) && !looksEncoded(decoded)) continue;
       segments.push({ decoder: decoder.name, start, end: match.index + match[0].length, text: decoded });
     }
   }

@@ -39,8 +39,8 @@ const REVEAL_VERB = anyOf([
   'summarise',
 ]);
 const DETERMINERS = String.raw`(?:(?:all|of|the|your|its|entire|full|complete|exact|whole|verbatim|raw|current|me|us|back)\s){0,4}`;
-const PROMPT_QUALIFIER = String.raw`(?:system|initial|original|hidden|secret|starting|internal|pre|developer|base|first|opening|confidential|underlying)`;
-const PROMPT_NOUN = String.raw`(?:prompts?|instructions|messages?|directives|rules|guidelines|pre-?prompt|context)`;
+const PROMPT_QUALIFIER = `(?:system|initial|original|hidden|secret|starting|internal|pre|developer|base|first|opening|confidential|underlying)`;
+const PROMPT_NOUN = `(?:prompts?|instructions|messages?|directives|rules|guidelines|pre-?prompt|context)`;
 
 const SPECS: readonly Omit<RuleSpec, 'type' | 'category'>[] = [
   {

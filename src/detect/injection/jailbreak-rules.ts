@@ -4,8 +4,8 @@ import { anyOf, defineRules, type InjectionRule, type RuleSpec } from './rule.js
 // of its rules, demands never to refuse. Role-play on its own ("pretend you are a pirate") is ordinary,
 // so those phrasings carry little weight and only add up with the restriction-removal rules.
 
-const NO_RULES_NOUN = String.raw`(?:restrictions|limitations|filters|filtering|censorship|guidelines|boundaries|morals|ethics|constraints|principles|polic(?:y|ies)|restraints|safeguards|guardrails|confines|rules|limits)`;
-const RULE_QUALIFIER = String.raw`(?:ethical|moral|content|safety|openai['’]?s?|anthropic['’]?s?|programming|ai|built-in|usual|typical|normal|standard|default)`;
+const NO_RULES_NOUN = `(?:restrictions|limitations|filters|filtering|censorship|guidelines|boundaries|morals|ethics|constraints|principles|polic(?:y|ies)|restraints|safeguards|guardrails|confines|rules|limits)`;
+const RULE_QUALIFIER = `(?:ethical|moral|content|safety|openai['’]?s?|anthropic['’]?s?|programming|ai|built-in|usual|typical|normal|standard|default)`;
 const WITHOUT = anyOf([
   'no',
   'without',
@@ -40,7 +40,7 @@ const SPECS: readonly Omit<RuleSpec, 'type' | 'category'>[] = [
     anchors: ['anything'],
     example: 'You can Do Anything Now.',
     source: String.raw`\bdo\sanything\snow\b`,
-    weight: 0.95,
+    weight: 0.6,
   },
   {
     id: 'injection.jailbreak.dan-mode',
@@ -80,7 +80,7 @@ const SPECS: readonly Omit<RuleSpec, 'type' | 'category'>[] = [
     id: 'injection.jailbreak.mode-enabled',
     anchors: ['mode'],
     example: 'Developer Mode enabled.',
-    source: String.raw`\b(?:developer|dev|god|jailbreak|jailbroken|unrestricted|unfiltered|uncensored|evil|chaos|opposite|sudo|admin|debug|maintenance|dude|dan|anarchy|freedom|unlocked)\smode\s(?:is\s(?:now\s)?)?(?:enabled|activated|on|output|response|engaged|unlocked)\b`,
+    source: String.raw`\b(?:developer|dev|god|jailbreak|jailbroken|unrestricted|unfiltered|uncensored|evil|chaos|opposite|sudo|admin|debug|maintenance|dude|dan|anarchy|freedom|unlocked)\smode\s(?:is\s(?:now\s)?)?(?:enabled|activated|output|response|engaged|unlocked)\b`,
     weight: 0.9,
   },
   {

@@ -69,7 +69,7 @@ const EARLIER = anyOf([
   'preset',
   'programmed',
 ]);
-const INSTRUCTION_NOUN = String.raw`(?:instructions?|instruct|directives?|directions|prompts?|rules|guidelines|commands|orders|guidance|constraints|restrictions|programming|context|conversation|messages|text|content|tasks?|requests|training|polic(?:y|ies)|settings|configuration|parameters|limitations|inputs?|information|statements|everything)`;
+const INSTRUCTION_NOUN = `(?:instructions?|instruct|directives?|directions|prompts?|rules|guidelines|commands|orders|guidance|constraints|restrictions|programming|context|conversation|messages|text|content|tasks?|requests|training|polic(?:y|ies)|settings|configuration|parameters|limitations|inputs?|information|statements|everything)`;
 
 const SPECS = [
   {

@@ -86,13 +86,16 @@ function hasAny(words: ReadonlyMap<string, unknown>, keywords: readonly string[]
   return keywords.some((keyword) => words.has(keyword));
 }
 
-/** Start of the sentence that contains `index`: after the last `.`, `!`, `?`, `:` or line break, trimmed. */
+/** Start of the sentence that contains `index`: after the last `. `, `! `, `? `, `: ` or line break, trimmed. */
 function sentenceBefore(text: string, index: number): number {
   const limit = Math.max(0, index - SENTENCE_LOOKBACK);
   let start = index;
   while (start > limit) {
     const code = text.charCodeAt(start - 1);
-    if (code === 46 || code === 33 || code === 63 || code === 58 || code === 10) break;
+    if (code === 10) break;
+    // Punctuation ends a sentence only before a space ("example.com" and "12:30" do not).
+    const spaceAfter = text.charCodeAt(start) === 32 || text.charCodeAt(start) === 10;
+    if ((code === 46 || code === 33 || code === 63 || code === 58) && spaceAfter) break;
     start--;
   }
   while (start < index && (text.charCodeAt(start) === 32 || text.charCodeAt(start) === 10)) start++;

@@ -33,7 +33,7 @@ const SPECS: readonly Omit<RuleSpec, 'type' | 'category'>[] = [
     id: 'injection.template.gemma-turn',
     anchors: ['_of_turn>'],
     example: '<start_of_turn>user',
-    source: String.raw`<(?:start|end)_of_turn>`,
+    source: `<(?:start|end)_of_turn>`,
     weight: 0.85,
   },
   {
@@ -53,7 +53,7 @@ const SPECS: readonly Omit<RuleSpec, 'type' | 'category'>[] = [
   {
     id: 'injection.template.fake-dialogue',
     anchors: ['human', 'user'],
-    example: 'Human: hi\\nAssistant: hello',
+    example: 'Human: hi\nAssistant: hello',
     source: String.raw`(?:^|\n) ?(?:human|user) ?:[^\n]{0,240}\n ?(?:assistant|ai|gpt|chatgpt|claude|bot|model) ?:`,
     weight: 0.5,
   },
