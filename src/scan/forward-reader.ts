@@ -1,6 +1,16 @@
 import type { ByteSource } from './byte-source.js';
 
 const WINDOW_BYTES = 1024 * 1024;
+const utf8Decoder = new TextDecoder('utf-8');
+
+/** One character per byte; short runs are built directly, long ones through Buffer. */
+export function latin1Text(bytes: Uint8Array, start: number, end: number): string {
+  if (end - start > 64)
+    return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+  let text = '';
+  for (let index = start; index < end; index++) text += String.fromCharCode(bytes[index] as number);
+  return text;
+}
 
 /** Raised when the stream ends in the middle of an opcode. */
 export class EndOfStream extends Error {
@@ -55,13 +65,19 @@ export class ForwardReader {
 
   /** Reads `count` bytes (the caller bounds `count`). */
   bytes(count: number): Uint8Array {
+    const index = this.take(count);
+    return this.window.subarray(index, index + count);
+  }
+
+  /** Advances over `count` bytes that must be in the window and returns their index in it (no allocation). */
+  private take(count: number): number {
     let index = this.position - this.windowStart;
     if (index < 0 || index + count > this.window.length) {
       this.fill(count);
       index = 0;
     }
     this.position += count;
-    return this.window.subarray(index, index + count);
+    return index;
   }
 
   /** Skips `count` bytes without reading them. */
@@ -74,16 +90,37 @@ export class ForwardReader {
   }
 
   uint16(): number {
-    const bytes = this.bytes(2);
-    return (bytes[0] as number) | ((bytes[1] as number) << 8);
+    const index = this.take(2);
+    const window = this.window;
+    return (window[index] as number) | ((window[index + 1] as number) << 8);
   }
 
   uint32(): number {
-    const bytes = this.bytes(4);
+    const index = this.take(4);
+    const window = this.window;
     return (
-      ((bytes[0] as number) | ((bytes[1] as number) << 8) | ((bytes[2] as number) << 16)) +
-      (bytes[3] as number) * 0x1000000
+      ((window[index] as number) |
+        ((window[index + 1] as number) << 8) |
+        ((window[index + 2] as number) << 16)) +
+      (window[index + 3] as number) * 0x1000000
     );
+  }
+
+  /** Reads `count` bytes as text, one character per byte (Latin-1), without an intermediate copy. */
+  latin1(count: number): string {
+    const index = this.take(count);
+    return latin1Text(this.window, index, index + count);
+  }
+
+  /** Reads `count` bytes as UTF-8 text. */
+  utf8(count: number): string {
+    const index = this.take(count);
+    const window = this.window;
+    for (let cursor = index; cursor < index + count; cursor++) {
+      if ((window[cursor] as number) >= 0x80)
+        return utf8Decoder.decode(window.subarray(index, index + count));
+    }
+    return latin1Text(window, index, index + count);
   }
 
   int32(): number {
@@ -96,6 +133,25 @@ export class ForwardReader {
     const low = this.uint32();
     const high = this.uint32();
     return high * 0x100000000 + low;
+  }
+
+  /** A newline-terminated line as Latin-1 text (fast path inside the window), or null when too long. */
+  lineText(maxLength: number): string | null {
+    let index = this.position - this.windowStart;
+    if (index < 0 || index >= this.window.length) {
+      this.fill(1);
+      index = 0;
+    }
+    const window = this.window;
+    const limit = Math.min(window.length, index + maxLength + 1);
+    for (let cursor = index; cursor < limit; cursor++) {
+      if (window[cursor] === 0x0a) {
+        this.position += cursor - index + 1;
+        return latin1Text(window, index, cursor);
+      }
+    }
+    const bytes = this.line(maxLength);
+    return bytes === null ? null : latin1Text(bytes, 0, bytes.length);
   }
 
   /**

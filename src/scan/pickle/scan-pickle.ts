@@ -5,7 +5,7 @@ import type { ScanLimits } from '../limits.js';
 import { RULES } from '../rules.js';
 import type { ScanFinding } from '../types.js';
 import { classifyGlobal, type GlobalClass, isDottedName, normalizeGlobal } from './classify-global.js';
-import { decodeLatin1, decodeQuotedString, decodeRawUnicodeEscape, decodeUtf8 } from './text-decoders.js';
+import { decodeLatin1, decodeQuotedString, decodeRawUnicodeEscape } from './text-decoders.js';
 
 /**
  * What the emulator tracks about a stack or memo value. Only what decides safety is kept: strings
@@ -14,7 +14,8 @@ import { decodeLatin1, decodeQuotedString, decodeRawUnicodeEscape, decodeUtf8 } 
  * to the data.
  */
 export type PickleValue =
-  | { kind: 'string'; text: string | null }
+  | string
+  | { kind: 'long-string' }
   | { kind: 'bytes'; data: Uint8Array | null; offset: number }
   | { kind: 'global'; qualified: string; verdict: GlobalClass }
   | { kind: 'call'; callee: PickleValue; args: PickleValue }
@@ -26,7 +27,30 @@ export type PickleValue =
 const SCALAR: PickleValue = { kind: 'scalar' };
 const CONTAINER: PickleValue = { kind: 'container' };
 const UNKNOWN: PickleValue = { kind: 'unknown' };
+const LONG_STRING: PickleValue = { kind: 'long-string' };
+const INERT_TUPLE: PickleValue = { kind: 'tuple', items: [SCALAR] };
 const EMPTY_TUPLE: PickleValue = { kind: 'tuple', items: [] };
+
+/** The kind of a value; text values are plain strings to save an object per string. */
+function kindOf(value: PickleValue): string {
+  return typeof value === 'string' ? 'string' : value.kind;
+}
+
+/**
+ * Tuples are kept only when they can matter: as call arguments holding strings, bytes or globals
+ * (the _codecs and functools.partial checks). Shapes, strides and other plain tuples share one value,
+ * which keeps allocation (and GC time) low on large state dicts.
+ */
+function tupleOf(items: PickleValue[]): PickleValue {
+  for (const item of items) if (!isInert(item)) return { kind: 'tuple', items };
+  return items.length === 0 ? EMPTY_TUPLE : INERT_TUPLE;
+}
+
+function isInert(value: PickleValue): boolean {
+  if (typeof value === 'string') return false;
+  const kind = value.kind;
+  return kind !== 'global' && kind !== 'bytes' && kind !== 'long-string';
+}
 const MAX_LINE = 64 * 1024;
 const MAX_NESTED_DEPTH = 3;
 
@@ -73,9 +97,15 @@ class PickleEmulator {
   private readonly reported = new Set<string>();
   private readonly globals = new Map<string, GlobalClass>();
   private readonly partialUses = new Map<string, number>();
+  private readonly globalValues = new Map<string, PickleValue>();
+  private readonly callResults = new Map<PickleValue, PickleValue>();
+  private readonly spareStacks: PickleValue[][] = [];
   private stack: PickleValue[] = [];
   private metastack: PickleValue[][] = [];
-  private memo = new Map<number, PickleValue>();
+  // Picklers number memo entries 0, 1, 2, …: a dense array holds those, a map any sparse index.
+  private memoDense: Array<PickleValue | undefined> = [];
+  private memoSparse = new Map<number, PickleValue>();
+  private memoSize = 0;
   private memoOverflow = false;
   private protocol = 0;
   private opcodeOffset = 0;
@@ -180,6 +210,14 @@ class PickleEmulator {
     return value;
   }
 
+  /** Returns a mark frame whose items are no longer referenced, so MARK can reuse it. */
+  private recycle(items: PickleValue[]): void {
+    if (this.spareStacks.length < 64) {
+      items.length = 0;
+      this.spareStacks.push(items);
+    }
+  }
+
   private popMark(): PickleValue[] {
     const items = this.stack;
     const previous = this.metastack.pop();
@@ -189,7 +227,9 @@ class PickleEmulator {
   }
 
   private memoPut(index: number): void {
-    if (this.memo.size >= this.options.limits.maxMemoEntries && !this.memo.has(index)) {
+    const isNew =
+      (index < this.memoDense.length ? this.memoDense[index] : this.memoSparse.get(index)) === undefined;
+    if (isNew && this.memoSize >= this.options.limits.maxMemoEntries) {
       if (!this.memoOverflow) {
         this.add(
           RULES.pickleLimit,
@@ -200,11 +240,17 @@ class PickleEmulator {
       this.memoOverflow = true;
       return;
     }
-    this.memo.set(index, this.top());
+    if (isNew) this.memoSize++;
+    const value = this.top();
+    if (index < this.memoDense.length) this.memoDense[index] = value;
+    else if (index < this.memoDense.length + 4096) {
+      while (this.memoDense.length < index) this.memoDense.push(undefined);
+      this.memoDense.push(value);
+    } else this.memoSparse.set(index, value);
   }
 
   private memoGet(index: number): void {
-    const value = this.memo.get(index);
+    const value = index < this.memoDense.length ? this.memoDense[index] : this.memoSparse.get(index);
     if (value === undefined) {
       if (!this.memoOverflow) throw new PickleInvalid(`memo key ${index} is missing`);
       this.push(UNKNOWN);
@@ -220,7 +266,8 @@ class PickleEmulator {
   }
 
   private lineText(): string {
-    const text = decodeLatin1(this.line());
+    const text = this.reader.lineText(MAX_LINE);
+    if (text === null) throw new PickleInvalid('operand line too long');
     return text.endsWith('\r') ? text.slice(0, -1) : text;
   }
 
@@ -239,7 +286,25 @@ class PickleEmulator {
     return this.reader.bytes(length);
   }
 
+  /** UTF-8 text of `length` bytes when small enough to matter, otherwise skipped (null). */
+  private text(length: number): string | null {
+    if (length > this.options.limits.maxStringBytes) {
+      this.reader.skip(length);
+      return null;
+    }
+    return this.reader.utf8(length);
+  }
+
   private importGlobal(module: string, name: string): PickleValue {
+    const key = module + '\n' + name;
+    const cached = this.globalValues.get(key);
+    if (cached !== undefined) return cached;
+    const value = this.resolveGlobal(module, name);
+    this.globalValues.set(key, value);
+    return value;
+  }
+
+  private resolveGlobal(module: string, name: string): PickleValue {
     if (!isDottedName(module) || !isDottedName(name)) {
       throw new PickleInvalid(`global name ${printable(`${module} ${name}`, 80)} cannot be imported`);
     }
@@ -270,32 +335,42 @@ class PickleEmulator {
   }
 
   private call(callee: PickleValue, args: PickleValue, how: string): PickleValue {
-    if (callee.kind === 'global') {
+    if (typeof callee !== 'string' && callee.kind === 'global') {
       if (callee.qualified === '_codecs.encode') this.checkCodecs(args);
       if (callee.qualified === 'functools.partial') this.checkPartial(args);
     } else {
       const described =
-        callee.kind === 'call' && callee.callee.kind === 'global'
+        typeof callee !== 'string' &&
+        callee.kind === 'call' &&
+        typeof callee.callee !== 'string' &&
+        callee.callee.kind === 'global'
           ? `the result of ${callee.callee.qualified}`
-          : `a ${callee.kind} value`;
+          : `a ${kindOf(callee)} value`;
       this.add(RULES.computedCall, `${how} calls ${described}, not an imported global`, this.opcodeOffset);
+    }
+    // Results of calls to the same global are interchangeable for the analysis: share one value.
+    if (typeof callee !== 'string' && callee.kind === 'global') {
+      let result = this.callResults.get(callee);
+      if (result === undefined) {
+        result = { kind: 'call', callee, args: UNKNOWN };
+        this.callResults.set(callee, result);
+      }
+      return result;
     }
     return { kind: 'call', callee, args };
   }
 
   private checkCodecs(args: PickleValue): void {
-    const items = args.kind === 'tuple' ? args.items : [];
+    const items = typeof args !== 'string' && args.kind === 'tuple' ? args.items : [];
     const encoding = items[1];
     const idiom =
-      items.length === 2 &&
-      items[0]?.kind === 'string' &&
-      encoding?.kind === 'string' &&
-      (encoding.text === 'latin1' || encoding.text === 'latin-1');
+      items.length === 2 && typeof items[0] === 'string' && (encoding === 'latin1' || encoding === 'latin-1');
     if (!idiom) this.codecsIdiomOnly = false;
   }
 
   private checkPartial(args: PickleValue): void {
-    const wrapped = args.kind === 'tuple' ? args.items[0] : undefined;
+    const first = typeof args !== 'string' && args.kind === 'tuple' ? args.items[0] : undefined;
+    const wrapped = typeof first === 'string' ? undefined : first;
     if (
       wrapped?.kind === 'global' &&
       wrapped.verdict.status === 'safe' &&
@@ -304,7 +379,10 @@ class PickleEmulator {
       this.partialUses.delete('functools.partial');
       return;
     }
-    const name = wrapped?.kind === 'global' ? wrapped.qualified : `a ${wrapped?.kind ?? 'missing'} value`;
+    const name =
+      wrapped?.kind === 'global'
+        ? wrapped.qualified
+        : `a ${first === undefined ? 'missing' : kindOf(first)} value`;
     this.partialUses.delete('functools.partial');
     this.add(RULES.partialWrapper, `functools.partial wraps ${name}`, this.opcodeOffset);
   }
@@ -312,14 +390,18 @@ class PickleEmulator {
   private build(): void {
     this.pop();
     const target = this.top();
-    if (target.kind === 'global') {
+    if (typeof target !== 'string' && target.kind === 'global') {
       this.add(RULES.globalMutation, `BUILD sets state on ${target.qualified} itself`, this.opcodeOffset);
     }
   }
 
   private stringValue(text: string | null): PickleValue {
-    if (text !== null && text.length >= 16) this.maybeEncodedPickle(text);
-    return { kind: 'string', text };
+    if (text !== null && text.length >= 16) {
+      const first = text.charCodeAt(0);
+      // Only base64 of a pickle ("gA…") or hex of one ("80…") can hide another pickle.
+      if ((first === 0x67 && text.charCodeAt(1) === 0x41) || first === 0x38) this.maybeEncodedPickle(text);
+    }
+    return text ?? LONG_STRING;
   }
 
   private bytesValue(data: Uint8Array | null, offset: number): PickleValue {
@@ -362,7 +444,9 @@ class PickleEmulator {
   private runOne(): 'stop' | 'limit' | { message: string; truncated: boolean } {
     this.stack = [];
     this.metastack = [];
-    this.memo = new Map();
+    this.memoDense = [];
+    this.memoSparse = new Map();
+    this.memoSize = 0;
     this.memoOverflow = false;
     try {
       this.loop();
@@ -394,7 +478,7 @@ class PickleEmulator {
       switch (opcode) {
         case 0x28: // MARK
           this.metastack.push(this.stack);
-          this.stack = [];
+          this.stack = this.spareStacks.pop() ?? [];
           if (this.metastack.length > this.options.limits.maxStackDepth) throw new LimitReached('mark depth');
           break;
         case 0x2e: // STOP
@@ -405,7 +489,7 @@ class PickleEmulator {
           else this.popMark();
           break;
         case 0x31: // POP_MARK
-          this.popMark();
+          this.recycle(this.popMark());
           break;
         case 0x32: // DUP
           this.push(this.top());
@@ -481,8 +565,7 @@ class PickleEmulator {
         }
         case 0x55: {
           // SHORT_BINSTRING
-          const data = reader.bytes(reader.byte());
-          this.push(this.stringValue(decodeLatin1(data)));
+          this.push(this.stringValue(reader.latin1(reader.byte())));
           break;
         }
         case 0x56: // UNICODE
@@ -490,17 +573,15 @@ class PickleEmulator {
           break;
         case 0x58: {
           // BINUNICODE
-          const data = this.payload(reader.uint32());
-          this.push(this.stringValue(data === null ? null : decodeUtf8(data)));
+          this.push(this.stringValue(this.text(reader.uint32())));
           break;
         }
         case 0x8c: // SHORT_BINUNICODE
-          this.push(this.stringValue(decodeUtf8(reader.bytes(reader.byte()))));
+          this.push(this.stringValue(reader.utf8(reader.byte())));
           break;
         case 0x8d: {
           // BINUNICODE8
-          const data = this.payload(reader.uint64());
-          this.push(this.stringValue(data === null ? null : decodeUtf8(data)));
+          this.push(this.stringValue(this.text(reader.uint64())));
           break;
         }
         case 0x42: {
@@ -535,7 +616,7 @@ class PickleEmulator {
         case 0x65: // APPENDS
         case 0x75: // SETITEMS
         case 0x90: // ADDITEMS
-          this.popMark();
+          this.recycle(this.popMark());
           this.top();
           break;
         case 0x73: // SETITEM
@@ -566,7 +647,7 @@ class PickleEmulator {
           const name = this.lineText();
           const args = this.popMark();
           const cls = this.importGlobal(module, name);
-          this.push(this.call(cls, { kind: 'tuple', items: args }, 'INST'));
+          this.push(this.call(cls, tupleOf(args), 'INST'));
           break;
         }
         case 0x6f: {
@@ -574,7 +655,7 @@ class PickleEmulator {
           const items = this.popMark();
           const cls = items.shift();
           if (cls === undefined) throw new PickleInvalid('OBJ without a class');
-          this.push(this.call(cls, { kind: 'tuple', items }, 'OBJ'));
+          this.push(this.call(cls, tupleOf(items), 'OBJ'));
           break;
         }
         case 0x81: {
@@ -604,11 +685,11 @@ class PickleEmulator {
         case 0x64: // DICT
         case 0x6c: // LIST
         case 0x91: // FROZENSET
-          this.popMark();
+          this.recycle(this.popMark());
           this.push(CONTAINER);
           break;
         case 0x74: // TUPLE
-          this.push({ kind: 'tuple', items: this.popMark() });
+          this.push(tupleOf(this.popMark()));
           break;
         case 0x7d: // EMPTY_DICT
         case 0x5d: // EMPTY_LIST
@@ -619,19 +700,27 @@ class PickleEmulator {
           this.push(EMPTY_TUPLE);
           break;
         case 0x85: // TUPLE1
-          this.push({ kind: 'tuple', items: [this.pop()] });
+          this.push(tupleOf([this.pop()]));
           break;
         case 0x86: {
           // TUPLE2
           const second = this.pop();
-          this.push({ kind: 'tuple', items: [this.pop(), second] });
+          const first = this.pop();
+          this.push(
+            isInert(first) && isInert(second) ? INERT_TUPLE : { kind: 'tuple', items: [first, second] },
+          );
           break;
         }
         case 0x87: {
           // TUPLE3
           const third = this.pop();
           const second = this.pop();
-          this.push({ kind: 'tuple', items: [this.pop(), second, third] });
+          const first = this.pop();
+          this.push(
+            isInert(first) && isInert(second) && isInert(third)
+              ? INERT_TUPLE
+              : { kind: 'tuple', items: [first, second, third] },
+          );
           break;
         }
         case 0x67: // GET
@@ -653,7 +742,7 @@ class PickleEmulator {
           this.memoPut(reader.uint32());
           break;
         case 0x94: // MEMOIZE
-          this.memoPut(this.memo.size);
+          this.memoPut(this.memoSize);
           break;
         case 0x80: {
           // PROTO
@@ -672,12 +761,12 @@ class PickleEmulator {
   }
 
   private stackGlobal(module: PickleValue, name: PickleValue): PickleValue {
-    if (module.kind === 'string' && name.kind === 'string' && module.text !== null && name.text !== null) {
-      return this.importGlobal(module.text, name.text);
+    if (typeof module === 'string' && typeof name === 'string') {
+      return this.importGlobal(module, name);
     }
     if (
-      (module.kind === 'string' || module.kind === 'unknown') &&
-      (name.kind === 'string' || name.kind === 'unknown')
+      (kindOf(module) === 'long-string' || kindOf(module) === 'unknown' || typeof module === 'string') &&
+      (kindOf(name) === 'long-string' || kindOf(name) === 'unknown' || typeof name === 'string')
     ) {
       this.add(
         RULES.unresolvedGlobal,
@@ -686,7 +775,7 @@ class PickleEmulator {
       );
       return { kind: 'global', qualified: '<unresolved>', verdict: { status: 'unknown' } };
     }
-    throw new PickleInvalid(`STACK_GLOBAL needs two strings, got ${module.kind} and ${name.kind}`);
+    throw new PickleInvalid(`STACK_GLOBAL needs two strings, got ${kindOf(module)} and ${kindOf(name)}`);
   }
 
   private extension(code: number): void {

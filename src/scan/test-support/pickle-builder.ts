@@ -6,8 +6,12 @@ export class PickleBuilder {
   private readonly chunks: number[] = [];
   private memoCount = 0;
 
-  constructor(readonly protocol = 2) {
-    if (protocol >= 2) this.op(0x80, protocol);
+  /** `header: false` leaves out PROTO, for fragments appended to another stream. */
+  constructor(
+    readonly protocol = 2,
+    options: { header?: boolean } = {},
+  ) {
+    if (protocol >= 2 && options.header !== false) this.op(0x80, protocol);
   }
 
   /** Appends raw bytes. */
