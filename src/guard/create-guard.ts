@@ -1,3 +1,4 @@
+import { normalizeText } from '../detect/normalize.js';
 import { BUILTIN_DETECTORS } from '../detect/registry.js';
 import { presetPolicy, resolvePolicy } from '../policy/load-policy.js';
 import type { Policy, PresetName } from '../policy/policy-types.js';
@@ -5,7 +6,7 @@ import type { AsyncDetector, Detector } from '../spec/detector.js';
 import { AegisError, ERROR_CODES } from '../spec/errors.js';
 import { FAMILIES, type Finding } from '../spec/finding.js';
 import { type GuardMessage, ROLES, type Role } from '../spec/role.js';
-import { identityText, type Normalizer } from '../spec/text.js';
+import type { Normalizer } from '../spec/text.js';
 import type { Verdict } from '../spec/verdict.js';
 import { applyRedactions } from './apply-redactions.js';
 import {
@@ -34,7 +35,7 @@ export interface GuardOptions {
   detectors?: readonly Detector[];
   /** Detectors with I/O (local model, LLM judge), run by `checkAsync` only. */
   asyncDetectors?: readonly AsyncDetector[];
-  /** Builds the normalized view shared by the detectors of one text. */
+  /** Builds the normalized view shared by the detectors of one text (default: NFKC + confusables). */
   normalize?: Normalizer;
   /** Where redaction keys are read from (default `process.env`). */
   environment?: NodeJS.ProcessEnv;
@@ -53,7 +54,7 @@ export function createGuard(options: GuardOptions = {}): Guard {
   const detectors =
     options.detectors ?? BUILTIN_DETECTORS.map((entry) => entry.create(policy.detectorOptions[entry.id]));
   const asyncDetectors = options.asyncDetectors ?? [];
-  const normalize = options.normalize ?? identityText;
+  const normalize = options.normalize ?? normalizeText;
   const keys = loadKeys({
     source: policy.redaction.key,
     required: compiled.needsKey,
