@@ -1,5 +1,6 @@
 import type { Detector } from '../spec/detector.js';
 import { createInjectionDetector, type InjectionDetectorOptions } from './injection.js';
+import { createOutputDetector } from './output.js';
 import { createPiiDetector } from './pii.js';
 import { createSecretsDetector } from './secrets.js';
 import { createUnicodeDetector } from './unicode.js';
@@ -22,4 +23,5 @@ export const BUILTIN_DETECTORS: readonly DetectorEntry[] = [
   { id: 'injection', create: (options) => createInjectionDetector(options as InjectionDetectorOptions) },
   { id: 'pii', create: createPiiDetector },
   { id: 'secrets', create: createSecretsDetector },
+  { id: 'output', create: createOutputDetector },
 ];

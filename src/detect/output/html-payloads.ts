@@ -1,0 +1,105 @@
+import { type OutputMatch, severityForScore, snippet } from './output-match.js';
+
+// Raw HTML that a Markdown renderer or a browser would execute (OWASP XSS prevention cheat sheet).
+/** Opening tags worth a look; the attributes are read by hand from the tag text. */
+export const HTML_TAG_PATTERN =
+  /<(script|iframe|frame|object|embed|applet|form|meta|base|svg|math|[a-z][a-z0-9-]{0,30})\b[^<>]{0,2000}>?/gi;
+/** Event handler attributes (`onerror=`, `onload=`, …) inside a tag. */
+export const EVENT_HANDLER_PATTERN = /[\s"'/]on[a-z]{3,30}\s{0,4}=/i;
+/** Script-bearing URL schemes. */
+export const SCRIPT_URL_PATTERN =
+  /(?:java|vb|live)script\s{0,4}:|data\s{0,4}:\s{0,4}(?:text\/html|image\/svg\+xml|application\/(?:x-)?javascript)/gi;
+
+interface TagRule {
+  type: string;
+  score: number;
+}
+
+const TAG_RULES: Readonly<Record<string, TagRule>> = {
+  script: { type: 'HTML_SCRIPT', score: 0.95 },
+  iframe: { type: 'HTML_IFRAME', score: 0.85 },
+  frame: { type: 'HTML_IFRAME', score: 0.85 },
+  object: { type: 'HTML_EMBED', score: 0.8 },
+  embed: { type: 'HTML_EMBED', score: 0.8 },
+  applet: { type: 'HTML_EMBED', score: 0.8 },
+  base: { type: 'HTML_BASE', score: 0.7 },
+};
+
+function match(options: {
+  type: string;
+  score: number;
+  start: number;
+  end: number;
+  text: string;
+}): OutputMatch {
+  return {
+    ruleId: `output.${options.type.toLowerCase().replace(/_/g, '-')}`,
+    type: options.type,
+    category: 'improper-output',
+    score: options.score,
+    severity: severityForScore(options.score),
+    start: options.start,
+    end: options.end,
+    evidence: snippet(options.text, options.start, options.end),
+  };
+}
+
+/** `<script>` blocks span to their closing tag (bounded); other tags span the tag itself. */
+function scriptEnd(text: string, tagEnd: number): number {
+  const window = text.slice(tagEnd, tagEnd + 10_000).toLowerCase();
+  const close = window.indexOf('</script');
+  if (close === -1) return tagEnd;
+  const closeEnd = window.indexOf('>', close);
+  return tagEnd + (closeEnd === -1 ? close + 8 : closeEnd + 1);
+}
+
+/** Script tags, frames, event handlers, form actions, meta refresh and script URLs. */
+export function findHtmlPayloads(text: string): OutputMatch[] {
+  const found: OutputMatch[] = [];
+  for (const tag of text.matchAll(HTML_TAG_PATTERN)) {
+    const name = (tag[1] ?? '').toLowerCase();
+    const start = tag.index;
+    const tagEnd = start + tag[0].length;
+    const body = tag[0];
+    const rule = TAG_RULES[name];
+    if (rule) {
+      const end = name === 'script' ? scriptEnd(text, tagEnd) : tagEnd;
+      found.push(match({ ...rule, start, end, text }));
+      continue;
+    }
+    if (EVENT_HANDLER_PATTERN.test(body)) {
+      found.push(match({ type: 'HTML_EVENT_HANDLER', score: 0.9, start, end: tagEnd, text }));
+      continue;
+    }
+    if (name === 'form' && /\saction\s{0,4}=/i.test(body)) {
+      found.push(match({ type: 'HTML_FORM', score: 0.75, start, end: tagEnd, text }));
+    } else if (name === 'meta' && /http-equiv\s{0,4}=\s{0,4}["']?refresh/i.test(body)) {
+      found.push(match({ type: 'HTML_META_REFRESH', score: 0.8, start, end: tagEnd, text }));
+    }
+  }
+  for (const scheme of text.matchAll(SCRIPT_URL_PATTERN)) {
+    // Only where a URL is expected: after `=`, `(`, a quote or `<`, so prose such as "in JavaScript: …"
+    // is left alone.
+    const before = text.slice(Math.max(0, scheme.index - 4), scheme.index).trimEnd();
+    const previous = before[before.length - 1];
+    if (previous === undefined || !'=("\'`<'.includes(previous)) continue;
+    const lineEnd = text.indexOf('\n', scheme.index);
+    const limit = Math.min(lineEnd === -1 ? text.length : lineEnd, scheme.index + 500);
+    let end = scheme.index + scheme[0].length;
+    while (end < limit && !' \t)"\'>`'.includes(text[end] ?? ' ')) end++;
+    const isData = scheme[0].toLowerCase().startsWith('data');
+    found.push(
+      match({
+        type: isData ? 'DATA_HTML_URL' : 'JAVASCRIPT_URL',
+        score: isData ? 0.8 : 0.9,
+        start: scheme.index,
+        end,
+        text,
+      }),
+    );
+  }
+  return found;
+}
+
+/** Exported for the ReDoS test. */
+export const HTML_PATTERNS: readonly RegExp[] = [HTML_TAG_PATTERN, EVENT_HANDLER_PATTERN, SCRIPT_URL_PATTERN];
