@@ -37,7 +37,7 @@ export interface ScanLimits {
 export const DEFAULT_LIMITS: Readonly<ScanLimits> = Object.freeze({
   maxPickleBytes: 2 * 1024 ** 3,
   maxStackDepth: 100_000,
-  maxMemoEntries: 2_000_000,
+  maxMemoEntries: 8_000_000,
   maxPicklesPerStream: 64,
   maxStringBytes: 1024 * 1024,
   maxMemberBytes: 1024 ** 3,

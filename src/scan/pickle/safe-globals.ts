@@ -64,6 +64,15 @@ export const SAFE_GLOBALS: ReadonlyMap<string, string> = new Map([
   ['numpy.random._pickle.__randomstate_ctor', 'recreates a RandomState from its state'],
   ['numpy.random._pickle.__bit_generator_ctor', 'recreates a bit generator from its state'],
   ['numpy.random._pickle.__generator_ctor', 'recreates a Generator from its state'],
+  // joblib: describes an array whose raw bytes follow in the stream (skipped by size, object arrays scanned)
+  [
+    'joblib.numpy_pickle.NumpyArrayWrapper',
+    'array header for inline array bytes; the bytes are skipped by size',
+  ],
+  [
+    'sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper',
+    'array header for inline array bytes (vendored joblib)',
+  ],
   // plain value types found in training checkpoints
   ['argparse.Namespace', 'attribute bag holding training arguments'],
   ['datetime.datetime', 'timestamp value'],

@@ -167,3 +167,52 @@ describe('scanPickle', () => {
     expect(result.findings.map((finding) => finding.rule)).toEqual(['pickle.limit-exceeded']);
   });
 });
+
+describe('joblib inline arrays', () => {
+  function joblibArray(options: {
+    descr: string;
+    shape: number[];
+    data: Uint8Array;
+    aligned: boolean;
+  }): PickleBuilder {
+    const builder = new PickleBuilder(4);
+    builder.stackGlobal('joblib.numpy_pickle', 'NumpyArrayWrapper').tupleN(0).newobj();
+    builder.emptyDict().mark();
+    builder.unicode('subclass').stackGlobal('numpy', 'ndarray');
+    builder.unicode('shape').mark();
+    for (const dimension of options.shape) builder.int(dimension);
+    builder.tuple();
+    builder.unicode('order').unicode('C');
+    builder
+      .unicode('dtype')
+      .stackGlobal('numpy', 'dtype')
+      .unicode(options.descr)
+      .bool(false)
+      .bool(true)
+      .tupleN(3)
+      .reduce();
+    builder.mark().int(3).unicode('<').none().none().none().int(-1).int(-1).int(0).tuple().build();
+    builder.unicode('allow_mmap').bool(false);
+    if (options.aligned) builder.unicode('numpy_array_alignment_bytes').int(16);
+    builder.setitems().build();
+    if (options.aligned) builder.raw(3, 0xff, 0xff, 0xff);
+    builder.raw(...options.data);
+    return builder;
+  }
+
+  it('skips the raw array bytes joblib writes after NumpyArrayWrapper and keeps scanning', () => {
+    // Array bytes that look like opcodes ("c", "R", ".") must not be parsed as pickle.
+    const data = Uint8Array.from({ length: 48 }, (_, index) => [0x63, 0x52, 0x2e, 0x0a][index % 4] as number);
+    const benign = joblibArray({ descr: '<f8', shape: [2, 3], data, aligned: true }).stop();
+    expect(scan(benign.toBytes()).findings).toEqual([]);
+    const hostile = joblibArray({ descr: '<i4', shape: [12], data, aligned: false });
+    hostile.pop().call('os', 'system', 'id').stop();
+    expect(rules(hostile.toBytes())).toEqual(['pickle.dangerous-global']);
+  });
+
+  it('scans object arrays, which joblib writes as a nested pickle', () => {
+    const inner = callPickle({ module: 'subprocess', name: 'run', args: ['id'] });
+    const builder = joblibArray({ descr: '|O', shape: [1], data: inner, aligned: false }).stop();
+    expect(rules(builder.toBytes())).toEqual(['pickle.dangerous-global']);
+  });
+});

@@ -15,7 +15,9 @@ import { decodeLatin1, decodeQuotedString, decodeRawUnicodeEscape } from './text
  */
 export type PickleValue =
   | string
+  | number
   | { kind: 'long-string' }
+  | { kind: 'dict'; entries: Map<string, PickleValue> }
   | { kind: 'bytes'; data: Uint8Array | null; offset: number }
   | { kind: 'global'; qualified: string; verdict: GlobalClass }
   | { kind: 'call'; callee: PickleValue; args: PickleValue }
@@ -31,9 +33,15 @@ const LONG_STRING: PickleValue = { kind: 'long-string' };
 const INERT_TUPLE: PickleValue = { kind: 'tuple', items: [SCALAR] };
 const EMPTY_TUPLE: PickleValue = { kind: 'tuple', items: [] };
 
+/** Records a string-keyed entry of a tracked dict (bounded: only small state dicts matter). */
+function setEntry(dict: { entries: Map<string, PickleValue> }, key: PickleValue, value: PickleValue): void {
+  if (typeof key === 'string' && dict.entries.size < 64) dict.entries.set(key, value);
+}
+
 /** The kind of a value; text values are plain strings to save an object per string. */
 function kindOf(value: PickleValue): string {
-  return typeof value === 'string' ? 'string' : value.kind;
+  if (typeof value === 'string') return 'string';
+  return typeof value === 'number' ? 'int' : value.kind;
 }
 
 /**
@@ -41,13 +49,16 @@ function kindOf(value: PickleValue): string {
  * (the _codecs and functools.partial checks). Shapes, strides and other plain tuples share one value,
  * which keeps allocation (and GC time) low on large state dicts.
  */
-function tupleOf(items: PickleValue[]): PickleValue {
+function tupleOf(items: PickleValue[], keepNumbers = false): PickleValue {
+  if (keepNumbers && items.length <= 32 && items.every((item) => typeof item === 'number'))
+    return { kind: 'tuple', items };
   for (const item of items) if (!isInert(item)) return { kind: 'tuple', items };
   return items.length === 0 ? EMPTY_TUPLE : INERT_TUPLE;
 }
 
 function isInert(value: PickleValue): boolean {
   if (typeof value === 'string') return false;
+  if (typeof value === 'number') return true;
   const kind = value.kind;
   return kind !== 'global' && kind !== 'bytes' && kind !== 'long-string';
 }
@@ -100,6 +111,8 @@ class PickleEmulator {
   private readonly globalValues = new Map<string, PickleValue>();
   private readonly callResults = new Map<PickleValue, PickleValue>();
   private readonly spareStacks: PickleValue[][] = [];
+  /** Set once the stream imports joblib's NumpyArrayWrapper: raw array bytes follow its BUILD. */
+  private tracksArrays = false;
   private stack: PickleValue[] = [];
   private metastack: PickleValue[][] = [];
   // Picklers number memo entries 0, 1, 2, …: a dense array holds those, a map any sparse index.
@@ -310,6 +323,7 @@ class PickleEmulator {
     }
     const qualified = normalizeGlobal(module, name);
     let verdict = this.globals.get(qualified);
+    if (qualified.endsWith('numpy_pickle.NumpyArrayWrapper')) this.tracksArrays = true;
     if (verdict === undefined) {
       verdict = classifyGlobal(module, name);
       this.globals.set(qualified, verdict);
@@ -335,21 +349,27 @@ class PickleEmulator {
   }
 
   private call(callee: PickleValue, args: PickleValue, how: string): PickleValue {
-    if (typeof callee !== 'string' && callee.kind === 'global') {
+    if (typeof callee === 'object' && callee.kind === 'global') {
       if (callee.qualified === '_codecs.encode') this.checkCodecs(args);
       if (callee.qualified === 'functools.partial') this.checkPartial(args);
     } else {
       const described =
-        typeof callee !== 'string' &&
+        typeof callee === 'object' &&
         callee.kind === 'call' &&
-        typeof callee.callee !== 'string' &&
+        typeof callee.callee === 'object' &&
         callee.callee.kind === 'global'
           ? `the result of ${callee.callee.qualified}`
           : `a ${kindOf(callee)} value`;
       this.add(RULES.computedCall, `${how} calls ${described}, not an imported global`, this.opcodeOffset);
     }
     // Results of calls to the same global are interchangeable for the analysis: share one value.
-    if (typeof callee !== 'string' && callee.kind === 'global') {
+    // numpy.dtype results keep their arguments while inline joblib arrays are tracked (the item size).
+    const keepArgs =
+      this.tracksArrays &&
+      typeof callee === 'object' &&
+      callee.kind === 'global' &&
+      callee.qualified === 'numpy.dtype';
+    if (typeof callee === 'object' && callee.kind === 'global' && !keepArgs) {
       let result = this.callResults.get(callee);
       if (result === undefined) {
         result = { kind: 'call', callee, args: UNKNOWN };
@@ -361,7 +381,7 @@ class PickleEmulator {
   }
 
   private checkCodecs(args: PickleValue): void {
-    const items = typeof args !== 'string' && args.kind === 'tuple' ? args.items : [];
+    const items = typeof args === 'object' && args.kind === 'tuple' ? args.items : [];
     const encoding = items[1];
     const idiom =
       items.length === 2 && typeof items[0] === 'string' && (encoding === 'latin1' || encoding === 'latin-1');
@@ -369,8 +389,8 @@ class PickleEmulator {
   }
 
   private checkPartial(args: PickleValue): void {
-    const first = typeof args !== 'string' && args.kind === 'tuple' ? args.items[0] : undefined;
-    const wrapped = typeof first === 'string' ? undefined : first;
+    const first = typeof args === 'object' && args.kind === 'tuple' ? args.items[0] : undefined;
+    const wrapped = typeof first === 'object' ? first : undefined;
     if (
       wrapped?.kind === 'global' &&
       wrapped.verdict.status === 'safe' &&
@@ -388,11 +408,69 @@ class PickleEmulator {
   }
 
   private build(): void {
-    this.pop();
+    const state = this.pop();
     const target = this.top();
-    if (typeof target !== 'string' && target.kind === 'global') {
+    if (
+      this.tracksArrays &&
+      typeof target === 'object' &&
+      target.kind === 'call' &&
+      typeof target.callee === 'object' &&
+      target.callee.kind === 'global' &&
+      target.callee.qualified.endsWith('numpy_pickle.NumpyArrayWrapper')
+    ) {
+      this.skipInlineArray(state);
+      return;
+    }
+    if (typeof target === 'object' && target.kind === 'global') {
       this.add(RULES.globalMutation, `BUILD sets state on ${target.qualified} itself`, this.opcodeOffset);
     }
+  }
+
+  /**
+   * joblib (numpy_pickle.py, NumpyArrayWrapper.write_array) writes the raw bytes of an array into the
+   * stream right after the wrapper's BUILD: a padding-length byte and padding when
+   * numpy_array_alignment_bytes is set, then shape × itemsize bytes; object arrays are a nested pickle.
+   */
+  private skipInlineArray(state: PickleValue): void {
+    const entries = typeof state === 'object' && state.kind === 'dict' ? state.entries : undefined;
+    const shape = entries?.get('shape');
+    const dtype = entries?.get('dtype');
+    const dimensions =
+      typeof shape === 'object' &&
+      shape.kind === 'tuple' &&
+      shape.items.every((item) => typeof item === 'number')
+        ? (shape.items as number[])
+        : undefined;
+    const dtypeArgs = typeof dtype === 'object' && dtype.kind === 'call' ? dtype.args : undefined;
+    const descr =
+      typeof dtypeArgs === 'object' && dtypeArgs.kind === 'tuple' ? dtypeArgs.items[0] : undefined;
+    if (dimensions === undefined || typeof descr !== 'string') {
+      throw new PickleInvalid(
+        'joblib array wrapper without a readable shape and dtype; inline data cannot be skipped',
+      );
+    }
+    if (/^[|<>=]?O\d{0,2}$/.test(descr)) {
+      const nested = scanPickle({
+        source: this.options.source,
+        start: this.reader.position,
+        end: this.reader.limit,
+        location: this.options.location,
+        limits: this.options.limits,
+        maxPickles: 1,
+        tailIsData: true,
+        depth: (this.options.depth ?? 0) + 1,
+      });
+      this.findings.push(...nested.findings);
+      this.reader.position = nested.end;
+      return;
+    }
+    const match = /^[|<>=]?([a-zA-Z])(\d{1,6})$/.exec(descr);
+    if (match === null)
+      throw new PickleInvalid(`joblib array dtype ${printable(descr, 20)} is not understood`);
+    const itemSize = Number(match[2]) * (match[1] === 'U' ? 4 : 1);
+    const count = dimensions.reduce((product, dimension) => product * dimension, 1);
+    if (typeof entries?.get('numpy_array_alignment_bytes') === 'number') this.reader.skip(this.reader.byte());
+    this.reader.skip(count * itemSize);
   }
 
   private stringValue(text: string | null): PickleValue {
@@ -501,16 +579,13 @@ class PickleEmulator {
           this.push(SCALAR);
           break;
         case 0x4a: // BININT
-          reader.skip(4);
-          this.push(SCALAR);
+          this.push(reader.int32());
           break;
         case 0x4b: // BININT1
-          reader.skip(1);
-          this.push(SCALAR);
+          this.push(reader.byte());
           break;
         case 0x4d: // BININT2
-          reader.skip(2);
-          this.push(SCALAR);
+          this.push(reader.uint16());
           break;
         case 0x47: // BINFLOAT
           reader.skip(8);
@@ -614,16 +689,29 @@ class PickleEmulator {
           this.top();
           break;
         case 0x65: // APPENDS
-        case 0x75: // SETITEMS
         case 0x90: // ADDITEMS
           this.recycle(this.popMark());
           this.top();
           break;
-        case 0x73: // SETITEM
-          this.pop();
-          this.pop();
-          this.top();
+        case 0x75: {
+          // SETITEMS
+          const items = this.popMark();
+          const target = this.top();
+          if (typeof target === 'object' && target.kind === 'dict') {
+            for (let index = 0; index + 1 < items.length; index += 2)
+              setEntry(target, items[index] as PickleValue, items[index + 1] as PickleValue);
+          }
+          this.recycle(items);
           break;
+        }
+        case 0x73: {
+          // SETITEM
+          const value = this.pop();
+          const key = this.pop();
+          const target = this.top();
+          if (typeof target === 'object' && target.kind === 'dict') setEntry(target, key, value);
+          break;
+        }
         case 0x62: // BUILD
           this.build();
           break;
@@ -689,9 +777,11 @@ class PickleEmulator {
           this.push(CONTAINER);
           break;
         case 0x74: // TUPLE
-          this.push(tupleOf(this.popMark()));
+          this.push(tupleOf(this.popMark(), this.tracksArrays));
           break;
         case 0x7d: // EMPTY_DICT
+          this.push(this.tracksArrays ? { kind: 'dict', entries: new Map() } : CONTAINER);
+          break;
         case 0x5d: // EMPTY_LIST
         case 0x8f: // EMPTY_SET
           this.push(CONTAINER);
@@ -700,14 +790,16 @@ class PickleEmulator {
           this.push(EMPTY_TUPLE);
           break;
         case 0x85: // TUPLE1
-          this.push(tupleOf([this.pop()]));
+          this.push(tupleOf([this.pop()], this.tracksArrays));
           break;
         case 0x86: {
           // TUPLE2
           const second = this.pop();
           const first = this.pop();
           this.push(
-            isInert(first) && isInert(second) ? INERT_TUPLE : { kind: 'tuple', items: [first, second] },
+            isInert(first) && isInert(second) && !this.tracksArrays
+              ? INERT_TUPLE
+              : tupleOf([first, second], this.tracksArrays),
           );
           break;
         }
@@ -717,9 +809,9 @@ class PickleEmulator {
           const second = this.pop();
           const first = this.pop();
           this.push(
-            isInert(first) && isInert(second) && isInert(third)
+            isInert(first) && isInert(second) && isInert(third) && !this.tracksArrays
               ? INERT_TUPLE
-              : { kind: 'tuple', items: [first, second, third] },
+              : tupleOf([first, second, third], this.tracksArrays),
           );
           break;
         }
