@@ -72,6 +72,7 @@ function copyReplyHeaders(reply: UpstreamReply, state: RequestState): void {
 
 function outputAction(guard: ResponseGuard): string {
   if (guard.violation !== undefined) return 'block';
+  if (guard.redacted) return 'redact';
   return guard.findings().length > 0 ? 'flag' : 'allow';
 }
 

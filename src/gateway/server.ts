@@ -145,29 +145,31 @@ export function createGateway(options: GatewayOptions): Gateway {
         bypasses: state.bypasses,
         ...(state.payload === undefined ? {} : { payload: state.payload }),
       });
-      const blocked: string[] = [];
-      if (state.errorCode === ERROR_CODES.INPUT_BLOCKED)
-        for (const finding of state.inputFindings) blocked.push(finding.category);
-      if (state.errorCode === ERROR_CODES.OUTPUT_BLOCKED)
-        for (const finding of state.outputFindings) blocked.push(finding.category);
-      const observation: Parameters<GatewayMonitor['observe']>[0] = {
-        route: state.route,
-        method: state.request.method ?? 'GET',
-        status,
-        durationMs,
-        keyId: state.keyId,
-        model: state.model,
-        upstream: state.upstream,
-        inputAction: state.inputAction,
-        outputAction: state.outputAction,
-        blockedCategories: blocked,
-        guardMs: state.guardMs,
-        tokens: state.tokens,
-        streamed: state.streamed,
-        errorCode: state.errorCode,
-      };
-      if (state.prompt !== undefined) observation.prompt = state.prompt;
-      options.monitor?.observe(observation);
+      if (options.monitor) {
+        const blocked: string[] = [];
+        if (state.errorCode === ERROR_CODES.INPUT_BLOCKED)
+          for (const finding of state.inputFindings) blocked.push(finding.category);
+        if (state.errorCode === ERROR_CODES.OUTPUT_BLOCKED)
+          for (const finding of state.outputFindings) blocked.push(finding.category);
+        const observation: Parameters<GatewayMonitor['observe']>[0] = {
+          route: state.route,
+          method: state.request.method ?? 'GET',
+          status,
+          durationMs,
+          keyId: state.keyId,
+          model: state.model,
+          upstream: state.upstream,
+          inputAction: state.inputAction,
+          outputAction: state.outputAction,
+          blockedCategories: blocked,
+          guardMs: state.guardMs,
+          tokens: state.tokens,
+          streamed: state.streamed,
+          errorCode: state.errorCode,
+        };
+        if (state.prompt !== undefined) observation.prompt = state.prompt;
+        options.monitor.observe(observation);
+      }
     }
     if (config.logging.requests && logger.enabled('info')) {
       logger.info('request', {

@@ -51,6 +51,8 @@ export interface ResponseGuard {
   /** All findings seen (deduplicated). */
   findings(): FindingSummary[];
   readonly bypass: boolean;
+  /** True when output redaction replaced part of a text. */
+  readonly redacted: boolean;
   /** True when `wholeText` changed a text (restored or redacted): the body must be re-serialised. */
   readonly changed: boolean;
   readonly mode: StreamingConfig['mode'];
@@ -62,6 +64,7 @@ export function createResponseGuard(options: ResponseGuardOptions): ResponseGuar
   let violation: ResponseViolation | undefined;
   let bypassWhole = false;
   let changed = false;
+  const redactedWhole = false;
   const wholeFindings: FindingSummary[] = [];
 
   function violate(code: ErrorCode, message: string, findings: FindingSummary[]): null {
@@ -164,6 +167,11 @@ export function createResponseGuard(options: ResponseGuardOptions): ResponseGuar
     get bypass() {
       if (bypassWhole) return true;
       for (const channel of channels.values()) if (channel.guard.bypass) return true;
+      return false;
+    },
+    get redacted() {
+      if (redactedWhole) return true;
+      for (const channel of channels.values()) if (channel.guard.redacted) return true;
       return false;
     },
     get changed() {

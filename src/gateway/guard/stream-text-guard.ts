@@ -17,6 +17,8 @@ export interface StreamTextGuard {
   readonly findings: FindingSummary[];
   /** True when a failed check let text through. */
   readonly bypass: boolean;
+  /** True when output redaction replaced part of the text. */
+  readonly redacted: boolean;
 }
 
 /** Options of `createStreamTextGuard`. */
@@ -73,6 +75,7 @@ export function createStreamTextGuard(options: StreamTextGuardOptions): StreamTe
   let pending = '';
   let context = '';
   let bypass = false;
+  let redacted = false;
 
   function record(result: OutputCheck): void {
     if (result.bypass) bypass = true;
@@ -108,6 +111,7 @@ export function createStreamTextGuard(options: StreamTextGuardOptions): StreamTe
     }
     const raw = pending.slice(0, end);
     const text = applyOutputRedactions(raw, result.redactions, context.length);
+    if (text !== raw) redacted = true;
     pending = pending.slice(end);
     context = (context + raw).slice(-streaming.overlapChars);
     return text.length === 0 ? NOTHING : { text };
@@ -142,6 +146,9 @@ export function createStreamTextGuard(options: StreamTextGuardOptions): StreamTe
     findings,
     get bypass() {
       return bypass;
+    },
+    get redacted() {
+      return redacted;
     },
   };
 }
