@@ -49,6 +49,8 @@ const MAX_DEPTH = 3;
 const MAX_DECODED_SEGMENTS = 32;
 const MAX_DECODED_CHARS = 262_144;
 const SNIPPET_LENGTH = 80;
+const REPEAT_FACTOR = 0.5;
+const MAX_REPEATS = 2;
 /** Hidden payloads are stronger evidence than the same words in the clear. */
 const DECODED_BOOST = 0.7;
 // Whole-text transforms (rot13, reversed) are tried only when the text holds a transformed keyword: rot13
@@ -202,6 +204,34 @@ function scanText(state: ScanState, text: string, chain: readonly DecoderName[],
   }
 }
 
+/**
+ * Noisy-OR of the evidence: each distinct rule counts with its strongest weight; further matches of the
+ * same rule with different wording add half their weight (at most two of them), so a prompt that says
+ * "no filters … no boundaries … no rules" weighs more than one that says it once, without letting one
+ * weak rule repeated many times reach a high score.
+ */
+function ruleScore(matches: readonly RuleMatch[]): number {
+  if (matches.length === 0) return 0;
+  const byRule = new Map<string, { strongest: number; wordings: Set<string>; extra: number[] }>();
+  for (const match of matches) {
+    const wording = match.snippet.toLowerCase();
+    const entry = byRule.get(match.rule.id);
+    if (!entry) {
+      byRule.set(match.rule.id, { strongest: match.weight, wordings: new Set([wording]), extra: [] });
+    } else if (!entry.wordings.has(wording)) {
+      entry.wordings.add(wording);
+      entry.extra.push(Math.min(entry.strongest, match.weight) * REPEAT_FACTOR);
+      entry.strongest = Math.max(entry.strongest, match.weight);
+    }
+  }
+  let miss = 1;
+  for (const entry of byRule.values()) {
+    miss *= 1 - entry.strongest;
+    for (const weight of entry.extra.slice(0, MAX_REPEATS)) miss *= 1 - weight;
+  }
+  return 1 - miss;
+}
+
 /** Runs every rule over the normalized text (and its decoded payloads) and scores the evidence. */
 export function evaluateRules(
   normalized: NormalizedText,
@@ -218,13 +248,7 @@ export function evaluateRules(
     normalized.toOriginal(start),
     normalized.toOriginal(end),
   ]);
-  const strongest = new Map<string, number>();
-  for (const match of state.matches) {
-    strongest.set(match.rule.id, Math.max(strongest.get(match.rule.id) ?? 0, match.weight));
-  }
-  let miss = 1;
-  for (const weight of strongest.values()) miss *= 1 - weight;
-  return { score: strongest.size === 0 ? 0 : 1 - miss, matches: state.matches };
+  return { score: ruleScore(state.matches), matches: state.matches };
 }
 
 /** The rule signal as an `InjectionSignal` named `rules` (findings carry the rule score alone). */
