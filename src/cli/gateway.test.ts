@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DemoResult } from '../gateway/demo/run-demo.js';
 import { openStores } from '../store/open-stores.js';
 import { renderDemoTable } from './demo.js';
+import { gatewayConfigFromFlags } from './gateway.js';
 
 const entry = fileURLToPath(new URL('./run.ts', import.meta.url));
 let dataDir: string;
@@ -54,6 +55,34 @@ describe('aegis gateway', () => {
     } finally {
       stores.close();
     }
+  });
+});
+
+describe('gateway configuration from file and flags', () => {
+  it('reads YAML, applies flag overrides and puts the --upstream first', () => {
+    const file = join(dataDir, 'gateway.yaml');
+    writeFileSync(
+      file,
+      'port: 9000\nstreaming:\n  mode: buffer\nupstreams:\n  - name: local\n    provider: ollama\n    baseUrl: http://127.0.0.1:11434/v1\n',
+    );
+    const config = gatewayConfigFromFlags({
+      config: file,
+      port: '0',
+      upstream: 'https://api.openai.com/v1',
+      streaming: 'audit',
+    });
+    expect(config.port).toBe(0);
+    expect(config.streaming.mode).toBe('audit');
+    expect(config.upstreams.map((upstream) => upstream.name)).toEqual(['cli-upstream', 'local']);
+    expect(config.upstreams[0]?.apiKeyEnv).toBe('OPENAI_API_KEY');
+    expect(() => gatewayConfigFromFlags({ port: 'eighty' })).toThrow(/--port/);
+    writeFileSync(
+      file,
+      'upstreams:\n  - name: bad\n    provider: openai\n    baseUrl: http://169.254.169.254/v1\n',
+    );
+    expect(() => gatewayConfigFromFlags({ config: file })).toThrow(
+      expect.objectContaining({ code: 'AEGIS_UPSTREAM_URL_FORBIDDEN' }),
+    );
   });
 });
 
