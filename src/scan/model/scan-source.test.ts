@@ -221,3 +221,54 @@ describe('scanSource: other formats', () => {
     expect(verdictOf(result.findings)).toBe('malicious');
   });
 });
+
+describe('scanSource: more containers', () => {
+  it('names an archive of .npy members npz and scans object members', () => {
+    const npz = buildZip([
+      { name: 'weights.npy', data: buildNpy('<f4', [2], new Uint8Array(8)), deflate: true },
+      { name: 'labels.npy', data: buildNpy('|O', [1], evil) },
+    ]);
+    const result = scanBytes(npz);
+    expect(result.format).toBe('npz');
+    expect(ruleIds(result)).toEqual(['numpy.object-array', 'pickle.dangerous-global']);
+  });
+
+  it('finds the Keras model_config JSON inside an HDF5 file', () => {
+    const config = JSON.stringify({
+      class_name: 'Sequential',
+      config: {
+        layers: [
+          { class_name: 'Lambda', config: { name: 'l', function: 'x' } },
+          { class_name: 'Dense', config: { name: 'd' } },
+        ],
+      },
+    });
+    const signature = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const h5 = Buffer.concat([signature, Buffer.alloc(600), Buffer.from(config), Buffer.alloc(300)]);
+    const result = scanBytes(h5);
+    expect(result.format).toBe('keras-h5');
+    expect(ruleIds(result)).toEqual(['keras.lambda-layer']);
+    const plain = Buffer.concat([signature, Buffer.alloc(600)]);
+    expect(scanBytes(plain)).toEqual({ format: 'hdf5', findings: [] });
+  });
+
+  it('flags get_file in Keras configs and checks every named chat template', () => {
+    const keras = Buffer.from(
+      JSON.stringify({
+        class_name: 'Functional',
+        config: { loader: { module: 'keras.utils', class_name: 'function', config: 'get_file' } },
+      }),
+    );
+    expect(ruleIds(scanBytes(keras))).toEqual(['keras.get-file']);
+    const tokenizer = Buffer.from(
+      JSON.stringify({
+        chat_template: [
+          { name: 'default', template: '{{ messages }}' },
+          { name: 'tool_use', template: '{{ self.__init__.__globals__ }}' },
+        ],
+      }),
+    );
+    const result = scanBytes(tokenizer);
+    expect(result.findings.map((finding) => finding.location)).toEqual(['sample:chat_template[tool_use]']);
+  });
+});
