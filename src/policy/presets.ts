@@ -9,9 +9,11 @@ import type { FamilyPolicy, Policy, PresetName, RoleScope } from './policy-types
  * (never on the rows that are reported). Change them here only.
  */
 export const PRESET_THRESHOLDS = {
-  strict: { injection: 0.35, indirectInjection: 0.3, unicode: 0.3, pii: 0.3, secrets: 0.3, output: 0.3 },
+  // injection: from `npm run train` (models/MODEL_CARD.md): combined rules + model scores out-of-fold on the
+  // train-ok sets held out by source; strict = 3%, balanced = 1%, permissive = 0.3% false-positive budget.
+  strict: { injection: 0.25, indirectInjection: 0.3, unicode: 0.3, pii: 0.3, secrets: 0.3, output: 0.3 },
   balanced: { injection: 0.5, indirectInjection: 0.5, unicode: 0.5, pii: 0.5, secrets: 0.5, output: 0.5 },
-  permissive: { injection: 0.7, indirectInjection: 0.7, unicode: 0.7, pii: 0.7, secrets: 0.6, output: 0.7 },
+  permissive: { injection: 0.76, indirectInjection: 0.7, unicode: 0.7, pii: 0.7, secrets: 0.6, output: 0.7 },
 } as const satisfies Record<PresetName, Record<Family | 'indirectInjection', number>>;
 
 /**
@@ -26,13 +28,22 @@ const ROLE_SCOPES: Readonly<Record<Role, RoleScope>> = {
   assistant: { families: ['unicode', 'pii', 'secrets', 'output'] },
 };
 
-/** Output finding types that carry data out or run code downstream; blocked unless permissive. */
+/**
+ * Output finding types that carry data out, run code in a browser, or leak secrets of the application;
+ * blocked unless permissive. SQL and shell payloads stay flagged: answers legitimately contain code.
+ */
 const HIGH_RISK_OUTPUT_TYPES = [
   'MARKDOWN_IMAGE_EXFILTRATION',
   'MARKDOWN_LINK_EXFILTRATION',
   'HTML_SCRIPT',
   'HTML_EVENT_HANDLER',
+  'HTML_IFRAME',
+  'HTML_EMBED',
+  'HTML_FORM',
+  'HTML_BASE',
+  'HTML_META_REFRESH',
   'JAVASCRIPT_URL',
+  'DATA_HTML_URL',
   'CANARY_LEAK',
   'SYSTEM_PROMPT_LEAK',
 ] as const;
