@@ -7,16 +7,18 @@ import { createGuard } from './create-guard.js';
 // End to end over the built-in detectors as registered (no test doubles).
 const registered = new Set(BUILTIN_DETECTORS.map((entry) => entry.id));
 const environment = { AEGIS_REDACTION_KEY: randomBytes(32).toString('hex') };
+// Redaction cases look at the PII family alone, so they do not depend on how other families score them.
+const pii = { detectors: ['pii'] } as const;
 
 describe.runIf(registered.has('pii'))('guard with the built-in PII detector', () => {
   const guard = createGuard();
 
   it('redacts e-mail addresses to consistent placeholders and restores them', () => {
     const vault = guard.createVault();
-    const first = guard.check('Write to jane.doe@example.com and bob@example.org please.', { vault });
+    const first = guard.check('Write to jane.doe@example.com and bob@example.org please.', { ...pii, vault });
     expect(first.action).toBe('redact');
     expect(first.redactedText).toBe('Write to <EMAIL_ADDRESS_1> and <EMAIL_ADDRESS_2> please.');
-    const second = guard.check('Again, jane.doe@example.com.', { vault });
+    const second = guard.check('Again, jane.doe@example.com.', { ...pii, vault });
     expect(second.redactedText).toBe('Again, <EMAIL_ADDRESS_1>.');
     expect(guard.restore('I have mailed <EMAIL_ADDRESS_1> and <EMAIL_ADDRESS_2>.', { vault })).toBe(
       'I have mailed jane.doe@example.com and bob@example.org.',
@@ -25,7 +27,7 @@ describe.runIf(registered.has('pii'))('guard with the built-in PII detector', ()
 
   it('restores a streamed response split inside placeholders', () => {
     const vault = guard.createVault();
-    guard.check('Call jane.doe@example.com', { vault });
+    guard.check('Call jane.doe@example.com', { ...pii, vault });
     const restorer = vault.createRestorer();
     const chunks = ['Sure, I wrote to <EMA', 'IL_ADD', 'RESS_1', '> just now.'];
     expect(chunks.map((chunk) => restorer.push(chunk)).join('') + restorer.flush()).toBe(
@@ -35,14 +37,15 @@ describe.runIf(registered.has('pii'))('guard with the built-in PII detector', ()
 
   it('masks, hashes and encrypts with the operator the policy names', () => {
     const text = 'Contact jane.doe@example.com now';
-    const masked = createGuard({ policy: { families: { pii: { redaction: 'mask' } } } }).check(text);
+    const masked = createGuard({ policy: { families: { pii: { redaction: 'mask' } } } }).check(text, pii);
     expect(masked.redactedText).toBe(`Contact ${'*'.repeat(20)} now`);
     const hashed = createGuard({ policy: { families: { pii: { redaction: 'hash' } } }, environment }).check(
       text,
+      pii,
     );
     expect(hashed.redactedText).toMatch(/^Contact <EMAIL_ADDRESS#[0-9a-f]{16}> now$/);
     const encrypting = createGuard({ policy: { families: { pii: { redaction: 'encrypt' } } }, environment });
-    const encrypted = encrypting.check(text).redactedText ?? '';
+    const encrypted = encrypting.check(text, pii).redactedText ?? '';
     expect(encrypted).not.toContain('jane');
     expect(encrypting.restore(encrypted)).toBe(text);
   });
@@ -65,7 +68,7 @@ describe.runIf(registered.has('pii'))('guard with the built-in PII detector', ()
 
   it('allowlisted values are not redacted', () => {
     const allowing = createGuard({ policy: { allowlist: { values: ['support@example.com'] } } });
-    expect(allowing.check('Write to support@example.com').action).toBe('allow');
+    expect(allowing.check('Write to support@example.com', pii).action).toBe('allow');
   });
 
   it('redact → restore returns the original for texts with embedded e-mails, phones and cards', () => {
@@ -81,7 +84,7 @@ describe.runIf(registered.has('pii'))('guard with the built-in PII detector', ()
       fc.property(fc.array(fc.oneof(word, value), { maxLength: 14 }), (parts) => {
         const text = parts.join(' ');
         const vault = guard.createVault();
-        const redacted = guard.redact(text, { vault });
+        const redacted = guard.redact(text, { ...pii, vault });
         for (const finding of redacted.findings) expect(finding.end).toBeLessThanOrEqual(text.length);
         expect(guard.restore(redacted.text, { vault })).toBe(text);
       }),
