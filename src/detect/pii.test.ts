@@ -50,19 +50,27 @@ const POSITIVES: readonly [string, string, string][] = [
   ['MAC_ADDRESS', 'mac 001a.2b3c.4d5e', '001a.2b3c.4d5e'],
   ['CRYPTO', 'send to 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa', '1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa'],
   ['CRYPTO', 'P2SH 3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy.', '3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy'],
-  ['CRYPTO', 'wallet bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq', 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq'],
+  [
+    'CRYPTO',
+    'wallet bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq',
+    'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq',
+  ],
   [
     'CRYPTO',
     'taproot bc1p5d7rjq7g6rdk2yhzks9smlaqtedr4dekq08ge8ztwac72sfr9rusxg3297',
     'bc1p5d7rjq7g6rdk2yhzks9smlaqtedr4dekq08ge8ztwac72sfr9rusxg3297',
   ],
+  ['CRYPTO', 'eth 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed', '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed'],
   [
-    'CRYPTO',
-    'eth 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed',
-    '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed',
+    'URL_WITH_CREDENTIALS',
+    'use postgres://admin:s3cr3t@db.internal:5432/app.',
+    'postgres://admin:s3cr3t@db.internal:5432/app',
   ],
-  ['URL_WITH_CREDENTIALS', 'use postgres://admin:s3cr3t@db.internal:5432/app.', 'postgres://admin:s3cr3t@db.internal:5432/app'],
-  ['URL_WITH_CREDENTIALS', '"https://bob:hunter2@example.org/x?y=1"', 'https://bob:hunter2@example.org/x?y=1'],
+  [
+    'URL_WITH_CREDENTIALS',
+    '"https://bob:hunter2@example.org/x?y=1"',
+    'https://bob:hunter2@example.org/x?y=1',
+  ],
   ['UK_NINO', 'National Insurance number AB 12 34 56 C', 'AB 12 34 56 C'],
   ['ES_DNI', 'DNI 12345678Z', '12345678Z'],
   ['ES_NIE', 'NIE X-1234567-L', 'X-1234567-L'],
@@ -216,7 +224,9 @@ describe('pii detector: options', () => {
 
   it('limits the types it reports', () => {
     const text = 'jane@example.com 4111 1111 1111 1111';
-    expect(detect(text, { types: ['EMAIL_ADDRESS'] }).map((finding) => finding.type)).toEqual(['EMAIL_ADDRESS']);
+    expect(detect(text, { types: ['EMAIL_ADDRESS'] }).map((finding) => finding.type)).toEqual([
+      'EMAIL_ADDRESS',
+    ]);
   });
 
   it('rejects unknown options and bad values with a clear error', () => {

@@ -66,7 +66,7 @@ export function createPiiDetector(options?: PiiDetectorOptions | Record<string, 
           candidates.push(candidate);
         }
       }
-      return resolveOverlaps(candidates).map((candidate) => ({
+      return resolveOverlaps(candidates, text.length).map((candidate) => ({
         detector: 'pii',
         family: 'pii',
         category: 'sensitive-data',

@@ -5,13 +5,13 @@ import { digitWindows } from './scan-input.js';
 
 // A date is a date of birth only when the text says so: a trigger phrase, then a date shortly after.
 const TRIGGER =
-  /(?<![\p{L}])(?:born on|born|date of birth|birth ?date|birthday|dob|d\.o\.b\.?|geboren am|geboren|geburtsdatum|né le|née le|né en|date de naissance|fecha de nacimiento|nacid[oa] el|data di nascita|nat[oa] il|data de nascimento|nascid[oa] em)(?![\p{L}])/giu;
+  /(?<![A-Za-zÀ-ÖØ-öø-ÿ])(?:born on|born|date of birth|birth ?date|birthday|dob|d\.o\.b\.?|geboren am|geboren|geburtsdatum|né le|née le|né en|date de naissance|fecha de nacimiento|nacid[oa] el|data di nascita|nat[oa] il|data de nascimento|nascid[oa] em)(?![A-Za-zÀ-ÖØ-öø-ÿ])/gi;
 const MONTHS =
   'jan(?:uary|uar|vier)?|feb(?:ruary|ruar|rero|braio)?|févr(?:ier)?|mar(?:ch|s|zo)?|märz|apr(?:il|ile)?|avril|abril|may|mai|mayo|maggio|june?|juni|juin|junio|giugno|july?|juli|juillet|julio|luglio|aug(?:ust)?|août|agosto|sept?(?:ember|embre|iembre)?|settembre|oct(?:ober)?|okt(?:ober)?|octobre|octubre|ottobre|nov(?:ember|embre|iembre)?|dec(?:ember)?|dez(?:ember)?|décembre|diciembre|dicembre|enero|gennaio|febrero';
 const NUMERIC_DATE = /(?<!\d)(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2}))(?![\d])/g;
 const TEXT_DATE = new RegExp(
-  `(?<![\\p{L}\\d])(?:\\d{1,2}(?:st|nd|rd|th|\\.)? (?:of )?(?:${MONTHS})\\.?,? \\d{4}|(?:${MONTHS})\\.? \\d{1,2}(?:st|nd|rd|th)?,? \\d{4})(?![\\p{L}\\d])`,
-  'giu',
+  `(?<![A-Za-zÀ-ÖØ-öø-ÿ\\d])(?:\\d{1,2}(?:st|nd|rd|th|\\.)? (?:of )?(?:${MONTHS})\\.?,? \\d{4}|(?:${MONTHS})\\.? \\d{1,2}(?:st|nd|rd|th)?,? \\d{4})(?![A-Za-zÀ-ÖØ-öø-ÿ\\d])`,
+  'gi',
 );
 /** How far after the trigger the date may start. */
 const LOOKAHEAD = 32;

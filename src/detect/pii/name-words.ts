@@ -16,6 +16,7 @@ Hotel Restaurant Cafe Museum Library Hall Tower Bridge Market Mall Store Shop Cl
 Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August
 September October November December Christmas Easter English French German Spanish Italian Chinese Japanese
 Street St Ave Rd Blvd Ln Dr Ct Pl North South East West Central Upper Lower New Old Great Saint Mount
+Mr Mrs Ms Mx Miss Dr Prof Professor Sir Dame Herr Frau Mme Mlle Monsieur Madame Officer Detective Judge Captain Sgt Agent
 Server Cloud Studio Code Python Java Script Linux Windows Android Apple Google Microsoft Amazon Meta
 `
     .split(/\s+/)

@@ -10,6 +10,13 @@ const REGION = /[+(]?\d[\d ().\-/\u00a0]{5,28}\d\)?/g;
 const DATE_SHAPE = /^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})$/;
 const DOTTED_VERSION = /^\d{1,3}(?:\.\d{1,3}){2,}$/;
 const DIGIT = /\d/g;
+const DIGIT_GROUP = /\d{1,20}/g;
+/**
+ * libphonenumber-js costs 0.1–2 ms per call, so calls per text are budgeted (linear in the text length);
+ * a text denser in phone-shaped numbers than this reports the first ones only.
+ */
+const CALLS_PER_TEXT = 16;
+const CHARACTERS_PER_EXTRA_CALL = 2048;
 const DECIMAL = /^\d{1,9}[.,]\d+$/;
 const YEAR_RANGE = /^(?:19|20)\d\d ?[-/] ?(?:19|20)\d\d$/;
 const GROUPED = /\d[ .\-\u00a0/]\d/;
@@ -25,6 +32,9 @@ function worthParsing(options: { text: string; start: number; end: number; regio
   const digits = region.match(DIGIT)?.length ?? 0;
   if (digits < 7 || digits > 15 + 4) return false; // + a few for extensions
   if (DECIMAL.test(region) || YEAR_RANGE.test(region.trim())) return false;
+  // Phone numbers have few digit groups and at most two single digits (a country or trunk code).
+  const groups = region.match(DIGIT_GROUP) ?? [];
+  if (groups.length > 7 || groups.filter((group) => group.length === 1).length > 2) return false;
   if (region.includes('+') || region.includes('(') || GROUPED.test(region)) return true;
   return hasAnyWord(contextWindow({ ...options, before: 30, after: 10 }), POSITIVE);
 }
@@ -58,6 +68,7 @@ export const phoneRecognizer: Recognizer = {
     DATE_SHAPE,
     DOTTED_VERSION,
     DIGIT,
+    DIGIT_GROUP,
     DECIMAL,
     YEAR_RANGE,
     GROUPED,
@@ -67,9 +78,12 @@ export const phoneRecognizer: Recognizer = {
     if (!input.hasLongNumber) return [];
     const { text } = input;
     const found: PiiCandidate[] = [];
+    let budget = CALLS_PER_TEXT + Math.floor(text.length / CHARACTERS_PER_EXTRA_CALL);
     for (const region of text.matchAll(REGION)) {
       const offset = region.index;
       if (!worthParsing({ text, start: offset, end: offset + region[0].length, region: region[0] })) continue;
+      if (budget === 0) break;
+      budget -= 1;
       const matches = findPhoneNumbersInText(region[0], {
         defaultCountry: input.defaultRegion as CountryCode,
       });

@@ -32,17 +32,28 @@ function rank(candidate: PiiCandidate): number {
 
 /**
  * Keeps a set of non-overlapping candidates: best score first, then specificity, then the longer span.
- * Returned in text order. O(n log n + n·k) where k is the number kept, which is small per text.
+ * Returned in text order. Occupied characters are marked in a bitmap, so the work is the sort plus the
+ * total length of the candidates (each is bounded), never quadratic in their number.
  */
-export function resolveOverlaps(candidates: readonly PiiCandidate[]): PiiCandidate[] {
+export function resolveOverlaps(candidates: readonly PiiCandidate[], textLength: number): PiiCandidate[] {
+  if (candidates.length <= 1) return candidates.filter((candidate) => candidate.end > candidate.start);
   const ordered = [...candidates].sort(
     (a, b) =>
       b.score - a.score || rank(b) - rank(a) || b.end - b.start - (a.end - a.start) || a.start - b.start,
   );
+  const occupied = new Uint8Array(textLength);
   const kept: PiiCandidate[] = [];
   for (const candidate of ordered) {
     if (candidate.end <= candidate.start) continue;
-    if (kept.some((other) => candidate.start < other.end && other.start < candidate.end)) continue;
+    let free = true;
+    for (let index = candidate.start; index < candidate.end; index += 1) {
+      if (occupied[index] === 1) {
+        free = false;
+        break;
+      }
+    }
+    if (!free) continue;
+    occupied.fill(1, candidate.start, candidate.end);
     kept.push(candidate);
   }
   return kept.sort((a, b) => a.start - b.start);
