@@ -61,13 +61,25 @@ export function createAnchorGate(
   const wholeText = new Set(
     rules.filter((rule) => rule.pattern.source.includes('(?:^|')).map((rule) => rule.id),
   );
-  const plans = rules.map((rule) => ({
-    rule,
-    words: rule.anchors.filter((anchor) => WORD_ANCHOR.test(anchor)),
-    substrings: rule.anchors.filter((anchor) => !WORD_ANCHOR.test(anchor) && !NON_ASCII.test(anchor)),
-    foreign: rule.anchors.filter((anchor) => NON_ASCII.test(anchor)),
-    wholeText: wholeText.has(rule.id),
-  }));
+  const plans = rules.map((rule) => ({ rule, wholeText: wholeText.has(rule.id) }));
+  // Inverted index: anchor → plans that list it, so a text costs work only for the anchors it contains.
+  const plansByWord = new Map<string, number[]>();
+  const plansBySubstring = new Map<string, number[]>();
+  const plansByForeign = new Map<string, number[]>();
+  const alwaysRun: number[] = [];
+  rules.forEach((rule, planIndex) => {
+    if (rule.anchors.length === 0) alwaysRun.push(planIndex);
+    for (const anchor of rule.anchors) {
+      const target = WORD_ANCHOR.test(anchor)
+        ? plansByWord
+        : NON_ASCII.test(anchor)
+          ? plansByForeign
+          : plansBySubstring;
+      const list = target.get(anchor);
+      if (list) list.push(planIndex);
+      else target.set(anchor, [planIndex]);
+    }
+  });
 
   return {
     index(text) {
@@ -95,38 +107,40 @@ export function createAnchorGate(
       return { words };
     },
     select(text, index) {
-      const textIsAscii = !NON_ASCII.test(text);
-      const substringPositions = new Map<string, number[]>();
-      const findSubstring = (anchor: string): readonly number[] => {
-        const known = substringPositions.get(anchor);
-        if (known) return known;
-        const positions: number[] = [];
-        for (let at = text.indexOf(anchor); at >= 0; at = text.indexOf(anchor, at + anchor.length)) {
-          positions.push(at);
+      const hits: (number[] | undefined)[] = new Array(plans.length);
+      const add = (planIndexes: readonly number[], positions: readonly number[]) => {
+        for (const planIndex of planIndexes) {
+          const list = hits[planIndex];
+          if (list) for (const position of positions) list.push(position);
+          else hits[planIndex] = [...positions];
         }
-        substringPositions.set(anchor, positions);
-        return positions;
       };
+      for (const [word, positions] of index.words) {
+        const planIndexes = plansByWord.get(word);
+        if (planIndexes) add(planIndexes, positions);
+      }
+      const addSubstrings = (map: ReadonlyMap<string, number[]>) => {
+        for (const [anchor, planIndexes] of map) {
+          let at = text.indexOf(anchor);
+          if (at < 0) continue;
+          const positions: number[] = [];
+          for (; at >= 0; at = text.indexOf(anchor, at + anchor.length)) positions.push(at);
+          add(planIndexes, positions);
+        }
+      };
+      addSubstrings(plansBySubstring);
+      if (plansByForeign.size > 0 && NON_ASCII.test(text)) addSubstrings(plansByForeign);
       const selected: SelectedRule[] = [];
-      for (const plan of plans) {
-        if (plan.rule.anchors.length === 0) {
-          selected.push({ rule: plan.rule, region: 'all' });
+      for (let planIndex = 0; planIndex < plans.length; planIndex++) {
+        const plan = plans[planIndex]!;
+        const planHits = hits[planIndex];
+        if (planHits === undefined) {
+          if (alwaysRun.includes(planIndex)) selected.push({ rule: plan.rule, region: 'all' });
           continue;
         }
-        const hits: number[] = [];
-        for (const anchor of plan.words) {
-          const positions = index.words.get(anchor);
-          if (positions) for (const position of positions) hits.push(position);
-        }
-        for (const anchor of plan.substrings)
-          for (const position of findSubstring(anchor)) hits.push(position);
-        if (!textIsAscii)
-          for (const anchor of plan.foreign)
-            for (const position of findSubstring(anchor)) hits.push(position);
-        if (hits.length === 0) continue;
         selected.push({
           rule: plan.rule,
-          region: plan.wholeText ? 'all' : windowsAround(text, hits, plan.rule.reach),
+          region: plan.wholeText ? 'all' : windowsAround(text, planHits, plan.rule.reach),
         });
       }
       return selected;

@@ -34,6 +34,8 @@ const URL_ENCODED = /(?:%[0-9a-fA-F]{2}[^\s%]{0,64}){3,8192}/g;
 const HTML_ENTITIES = /(?:&#(?:[xX][0-9a-fA-F]{1,6}|[0-9]{1,7});\s?){4,8192}/g;
 const UNICODE_ESCAPES = /(?:\\u[0-9a-fA-F]{4}|\\u\{[0-9a-fA-F]{1,6}\}){4,8192}/g;
 const ENCODED_TOKEN = /^[A-Za-z0-9+/=_%&#;\\-]{16,65536}$/;
+/** A word with two leetspeak substitutions around letters ("1gn0re", "pr3v10us"): worth unleeting. */
+export const LEET_HINT = /[a-z]{0,12}[0134578@$][a-z]{1,12}[0134578@$]/i;
 const LEET_TOKEN = /[a-z0-9@$]{2,64}/gi;
 const HAS_LEET = /[0-9@$]/;
 const HAS_LETTER = /[a-z]/i;
@@ -47,6 +49,7 @@ export const DECODER_PATTERNS: readonly RegExp[] = [
   UNICODE_ESCAPES,
   LEET_TOKEN,
   ENCODED_TOKEN,
+  LEET_HINT,
 ];
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -115,22 +118,27 @@ function decodeUnicodeEscapes(run: string): string | undefined {
   return result;
 }
 
-const SEGMENT_DECODERS: readonly {
+interface SegmentDecoder {
   name: DecoderName;
+  /** A substring every run contains, checked with `includes` before the pattern runs. */
+  marker?: string;
   pattern: RegExp;
   decode(run: string): string | undefined;
-}[] = [
+}
+
+const SEGMENT_DECODERS: readonly SegmentDecoder[] = [
   { name: 'base64', pattern: BASE64, decode: decodeBase64 },
   { name: 'hex', pattern: HEX, decode: decodeHex },
-  { name: 'url-encoding', pattern: URL_ENCODED, decode: decodeUrl },
-  { name: 'html-entities', pattern: HTML_ENTITIES, decode: decodeHtmlEntities },
-  { name: 'unicode-escapes', pattern: UNICODE_ESCAPES, decode: decodeUnicodeEscapes },
+  { name: 'url-encoding', marker: '%', pattern: URL_ENCODED, decode: decodeUrl },
+  { name: 'html-entities', marker: '&#', pattern: HTML_ENTITIES, decode: decodeHtmlEntities },
+  { name: 'unicode-escapes', marker: '\\u', pattern: UNICODE_ESCAPES, decode: decodeUnicodeEscapes },
 ];
 
 /** Encoded runs in `text` that decode to natural text, at most `limit` of them. */
 export function decodeSegments(text: string, limit: number): DecodedSegment[] {
   const segments: DecodedSegment[] = [];
   for (const decoder of SEGMENT_DECODERS) {
+    if (decoder.marker !== undefined && !text.includes(decoder.marker)) continue;
     decoder.pattern.lastIndex = 0;
     for (const match of text.matchAll(decoder.pattern)) {
       if (segments.length >= limit) return segments;

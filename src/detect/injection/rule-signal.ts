@@ -4,7 +4,7 @@ import type { NormalizedText } from '../../spec/text.js';
 import { normalizeText } from '../normalize.js';
 import { type AnchorGate, createAnchorGate } from './anchor-gate.js';
 import { collapseWhitespace } from './collapse-whitespace.js';
-import { type DecoderName, decodeSegments, reverseText, rot13, unleet } from './decoders.js';
+import { type DecoderName, decodeSegments, LEET_HINT, reverseText, rot13, unleet } from './decoders.js';
 import { EXTRACTION_RULES } from './extraction-rules.js';
 import { INDIRECT_RULES } from './indirect-rules.js';
 import { JAILBREAK_RULES } from './jailbreak-rules.js';
@@ -82,7 +82,6 @@ const TRANSFORM_KEYWORDS = [
 ];
 const ROT13_KEYWORDS = TRANSFORM_KEYWORDS.map((word) => rot13(word));
 const REVERSED_KEYWORDS = TRANSFORM_KEYWORDS.map((word) => reverseText(word));
-const LEET_HINT = /[a-z][0-9@$]|[0-9@$][a-z]/i;
 
 function hasAny(words: ReadonlyMap<string, unknown>, keywords: readonly string[]): boolean {
   return keywords.some((keyword) => words.has(keyword));
