@@ -55,7 +55,7 @@ describe('createSseParser', () => {
           );
         },
       ),
-      { numRuns: 100 },
+      { numRuns: 60 },
     );
   });
 
