@@ -35,6 +35,19 @@ export interface BatchResult {
   failOnMet: boolean;
   /** True when `--strict` stopped at a bad line. */
   stopped: boolean;
+  /** True when the reader of the output went away (e.g. `| head`); the batch stops quietly. */
+  outputClosed: boolean;
+}
+
+/** Writes with back-pressure; false when the output is closed (EPIPE), so the caller can stop. */
+async function write(output: Writable, text: string): Promise<boolean> {
+  try {
+    if (!output.write(text)) await once(output, 'drain');
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EPIPE') return false;
+    throw error;
+  }
 }
 
 /** Opens the input, turning "cannot open" into one clear `INPUT_UNREADABLE` before any output. */
@@ -59,7 +72,13 @@ async function openInput(path: string, stdin: Readable): Promise<Readable> {
  */
 export async function checkBatch(options: BatchOptions): Promise<BatchResult> {
   const stream = await openInput(options.input, options.stdin);
-  const result: BatchResult = { lines: 0, errors: 0, failOnMet: false, stopped: false };
+  const result: BatchResult = { lines: 0, errors: 0, failOnMet: false, stopped: false, outputClosed: false };
+  // A closed pipe is also reported through 'error' events, possibly after the batch ends; the
+  // listener stays so such a late event cannot crash the process.
+  const ignorePipeError = (error: NodeJS.ErrnoException): void => {
+    if (error.code !== 'EPIPE') throw error;
+  };
+  options.output.on('error', ignorePipeError);
   const showProgress = options.progress?.isTTY === true;
   let bytesSeen = 0;
   let lastProgress = Date.now();
@@ -102,7 +121,10 @@ export async function checkBatch(options: BatchOptions): Promise<BatchResult> {
           out += `${JSON.stringify({ id: outcome.id, ...outcome.verdict })}\n`;
         else out += `${JSON.stringify(outcome.row)}\n`;
       }
-      if (out.length > 0 && !options.output.write(out)) await once(options.output, 'drain');
+      if (out.length > 0 && !(await write(options.output, out))) {
+        result.outputClosed = true;
+        break;
+      }
       if (showProgress && Date.now() - lastProgress > 500) {
         lastProgress = Date.now();
         options.progress?.write(`\raegis check: ${result.lines} lines, ${(bytesSeen / 1e6).toFixed(1)} MB`);
