@@ -103,5 +103,6 @@ describe('createStreamTextGuard', () => {
     expect(safeCut('see ![img](https://host/path and more words here', 4)).toBe(4);
     expect(safeCut('click <a href="x" and then some words', 4)).toBe(6);
     expect(safeCut('[1] reference and more text here', 4)).toBe(28);
+    expect(safeCut('if (a < b) return the smaller value of both', 4)).toBe(39);
   });
 });

@@ -38,6 +38,13 @@ function isSpace(code: number): boolean {
   return code === 32 || code === 10 || code === 13 || code === 9 || code === 12;
 }
 
+/** True when `<` at `index` can start an HTML tag (`<a`, `</`, `<!`), unlike `a < b` in code or prose. */
+function startsTag(text: string, index: number): boolean {
+  if (index + 1 >= text.length) return true;
+  const code = text.charCodeAt(index + 1);
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 47 || code === 33;
+}
+
 /**
  * The largest prefix of `pending` that can be released: at least `holdback` characters stay behind,
  * the cut falls after whitespace (never inside a URL, key or other token), and before any markdown
@@ -58,7 +65,7 @@ export function safeCut(pending: string, holdback: number): number {
     if (open) cut = bracket > 0 && pending.charCodeAt(bracket - 1) === 33 ? bracket - 1 : bracket;
   }
   const angle = cut > 0 ? pending.lastIndexOf('<', cut - 1) : -1;
-  if (angle !== -1 && pending.indexOf('>', angle) === -1) cut = angle;
+  if (angle !== -1 && startsTag(pending, angle) && pending.indexOf('>', angle) === -1) cut = angle;
   return cut;
 }
 
