@@ -272,3 +272,17 @@ describe('scanSource: more containers', () => {
     expect(result.findings.map((finding) => finding.location)).toEqual(['sample:chat_template[tool_use]']);
   });
 });
+
+describe('scanSource: raw tensor bytes', () => {
+  it('does not mistake tensor data that starts like a pickle for a broken pickle', () => {
+    const tensor = Uint8Array.from(
+      { length: 4096 },
+      (_, index) => (index < 2 ? [0x80, 0x02][index] : (index * 131) % 251) as number,
+    );
+    const zip = buildZip([
+      { name: 'archive/data.pkl', data: torchStateDictPickle() },
+      { name: 'archive/data/0', data: tensor },
+    ]);
+    expect(scanBytes(zip).findings).toEqual([]);
+  });
+});

@@ -23,6 +23,7 @@ export interface SourceResult {
 
 // Legacy torch.save (before zip): magic, protocol, sys_info, the object, storage keys; then raw bytes.
 const LEGACY_TORCH_PICKLES = 5;
+const PARSE_ERRORS = new Set([RULES.truncated.id, RULES.invalidOpcode.id]);
 
 function isInteresting(head: ByteSource): boolean {
   return sniffFormat(head) !== 'unknown';
@@ -101,6 +102,12 @@ export function scanSource(source: ByteSource, context: ScanContext): SourceResu
     }
     case 'pickle': {
       const result = scanPickle({ source, location: context.location, limits: context.limits });
+      // Raw tensor bytes can start like a pickle by chance (0x80 0x02 …). Nothing complete, nothing
+      // imported and only parse errors means it is data: the unpickler would fail on it the same way.
+      const onlyParseErrors = result.findings.every((finding) => PARSE_ERRORS.has(finding.rule));
+      if (result.pickles === 0 && result.globals.length === 0 && onlyParseErrors) {
+        return { format: 'unknown', findings: [] };
+      }
       const isJoblib = result.globals.some(
         (name) => name.startsWith('joblib.') || name.startsWith('sklearn.'),
       );

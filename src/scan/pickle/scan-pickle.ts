@@ -113,6 +113,7 @@ class PickleEmulator {
   private readonly spareStacks: PickleValue[][] = [];
   /** Set once the stream imports joblib's NumpyArrayWrapper: raw array bytes follow its BUILD. */
   private tracksArrays = false;
+  private readonly maxStackDepth: number;
   private stack: PickleValue[] = [];
   private metastack: PickleValue[][] = [];
   // Picklers number memo entries 0, 1, 2, …: a dense array holds those, a map any sparse index.
@@ -126,6 +127,7 @@ class PickleEmulator {
   private codecsIdiomOnly = true;
 
   constructor(private readonly options: ScanPickleOptions) {
+    this.maxStackDepth = options.limits.maxStackDepth;
     this.reader = new ForwardReader(options.source, options.start ?? 0, options.end ?? options.source.size);
   }
 
@@ -207,7 +209,7 @@ class PickleEmulator {
   }
 
   private push(value: PickleValue): void {
-    if (this.stack.length >= this.options.limits.maxStackDepth) throw new LimitReached('stack depth');
+    if (this.stack.length >= this.maxStackDepth) throw new LimitReached('stack depth');
     this.stack.push(value);
   }
 
@@ -777,7 +779,12 @@ class PickleEmulator {
           this.push(CONTAINER);
           break;
         case 0x74: // TUPLE
-          this.push(tupleOf(this.popMark(), this.tracksArrays));
+          {
+            const items = this.popMark();
+            const tuple = tupleOf(items, this.tracksArrays);
+            if (tuple === INERT_TUPLE) this.recycle(items);
+            this.push(tuple);
+          }
           break;
         case 0x7d: // EMPTY_DICT
           this.push(this.tracksArrays ? { kind: 'dict', entries: new Map() } : CONTAINER);
