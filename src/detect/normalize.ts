@@ -75,8 +75,11 @@ class OffsetMap {
  * lookalikes when the text is mostly Latin ("ѕау" in an English sentence). Pure Cyrillic or Greek words in
  * Cyrillic or Greek text stay as they are. Length-preserving, so the offset map is unchanged.
  */
+const LATIN_LETTER = /[A-Za-z\u00c0-\u024f]/;
+
 function foldConfusables(text: string): string {
-  if (!CONFUSABLE_CLASS.test(text)) return text;
+  // Without Latin letters there is no mixed word and no Latin-dominant text: nothing to fold.
+  if (!CONFUSABLE_CLASS.test(text) || !LATIN_LETTER.test(text)) return text;
   let latinLetters = 0;
   let otherLetters = 0;
   for (let index = 0; index < text.length; index++) {

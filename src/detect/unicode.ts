@@ -7,6 +7,10 @@ import { invisibleKind } from './unicode/invisible.js';
 
 const NON_ASCII = /[^\x00-\x7f]/;
 const MAX_FINDINGS = 100;
+/** Any code point `invisibleKind` classifies (tags and VS17+ are astral: matched by their surrogates). */
+// biome-ignore lint/suspicious/noMisleadingCharacterClass: the class lists invisible and combining code points one by one on purpose
+const ANY_INVISIBLE =
+  /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]|\udb40[\udc00-\udc7f\udd00-\uddef]|\ud834[\udd73-\udd7a]/;
 const EMOJI = /\p{Extended_Pictographic}|\p{Emoji_Modifier}|\p{Emoji_Component}/u;
 const JOINING_SCRIPT_LETTER = /[\p{L}\p{M}]/u;
 const BLACK_FLAG = 0x1f3f4;
@@ -20,10 +24,10 @@ interface Run {
 }
 
 /** Collects maximal runs of invisible code points of the same kind (original offsets). */
-function invisibleRuns(text: string): Run[] {
+function invisibleRuns(text: string, from: number): Run[] {
   const runs: Run[] = [];
   let current: Run | undefined;
-  for (let index = 0; index < text.length; ) {
+  for (let index = from; index < text.length; ) {
     const codePoint = text.codePointAt(index) ?? 0;
     const size = codePoint > 0xffff ? 2 : 1;
     const kind = codePoint < 0xad ? undefined : invisibleKind(codePoint);
@@ -169,8 +173,9 @@ export function createUnicodeDetector(): Detector {
     detect(text) {
       if (!NON_ASCII.test(text)) return [];
       const findings: UnicodeFinding[] = [];
+      const firstInvisible = text.search(ANY_INVISIBLE);
       const rightToLeftText = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]/.test(text);
-      for (const run of invisibleRuns(text)) {
+      for (const run of firstInvisible < 0 ? [] : invisibleRuns(text, firstInvisible)) {
         let result: UnicodeFinding | undefined;
         if (run.kind === 'zero-width') result = zeroWidthFinding(text, run);
         else if (run.kind === 'tag') result = tagFinding(text, run);

@@ -11,13 +11,17 @@ export interface HomoglyphWord {
   lookalikes: number;
 }
 
+const LOOKALIKE = new RegExp(
+  `[${[...CONFUSABLE_TO_LATIN.keys()].map((unit) => `\\u${unit.toString(16).padStart(4, '0')}`).join('')}]`,
+);
+
 // Letters, marks and invisible formatting inside a word (so "іg\u200bnore" is one word).
 const WORD = /[\p{L}\p{M}\u200b-\u200d\u2060\u00ad]+/gu;
 
 /** Words (original offsets) that mix Latin letters with Cyrillic, Greek or other Latin lookalikes. */
 export function findHomoglyphWords(text: string, limit: number): HomoglyphWord[] {
   const words: HomoglyphWord[] = [];
-  if (limit <= 0) return words;
+  if (limit <= 0 || !LOOKALIKE.test(text) || !/[A-Za-z\u00c0-\u024f]/.test(text)) return words;
   for (const match of text.matchAll(WORD)) {
     const word = match[0];
     let latin = 0;
