@@ -8,7 +8,7 @@
  * (`src/learn/source-folds.ts`); eval-only sets are read only to drop training rows whose text also
  * appears there (decontamination), never to choose anything. Same data and seed → identical weights.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { combineSignals, DEFAULT_CALIBRATION } from '../src/detect/injection/combine-signals.js';
@@ -23,7 +23,7 @@ import { DEFAULT_FEATURE_SPEC } from '../src/learn/hashed-features.js';
 import { type LinearModel, scoreText } from '../src/learn/linear-model.js';
 import { encodeModel } from '../src/learn/model-file.js';
 import { type LabelledText, prepareExamples, sampleWeights } from '../src/learn/prepare-examples.js';
-import { foldOf, SOURCE_FOLDS } from '../src/learn/source-folds.js';
+import { FOLD_COUNT, foldOf, SOURCE_FOLDS } from '../src/learn/source-folds.js';
 import { generateSynthRows } from '../src/learn/synth/generate-synth.js';
 import { trainLogistic } from '../src/learn/train-logistic.js';
 import { writeModelCard } from './model-card.js';
@@ -111,13 +111,14 @@ function train(rows: readonly LabelledText[], hyper: Hyperparameters, seed: numb
 /** Out-of-fold scores: each row scored by the model trained without its source's fold. */
 function outOfFold(rows: readonly LabelledText[], hyper: Hyperparameters, seed: number): number[] {
   const scores = new Array<number>(rows.length).fill(0);
-  SOURCE_FOLDS.forEach((_, fold) => {
+  for (let fold = 0; fold < FOLD_COUNT; fold++) {
+    if (!rows.some((row) => foldOf(row.source) === fold)) continue;
     const trainRows = rows.filter((row) => foldOf(row.source) !== fold);
     const model = train(trainRows, hyper, seed);
     rows.forEach((row, index) => {
       if (foldOf(row.source) === fold) scores[index] = scoreText(model, row.text);
     });
-  });
+  }
   return scores;
 }
 
@@ -139,6 +140,10 @@ function main(): void {
       data: { type: 'string' },
       seed: { type: 'string', default: '1' },
       out: { type: 'string', default: 'models' },
+      // Skip the grid and use these hyperparameters (epochs,learningRate,l2), e.g. a previous grid winner.
+      hyper: { type: 'string' },
+      // Reuse out-of-fold scores saved by an earlier run with the same data, seed and hyperparameters.
+      cache: { type: 'string' },
     },
   });
   if (!values.data) {
@@ -155,9 +160,23 @@ function main(): void {
   log(`training rows: ${rows.length} (${rows.filter((row) => row.label === 1).length} attacks)`);
 
   let best: { hyper: Hyperparameters; scores: number[]; objective: number } | undefined;
-  for (const hyper of GRID) {
+  const fixed = values.hyper?.split(',').map(Number);
+  const grid =
+    fixed && fixed.length === 3 && fixed.every(Number.isFinite)
+      ? [{ epochs: fixed[0]!, learningRate: fixed[1]!, l2: fixed[2]! }]
+      : GRID;
+  for (const hyper of grid) {
     const started = Date.now();
-    const scores = outOfFold(rows, hyper, seed);
+    const cacheKey = JSON.stringify({ hyper, seed, rows: rows.length, folds: SOURCE_FOLDS });
+    let scores: number[] | undefined;
+    if (values.cache && existsSync(values.cache)) {
+      const cached = JSON.parse(readFileSync(values.cache, 'utf8')) as { key: string; scores: number[] };
+      if (cached.key === cacheKey) scores = cached.scores;
+    }
+    if (!scores) {
+      scores = outOfFold(rows, hyper, seed);
+      if (values.cache) writeFileSync(values.cache, JSON.stringify({ key: cacheKey, scores }));
+    }
     const scored: ScoredRow[] = rows.map((row, index) => ({
       label: row.label,
       score: scores[index]!,
@@ -188,6 +207,7 @@ function main(): void {
   }));
   const logLossFit = fitCalibration({ rows: calibrationRows, signals: ['rules', 'model'] });
   const searched = searchCalibration({ rows: calibrationRows, maxFpr: 0.01 });
+  // The balanced preset decides at 0.5 by construction of the search.
   log(`log-loss calibration ${JSON.stringify(logLossFit)}; searched ${JSON.stringify(searched)}`);
   const calibration = { bias: searched.bias, weights: searched.weights };
   const combined = rows.map(
@@ -202,9 +222,9 @@ function main(): void {
   );
   const benignCombined = combined.filter((_, index) => rows[index]!.label === 0);
   const presetThresholds = {
-    strict: thresholdAtFpr(benignCombined, 0.03),
-    balanced: thresholdAtFpr(benignCombined, 0.01),
-    permissive: thresholdAtFpr(benignCombined, 0.003),
+    strict: Math.min(0.5, thresholdAtFpr(benignCombined, 0.03)),
+    balanced: 0.5,
+    permissive: Math.max(0.5, thresholdAtFpr(benignCombined, 0.003)),
   };
   const stacked = {
     rules: computeMetrics(

@@ -1,5 +1,6 @@
 import { normalizeText } from '../detect/normalize.js';
 import { BUILTIN_DETECTORS } from '../detect/registry.js';
+import { learnedDetectorOptions } from '../learn/model-calibration.js';
 import { presetPolicy, resolvePolicy } from '../policy/load-policy.js';
 import type { Policy, PresetName } from '../policy/policy-types.js';
 import type { AsyncDetector, Detector } from '../spec/detector.js';
@@ -52,7 +53,11 @@ export function createGuard(options: GuardOptions = {}): Guard {
   const policy = resolveGuardPolicy(options.policy);
   const compiled = compilePolicy(policy);
   const detectors =
-    options.detectors ?? BUILTIN_DETECTORS.map((entry) => entry.create(policy.detectorOptions[entry.id]));
+    options.detectors ??
+    BUILTIN_DETECTORS.map((entry) =>
+      // Learned signals (the shipped model, when its weights file exists) join the policy's options.
+      entry.create({ ...learnedDetectorOptions()[entry.id], ...policy.detectorOptions[entry.id] }),
+    );
   const asyncDetectors = options.asyncDetectors ?? [];
   const normalize = options.normalize ?? normalizeText;
   const keys = loadKeys({

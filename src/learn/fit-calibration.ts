@@ -90,40 +90,44 @@ export function thresholdAtFpr(benignScores: readonly number[], maxFpr: number, 
 }
 
 /**
- * Chooses the calibration by grid search for the highest recall at a false-positive budget (the region
- * the presets operate in), because a log-loss fit spends its effort on easy rows far from the
- * threshold. Ties go to the smaller model weight. Returns the calibration and its recall.
+ * Chooses the calibration by grid search for the highest recall at a false-positive budget, with the
+ * rule weight fixed at 1 and the decision made at a combined score of 0.5 (logit 0). Fixing the scale this
+ * way keeps the calibration interpretable (a lone confident rule still scores above 0.5) and the preset
+ * thresholds in a sane range; a log-loss fit instead spends its effort on easy rows far from the threshold.
+ * Ties go to the smaller model weight, then the bias closest to 0.
  */
 export function searchCalibration(options: {
   rows: readonly CalibrationRow[];
   maxFpr: number;
-}): FittedCalibration & { recall: number } {
+}): FittedCalibration & { recall: number; falsePositiveRate: number } {
   const ruleFeatures = options.rows.map((row) => logitFeature(row.scores.rules));
   const modelFeatures = options.rows.map((row) => logitFeature(row.scores.model));
   const labels = options.rows.map((row) => row.label);
   const attackCount = labels.filter((label) => label === 1).length;
-  let best: (FittedCalibration & { recall: number }) | undefined;
-  for (const ruleWeight of [0.5, 1, 1.5, 2, 3]) {
-    for (const modelWeight of [0.25, 0.5, 0.75, 1, 1.5, 2]) {
-      for (const bias of [-4, -3, -2, -1, 0, 1, 2]) {
-        const combined = ruleFeatures.map(
-          (rule, index) => bias + ruleWeight * rule + modelWeight * modelFeatures[index]!,
-        );
-        const threshold = thresholdAtFpr(
-          combined.filter((_, index) => labels[index] === 0),
-          options.maxFpr,
-          Number.POSITIVE_INFINITY,
-        );
-        let hits = 0;
-        combined.forEach((value, index) => {
-          if (labels[index] === 1 && value >= threshold) hits++;
-        });
-        const recall = attackCount > 0 ? hits / attackCount : 0;
-        if (!best || recall > best.recall + 1e-9) {
-          best = { bias, weights: { rules: ruleWeight, model: modelWeight }, recall };
-        }
+  const benignCount = labels.length - attackCount;
+  let best: (FittedCalibration & { recall: number; falsePositiveRate: number }) | undefined;
+  for (let modelStep = 1; modelStep <= 30; modelStep++) {
+    const modelWeight = modelStep / 10;
+    for (let biasStep = -16; biasStep <= 12; biasStep++) {
+      const bias = biasStep / 4;
+      let hits = 0;
+      let falsePositives = 0;
+      for (let index = 0; index < labels.length; index++) {
+        if (bias + ruleFeatures[index]! + modelWeight * modelFeatures[index]! < 0) continue;
+        if (labels[index] === 1) hits++;
+        else falsePositives++;
       }
+      const falsePositiveRate = benignCount > 0 ? falsePositives / benignCount : 0;
+      if (falsePositiveRate > options.maxFpr) continue;
+      const recall = attackCount > 0 ? hits / attackCount : 0;
+      const better =
+        !best ||
+        recall > best.recall + 1e-9 ||
+        (Math.abs(recall - best.recall) <= 1e-9 &&
+          Math.abs(bias) < Math.abs(best.bias) &&
+          modelWeight === best.weights.model);
+      if (better) best = { bias, weights: { rules: 1, model: modelWeight }, recall, falsePositiveRate };
     }
   }
-  return best!;
+  return best ?? { bias: -4, weights: { rules: 1, model: 0.1 }, recall: 0, falsePositiveRate: 0 };
 }
