@@ -1,5 +1,23 @@
-import { checkSync } from 'recheck';
+import { createRequire } from 'node:module';
 import { AegisError, ERROR_CODES } from '../spec/errors.js';
+
+type CheckSync = typeof import('recheck').checkSync;
+let checkSync: CheckSync | undefined;
+
+/** Loads recheck on first use: most policies have no patterns, and loading it costs start-up time. */
+function loadChecker(path: string): CheckSync {
+  if (checkSync !== undefined) return checkSync;
+  try {
+    checkSync = (createRequire(import.meta.url)('recheck') as typeof import('recheck')).checkSync;
+    return checkSync;
+  } catch (error) {
+    throw new AegisError(
+      ERROR_CODES.POLICY_INVALID,
+      `policy invalid at ${path}: allowlist patterns need the recheck package to prove them safe (npm install recheck)`,
+      { cause: error, details: { path } },
+    );
+  }
+}
 
 // Proving a pattern safe takes ~0.2 s; remember the verdict so a policy validated once is not re-checked
 // every time a guard is built from it.
@@ -28,7 +46,7 @@ export function compileAllowPattern(pattern: string, path: string): RegExp {
       },
     );
   }
-  const result = checkSync(anchored, 'u', { timeout: 10_000 });
+  const result = loadChecker(path)(anchored, 'u', { timeout: 10_000 });
   if (result.status !== 'safe') {
     const why =
       result.status === 'vulnerable'
