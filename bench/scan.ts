@@ -187,16 +187,29 @@ export async function run(): Promise<void> {
     ] as const) {
       const path = join(folder, `${name}.bin`);
       const size = write(path);
-      const started = performance.now();
-      const report = scanFile(path);
-      const seconds = (performance.now() - started) / 1000;
+      // First (cold) scan and best of three, both reported.
+      let verdict = '';
+      let format = '';
+      let seconds = Number.POSITIVE_INFINITY;
+      let coldSeconds = 0;
+      for (let round = 0; round < 3; round++) {
+        const started = performance.now();
+        const report = scanFile(path);
+        verdict = report.verdict;
+        format = report.format;
+        const elapsed = (performance.now() - started) / 1000;
+        if (round === 0) coldSeconds = elapsed;
+        seconds = Math.min(seconds, elapsed);
+      }
       const baseline = sequentialReadSeconds(path, size);
       print({
         case: name,
-        verdict: report.verdict,
-        format: report.format,
+        verdict,
+        format,
         fileGiB: Number((size / GIB).toFixed(2)),
         scanSeconds: Number(seconds.toFixed(4)),
+        firstScanSeconds: Number(coldSeconds.toFixed(4)),
+        bytesRead: 'header and pickles only (see tests: tensor data is never read)',
         effectiveGBps: Number((size / 1e9 / seconds).toFixed(1)),
         baselineSequentialReadGBps: Number((size / 1e9 / baseline).toFixed(2)),
         speedupOverRead: Number((baseline / seconds).toFixed(1)),
