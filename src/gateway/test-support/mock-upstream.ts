@@ -24,6 +24,8 @@ export interface MockUpstream {
   received: ReceivedRequest[];
   /** Behaviours for the next requests, consumed in order; `echo` when empty. */
   script: MockBehavior[];
+  /** Streams whose connection closed before the mock finished writing them. */
+  readonly abortedStreams: number;
   close(): Promise<void>;
 }
 
@@ -54,10 +56,15 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+const counters = { abortedStreams: 0 };
+
 async function writeStream(response: ServerResponse, events: string[], delayMs: number): Promise<void> {
   response.writeHead(200, { 'content-type': 'text/event-stream' });
   for (const event of events) {
-    if (response.destroyed) return;
+    if (response.destroyed) {
+      counters.abortedStreams++;
+      return;
+    }
     response.write(event);
     if (delayMs > 0) await sleep(delayMs);
   }
@@ -146,6 +153,9 @@ export async function startMockUpstream(): Promise<MockUpstream> {
     url: `http://127.0.0.1:${port}/v1`,
     received,
     script,
+    get abortedStreams() {
+      return counters.abortedStreams;
+    },
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
