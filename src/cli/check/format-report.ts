@@ -16,7 +16,11 @@ export function formatReport(verdict: Verdict): string {
   if (verdict.findings.length === 0) lines.push('findings: none');
   else {
     lines.push(`findings (${verdict.findings.length}):`);
-    verdict.findings.forEach((finding, index) => {
+    // In reading order, whatever order the detectors ran in.
+    const ordered = [...verdict.findings].sort(
+      (left, right) => left.start - right.start || left.end - right.end,
+    );
+    ordered.forEach((finding, index) => {
       lines.push(
         `  ${index + 1}. ${finding.family}/${finding.type}  severity ${finding.severity}  score ${finding.score.toFixed(2)}  span ${finding.start}-${finding.end}  evidence ${JSON.stringify(evidenceOf(finding))}  (${finding.ruleId})`,
       );
