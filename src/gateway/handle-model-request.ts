@@ -170,6 +170,19 @@ export async function handleModelRequest(
   if (vault.size > 0) response.setHeader('x-aegis-redactions', String(vault.size));
   copyReplyHeaders(reply, state);
 
+  if (reply.statusCode === 401 || reply.statusCode === 403) {
+    // The upstream refused the gateway's own credential. Its message may quote part of that key
+    // (providers echo a masked key), so it is not passed on.
+    reply.body.resume();
+    throw gatewayError(
+      ERROR_CODES.UPSTREAM_ERROR,
+      `upstream ${state.upstream} refused the gateway's credentials`,
+      {
+        upstream: state.upstream,
+        upstreamStatus: reply.statusCode,
+      },
+    );
+  }
   if (reply.statusCode >= 400) {
     // The upstream refused the request (4xx other than 429): pass its answer through unchanged.
     const errorBody = await readStreamLimited(reply.body, 65_536);

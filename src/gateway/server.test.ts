@@ -31,6 +31,7 @@ describe('gateway with a mock OpenAI upstream', () => {
     await test.close();
     await upstream.close();
   });
+  const mock401 = () => upstream.script.push({ kind: 'status', status: 401 });
 
   it('redacts PII before the request leaves and restores it in the answer', async () => {
     const reply = await client.chat.completions.create({
@@ -189,6 +190,19 @@ describe('gateway with a mock OpenAI upstream', () => {
       })
       .then(unexpectedSuccess, (caught: unknown) => caught as InstanceType<typeof OpenAI.APIError>);
     expect(declared.status).toBe(403);
+  });
+
+  it('never passes on an upstream credential refusal', async () => {
+    mock401();
+    const response = await fetch(`${test.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'x' }] }),
+    });
+    const text = await response.text();
+    expect(response.status).toBe(502);
+    expect(text).toContain('AEGIS_UPSTREAM_ERROR');
+    expect(text).not.toContain('mock status');
   });
 
   it('passes upstream 4xx answers through', async () => {
