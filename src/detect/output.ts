@@ -75,13 +75,14 @@ export function createOutputDetector(options?: OutputDetectorOptions): Detector 
         ...(settings.allowedHosts ?? []),
         ...(context?.allowedHosts ?? []),
       ]);
-      const code = findCodeSpans(scanned);
       const matches: OutputMatch[] = [];
       // Hosts are read from the original text: normalization may fold characters inside a URL.
       for (const match of findMarkdownExfiltration(text, allowlist)) matches.push(match);
       const mapped: OutputMatch[] = [];
-      for (const match of findHtmlPayloads(scanned))
-        mapped.push(code.contains(match.start) ? softenInCode(match) : match);
+      const html = findHtmlPayloads(scanned);
+      // Code spans matter only for HTML findings; most texts have none, so they are found lazily.
+      const code = html.length > 0 ? findCodeSpans(scanned) : undefined;
+      for (const match of html) mapped.push(code?.contains(match.start) ? softenInCode(match) : match);
       mapped.push(...runPayloadRules(scanned, payloadRules));
       for (const match of mapped) {
         matches.push({

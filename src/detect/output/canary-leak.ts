@@ -1,6 +1,9 @@
 import type { NormalizedText } from '../../spec/text.js';
 import type { OutputMatch } from './output-match.js';
 
+/** ASCII characters that are neither letters nor digits. */
+export const ASCII_SEPARATORS = /[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+/g;
+
 /** Letters and digits only, lower-cased, with a map back to the text: `C-A N_A RY` → `canary`. */
 function compact(text: string): { value: string; offsets: Int32Array } {
   const offsets = new Int32Array(text.length);
@@ -49,6 +52,7 @@ export function findCanaryLeaks(normalized: NormalizedText, canaries: readonly s
   const lowerOriginal = original.toLowerCase();
   const lowerNormalized = normalized.text.toLowerCase();
   let compacted: ReturnType<typeof compact> | undefined;
+  let squeezed: string | undefined;
   for (const canary of canaries) {
     if (canary.length === 0) continue;
     for (const at of allIndexes(original, canary)) {
@@ -71,6 +75,10 @@ export function findCanaryLeaks(normalized: NormalizedText, canaries: readonly s
     }
     const compactCanary = compact(canary.normalize('NFKC')).value;
     if (compactCanary.length >= 6) {
+      // Cheap check first: drop ASCII punctuation and spaces with one native replace; build the offset
+      // map only when the canary is really there.
+      squeezed ??= lowerNormalized.replace(ASCII_SEPARATORS, '');
+      if (!squeezed.includes(compactCanary)) continue;
       compacted ??= compact(normalized.text);
       for (const at of allIndexes(compacted.value, compactCanary)) {
         const first = compacted.offsets[at] ?? 0;

@@ -2,8 +2,9 @@ import { type OutputMatch, severityForScore, snippet } from './output-match.js';
 
 // Raw HTML that a Markdown renderer or a browser would execute (OWASP XSS prevention cheat sheet).
 /** Opening tags worth a look; the attributes are read by hand from the tag text. */
-export const HTML_TAG_PATTERN =
-  /<(script|iframe|frame|object|embed|applet|form|meta|base|svg|math|[a-z][a-z0-9-]{0,30})\b[^<>]{0,2000}>?/gi;
+// The tag name is maximal (no letter or digit may follow it), so name and attributes never compete for
+// the same characters.
+export const HTML_TAG_PATTERN = /<([a-z][a-z0-9]{0,30})(?![a-z0-9])[^<>]{0,2000}>?/gi;
 /** Event handler attributes (`onerror=`, `onload=`, …) inside a tag. */
 export const EVENT_HANDLER_PATTERN = /[\s"'/]on[a-z]{3,30}\s{0,4}=/i;
 /** Script-bearing URL schemes. */

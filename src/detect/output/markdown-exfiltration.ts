@@ -12,7 +12,7 @@ export const REFERENCE_DEFINITION_PATTERN = /^ {0,3}\[([^[\]\n]{1,200})\]:[ \t]{
 export const REFERENCE_USE_PATTERN = /(!?)\[([^[\]\n]{1,1000})\](?:\[([^[\]\n]{0,200})\])?/g;
 /** `<img … src=…>` in raw HTML, which renders like a Markdown image. */
 export const HTML_IMAGE_PATTERN = /<img\b[^<>]{0,2000}>/gi;
-const SOURCE_ATTRIBUTE = /\ssrc\s{0,4}=\s{0,4}(?:"([^"]{1,4096})"|'([^']{1,4096})'|([^\s"'>]{1,4096}))/i;
+const SOURCE_ATTRIBUTE = /\ssrc\s{0,4}=\s{0,4}/i;
 
 interface UrlFacts {
   host: string;
@@ -128,6 +128,24 @@ function judgeLink(options: {
   };
 }
 
+/** Reads a quoted or bare attribute value after `name=` inside one tag, by hand. */
+function attributeValue(tag: string, name: RegExp): { value: string; start: number } | undefined {
+  const found = name.exec(tag);
+  if (!found) return undefined;
+  let start = found.index + found[0].length;
+  const quote = tag[start];
+  let end: number;
+  if (quote === '"' || quote === "'") {
+    start++;
+    end = tag.indexOf(quote, start);
+    if (end === -1) return undefined;
+  } else {
+    end = start;
+    while (end < tag.length && !' \t\n\r>"\''.includes(tag[end] ?? ' ')) end++;
+  }
+  return end > start ? { value: tag.slice(start, end), start } : undefined;
+}
+
 /** Markdown (and HTML) images and links that send data to hosts outside the allowlist. */
 export function findMarkdownExfiltration(text: string, allowlist: HostAllowlist): OutputMatch[] {
   const found: OutputMatch[] = [];
@@ -154,10 +172,10 @@ export function findMarkdownExfiltration(text: string, allowlist: HostAllowlist)
     }
   }
   for (const tag of text.matchAll(HTML_IMAGE_PATTERN)) {
-    const source = SOURCE_ATTRIBUTE.exec(tag[0]);
-    const raw = source?.[1] ?? source?.[2] ?? source?.[3];
-    if (!source || raw === undefined) continue;
-    const start = tag.index + source.index + source[0].lastIndexOf(raw);
+    const value = attributeValue(tag[0], SOURCE_ATTRIBUTE);
+    if (!value) continue;
+    const raw = value.value;
+    const start = tag.index + value.start;
     const result = judgeImage({ raw, start, allowlist, text });
     if (result) found.push(result);
   }

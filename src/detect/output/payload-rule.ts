@@ -11,6 +11,8 @@ export interface PayloadRule {
   /** Written without flags; run case-insensitively over the whole text. */
   pattern: RegExp;
   score: number;
+  /** Lower-case literals of which at least one must occur for the rule to run at all (a cheap prefilter). */
+  hints?: readonly string[];
   confirm?: (context: {
     text: string;
     start: number;
@@ -32,7 +34,9 @@ export function lineAround(text: string, index: number): { line: string; lineSta
 /** Runs payload rules over a text. */
 export function runPayloadRules(text: string, rules: readonly PayloadRule[]): OutputMatch[] {
   const found: OutputMatch[] = [];
+  const lower = text.toLowerCase();
   for (const rule of rules) {
+    if (rule.hints && !rule.hints.some((hint) => lower.includes(hint))) continue;
     const pattern = new RegExp(rule.pattern.source, 'gi');
     for (const match of text.matchAll(pattern)) {
       const start = match.index;

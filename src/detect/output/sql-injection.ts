@@ -16,6 +16,7 @@ export const SQL_INJECTION_RULES: readonly PayloadRule[] = [
     // `' OR 1=1 --`, `' or 'a'='a`, `" OR ""="`: both sides of the comparison are equal.
     pattern: /['"]\)?\s{0,4}(?:or|\|\|)\s{1,4}['"]?(\w{0,12})['"]?\s{0,3}=\s{0,3}['"]?(\w{0,12})/,
     score: 0.9,
+    hints: ['='],
     confirm: ({ match }) =>
       (match[1] ?? '').toLowerCase() === (match[2] ?? '').toLowerCase() ? 0.9 : undefined,
   },
@@ -25,12 +26,14 @@ export const SQL_INJECTION_RULES: readonly PayloadRule[] = [
     // `admin'--`, `admin'#`, `1');--`: a quote closes the literal and a comment cuts the rest of the query.
     pattern: /\w['"]\)?;?(?:--|#|\/\*)/,
     score: 0.55,
+    hints: ['--', '#', '/*'],
   },
   {
     id: 'output.sql-union-select',
     type: 'SQL_INJECTION',
     pattern: /\bunion[\s/*]{1,20}(?:all[\s/*]{1,20})?select\b/,
     score: 0.85,
+    hints: ['union'],
     confirm: ({ text, start, end }) => {
       const before = text.slice(Math.max(0, start - 8), start);
       const after = text.slice(end, end + 160);
@@ -45,12 +48,14 @@ export const SQL_INJECTION_RULES: readonly PayloadRule[] = [
     pattern:
       /['"]\s{0,4}\)?\s{0,4};\s{0,4}(?:drop\s{1,5}(?:table|database)|delete\s{1,5}from|truncate\s{1,5}table|shutdown|insert\s{1,5}into|update\s{1,5}\w{1,64}\s{1,5}set|exec(?:ute)?\s|create\s{1,5}user|grant\s)/,
     score: 0.92,
+    hints: [';'],
   },
   {
     id: 'output.sql-dangerous-procedure',
     type: 'SQL_INJECTION',
     pattern: /\b(?:xp_cmdshell|sp_oacreate|sp_execute_external_script|xp_regread|xp_dirtree|xp_fileexist)\b/,
     score: 0.9,
+    hints: ['xp_', 'sp_'],
   },
   {
     id: 'output.sql-time-delay',
@@ -59,12 +64,14 @@ export const SQL_INJECTION_RULES: readonly PayloadRule[] = [
     pattern:
       /(?:\b(?:and|or)\s{1,4}|['";]\s{0,4}(?:select\s{1,4})?)(?:sleep|pg_sleep)\s{0,3}\(\s{0,3}\d{1,3}|\bwaitfor\s{1,5}delay\s{1,5}['"]\d|\bbenchmark\s{0,3}\(\s{0,3}\d{5,12}\s{0,3},/,
     score: 0.85,
+    hints: ['sleep', 'waitfor', 'benchmark'],
   },
   {
     id: 'output.sql-file-access',
     type: 'SQL_INJECTION',
     pattern: /\binto\s{1,5}(?:out|dump)file\s{1,5}['"]|\bload_file\s{0,3}\(\s{0,3}['"0]/,
     score: 0.8,
+    hints: ['outfile', 'dumpfile', 'load_file'],
   },
 ];
 

@@ -117,6 +117,6 @@ export const CHAT_RULES = defineRules('chat', [
     provider: 'Mattermost',
     keywords: ['mattermost'],
     pattern: /(?<![A-Za-z0-9])[a-z0-9]{26}(?![A-Za-z0-9])/,
-    minEntropy: 3.8,
+    minEntropy: 3.5,
   },
 ]);

@@ -170,7 +170,7 @@ export const CLOUD_RULES = defineRules('cloud', [
     provider: 'Alibaba Cloud',
     keywords: ['alibaba', 'aliyun', 'access_key_secret', 'accesskeysecret'],
     pattern: /(?<![A-Za-z0-9])[A-Za-z0-9]{30}(?![A-Za-z0-9])/,
-    minEntropy: 4,
+    minEntropy: 3.7,
   },
   {
     id: 'tencent-secret-id',
@@ -218,7 +218,7 @@ export const CLOUD_RULES = defineRules('cloud', [
     provider: 'Cloudflare',
     keywords: ['cloudflare', 'cf_api_key', 'x-auth-key'],
     pattern: /(?<![A-Za-z0-9])[a-f0-9]{37}(?![A-Za-z0-9])/,
-    minEntropy: 3.3,
+    minEntropy: 3,
   },
   {
     id: 'cloudflare-origin-ca-key',

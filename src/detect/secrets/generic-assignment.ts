@@ -62,9 +62,18 @@ const MAX_VALUE = 256;
 
 type NameKind = 'password' | 'secret' | 'authorization';
 
+// Names that hold derived or public values, never the secret itself (`hashed_secret`, `password_digest`).
+const NOT_SECRET_PARTS = ['hash', 'digest', 'checksum', 'fingerprint', 'public', 'sha1', 'sha256', 'md5'];
+// Trailing words that still name the secret itself: `SECRET_VALUE`, `api_token_str`, `PASSWORD2`.
+const VALUE_WORDS =
+  /(?:value|values|val|str|string|text|data|raw|plain|b64|base64|hex|enc|encoded|too|[0-9]{1,2})$/;
+
 function classifyName(name: string, separated: boolean): NameKind | undefined {
-  const folded = name.toLowerCase().replace(/[-_.]/g, '');
+  let folded = name.toLowerCase().replace(/[-_.]/g, '');
   if (folded.length === 0 || folded.length > MAX_NAME) return undefined;
+  for (const part of NOT_SECRET_PARTS) if (folded.includes(part)) return undefined;
+  const trailing = VALUE_WORDS.exec(folded);
+  if (trailing && trailing.index > 0) folded = folded.slice(0, trailing.index);
   for (const suffix of NOT_SECRET_SUFFIXES) if (folded.endsWith(suffix)) return undefined;
   if (folded.endsWith('authorization') || folded === 'auth') return 'authorization';
   for (const suffix of PASSWORD_SUFFIXES) if (folded.endsWith(suffix)) return 'password';
@@ -133,10 +142,15 @@ function readOperator(text: string, nameEnd: number): number | undefined {
 }
 
 /** Reads a quoted or bare value; returns its span or undefined when it is code rather than a literal. */
-function readValue(
-  text: string,
-  valueStart: number,
-): { start: number; end: number; quoted: boolean } | undefined {
+function readValue(text: string, start: number): { start: number; end: number; quoted: boolean } | undefined {
+  let valueStart = start;
+  // YAML tags (`!!binary`, `!secret`) come before the value.
+  if (text[valueStart] === '!') {
+    const tag = /!{1,2}[a-z]{1,16}[ \t]{1,4}/y;
+    tag.lastIndex = valueStart;
+    const found = tag.exec(text);
+    if (found) valueStart += found[0].length;
+  }
   const quote = text[valueStart];
   if (quote === '"' || quote === "'" || quote === '`') {
     const limit = Math.min(text.length, valueStart + 1 + MAX_VALUE);
@@ -239,6 +253,8 @@ function judge(options: {
     return result({ ruleId: 'secrets.generic-password', type: 'PASSWORD', score: 0.8, start, end, example });
   }
   if (entropy < 3 || classCount < 2) return undefined;
+  // Letters only (`notHighEnoughEntropy`, `MyServiceName`) reads as words unless it is very random.
+  if (!classes.digit && !classes.other && entropy < 4) return undefined;
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
   const score = uuid ? 0.5 : entropy >= 4 ? 0.85 : 0.65;
   const type = kind === 'authorization' ? 'AUTHORIZATION_CREDENTIAL' : 'GENERIC_SECRET';

@@ -158,7 +158,7 @@ export const LLM_RULES = defineRules('llm', [
     provider: 'Together AI',
     keywords: ['together_api', 'togetherai', 'together_ai', 'together.xyz'],
     pattern: /(?<![A-Za-z0-9])(?:tgp_v1_[A-Za-z0-9_-]{43}|[a-f0-9]{64})(?![A-Za-z0-9_-])/,
-    minEntropy: 3.3,
+    minEntropy: 3,
   },
   {
     id: 'langsmith-api-key',
@@ -181,7 +181,7 @@ export const LLM_RULES = defineRules('llm', [
     provider: 'ElevenLabs',
     keywords: ['elevenlabs', 'xi-api-key', 'eleven_api'],
     pattern: /(?<![A-Za-z0-9])(?:sk_)?[a-f0-9]{32,48}(?![A-Za-z0-9])/,
-    minEntropy: 3.2,
+    minEntropy: 3,
   },
   {
     id: 'azure-openai-api-key',
@@ -190,7 +190,7 @@ export const LLM_RULES = defineRules('llm', [
     keywords: ['azure_openai', 'azure-openai', 'azureopenai', 'openai.azure.com'],
     pattern: /(?<![A-Za-z0-9])(?:[a-f0-9]{32}|[A-Za-z0-9]{84})(?![A-Za-z0-9])/,
     severity: 'high',
-    minEntropy: 3.2,
+    minEntropy: 3,
   },
   {
     id: 'wandb-api-key',
@@ -198,7 +198,7 @@ export const LLM_RULES = defineRules('llm', [
     provider: 'Weights & Biases',
     keywords: ['wandb'],
     pattern: /(?<![A-Za-z0-9])[a-f0-9]{40}(?![A-Za-z0-9])/,
-    minEntropy: 3.3,
+    minEntropy: 3,
   },
   {
     id: 'cerebras-api-key',

@@ -80,7 +80,8 @@ const TEMPLATE_MARKERS = [
 export const FILLER_NAME_PATTERN =
   /^(?:your|my|insert|enter|put|add|replace)[a-z0-9]{0,40}(?:here|key|token|secret|password|id)$/;
 /** Runs of filler characters: `xxxx`, `****`, `...`, `0000000000`. */
-export const FILLER_PATTERN = /(?:xxxx|\*\*\*|\.\.\.|…|####|0000000000|1234567890|abcdefgh|qwerty)/i;
+export const FILLER_PATTERN =
+  /xxxx|XXXX|\*\*\*|\.\.\.|…|####|0000000000|1234567890|abcdefgh|ABCDEFGH|qwerty|QWERTY/;
 /** Documented examples spell it out. */
 export const EXAMPLE_PATTERN =
   /EXAMPLE|SAMPLE|DUMMY|FAKE|[Ee]xample|[Ss]ample|[Dd]ummy|[Ff]ake[A-Z_-]|NOT_?A_?REAL|notareal/;

@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { identityText } from '../../spec/text.js';
 import { createSecretsDetector } from '../secrets.js';
-import { sampleFromPattern } from './__fixtures__/sample-from-pattern.js';
+import { sampleFromPattern, seededRandom, seedOf } from './__fixtures__/sample-from-pattern.js';
 import { PROVIDER_RULES } from './provider-rules.js';
 
 const detector = createSecretsDetector();
 const detect = (text: string) => detector.detect(text, { role: 'user', normalized: identityText(text) });
 
 /** A sample whose start carries one of the rule's literal anchors where the rule expects it. */
-function sampleFor(rule: (typeof PROVIDER_RULES)[number]): string {
+function sampleFor(rule: (typeof PROVIDER_RULES)[number], round = 0): string {
+  const random = seededRandom(seedOf(`${rule.id}#${round}`));
   for (let attempt = 0; attempt < 100; attempt++) {
-    const sample = sampleFromPattern(rule.pattern);
+    const sample = sampleFromPattern(rule.pattern, random);
     if (rule.match === 'context') return sample;
     const offset = rule.prefixOffset ?? 0;
     if (rule.prefixes.some((prefix) => sample.startsWith(prefix, offset))) return sample;
@@ -34,7 +35,7 @@ describe('provider rules', () => {
 
   it.each(PROVIDER_RULES.map((rule) => [rule.id, rule] as const))('%s finds a generated key', (_id, rule) => {
     for (let round = 0; round < 3; round++) {
-      const sample = sampleFor(rule);
+      const sample = sampleFor(rule, round);
       const lead = rule.match === 'prefix' ? 'value: ' : `${rule.keywords[0]} = `;
       const text = `${lead}${sample} end`;
       const findings = detect(text);

@@ -31,7 +31,8 @@ const PATTERNS: readonly [string, string, string][] = [
 describe('secret patterns', () => {
   // recheck fuzzes patterns with lookarounds, about a second each: this file is the slow one on purpose.
   it.each(PATTERNS)('%s is safe from catastrophic backtracking', (_id, source, flags) => {
-    expect(checkSync(source, flags).status).toBe('safe');
+    // A fixed seed keeps recheck's fuzzing deterministic from run to run.
+    expect(checkSync(source, flags, { randomSeed: 1 }).status).toBe('safe');
   });
 
   it('completes on 1 MB adversarial inputs', () => {

@@ -119,7 +119,7 @@ export const SAAS_RULES = defineRules('saas', [
     provider: 'Atlassian',
     keywords: ['atlassian', 'jira', 'confluence'],
     pattern: /(?<![A-Za-z0-9])[A-Za-z0-9]{24}(?![A-Za-z0-9])/,
-    minEntropy: 4,
+    minEntropy: 3.7,
     score: 0.7,
   },
   {
@@ -238,7 +238,7 @@ export const SAAS_RULES = defineRules('saas', [
     provider: 'Twitch',
     keywords: ['twitch'],
     pattern: /(?<![A-Za-z0-9])[a-z0-9]{30}(?![A-Za-z0-9])/,
-    minEntropy: 3.8,
+    minEntropy: 3.5,
   },
   {
     id: 'hubspot-private-app-token',
@@ -343,6 +343,6 @@ export const SAAS_RULES = defineRules('saas', [
     keywords: ['secret_access_key', 'cos_hmac', 'hmac_keys'],
     pattern: /(?<![A-Za-z0-9])[a-f0-9]{48}(?![A-Za-z0-9])/,
     severity: 'high',
-    minEntropy: 3.3,
+    minEntropy: 3,
   },
 ]);

@@ -112,8 +112,9 @@ export function createSecretScanner(matchers: readonly Matcher[]): SecretScanner
 }
 
 /**
- * Keeps one match per region: where spans overlap, the higher priority wins, then the higher score, then
- * the longer span. Works cluster by cluster so the cost stays linear in the number of matches.
+ * Keeps one match per region: where spans overlap, the higher tier wins, then the longer span, then the
+ * more specific rule, then the higher score. Works cluster by cluster so the cost stays linear in the
+ * number of matches.
  */
 export function resolveOverlaps(matches: readonly SecretMatch[]): SecretMatch[] {
   const sorted = [...matches].sort((a, b) => a.start - b.start || b.end - a.end);
@@ -122,8 +123,16 @@ export function resolveOverlaps(matches: readonly SecretMatch[]): SecretMatch[] 
   let clusterEnd = -1;
   const flush = (): void => {
     if (cluster.length === 0) return;
+    // Provider-level matches (context rules 4, prefix rules and keys 3) form one tier where the longer span
+    // wins, so a keyword rule cannot carve a piece out of a longer token; on equal spans the more specific
+    // rule wins. Lower tiers (JWT, URLs, generic assignments) only fill gaps.
+    const tier = (match: SecretMatch): number => Math.min(match.priority, 3);
     const ranked = [...cluster].sort(
-      (a, b) => b.priority - a.priority || b.score - a.score || b.end - b.start - (a.end - a.start),
+      (a, b) =>
+        tier(b) - tier(a) ||
+        b.end - b.start - (a.end - a.start) ||
+        b.priority - a.priority ||
+        b.score - a.score,
     );
     const chosen: SecretMatch[] = [];
     for (const candidate of ranked) {

@@ -138,7 +138,7 @@ export const VCS_CI_RULES = defineRules('vcs-ci', [
     provider: 'CircleCI',
     keywords: ['circleci', 'circle_token', 'circle-token'],
     pattern: /(?<![A-Za-z0-9])[a-f0-9]{40}(?![A-Za-z0-9])/,
-    minEntropy: 3.3,
+    minEntropy: 3,
   },
   {
     id: 'travis-ci-token',
@@ -146,7 +146,7 @@ export const VCS_CI_RULES = defineRules('vcs-ci', [
     provider: 'Travis CI',
     keywords: ['travis'],
     pattern: /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{22}(?![A-Za-z0-9_-])/,
-    minEntropy: 3.8,
+    minEntropy: 3.5,
   },
   {
     id: 'npm-access-token',

@@ -121,6 +121,25 @@ function parseQuantifier(source: string, state: { index: number }, atom: Node): 
   };
 }
 
+/** A small seeded generator (mulberry32) so generated keys are the same on every run. */
+export function seededRandom(seed: number): Random {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = state;
+    value = Math.imul(value ^ (value >>> 15), value | 1);
+    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
+    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A seed derived from a string, for per-rule samples. */
+export function seedOf(text: string): number {
+  let hash = 2166136261;
+  for (let index = 0; index < text.length; index++) hash = Math.imul(hash ^ text.charCodeAt(index), 16777619);
+  return hash >>> 0;
+}
+
 /** A random string matching `pattern` (lookarounds ignored). */
 export function sampleFromPattern(pattern: RegExp, random: Random = Math.random): string {
   const state = { index: 0 };
