@@ -5,6 +5,7 @@ import { SEVERITIES } from '../spec/severity.js';
 import { checkChatTemplate } from './formats/chat-template.js';
 import { METADATA_PATTERNS } from './formats/metadata-text.js';
 import { DOTTED_NAME } from './pickle/classify-global.js';
+import { NUMBER_OPERAND } from './pickle/scan-pickle.js';
 import {
   buildGguf,
   buildNpy,
@@ -140,7 +141,7 @@ describe('parsers under random and mutated input', () => {
 
 describe('regular expressions', () => {
   it('metadata patterns are safe from ReDoS', () => {
-    for (const pattern of [...METADATA_PATTERNS, DOTTED_NAME]) {
+    for (const pattern of [...METADATA_PATTERNS, DOTTED_NAME, NUMBER_OPERAND]) {
       expect(checkSync(pattern.source, pattern.flags).status, pattern.source).toBe('safe');
     }
   });

@@ -6,7 +6,12 @@ import {
   buildSafetensors,
   buildSavedModel,
 } from '../test-support/format-builders.js';
-import { callPickle, numpyArrayPickle, torchStateDictPickle } from '../test-support/pickle-builder.js';
+import {
+  callPickle,
+  numpyArrayPickle,
+  PickleBuilder,
+  torchStateDictPickle,
+} from '../test-support/pickle-builder.js';
 import { ruleIds, scanBytes } from '../test-support/scan-bytes.js';
 import { buildTar, buildZip } from '../test-support/zip-builder.js';
 import { verdictOf } from '../verdict.js';
@@ -284,5 +289,38 @@ describe('scanSource: raw tensor bytes', () => {
       { name: 'archive/data/0', data: tensor },
     ]);
     expect(scanBytes(zip).findings).toEqual([]);
+  });
+});
+
+describe('scanSource: pickles without a protocol header', () => {
+  it('recognises a protocol 0 pickle longer than the sniffed head', () => {
+    const builder = new PickleBuilder(0).mark();
+    for (let index = 0; index < 20_000; index++) builder.quotedString(`value ${index}`);
+    builder.raw(0x6c); // LIST
+    builder.call('os', 'system', 'id').stop();
+    const result = scanBytes(builder.toBytes());
+    expect(result.format).toBe('pickle');
+    expect(ruleIds(result)).toContain('pickle.dangerous-global');
+  });
+
+  it('still reports a payload that runs before the stream breaks', () => {
+    const broken = Buffer.concat([
+      new PickleBuilder(0).call('os', 'system', 'id').toBytes(),
+      Buffer.from('\u00ff garbage'),
+    ]);
+    const result = scanBytes(broken);
+    expect(result.format).toBe('pickle');
+    expect(ruleIds(result)).toEqual(['pickle.dangerous-global', 'pickle.invalid-opcode']);
+  });
+
+  it('does not take ordinary text for a pickle', () => {
+    expect(scanBytes(Buffer.from('I like models.\nNot a pickle.\n')).format).toBe('text');
+  });
+
+  it('does not call a stream clean when more pickles follow than it reads', () => {
+    const many = Buffer.concat([
+      ...Array.from({ length: 70 }, () => callPickle({ module: 'collections', name: 'OrderedDict' })),
+    ]);
+    expect(ruleIds(scanBytes(many))).toEqual(['pickle.limit-exceeded']);
   });
 });

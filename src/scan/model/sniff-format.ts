@@ -58,9 +58,10 @@ export function sniffFormat(source: ByteSource): SniffedFormat {
   if (isHdf5(source, head)) return 'hdf5';
   if (startsWith(head, [0x80, 0x02, ...TORCH_LEGACY_MAGIC], 0)) return 'pytorch-legacy';
   if (looksLikeSafetensors(head, source.size)) return 'safetensors';
+  // Pickle before zlib: "(S" (MARK, STRING) also passes the zlib header checksum.
+  if (looksLikePickle(head)) return 'pickle';
   if (isZlib(head)) return 'zlib';
   if (startsWith(head, [0x5d, 0x00, 0x00])) return 'lzma';
-  if (looksLikePickle(head)) return 'pickle';
   const protobuf = looksLikeProtobufModel(head, source.size);
   if (protobuf !== undefined) return protobuf;
   return looksLikeText(head);
@@ -108,7 +109,10 @@ function looksLikePickle(head: Uint8Array): boolean {
     maxPickles: 1,
     tailIsData: true,
   });
-  return trial.pickles === 1 && !trial.findings.some((finding) => finding.rule === 'pickle.invalid-opcode');
+  if (trial.pickles === 1 || trial.globals.length > 0) return true;
+  // A pickle longer than the sniffed head parses cleanly up to the cut.
+  const cutAtHead = trial.end >= head.length;
+  return cutAtHead && trial.findings.every((finding) => finding.rule === 'pickle.truncated');
 }
 
 function looksLikeText(head: Uint8Array): SniffedFormat {

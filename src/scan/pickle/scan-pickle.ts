@@ -63,6 +63,9 @@ function isInert(value: PickleValue): boolean {
   return kind !== 'global' && kind !== 'bytes' && kind !== 'long-string';
 }
 const MAX_LINE = 64 * 1024;
+// INT, LONG and FLOAT operands (decimal, Python 2 long suffix, float syntax incl. inf/nan).
+export const NUMBER_OPERAND =
+  /^[-+]?(?:[0-9]{1,5000}L?|(?:[0-9]{1,400}(?:\.[0-9]{0,400})?|\.[0-9]{1,400})(?:[eE][-+]?[0-9]{1,5})?|inf|nan|infinity)$/i;
 const MAX_NESTED_DEPTH = 3;
 
 /** Options of `scanPickle`. */
@@ -161,9 +164,10 @@ class PickleEmulator {
       break;
     }
     if (pickles >= maxPickles && !this.reader.atEnd && !this.options.tailIsData) {
+      // A loader that keeps calling load() would run what follows: not analysed, so not clean.
       this.add(
-        RULES.trailingData,
-        `${this.reader.limit - this.reader.position} bytes follow the last pickle read`,
+        RULES.pickleLimit,
+        `more than ${maxPickles} pickles in one stream; ${this.reader.limit - this.reader.position} bytes after them are not analysed`,
         this.reader.position,
       );
     }
@@ -576,10 +580,14 @@ class PickleEmulator {
           break;
         case 0x46: // FLOAT
         case 0x49: // INT
-        case 0x4c: // LONG
-          this.line();
+        case 0x4c: {
+          // LONG. The unpickler rejects operands that are not numbers (int() / float() fail).
+          const text = this.lineText();
+          if (!NUMBER_OPERAND.test(text))
+            throw new PickleInvalid('numeric opcode with a non-numeric operand');
           this.push(SCALAR);
           break;
+        }
         case 0x4a: // BININT
           this.push(reader.int32());
           break;
