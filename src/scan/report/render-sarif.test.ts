@@ -1,4 +1,5 @@
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../rules.js';
 import type { ScanReport } from '../types.js';
@@ -129,8 +130,9 @@ const report: ScanReport = {
 };
 
 describe('renderSarif', () => {
-  it('produces a SARIF 2.1.0 log with rule indexes, levels and error notifications', async () => {
-    const { default: addFormats } = await import('ajv-formats');
+  it('produces a SARIF 2.1.0 log with rule indexes, levels and error notifications', () => {
+    // ajv-formats is CommonJS; its default export is the plugin function.
+    const addFormats = addFormatsModule as unknown as (instance: Ajv) => void;
     const ajv = new Ajv({ allErrors: true, strict: false });
     addFormats(ajv);
     const log = JSON.parse(renderSarif(report, { toolVersion: '1.2.3' }));
