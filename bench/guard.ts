@@ -166,6 +166,49 @@ export function run(): Record<string, unknown>[] {
     );
   }
 
+  // Conversations: chat clients re-send the whole history each turn; the findings cache skips what the
+  // guard has already seen. Bytes count every message checked on every turn.
+  const turns = fixedLengthPrompts({ count: 400, length: 600, seed: 11 });
+  const conversations = Array.from({ length: 20 }, (_, index) =>
+    turns.slice(index * 20, index * 20 + 20).map((content, turn) => ({
+      role: turn % 2 === 0 ? ('user' as const) : ('assistant' as const),
+      content,
+    })),
+  );
+  const conversationBytes = conversations.reduce(
+    (total, messages) =>
+      total +
+      messages.reduce(
+        (sum, _message, turn) =>
+          sum +
+          utf8Bytes(
+            messages
+              .slice(0, turn + 1)
+              .map((message) => ({ kind: 'chat', role: message.role, text: message.content })),
+          ),
+        0,
+      ),
+    0,
+  );
+  for (const cache of [true, false]) {
+    const timing = timePasses(() => {
+      const conversational = createGuard({ policy: 'balanced', ...(cache ? {} : { cache: false }) });
+      for (const messages of conversations) {
+        const vault = conversational.createVault();
+        for (let turn = 0; turn < messages.length; turn++)
+          conversational.check(messages.slice(0, turn + 1), { vault });
+      }
+    });
+    results.push(
+      throughput({
+        name: cache ? 'guard-conversation-cached' : 'guard-conversation-uncached',
+        bytes: conversationBytes,
+        timing,
+        extra: { conversations: conversations.length, turns: 20 },
+      }),
+    );
+  }
+
   const prompts = fixedLengthPrompts({ count: 2000, length: 2048 });
   for (const prompt of prompts.slice(0, 200)) guard.check(prompt, { vault: guard.createVault() });
   const latencies: number[] = [];

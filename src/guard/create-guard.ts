@@ -19,6 +19,7 @@ import {
 } from './collect-findings.js';
 import { compilePolicy } from './compile-policy.js';
 import { evaluatePolicy } from './evaluate-policy.js';
+import { createFindingsCache, type FindingsCacheOptions, findingsCacheKey } from './findings-cache.js';
 import { judgeFindings } from './judge-findings.js';
 import { mergeVerdicts } from './merge-verdicts.js';
 import { createOperators, loadKeys } from './redaction/create-operators.js';
@@ -40,6 +41,8 @@ export interface GuardOptions {
   normalize?: Normalizer;
   /** Where redaction keys are read from (default `process.env`). */
   environment?: NodeJS.ProcessEnv;
+  /** Reuse findings of texts seen recently (conversation history re-sent every turn); `false` disables. */
+  cache?: FindingsCacheOptions | false;
 }
 
 function resolveGuardPolicy(policy: GuardOptions['policy']): Policy {
@@ -114,10 +117,26 @@ export function createGuard(options: GuardOptions = {}): Guard {
   const finish = (text: string, role: Role, collected: Collected, vault: Vault): Verdict =>
     judgeFindings({ policy: compiled, role, text, collected, vault, operatorFor });
 
+  const cache = options.cache === false ? undefined : createFindingsCache(options.cache);
+
   const checkText = (text: string, role: Role, checkOptions: CheckOptions, vault: Vault): Verdict => {
     const prepared = prepare(text, role, checkOptions);
     if (prepared.detectors.length === 0) return { action: 'allow', findings: [], score: 0, reasons: [] };
-    return finish(text, role, collectFindings(prepared, buildContext(prepared)), vault);
+    const key =
+      cache === undefined
+        ? undefined
+        : findingsCacheKey({
+            role,
+            text,
+            detectors: checkOptions.detectors,
+            systemPrompt: checkOptions.systemPrompt,
+            canaries: checkOptions.canaries,
+          });
+    const cached = key === undefined ? undefined : cache?.get(key);
+    if (cached !== undefined) return finish(text, role, { findings: cached as Finding[], errors: [] }, vault);
+    const collected = collectFindings(prepared, buildContext(prepared));
+    if (key !== undefined && collected.errors.length === 0) cache?.set(key, collected.findings);
+    return finish(text, role, collected, vault);
   };
 
   const checkTextAsync = async (
