@@ -50,7 +50,7 @@ export function findCanaryLeaks(normalized: NormalizedText, canaries: readonly s
   const { original } = normalized;
   const found: OutputMatch[] = [];
   const lowerOriginal = original.toLowerCase();
-  const lowerNormalized = normalized.text.toLowerCase();
+  const lowerNormalized = normalized.changed ? normalized.text.toLowerCase() : lowerOriginal;
   let compacted: ReturnType<typeof compact> | undefined;
   let squeezed: string | undefined;
   for (const canary of canaries) {

@@ -59,7 +59,7 @@ export const DATABASE_RULES = defineRules('database', [
     type: 'DATABASE_CONNECTION_PASSWORD',
     provider: 'ADO.NET / JDBC',
     // `Server=…;User Id=…;Password=…;` connection strings.
-    keywords: ['server=', 'data source=', 'host=', 'user id=', 'uid='],
+    keywords: ['server=', 'data source='],
     window: 300,
     pattern: /(?<![A-Za-z])(?:[Pp]assword|PASSWORD|[Pp]wd|PWD)=(?<value>[^;'"\s]{4,128})/,
     severity: 'high',

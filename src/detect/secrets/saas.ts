@@ -117,7 +117,7 @@ export const SAAS_RULES = defineRules('saas', [
     id: 'atlassian-legacy-token',
     type: 'ATLASSIAN_API_TOKEN',
     provider: 'Atlassian',
-    keywords: ['atlassian', 'jira', 'confluence'],
+    keywords: ['atlassian', 'jira_api', 'jira_token', 'confluence_token'],
     pattern: /(?<![A-Za-z0-9])[A-Za-z0-9]{24}(?![A-Za-z0-9])/,
     minEntropy: 3.7,
     score: 0.7,
