@@ -19,7 +19,24 @@ const PROMPT =
   'You are helping with a travel plan. I would like to visit Lisbon in late spring for five days, ' +
   'with two days of museums, one day trip to Sintra, and some time for local food. Please suggest an ' +
   'itinerary with approximate walking distances, and mention which places need tickets in advance.';
-const REQUEST_BODY = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: PROMPT }] });
+const SYSTEM_PROMPT =
+  'You are the travel assistant of a small agency. Answer in a friendly, concise tone. Suggest itineraries ' +
+  'with realistic walking distances, point out when tickets must be booked ahead, and never invent prices. ' +
+  'When the traveller mentions accessibility needs, adapt every suggestion to them.';
+// The system prompt repeats on every request (as in real applications); the user prompt differs each
+// time, so nothing about the user text can be cached between requests.
+const BODY_HEAD = JSON.stringify({
+  model: 'gpt-4o-mini',
+  messages: [
+    { role: 'system', content: SYSTEM_PROMPT },
+    { role: 'user', content: '' },
+  ],
+}).slice(0, -4);
+let requestCounter = 0;
+function requestBody(): string {
+  requestCounter++;
+  return `${BODY_HEAD}${PROMPT} (request ${requestCounter})"}]}`;
+}
 const ANSWER = JSON.stringify({
   id: 'chatcmpl-bench',
   object: 'chat.completion',
@@ -194,7 +211,7 @@ async function load(options: {
       method: 'POST',
       path: '/v1/chat/completions',
       headers: { 'content-type': 'application/json' },
-      body: REQUEST_BODY,
+      body: requestBody(),
     });
     await response.body.arrayBuffer();
     return response.statusCode === 200;
@@ -269,7 +286,7 @@ export async function run(): Promise<Record<string, unknown>[]> {
         processes: [upstream.child, gateway.child],
       });
       results.push({
-        scenario: 'chat-completion, non-streamed, balanced policy',
+        scenario: 'chat-completion (system + fresh user prompt), non-streamed, balanced policy',
         concurrency,
         direct: {
           rps: round(direct.rps, 0),

@@ -2,6 +2,7 @@ import type { Guard } from '../guard/types.js';
 import type { GatewayConfig } from './config/gateway-config-schema.js';
 import type { GatewayKeys, GatewayLimiter, GatewayMonitor } from './gateway-hooks.js';
 import type { GatewayLogger } from './gateway-logger.js';
+import type { CleanTextCache } from './guard/clean-text-cache.js';
 import type { CircuitBreaker } from './routing/circuit-breaker.js';
 import type { Router } from './routing/router.js';
 import type { UpstreamClient } from './routing/upstream-client.js';
@@ -19,4 +20,6 @@ export interface GatewayContext {
   limiter: GatewayLimiter | undefined;
   monitor: GatewayMonitor | undefined;
   logger: GatewayLogger;
+  /** Texts this guard already found clean. */
+  inputCache: CleanTextCache;
 }

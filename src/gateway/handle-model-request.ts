@@ -122,7 +122,13 @@ export async function handleModelRequest(
 
   const vault = context.guard.createVault();
   const guardStart = performance.now();
-  const input = runInputGuard({ guard: context.guard, extracted, vault, failMode: config.failMode });
+  const input = runInputGuard({
+    guard: context.guard,
+    extracted,
+    vault,
+    failMode: config.failMode,
+    cache: context.inputCache,
+  });
   state.guardMs += performance.now() - guardStart;
   state.inputAction = input.action;
   state.inputFindings = input.findings;

@@ -10,6 +10,7 @@ import type { GatewayConfig } from './config/gateway-config-schema.js';
 import type { GatewayContext } from './gateway-context.js';
 import type { GatewayAudit, GatewayKeys, GatewayLimiter, GatewayMonitor } from './gateway-hooks.js';
 import type { GatewayLogger } from './gateway-logger.js';
+import { createCleanTextCache } from './guard/clean-text-cache.js';
 import { authenticate, handleModelRequest } from './handle-model-request.js';
 import { gatewayError, sendError } from './http/api-error.js';
 import { parseJsonBody } from './http/parse-json-body.js';
@@ -114,6 +115,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     limiter: options.limiter,
     monitor: options.monitor,
     logger,
+    inputCache: createCleanTextCache({
+      maxEntries: config.inputCache.entries,
+      maxTextLength: config.inputCache.maxTextChars,
+    }),
   };
   const usesSimulated = upstreams.some((upstream) => upstream.provider === 'simulated');
   let accepting = false;

@@ -89,6 +89,13 @@ export const gatewayConfigSchema = z.strictObject({
     maxHoldChars: D.windowMaxHoldChars,
     overlapChars: D.windowOverlapChars,
   }),
+  /** Clean texts remembered so resent history and system prompts are not checked again (0 disables). */
+  inputCache: z
+    .strictObject({
+      entries: z.number().int().min(0).max(1_000_000).default(D.inputCacheEntries),
+      maxTextChars: z.number().int().min(1).max(1_048_576).default(D.inputCacheMaxTextChars),
+    })
+    .default({ entries: D.inputCacheEntries, maxTextChars: D.inputCacheMaxTextChars }),
   /** What happens when a check itself fails: per family, `closed` (block) by default. */
   failMode: z
     .strictObject({

@@ -30,6 +30,9 @@ export const GATEWAY_DEFAULTS = {
   /** Characters of already released text re-checked with new text, for detectors that need context. */
   windowOverlapChars: 256,
   failMode: 'closed',
+  /** Clean (role, text) pairs remembered; with the length cap this bounds the cache to ~32 MB. */
+  inputCacheEntries: 2048,
+  inputCacheMaxTextChars: 8192,
   shutdownGraceMs: 10_000,
   logLevel: 'info',
   simulatedModel: 'aegis-simulated',

@@ -5,6 +5,7 @@ import type { Action, Verdict } from '../../spec/verdict.js';
 import type { GatewayConfig } from '../config/gateway-config-schema.js';
 import { gatewayError } from '../http/api-error.js';
 import { type ExtractedRequest, setSlotText, slotText } from '../providers/text-slot.js';
+import type { CleanTextCache } from './clean-text-cache.js';
 import { failsOpen } from './fail-mode.js';
 import { type FindingSummary, summarizeFindings } from './findings-summary.js';
 
@@ -27,6 +28,8 @@ export interface InputGuardOptions {
   extracted: ExtractedRequest;
   vault: Vault;
   failMode: GatewayConfig['failMode'];
+  /** Texts already found clean by this guard; skipped, and clean texts are added. */
+  cache?: CleanTextCache | undefined;
 }
 
 const ALLOW: InputGuardResult = Object.freeze({
@@ -45,19 +48,25 @@ const ALLOW: InputGuardResult = Object.freeze({
 export function runInputGuard(options: InputGuardOptions): InputGuardResult {
   const { slots } = options.extracted;
   if (slots.length === 0) return ALLOW;
-  const messages: GuardMessage[] = new Array(slots.length);
-  const roles: string[] = new Array(slots.length);
+  const cache = options.cache;
+  const messages: GuardMessage[] = [];
+  const roles: string[] = [];
+  // Index of the slot each checked message came from (cached clean texts are skipped).
+  const slotIndex: number[] = [];
   for (let index = 0; index < slots.length; index++) {
     const slot = slots[index]!;
-    messages[index] = { role: slot.role, content: slotText(slot) };
-    roles[index] = slot.role;
+    const content = slotText(slot);
+    if (cache?.has(slot.role, content)) continue;
+    messages.push({ role: slot.role, content });
+    roles.push(slot.role);
+    slotIndex.push(index);
   }
+  if (messages.length === 0) return ALLOW;
   let verdict: Verdict;
   try {
-    const checkOptions: Parameters<Guard['check']>[1] = { vault: options.vault };
-    if (options.extracted.systemPrompt !== undefined)
-      checkOptions.systemPrompt = options.extracted.systemPrompt;
-    verdict = options.guard.check(messages, checkOptions);
+    // No system prompt in the context: leak detection is an output concern, and without it a message's
+    // verdict depends on its role and text only, which is what makes the clean-text cache exact.
+    verdict = options.guard.check(messages, { vault: options.vault });
   } catch (error) {
     if (failsOpen(options.failMode)) return { ...ALLOW, bypass: true, reasons: ['guard failed; fail-open'] };
     throw gatewayError(ERROR_CODES.GUARD_FAILED, 'the input check failed; request refused (fail closed)', {
@@ -65,6 +74,9 @@ export function runInputGuard(options: InputGuardOptions): InputGuardResult {
     });
   }
   const findings = verdict.findings.length === 0 ? [] : summarizeFindings(verdict, roles);
+  for (const finding of findings) {
+    if (finding.message !== undefined) finding.message = slotIndex[finding.message] ?? finding.message;
+  }
   if (verdict.action === 'block') {
     throw gatewayError(
       ERROR_CODES.INPUT_BLOCKED,
@@ -77,20 +89,32 @@ export function runInputGuard(options: InputGuardOptions): InputGuardResult {
   let changed = false;
   const redacted = verdict.redactedMessages;
   if (redacted !== undefined) {
-    for (let index = 0; index < slots.length; index++) {
+    for (let index = 0; index < messages.length; index++) {
       const content = redacted[index]?.content;
       if (content !== undefined && content !== messages[index]!.content) {
-        setSlotText(slots[index]!, content);
+        setSlotText(slots[slotIndex[index]!]!, content);
         changed = true;
       }
     }
   }
+  const failed = verdict.errors !== undefined && verdict.errors.length > 0;
+  if (cache && !failed) rememberClean({ cache, messages, verdict });
   return {
     action: verdict.action,
     findings,
     changed,
-    bypass: verdict.errors !== undefined && verdict.errors.length > 0,
+    bypass: failed,
     reasons: verdict.reasons,
     redactions: options.vault.size,
   };
+}
+
+function rememberClean(options: { cache: CleanTextCache; messages: GuardMessage[]; verdict: Verdict }): void {
+  const { verdict } = options;
+  if (verdict.findings.length > 0 && verdict.messageIndex === undefined) return;
+  const flagged = new Set(verdict.messageIndex ?? []);
+  for (let index = 0; index < options.messages.length; index++) {
+    const message = options.messages[index]!;
+    if (!flagged.has(index)) options.cache.add(message.role, message.content);
+  }
 }
