@@ -247,7 +247,11 @@ class PickleEmulator {
 
   private memoPut(index: number): void {
     const isNew =
-      (index < this.memoDense.length ? this.memoDense[index] : this.memoSparse.get(index)) === undefined;
+      (index < this.memoDense.length
+        ? this.memoDense[index]
+        : this.memoSparse.size === 0
+          ? undefined
+          : this.memoSparse.get(index)) === undefined;
     if (isNew && this.memoSize >= this.options.limits.maxMemoEntries) {
       if (!this.memoOverflow) {
         this.add(
