@@ -206,16 +206,26 @@ function main(): void {
     weight: weights[index]!,
   }));
   const logLossFit = fitCalibration({ rows: calibrationRows, signals: ['rules', 'model'] });
-  const searched = searchCalibration({ rows: calibrationRows, maxFpr: 0.01 });
+  // The model-score floor (below it the model abstains) is chosen with the calibration, on validation.
+  let searched = { ...searchCalibration({ rows: calibrationRows, maxFpr: 0.01 }), modelFloor: 0 };
+  for (const modelFloor of [0.05, 0.1, 0.2, 0.3, 0.5]) {
+    const candidate = {
+      ...searchCalibration({ rows: calibrationRows, maxFpr: 0.01, modelFloor }),
+      modelFloor,
+    };
+    log(`calibration with model floor ${modelFloor}: ${JSON.stringify(candidate)}`);
+    if (candidate.recall > searched.recall + 1e-9) searched = candidate;
+  }
   // The balanced preset decides at 0.5 by construction of the search.
   log(`log-loss calibration ${JSON.stringify(logLossFit)}; searched ${JSON.stringify(searched)}`);
   const calibration = { bias: searched.bias, weights: searched.weights };
+  const modelFloor = searched.modelFloor;
   const combined = rows.map(
     (_, index) =>
       combineSignals(
         [
           { name: 'rules', score: rules[index]! },
-          { name: 'model', score: best.scores[index]! },
+          { name: 'model', score: best.scores[index]! < modelFloor ? 0 : best.scores[index]! },
         ],
         { ...DEFAULT_CALIBRATION, ...calibration },
       ).score,
@@ -239,6 +249,16 @@ function main(): void {
     ),
   };
   log(`calibration ${JSON.stringify(calibration)} thresholds ${JSON.stringify(presetThresholds)}`);
+  for (const source of [...new Set(rows.map((row) => row.source))].sort()) {
+    const members = rows.map((row, index) => ({ row, index })).filter((entry) => entry.row.source === source);
+    const rate = (flag: (index: number) => boolean) =>
+      (
+        members.filter((entry) => flag(entry.index) === (entry.row.label === 1)).length / members.length
+      ).toFixed(3);
+    log(
+      `  validation ${source}: rules ${rate((index) => rules[index]! >= 0.5)} rules+model ${rate((index) => combined[index]! >= 0.5)}`,
+    );
+  }
   log(`validation rules@0.5 ${JSON.stringify(stacked.rules)}`);
   log(`validation rules+model@balanced ${JSON.stringify(stacked.rulesPlusModel)}`);
   const validation: Record<string, unknown> = {};
@@ -268,6 +288,7 @@ function main(): void {
     hyperparameters: best.hyper,
     threshold,
     calibration,
+    modelFloor,
     presetThresholds,
     data: summary,
     validation: {

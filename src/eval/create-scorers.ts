@@ -2,7 +2,7 @@ import { createInjectionDetector } from '../detect/injection.js';
 import { normalizeText } from '../detect/normalize.js';
 import { createGuard } from '../guard/create-guard.js';
 import { loadModel } from '../learn/load-model.js';
-import { MODEL_CALIBRATION } from '../learn/model-calibration.js';
+import { MODEL_CALIBRATION, MODEL_FLOOR } from '../learn/model-calibration.js';
 import { createModelSignal } from '../learn/model-signal.js';
 import type { Policy, PresetName } from '../policy/policy-types.js';
 import type { Detector } from '../spec/detector.js';
@@ -16,14 +16,16 @@ export type ScorerName = (typeof SCORER_NAMES)[number];
 
 function detectorFor(name: ScorerName, modelPath: string | undefined): Detector {
   if (name === 'rules') return createInjectionDetector();
-  const signal = createModelSignal({ model: loadModel(modelPath).model });
+  const model = loadModel(modelPath).model;
   if (name === 'model') {
+    const signal = createModelSignal({ model });
     // The model alone: the rule signal is weighted out of the combined score.
     return createInjectionDetector({
       signals: [signal],
       calibration: { bias: 0, weights: { rules: 0, model: 1 } },
     });
   }
+  const signal = createModelSignal({ model, abstainBelow: MODEL_FLOOR });
   return createInjectionDetector({ signals: [signal], calibration: MODEL_CALIBRATION });
 }
 

@@ -99,9 +99,14 @@ export function thresholdAtFpr(benignScores: readonly number[], maxFpr: number, 
 export function searchCalibration(options: {
   rows: readonly CalibrationRow[];
   maxFpr: number;
+  /** Model scores below this abstain (feature 0) so weak model evidence cannot veto a rule hit. */
+  modelFloor?: number;
 }): FittedCalibration & { recall: number; falsePositiveRate: number } {
+  const floor = options.modelFloor ?? 0;
   const ruleFeatures = options.rows.map((row) => logitFeature(row.scores.rules));
-  const modelFeatures = options.rows.map((row) => logitFeature(row.scores.model));
+  const modelFeatures = options.rows.map((row) =>
+    (row.scores.model ?? 0) < floor ? 0 : logitFeature(row.scores.model),
+  );
   const labels = options.rows.map((row) => row.label);
   const attackCount = labels.filter((label) => label === 1).length;
   const benignCount = labels.length - attackCount;

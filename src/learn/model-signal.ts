@@ -9,6 +9,11 @@ export interface ModelSignalOptions {
   model?: LinearModel;
   /** Probability at or above which the signal also emits an explaining finding (default 0.5). */
   findingThreshold?: number;
+  /**
+   * Below this probability the signal abstains (reports 0), so weak model evidence never lowers a rule
+   * hit in the combined score (default 0: always report).
+   */
+  abstainBelow?: number;
 }
 
 /** Best-scoring window of a text: its probability and span in the scored text. */
@@ -38,6 +43,7 @@ export function createModelSignal(options: ModelSignalOptions = {}): InjectionSi
     throw new Error('createModelSignal: no model given and models/injection-v1.bin is absent');
   }
   const findingThreshold = options.findingThreshold ?? 0.5;
+  const abstainBelow = options.abstainBelow ?? 0;
   return {
     name: 'model',
     score(text: string, context: DetectContext) {
@@ -62,13 +68,15 @@ export function createModelSignal(options: ModelSignalOptions = {}): InjectionSi
           evidence: `learned model score ${window.score.toFixed(3)}`,
         });
       }
-      return { score: window.score, findings };
+      return { score: window.score < abstainBelow ? 0 : window.score, findings };
     },
   };
 }
 
 /** The model signal over the shipped weights, or `undefined` when `models/injection-v1.bin` is absent. */
-export function createDefaultModelSignal(): InjectionSignal | undefined {
+export function createDefaultModelSignal(
+  options: { abstainBelow?: number } = {},
+): InjectionSignal | undefined {
   const stored = loadDefaultModel();
-  return stored ? createModelSignal({ model: stored.model }) : undefined;
+  return stored ? createModelSignal({ model: stored.model, ...options }) : undefined;
 }
