@@ -103,6 +103,7 @@ describe('secrets detector', () => {
       `const apiKey = '${value}';`,
       `$config['auth_token'] = "${value}";`,
       `STRIPE_KEY="${value}"`,
+      `https://api.example.com/v1/items?api_key=${value}&page=2`,
     ]) {
       const findings = detect(line);
       expect(findings, line).toHaveLength(1);

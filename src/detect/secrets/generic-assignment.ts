@@ -142,7 +142,11 @@ function readOperator(text: string, nameEnd: number): number | undefined {
 }
 
 /** Reads a quoted or bare value; returns its span or undefined when it is code rather than a literal. */
-function readValue(text: string, start: number): { start: number; end: number; quoted: boolean } | undefined {
+function readValue(
+  text: string,
+  start: number,
+  inQuery: boolean,
+): { start: number; end: number; quoted: boolean } | undefined {
   let valueStart = start;
   // YAML tags (`!!binary`, `!secret`) come before the value.
   if (text[valueStart] === '!') {
@@ -163,7 +167,11 @@ function readValue(text: string, start: number): { start: number; end: number; q
   }
   const limit = Math.min(text.length, valueStart + MAX_VALUE);
   let index = valueStart;
-  while (index < limit && !endsBareValue(text.charCodeAt(index))) index++;
+  // In a query string (`?api_key=…&page=2`) the value also ends at `&` or `#`.
+  while (index < limit && !endsBareValue(text.charCodeAt(index))) {
+    if (inQuery && (text[index] === '&' || text[index] === '#')) break;
+    index++;
+  }
   return { start: valueStart, end: index, quoted: false };
 }
 
@@ -196,7 +204,8 @@ export const genericAssignmentMatcher: Matcher = {
     if (kind === undefined) return undefined;
     const valueStart = readOperator(text, nameEnd);
     if (valueStart === undefined) return undefined;
-    const span = readValue(text, valueStart);
+    const inQuery = text[nameStart - 1] === '?' || text[nameStart - 1] === '&';
+    const span = readValue(text, valueStart, inQuery);
     if (!span) return undefined;
     let start = span.start;
     let value = text.slice(span.start, span.end);
