@@ -71,7 +71,7 @@ describe.runIf(registered.has('pii'))('guard with the built-in PII detector', ()
     expect(allowing.check('Write to support@example.com', pii).action).toBe('allow');
   });
 
-  it('redact → restore returns the original for texts with embedded e-mails, phones and cards', () => {
+  it('redact → restore returns the original for texts with embedded e-mails, phones, cards and keys', () => {
     const word = fc.constantFrom('hello', 'please', 'call', 'the', 'report', 'and', 'ok', '—', 'é', '\n');
     const value = fc.oneof(
       fc
@@ -79,12 +79,14 @@ describe.runIf(registered.has('pii'))('guard with the built-in PII detector', ()
         .map(([user, host]) => `${user}@${host}`),
       fc.integer({ min: 1000, max: 9999 }).map((last) => `+1 415 555 ${last}`),
       fc.constantFrom('4111 1111 1111 1111', '5500 0000 0000 0004', 'GB82 WEST 1234 5698 7654 32'),
+      fc.stringMatching(/^[A-Za-z0-9]{36}$/).map((body) => `ghp_${body}`),
+      fc.stringMatching(/^[A-Z2-7]{16}$/).map((body) => `AKIA${body}`),
     );
     fc.assert(
       fc.property(fc.array(fc.oneof(word, value), { maxLength: 14 }), (parts) => {
         const text = parts.join(' ');
         const vault = guard.createVault();
-        const redacted = guard.redact(text, { ...pii, vault });
+        const redacted = guard.redact(text, { detectors: ['pii', 'secrets'], vault });
         for (const finding of redacted.findings) expect(finding.end).toBeLessThanOrEqual(text.length);
         expect(guard.restore(redacted.text, { vault })).toBe(text);
       }),
