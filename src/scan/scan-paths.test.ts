@@ -100,3 +100,17 @@ describe('aegis scan model', () => {
     ).toBe(1);
   });
 });
+
+describe('ONNX external data on disk', () => {
+  it('reports a relative location that leaves the folder through a symbolic link', async () => {
+    const { buildOnnx } = await import('./test-support/format-builders.js');
+    const modelFolder = join(folder, 'onnx-model');
+    mkdirSync(modelFolder);
+    writeFileSync(join(folder, 'outside.bin'), new Uint8Array(16));
+    symlinkSync(join(folder, 'outside.bin'), join(modelFolder, 'weights.bin'));
+    writeFileSync(join(modelFolder, 'model.onnx'), buildOnnx({ location: 'weights.bin' }));
+    const report = await scanPaths([join(modelFolder, 'model.onnx')]);
+    expect(report.files[0]?.findings.map((finding) => finding.rule)).toEqual(['onnx.external-data-path']);
+    expect(report.files[0]?.findings[0]?.message).toContain('a link to');
+  });
+});

@@ -1,3 +1,5 @@
+import { realpathSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
 import type { ByteSource } from '../byte-source.js';
 import { makeFinding, printable } from '../finding.js';
 import { RULES } from '../rules.js';
@@ -148,14 +150,30 @@ class OnnxWalker {
       if (field.field === 1) key = reader.text(field, 256);
       else if (field.field === 2) value = reader.text(field, 4096);
     }
-    if (key === 'location' && escapesModelFolder(value)) {
-      this.findings.push(
-        makeFinding({
-          rule: RULES.onnxExternalData,
-          message: `tensor "${printable(tensorName, 60)}" reads external data from "${printable(value, 120)}"`,
-          location: `${this.context.location}:tensor ${printable(tensorName, 60)}`,
-        }),
-      );
+    if (key !== 'location') return;
+    const escapes = escapesModelFolder(value);
+    const linkTarget = escapes ? undefined : this.symlinkTarget(value);
+    if (!escapes && linkTarget === undefined) return;
+    const through = linkTarget === undefined ? '' : ` (a link to ${printable(linkTarget, 120)})`;
+    this.findings.push(
+      makeFinding({
+        rule: RULES.onnxExternalData,
+        message: `tensor "${printable(tensorName, 60)}" reads external data from "${printable(value, 120)}"${through}`,
+        location: `${this.context.location}:tensor ${printable(tensorName, 60)}`,
+      }),
+    );
+  }
+
+  /** For a model file on disk: where a relative location really leads when a link inside the folder points out. */
+  private symlinkTarget(location: string): string | undefined {
+    const folder = this.context.directory;
+    if (folder === undefined || this.context.depth > 0) return undefined;
+    try {
+      const root = realpathSync(folder);
+      const target = realpathSync(resolve(folder, location));
+      return target === root || target.startsWith(root + sep) ? undefined : target;
+    } catch {
+      return undefined; // missing external data is the loader's error, not an escape
     }
   }
 }
