@@ -28,6 +28,9 @@ export function writeModelCard(options: {
     seed: number;
     hyperparameters: Record<string, number>;
     threshold: number;
+    calibration?: { bias: number; weights: Record<string, number> };
+    modelFloor?: number;
+    presetThresholds?: Record<string, number>;
     data: {
       perSource: Record<string, { attack: number; benign: number }>;
       evalOverlapDropped: number;
@@ -55,7 +58,12 @@ calibrated injection score.
   hyperparameters ${JSON.stringify(metadata.hyperparameters)} chosen on out-of-fold validation.
 - Weights stored as IEEE half floats with a JSON header (\`src/learn/model-file.ts\`).
 - Texts longer than 2,048 UTF-16 units are scored in windows (half overlap); the maximum is kept.
-- Validation threshold at 1% false-positive rate: ${metadata.threshold.toFixed(4)}.
+- Model alone, validation threshold at 1% false-positive rate: ${metadata.threshold.toFixed(4)}.
+- Combination with the rules (\`src/learn/model-calibration.ts\`): \`sigmoid(bias + w_rules·logit(rules) + w_model·logit(model))\`
+  with ${JSON.stringify(metadata.calibration ?? {})}; model scores below ${metadata.modelFloor ?? 0} abstain. Chosen on validation for
+  the best recall at a 1% false-positive budget with the decision at 0.5.
+- Preset injection thresholds from the same validation scores (3% / 1% / 0.3% false-positive budgets):
+  ${JSON.stringify(metadata.presetThresholds ?? {})}.
 
 ## Training data
 Only sets marked \`train-ok\` in the data README plus rows the project generates (\`src/learn/synth/\`):
@@ -73,6 +81,13 @@ it). Pooled: ROC-AUC ${pooled.rocAuc?.toFixed(4)}, recall at 1% FPR ${percent(po
 
 ## Evaluation on eval-only sets
 ${evaluation}
+
+## Reproduce
+\`\`\`sh
+npm run train -- --data ../shared/data --seed ${metadata.seed} --hyper ${metadata.hyperparameters.epochs},${metadata.hyperparameters.learningRate},${metadata.hyperparameters.l2}
+\`\`\`
+Without \`--hyper\` the script runs its grid (epochs × learning rate) on the same validation. Same data and seed
+give byte-identical weights.
 
 ## Known limits
 - Bag of n-grams: it sees wording, not intent. Attacks phrased like ordinary requests (BIPIA-style task

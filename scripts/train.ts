@@ -28,7 +28,8 @@ import { generateSynthRows } from '../src/learn/synth/generate-synth.js';
 import { trainLogistic } from '../src/learn/train-logistic.js';
 import { writeModelCard } from './model-card.js';
 
-const WINDOW_CHARS = 2048;
+/** Default window of the model (UTF-16 units); `--window` overrides it for a validation comparison. */
+let WINDOW_CHARS = 2048;
 
 interface Hyperparameters {
   epochs: number;
@@ -144,6 +145,7 @@ function main(): void {
       hyper: { type: 'string' },
       // Reuse out-of-fold scores saved by an earlier run with the same data, seed and hyperparameters.
       cache: { type: 'string' },
+      window: { type: 'string' },
     },
   });
   if (!values.data) {
@@ -152,6 +154,7 @@ function main(): void {
     return;
   }
   const seed = Number.parseInt(values.seed, 10);
+  if (values.window) WINDOW_CHARS = Number.parseInt(values.window, 10);
   const loaded = loadTrainingRows(resolve(values.data), seed);
   const { summary } = loaded;
   // The model sees the guard's normalized text (NFKC, confusables folded, invisible characters removed)
@@ -167,7 +170,13 @@ function main(): void {
       : GRID;
   for (const hyper of grid) {
     const started = Date.now();
-    const cacheKey = JSON.stringify({ hyper, seed, rows: rows.length, folds: SOURCE_FOLDS });
+    const cacheKey = JSON.stringify({
+      hyper,
+      seed,
+      rows: rows.length,
+      folds: SOURCE_FOLDS,
+      window: WINDOW_CHARS,
+    });
     let scores: number[] | undefined;
     if (values.cache && existsSync(values.cache)) {
       const cached = JSON.parse(readFileSync(values.cache, 'utf8')) as { key: string; scores: number[] };

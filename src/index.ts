@@ -1,6 +1,9 @@
 export { createGuard, type GuardOptions } from './guard/create-guard.js';
 export type * from './guard/types.js';
 export { createVault, type VaultOptions } from './guard/vault.js';
+export { createLlmJudge, type LlmJudgeOptions } from './learn/llm-judge.js';
+export { createModelSignal, type ModelSignalOptions } from './learn/model-signal.js';
+export { createOnnxClassifier, type OnnxClassifierOptions } from './learn/onnx-classifier.js';
 export { loadPolicy, presetPolicy, resolvePolicy } from './policy/load-policy.js';
 export type * from './policy/policy-types.js';
 export { PRESET_NAMES, REDACTION_OPERATORS } from './policy/policy-types.js';
