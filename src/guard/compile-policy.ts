@@ -49,9 +49,6 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
   const familiesByRole = {} as Record<Role, Set<Family>>;
   const rules = {} as Record<Role, Record<Family, FamilyRules>>;
   for (const role of ROLES) {
-    familiesByRole[role] = new Set(
-      policy.roles[role].families.filter((family) => policy.families[family].enabled),
-    );
     rules[role] = {} as Record<Family, FamilyRules>;
     for (const family of FAMILIES) {
       const familyPolicy = policy.families[family];
@@ -84,6 +81,12 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
         types,
       };
     }
+  }
+  for (const role of ROLES) {
+    // A family disabled for a role (or everywhere) is not run at all, not just ignored.
+    familiesByRole[role] = new Set(
+      policy.roles[role].families.filter((family) => rules[role][family].enabled),
+    );
   }
   return {
     policy,

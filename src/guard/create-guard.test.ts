@@ -138,6 +138,25 @@ describe('policy rules in the guard', () => {
     expect(guard.check('![a](https://trusted.test.evil/a.png)', { role: 'assistant' }).action).toBe('block');
   });
 
+  it('does not run a family that a role rule disables', () => {
+    let calls = 0;
+    const counted = {
+      ...sampleEmailDetector,
+      detect: (text: string, context: DetectContext) => {
+        calls++;
+        return sampleEmailDetector.detect(text, context);
+      },
+    };
+    const guard = createGuard({
+      detectors: [counted],
+      policy: { families: { pii: { roles: { document: { enabled: false } } } } },
+    });
+    expect(guard.check('bob@corp.com', { role: 'document' }).action).toBe('allow');
+    expect(calls).toBe(0);
+    expect(guard.check('bob@corp.com', { role: 'user' }).action).toBe('redact');
+    expect(calls).toBe(1);
+  });
+
   it('drops findings below the threshold and disabled types', () => {
     const guard = createGuard({
       detectors: SAMPLE_DETECTORS,
