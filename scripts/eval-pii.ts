@@ -64,7 +64,8 @@ export function evaluatePii(rows: readonly Row[]): Map<string, Counts> {
       const entry = get(finding.type);
       entry.predicted += 1;
       const hit = gold.find(
-        (span) => !span.used && span.type === finding.type && finding.start < span.end && span.start < finding.end,
+        (span) =>
+          !span.used && span.type === finding.type && finding.start < span.end && span.start < finding.end,
       );
       if (!hit) continue;
       hit.used = true;
@@ -82,7 +83,10 @@ function main(): void {
   const dataDir = process.argv[2] ?? '../shared/data';
   const file = join(dataDir, 'pii', 'nannigalaxy-synth', 'pii_syn_nano_en.json');
   if (!existsSync(file)) {
-    throw new AegisError(ERROR_CODES.DATASET_MISSING, `missing ${file}: download the nannigalaxy PII synth set there`);
+    throw new AegisError(
+      ERROR_CODES.DATASET_MISSING,
+      `missing ${file}: download the nannigalaxy PII synth set there`,
+    );
   }
   const all = JSON.parse(readFileSync(file, 'utf8')) as Row[];
   const seen = new Set<string>();

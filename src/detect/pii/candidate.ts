@@ -25,6 +25,11 @@ export interface ScanInput {
    * Every numeric identifier, card, account and phone number has such a run.
    */
   readonly hasLongNumber: boolean;
+  /**
+   * Windows around the long numbers (see `hasLongNumber`), widened to word boundaries and merged.
+   * Identifiers that contain a long number lie inside them.
+   */
+  readonly longNumberWindows: readonly { start: number; end: number }[];
   /** Spans of the digit runs in the text, in order. */
   readonly digitRuns: readonly { start: number; end: number }[];
   /** Default region for phone numbers (ISO 3166-1 alpha-2). */

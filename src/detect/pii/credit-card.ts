@@ -2,6 +2,7 @@ import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
 import { clampScore } from './candidate.js';
 import { luhnValid } from './checksums/luhn.js';
 import { contextScore } from './context-words.js';
+import { matchesInWindows } from './scan-input.js';
 
 // Payment card numbers (ISO/IEC 7812): 12–19 digits, optionally grouped by spaces or dashes.
 const CARD = /(?<![\d.,])\d(?:[ -]?\d){11,18}(?![\d]|[.,]\d)/g;
@@ -128,8 +129,8 @@ export const creditCardRecognizer: Recognizer = {
     if (!input.hasLongNumber) return [];
     const { text } = input;
     const found: PiiCandidate[] = [];
-    for (const match of text.matchAll(CARD)) {
-      const value = match[0];
+    for (const match of matchesInWindows({ text, windows: input.longNumberWindows, pattern: CARD })) {
+      const value = match.value;
       const digits = value.replace(/[ -]/g, '');
       if (!groupingPlausible(value) || cardIssuer(digits) === undefined || !luhnValid(digits)) continue;
       const start = match.index;

@@ -3,6 +3,7 @@ import { clampScore } from './candidate.js';
 import { mod97 } from './checksums/mod97.js';
 import { contextScore } from './context-words.js';
 import { IBAN_LENGTHS } from './iban-lengths.js';
+import { matchesInWindows } from './scan-input.js';
 
 // Country code, two check digits, then the BBAN, written compact or in groups separated by single spaces.
 const IBAN = /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}/g;
@@ -30,8 +31,8 @@ export const ibanRecognizer: Recognizer = {
     if (!input.hasLongNumber) return [];
     const { text } = input;
     const found: PiiCandidate[] = [];
-    for (const match of text.matchAll(IBAN)) {
-      const value = match[0];
+    for (const match of matchesInWindows({ text, windows: input.longNumberWindows, pattern: IBAN })) {
+      const value = match.value;
       const expected = IBAN_LENGTHS[value.slice(0, 2)];
       if (expected === undefined) continue;
       // The pattern is greedy; cut the match at the country's length, at a word boundary.

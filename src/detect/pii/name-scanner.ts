@@ -64,24 +64,29 @@ export function capitalizedWordEnd(text: string, start: number): number {
   return end;
 }
 
-/** Calls `visit(start, end)` for every capitalized word that does not start inside another word. */
+// Jumps from capital to capital with a one-character-class pattern, which the regular expression engine
+// scans much faster than a JavaScript character loop; `test` allocates no match object.
+const CAPITAL = /[A-ZÀ-ÖØ-Þ]/g;
+
+/** Patterns used by the scanner (for the ReDoS test). */
+export const NAME_SCANNER_PATTERNS: readonly RegExp[] = [CAPITAL];
+
+/**
+ * Calls `visit(start, end)` for every capitalized word that does not start inside another word; `visit`
+ * may return a position to continue from (after a multi-word name).
+ */
 export function forEachCapitalizedWord(
   text: string,
   visit: (start: number, end: number) => number | undefined,
 ): void {
-  let index = 0;
-  const length = text.length;
-  while (index < length) {
-    const code = text.charCodeAt(index);
-    if (isUpper(code) && (index === 0 || !isWordInner(text.charCodeAt(index - 1)))) {
-      const end = capitalizedWordEnd(text, index);
-      if (end > 0) {
-        const resume = visit(index, end);
-        index = resume !== undefined && resume > end ? resume : end;
-        continue;
-      }
-    }
-    index += 1;
+  CAPITAL.lastIndex = 0;
+  while (CAPITAL.test(text)) {
+    const index = CAPITAL.lastIndex - 1;
+    if (index > 0 && isWordInner(text.charCodeAt(index - 1))) continue;
+    const end = capitalizedWordEnd(text, index);
+    if (end < 0) continue;
+    const resume = visit(index, end);
+    CAPITAL.lastIndex = resume !== undefined && resume > end ? resume : end;
   }
 }
 

@@ -2,6 +2,7 @@ import type { Severity } from '../../spec/severity.js';
 import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
 import { clampScore } from './candidate.js';
 import { contextScore, contextWindow, hasAnyWord } from './context-words.js';
+import { matchesInWindows } from './scan-input.js';
 
 /** Options of `createPatternRecognizer`. */
 export interface PatternRecognizerOptions {
@@ -40,11 +41,13 @@ export function createPatternRecognizer(options: PatternRecognizerOptions): Reco
     find(input: ScanInput): PiiCandidate[] {
       if ((options.needsLongNumber ?? true) && !input.hasLongNumber) return [];
       if (options.prefilter && !options.prefilter(input.text)) return [];
+      const windows =
+        (options.needsLongNumber ?? true) ? input.longNumberWindows : [{ start: 0, end: input.text.length }];
       const { text } = input;
       const found: PiiCandidate[] = [];
       for (const pattern of options.patterns) {
-        for (const match of text.matchAll(pattern)) {
-          const value = match[0];
+        for (const match of matchesInWindows({ text, windows, pattern })) {
+          const value = match.value;
           const start = match.index;
           const end = start + value.length;
           if (options.validate && !options.validate(value)) continue;

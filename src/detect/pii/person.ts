@@ -2,15 +2,23 @@ import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
 import { clampScore } from './candidate.js';
 import { contextWindow, hasAnyWord, NEGATIVE_CONTEXT_WORDS } from './context-words.js';
 import { FIRST_NAMES } from './first-names.js';
-import { capitalizedWordEnd, forEachCapitalizedWord, nextNameWord } from './name-scanner.js';
+import {
+  capitalizedWordEnd,
+  forEachCapitalizedWord,
+  NAME_SCANNER_PATTERNS,
+  nextNameWord,
+} from './name-scanner.js';
 import { NOT_NAME_WORDS } from './name-words.js';
 import { SURNAMES } from './surnames.js';
 
 // Names are found without any model or network call: titles and phrases that introduce a name, a
 // gazetteer of given names and surnames, and capitalization.
-/** Phrases and titles that introduce a name; the name follows after whitespace. */
+/**
+ * Phrases and titles that introduce a name; the name follows after whitespace. Sticky: tried only where
+ * the word scan saw an introducer word or a substring search found a lowercase phrase.
+ */
 const INTRODUCER =
-  /(?<![A-Za-z])(?:[Mm]y name is|[Mm]y name's|[Nn]ame:|[Ss]igned,|[Rr]egards,|[Ss]incerely,|[Dd]ear|[Cc]ontact person:|Mr\.?|Mrs\.?|Ms\.?|Mx\.?|Miss|Dr\.|Prof\.|Professor|Sir|Dame|Herr|Frau|Mme\.?|Mlle\.?|Monsieur|Madame|Señora?|Sra?\.|Officer|Detective|Judge|Captain|Sgt\.|Agent)[ \t]{0,3}\r?\n?[ \t]{0,3}(?=[A-ZÀ-ÖØ-Þ])/g;
+  /(?<![A-Za-z])(?:[Mm]y name is|[Mm]y name's|[Nn]ame:|[Ss]igned,|[Rr]egards,|[Ss]incerely,|[Dd]ear|[Cc]ontact person:|Mr\.?|Mrs\.?|Ms\.?|Mx\.?|Miss|Dr\.|Prof\.|Professor|Sir|Dame|Herr|Frau|Mme\.?|Mlle\.?|Monsieur|Madame|Señora?|Sra?\.|Officer|Detective|Judge|Captain|Sgt\.|Agent)[ \t]{0,3}\r?\n?[ \t]{0,3}(?=[A-ZÀ-ÖØ-Þ])/y;
 /** Introducers strong enough to mark an unlisted capitalized word as a name. */
 const STRONG_INTRODUCER =
   /^(?:[Mm]y name|[Nn]ame:|Mr|Mrs|Ms|Mx|Dr|Prof|Herr|Frau|Mme|Mlle|Monsieur|Madame|Señor|Sr|Sra|Officer|Detective|Judge|Captain|Sgt|Agent)/;
@@ -22,22 +30,58 @@ const INTRODUCER_WORDS: ReadonlySet<string> = new Set(
   ),
 );
 /** Lowercase introducers, found with a plain substring search before the pattern runs. */
-const LOWERCASE_INTRODUCERS = ['name', 'dear', 'signed,', 'regards,', 'sincerely,', 'contact person'];
+const LOWERCASE_INTRODUCERS = ['name', 'regards,', 'sincerely,'];
 
-const NON_ASCII = /[^\u0000-\u007f]/;
 const COMBINING_MARKS = /\p{M}/gu;
+const FIRST = 1;
+const SURNAME = 2;
+const NOT_NAME = 4;
+const INTRODUCES = 8;
 
-/** The gazetteer key of a word: accents folded so `José` and `García` match `Jose` and `Garcia`. */
-function nameKey(word: string): string {
-  return NON_ASCII.test(word) ? word.normalize('NFD').replace(COMBINING_MARKS, '') : word;
+// One lookup per capitalized word instead of one per list: every listed word maps to its roles.
+const WORD_ROLES = new Map<string, number>();
+for (const [words, role] of [
+  [FIRST_NAMES, FIRST],
+  [SURNAMES, SURNAME],
+  [NOT_NAME_WORDS, NOT_NAME],
+  [INTRODUCER_WORDS, INTRODUCES],
+] as const) {
+  for (const word of words) WORD_ROLES.set(word, (WORD_ROLES.get(word) ?? 0) | role);
+}
+
+function hasNonAscii(word: string): boolean {
+  for (let index = 0; index < word.length; index += 1) if (word.charCodeAt(index) > 127) return true;
+  return false;
+}
+
+/** The roles of a word; accents are folded so `José` and `García` match `Jose` and `Garcia`. */
+function rolesOf(word: string): number {
+  const roles = WORD_ROLES.get(word);
+  if (roles !== undefined) return roles;
+  if (!hasNonAscii(word)) return 0;
+  return WORD_ROLES.get(word.normalize('NFD').replace(COMBINING_MARKS, '')) ?? 0;
 }
 
 function isFirstName(word: string): boolean {
-  return FIRST_NAMES.has(nameKey(word));
+  return (rolesOf(word) & FIRST) !== 0;
 }
 
 function isSurname(word: string): boolean {
-  return SURNAMES.has(nameKey(word));
+  return (rolesOf(word) & SURNAME) !== 0;
+}
+
+/** Where a lowercase introducer may start ("my name is" starts three characters before "name"). */
+function lowercaseIntroducerPositions(text: string): number[] {
+  const positions: number[] = [];
+  for (const phrase of LOWERCASE_INTRODUCERS) {
+    let index = text.indexOf(phrase);
+    while (index >= 0) {
+      positions.push(index);
+      if (phrase === 'name' && index >= 3) positions.push(index - 3);
+      index = text.indexOf(phrase, index + phrase.length);
+    }
+  }
+  return positions;
 }
 
 /** True when only spaces separate `index` from the start of the text or of a sentence. */
@@ -55,7 +99,7 @@ function extendName(text: string, end: number, maxWords: number): { end: number;
     const next = nextNameWord(text, position);
     if (next === undefined) break;
     const word = text.slice(next.start, next.end);
-    if (NOT_NAME_WORDS.has(word)) break;
+    if (rolesOf(word) & NOT_NAME) break;
     words.push(word);
     position = next.end;
   }
@@ -75,30 +119,36 @@ function candidate(options: { text: string; start: number; end: number; score: n
   };
 }
 
-function introducedNames(text: string): PiiCandidate[] {
+function introducedNames(text: string, positions: readonly number[]): PiiCandidate[] {
   const found: PiiCandidate[] = [];
-  for (const intro of text.matchAll(INTRODUCER)) {
+  let after = -1;
+  for (const position of positions) {
+    if (position < after) continue;
+    INTRODUCER.lastIndex = position;
+    const intro = INTRODUCER.exec(text);
+    if (!intro) continue;
     const start = intro.index + intro[0].length;
     const firstEnd = capitalizedWordEnd(text, start);
     if (firstEnd < 0) continue;
     const first = text.slice(start, firstEnd);
-    if (NOT_NAME_WORDS.has(first)) continue;
+    if (rolesOf(first) & NOT_NAME) continue;
     const rest = extendName(text, firstEnd, 3);
     const knownFirst = isFirstName(first);
     const knownLast = isSurname(first) || rest.words.some(isSurname);
     if (!knownFirst && !knownLast && !STRONG_INTRODUCER.test(intro[0])) continue;
     found.push(candidate({ text, start, end: rest.end, score: knownFirst || knownLast ? 0.85 : 0.7 }));
+    after = rest.end;
   }
   return found;
 }
 
-function gazetteerNames(text: string): { found: PiiCandidate[]; sawIntroducer: boolean } {
+function gazetteerNames(text: string): { found: PiiCandidate[]; introducerAt: number[] } {
   const found: PiiCandidate[] = [];
-  let sawIntroducer = false;
+  const introducerAt: number[] = [];
   forEachCapitalizedWord(text, (start, end) => {
-    const word = text.slice(start, end);
-    if (INTRODUCER_WORDS.has(word)) sawIntroducer = true;
-    if (isFirstName(word)) {
+    const roles = rolesOf(text.slice(start, end));
+    if (roles & INTRODUCES) introducerAt.push(start);
+    if (roles & FIRST) {
       const rest = extendName(text, end, 2);
       if (rest.words.length === 0) return undefined; // a lone given name is too weak without an introducer
       const score = rest.words.some(isSurname) ? 0.85 : 0.7;
@@ -107,27 +157,27 @@ function gazetteerNames(text: string): { found: PiiCandidate[]; sawIntroducer: b
     }
     // An unlisted capitalized word followed by a listed surname ("Kwabena Smith"), unless it is a
     // common capitalized word or opens a sentence, where capitals say nothing.
-    if (NOT_NAME_WORDS.has(word)) return undefined;
+    if (roles & NOT_NAME) return undefined;
     const next = nextNameWord(text, end);
     if (next === undefined || !isSurname(text.slice(next.start, next.end))) return undefined;
     found.push(candidate({ text, start, end: next.end, score: sentenceInitial(text, start) ? 0.45 : 0.6 }));
     return next.end;
   });
-  return { found, sawIntroducer };
+  return { found, introducerAt };
 }
 
 /** PERSON: introduced names ("my name is", titles, letter closings) and gazetteer name pairs. */
 export const personRecognizer: Recognizer = {
   name: 'person',
   types: ['PERSON'],
-  patterns: [INTRODUCER, STRONG_INTRODUCER, NON_ASCII, COMBINING_MARKS],
+  patterns: [INTRODUCER, STRONG_INTRODUCER, COMBINING_MARKS, ...NAME_SCANNER_PATTERNS],
   find(input: ScanInput): PiiCandidate[] {
     const { text } = input;
     const gazetteer = gazetteerNames(text);
-    const introduced =
-      gazetteer.sawIntroducer || LOWERCASE_INTRODUCERS.some((phrase) => text.includes(phrase))
-        ? introducedNames(text)
-        : [];
+    const positions = [...gazetteer.introducerAt, ...lowercaseIntroducerPositions(text)].sort(
+      (a, b) => a - b,
+    );
+    const introduced = positions.length > 0 ? introducedNames(text, positions) : [];
     // Names found by both passes are merged by overlap resolution.
     return [...introduced, ...gazetteer.found];
   },

@@ -17,6 +17,21 @@ const DIGIT_GROUP = /\d{1,20}/g;
  */
 const CALLS_PER_TEXT = 16;
 const CHARACTERS_PER_EXTRA_CALL = 2048;
+
+/**
+ * Recently parsed regions and the phone spans found in them. Guards see the same conversation again on
+ * every turn, so the same numbers come back; a small LRU keeps them from being parsed again.
+ */
+const PARSED = new Map<string, readonly { startsAt: number; endsAt: number }[]>();
+const PARSED_MAX = 1024;
+
+function remember(key: string, matches: readonly { startsAt: number; endsAt: number }[]): void {
+  if (PARSED.size >= PARSED_MAX) {
+    const oldest = PARSED.keys().next().value;
+    if (oldest !== undefined) PARSED.delete(oldest);
+  }
+  PARSED.set(key, matches);
+}
 const DECIMAL = /^\d{1,9}[.,]\d+$/;
 const YEAR_RANGE = /^(?:19|20)\d\d ?[-/] ?(?:19|20)\d\d$/;
 const GROUPED = /\d[ .\-\u00a0/]\d/;
@@ -30,11 +45,15 @@ const SEPARATOR_BETWEEN_DIGITS = /\d[ .\-\u00a0]+(?=\d)/g;
 function worthParsing(options: { text: string; start: number; end: number; region: string }): boolean {
   const { region } = options;
   const digits = region.match(DIGIT)?.length ?? 0;
-  if (digits < 7 || digits > 15 + 4) return false; // + a few for extensions
+  // E.164 allows at most 15 digits; national forms add at most a trunk prefix.
+  if (digits < 7 || digits > 16) return false;
   if (DECIMAL.test(region) || YEAR_RANGE.test(region.trim())) return false;
   // Phone numbers have few digit groups and at most two single digits (a country or trunk code).
   const groups = region.match(DIGIT_GROUP) ?? [];
   if (groups.length > 7 || groups.filter((group) => group.length === 1).length > 2) return false;
+  // 4-4-4-4 is how card numbers are written, not phone numbers.
+  if (groups.length === 4 && groups.every((group) => group.length === 4) && !region.includes('+'))
+    return false;
   if (region.includes('+') || region.includes('(') || GROUPED.test(region)) return true;
   return hasAnyWord(contextWindow({ ...options, before: 30, after: 10 }), POSITIVE);
 }
@@ -82,11 +101,20 @@ export const phoneRecognizer: Recognizer = {
     for (const region of text.matchAll(REGION)) {
       const offset = region.index;
       if (!worthParsing({ text, start: offset, end: offset + region[0].length, region: region[0] })) continue;
-      if (budget === 0) break;
-      budget -= 1;
-      const matches = findPhoneNumbersInText(region[0], {
-        defaultCountry: input.defaultRegion as CountryCode,
-      });
+      const key = `${input.defaultRegion}|${region[0]}`;
+      let matches = PARSED.get(key);
+      if (matches === undefined) {
+        if (budget === 0) break;
+        budget -= 1;
+        matches = findPhoneNumbersInText(region[0], {
+          defaultCountry: input.defaultRegion as CountryCode,
+        }).map((match) => ({ startsAt: match.startsAt, endsAt: match.endsAt }));
+        remember(key, matches);
+      } else {
+        // refresh recency
+        PARSED.delete(key);
+        PARSED.set(key, matches);
+      }
       for (const match of matches) {
         const start = offset + match.startsAt;
         const end = offset + match.endsAt;

@@ -3,59 +3,135 @@ import type { ScanInput } from './candidate.js';
 const DIGIT = /\d/;
 const LONG_NUMBER = /\d(?:[ ./-]?\d){5}/;
 const DIGIT_RUN = /\d{1,32}/g;
+const LONG_NUMBER_RUN = /\d(?:[ ./-]?\d){5,64}/g;
+/** Characters kept around a long number: enough for the longest identifier that contains one (IBAN). */
+const LONG_NUMBER_MARGIN = 48;
 
 /** Regular expressions used to build a `ScanInput` (for the ReDoS test). */
-export const SCAN_INPUT_PATTERNS: readonly RegExp[] = [DIGIT, LONG_NUMBER, DIGIT_RUN];
+export const SCAN_INPUT_PATTERNS: readonly RegExp[] = [DIGIT, LONG_NUMBER, DIGIT_RUN, LONG_NUMBER_RUN];
+
+/** Facts computed on first use and cached; a class keeps the per-text cost to one small object. */
+class LazyScanInput implements ScanInput {
+  #hasDigit: boolean | undefined;
+  #hasLongNumber: boolean | undefined;
+  #digitRuns: { start: number; end: number }[] | undefined;
+  #longNumberWindows: TextWindow[] | undefined;
+
+  constructor(
+    readonly text: string,
+    readonly defaultRegion: string,
+  ) {}
+
+  get hasDigit(): boolean {
+    this.#hasDigit ??= DIGIT.test(this.text);
+    return this.#hasDigit;
+  }
+
+  get hasLongNumber(): boolean {
+    this.#hasLongNumber ??= this.hasDigit && LONG_NUMBER.test(this.text);
+    return this.#hasLongNumber;
+  }
+
+  get digitRuns(): readonly { start: number; end: number }[] {
+    if (this.#digitRuns === undefined) {
+      const runs: { start: number; end: number }[] = [];
+      if (this.hasDigit) {
+        for (const run of this.text.matchAll(DIGIT_RUN))
+          runs.push({ start: run.index, end: run.index + run[0].length });
+      }
+      this.#digitRuns = runs;
+    }
+    return this.#digitRuns;
+  }
+
+  get longNumberWindows(): readonly TextWindow[] {
+    if (this.#longNumberWindows === undefined) {
+      const windows: TextWindow[] = [];
+      if (this.hasLongNumber) {
+        for (const run of this.text.matchAll(LONG_NUMBER_RUN)) {
+          addWindow({
+            text: this.text,
+            windows,
+            start: run.index - LONG_NUMBER_MARGIN,
+            end: run.index + run[0].length + LONG_NUMBER_MARGIN,
+          });
+        }
+      }
+      this.#longNumberWindows = windows;
+    }
+    return this.#longNumberWindows;
+  }
+}
+
+/** A slice of the text: `start` inclusive, `end` exclusive. */
+export interface TextWindow {
+  start: number;
+  end: number;
+}
+
+/** Letters, digits, underscore; any non-ASCII character counts too (widening a window is harmless). */
+function isWordCode(code: number): boolean {
+  return (
+    (code >= 48 && code <= 57) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 97 && code <= 122) ||
+    code === 95 ||
+    code > 127
+  );
+}
+
+/**
+ * Appends a window, widened to word boundaries (so patterns with lookbehind and lookahead see whole
+ * tokens; at most 32 characters each way) and merged with the previous window when they overlap.
+ * Windows arrive in text order.
+ */
+function addWindow(options: { text: string; windows: TextWindow[]; start: number; end: number }): void {
+  const { text, windows } = options;
+  let start = Math.max(0, options.start);
+  let end = Math.min(text.length, options.end);
+  const last = windows[windows.length - 1];
+  if (last && start <= last.end) {
+    if (end <= last.end) return;
+    start = last.end;
+  } else {
+    const floor = Math.max(0, start - 32);
+    while (start > floor && isWordCode(text.charCodeAt(start - 1))) start -= 1;
+  }
+  const ceiling = Math.min(text.length, end + 32);
+  while (end < ceiling && isWordCode(text.charCodeAt(end))) end += 1;
+  if (last && start <= last.end) last.end = end;
+  else windows.push({ start, end });
+}
+
+/** Matches of a global pattern inside the windows, with indexes into the whole text. */
+export function matchesInWindows(options: {
+  text: string;
+  windows: readonly TextWindow[];
+  pattern: RegExp;
+}): { value: string; index: number }[] {
+  const matches: { value: string; index: number }[] = [];
+  for (const window of options.windows) {
+    const slice = options.text.slice(window.start, window.end);
+    for (const match of slice.matchAll(options.pattern))
+      matches.push({ value: match[0], index: window.start + match.index });
+  }
+  return matches;
+}
 
 /** A `ScanInput` whose facts are computed on first use and then cached. */
 export function createScanInput(text: string, defaultRegion: string): ScanInput {
-  let hasDigit: boolean | undefined;
-  let hasLongNumber: boolean | undefined;
-  let digitRuns: { start: number; end: number }[] | undefined;
-  return {
-    text,
-    defaultRegion,
-    get hasDigit() {
-      hasDigit ??= DIGIT.test(text);
-      return hasDigit;
-    },
-    get hasLongNumber() {
-      hasLongNumber ??= this.hasDigit && LONG_NUMBER.test(text);
-      return hasLongNumber;
-    },
-    get digitRuns() {
-      if (digitRuns === undefined) {
-        digitRuns = [];
-        if (this.hasDigit) {
-          for (const run of text.matchAll(DIGIT_RUN))
-            digitRuns.push({ start: run.index, end: run.index + run[0].length });
-        }
-      }
-      return digitRuns;
-    },
-  };
+  return new LazyScanInput(text, defaultRegion);
 }
 
 /**
  * Windows of the text around digit runs (`before` characters before each run, `after` after it),
  * merged when they overlap. Recognizers whose values always hold a number scan only these.
  */
-export function digitWindows(options: {
-  input: ScanInput;
-  before: number;
-  after: number;
-}): { start: number; end: number }[] {
+export function digitWindows(options: { input: ScanInput; before: number; after: number }): TextWindow[] {
   const { input, before, after } = options;
-  const windows: { start: number; end: number }[] = [];
+  const windows: TextWindow[] = [];
   for (const run of input.digitRuns) {
-    let start = Math.max(0, run.start - before);
-    // Start on a word boundary so patterns with a leading lookbehind see whole words.
-    const floor = Math.max(0, start - 32);
-    while (start > floor && /[\p{L}\p{N}]/u.test(input.text[start - 1]!)) start -= 1;
-    const end = Math.min(input.text.length, run.end + after);
-    const last = windows[windows.length - 1];
-    if (last && start <= last.end) last.end = Math.max(last.end, end);
-    else windows.push({ start, end });
+    addWindow({ text: input.text, windows, start: run.start - before, end: run.end + after });
   }
   return windows;
 }

@@ -1,6 +1,7 @@
 import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
 import { clampScore } from './candidate.js';
 import { contextScore, contextWindow, hasAnyWord } from './context-words.js';
+import { matchesInWindows } from './scan-input.js';
 
 // US Social Security numbers: AAA-GG-SSSS, with dashes, spaces, or (only in context) as nine bare digits.
 const SSN_GROUPED = /(?<![\d-])\d{3}[- ]\d{2}[- ]\d{4}(?![\d-]|\.\d)/g;
@@ -28,8 +29,8 @@ export const usSsnRecognizer: Recognizer = {
     if (!input.hasLongNumber) return [];
     const { text } = input;
     const found: PiiCandidate[] = [];
-    for (const match of text.matchAll(SSN_GROUPED)) {
-      const value = match[0];
+    for (const match of matchesInWindows({ text, windows: input.longNumberWindows, pattern: SSN_GROUPED })) {
+      const value = match.value;
       if (value[3] !== value[6]) continue; // mixed separators
       if (!ssnValid(value.replace(/[- ]/g, ''))) continue;
       const start = match.index;
@@ -45,10 +46,10 @@ export const usSsnRecognizer: Recognizer = {
         ruleId: 'pii.us-ssn',
       });
     }
-    for (const match of text.matchAll(SSN_BARE)) {
+    for (const match of matchesInWindows({ text, windows: input.longNumberWindows, pattern: SSN_BARE })) {
       const start = match.index;
       const end = start + 9;
-      if (!ssnValid(match[0])) continue;
+      if (!ssnValid(match.value)) continue;
       // Nine bare digits are an SSN only when the text says so.
       if (!hasAnyWord(contextWindow({ text, start, end }), POSITIVE)) continue;
       const score = contextScore({ text, start, end, base: 0.45, positive: POSITIVE, boost: 0.35 });
