@@ -1,0 +1,76 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createGuard } from '../../guard/create-guard.js';
+import { SAMPLE_DETECTORS } from '../../guard/test-support/sample-detectors.js';
+import { parseGatewayConfig } from '../config/load-gateway-config.js';
+import { createOutputChecker } from './output-checker.js';
+import { createResponseGuard } from './response-guard.js';
+
+const guard = createGuard({ policy: 'balanced', detectors: SAMPLE_DETECTORS });
+const config = parseGatewayConfig({});
+
+function split(text: string, cuts: readonly number[]): string[] {
+  const points = [...new Set(cuts.map((cut) => cut % (text.length + 1)))].sort((a, b) => a - b);
+  const pieces: string[] = [];
+  let previous = 0;
+  for (const point of [...points, text.length]) {
+    pieces.push(text.slice(previous, point));
+    previous = point;
+  }
+  return pieces;
+}
+
+function setup() {
+  const vault = guard.createVault();
+  const email = vault.placeholderFor('EMAIL_ADDRESS', 'ann "the boss" <ann@example.com>');
+  const phone = vault.placeholderFor('PHONE_NUMBER', '+14155550132');
+  const responseGuard = createResponseGuard({
+    checker: createOutputChecker({ guard, failMode: config.failMode }),
+    streaming: config.streaming,
+    vault,
+    tools: new Set(['lookup']),
+    maxBufferChars: 1_000_000,
+  });
+  return { vault, email, phone, responseGuard };
+}
+
+describe('createResponseGuard', () => {
+  it('restores placeholders split anywhere across streamed chunks', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { maxLength: 40 }), fc.nat(200), (cuts, padding) => {
+        const { email, phone, responseGuard } = setup();
+        const text = `${'word '.repeat(padding % 80)}Write to ${email} or call ${phone}, then ${email} again. <b>ok</b> <`;
+        const channel = responseGuard.channel('0:content', 'text');
+        let out = '';
+        for (const piece of split(text, cuts)) out += channel.push(piece) ?? '';
+        out += channel.finish() ?? '';
+        expect(out).toBe(
+          text.replaceAll(email, 'ann "the boss" <ann@example.com>').replaceAll(phone, '+14155550132'),
+        );
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('restores into tool-call arguments JSON-escaped, so they stay valid JSON', () => {
+    const { email, responseGuard } = setup();
+    const args = JSON.stringify({ to: email, note: 'hi' });
+    const channel = responseGuard.channel('0:tool:0', 'json');
+    let out = '';
+    for (const piece of split(args, [3, 9, 12, 15, 20])) out += channel.push(piece) ?? '';
+    out += channel.finish() ?? '';
+    expect(JSON.parse(out)).toEqual({ to: 'ann "the boss" <ann@example.com>', note: 'hi' });
+    expect(JSON.parse(responseGuard.wholeText(args, 'json') ?? '')).toEqual({
+      to: 'ann "the boss" <ann@example.com>',
+      note: 'hi',
+    });
+  });
+
+  it('refuses tools outside the allowlist and keeps the first violation', () => {
+    const { responseGuard } = setup();
+    expect(responseGuard.allowTool('lookup')).toBe(true);
+    expect(responseGuard.allowTool('delete_everything')).toBe(false);
+    expect(responseGuard.violation?.code).toBe('AEGIS_TOOL_NOT_ALLOWED');
+    expect(responseGuard.channel('0:content', 'text').push('more')).toBeNull();
+  });
+});
