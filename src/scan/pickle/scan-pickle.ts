@@ -5,63 +5,23 @@ import type { ScanLimits } from '../limits.js';
 import { RULES } from '../rules.js';
 import type { ScanFinding } from '../types.js';
 import { classifyGlobal, type GlobalClass, isDottedName, normalizeGlobal } from './classify-global.js';
+import {
+  CONTAINER,
+  EMPTY_TUPLE,
+  INERT_TUPLE,
+  isInert,
+  kindOf,
+  LONG_STRING,
+  type PickleValue,
+  SCALAR,
+  setEntry,
+  tupleOf,
+  UNKNOWN,
+} from './pickle-value.js';
 import { decodeLatin1, decodeQuotedString, decodeRawUnicodeEscape } from './text-decoders.js';
 
-/**
- * What the emulator tracks about a stack or memo value. Only what decides safety is kept: strings
- * (they become STACK_GLOBAL names), imported globals, calls with their arguments, and tuples. Numbers,
- * lists and dicts collapse to shared placeholders so memory stays proportional to the structure, not
- * to the data.
- */
-export type PickleValue =
-  | string
-  | number
-  | { kind: 'long-string' }
-  | { kind: 'dict'; entries: Map<string, PickleValue> }
-  | { kind: 'bytes'; data: Uint8Array | null; offset: number }
-  | { kind: 'global'; qualified: string; verdict: GlobalClass }
-  | { kind: 'call'; callee: PickleValue; args: PickleValue }
-  | { kind: 'tuple'; items: PickleValue[] }
-  | { kind: 'scalar' }
-  | { kind: 'container' }
-  | { kind: 'unknown' };
+export type { PickleValue } from './pickle-value.js';
 
-const SCALAR: PickleValue = { kind: 'scalar' };
-const CONTAINER: PickleValue = { kind: 'container' };
-const UNKNOWN: PickleValue = { kind: 'unknown' };
-const LONG_STRING: PickleValue = { kind: 'long-string' };
-const INERT_TUPLE: PickleValue = { kind: 'tuple', items: [SCALAR] };
-const EMPTY_TUPLE: PickleValue = { kind: 'tuple', items: [] };
-
-/** Records a string-keyed entry of a tracked dict (bounded: only small state dicts matter). */
-function setEntry(dict: { entries: Map<string, PickleValue> }, key: PickleValue, value: PickleValue): void {
-  if (typeof key === 'string' && dict.entries.size < 64) dict.entries.set(key, value);
-}
-
-/** The kind of a value; text values are plain strings to save an object per string. */
-function kindOf(value: PickleValue): string {
-  if (typeof value === 'string') return 'string';
-  return typeof value === 'number' ? 'int' : value.kind;
-}
-
-/**
- * Tuples are kept only when they can matter: as call arguments holding strings, bytes or globals
- * (the _codecs and functools.partial checks). Shapes, strides and other plain tuples share one value,
- * which keeps allocation (and GC time) low on large state dicts.
- */
-function tupleOf(items: PickleValue[], keepNumbers = false): PickleValue {
-  if (keepNumbers && items.length <= 32 && items.every((item) => typeof item === 'number'))
-    return { kind: 'tuple', items };
-  for (const item of items) if (!isInert(item)) return { kind: 'tuple', items };
-  return items.length === 0 ? EMPTY_TUPLE : INERT_TUPLE;
-}
-
-function isInert(value: PickleValue): boolean {
-  if (typeof value === 'string') return false;
-  if (typeof value === 'number') return true;
-  const kind = value.kind;
-  return kind !== 'global' && kind !== 'bytes' && kind !== 'long-string';
-}
 const MAX_LINE = 64 * 1024;
 // INT, LONG and FLOAT operands (decimal, Python 2 long suffix, float syntax incl. inf/nan).
 export const NUMBER_OPERAND =
@@ -319,7 +279,7 @@ class PickleEmulator {
   }
 
   private importGlobal(module: string, name: string): PickleValue {
-    const key = module + '\n' + name;
+    const key = `${module}\n${name}`;
     const cached = this.globalValues.get(key);
     if (cached !== undefined) return cached;
     const value = this.resolveGlobal(module, name);
@@ -556,6 +516,8 @@ class PickleEmulator {
   }
 
   // Opcodes and operands follow CPython Lib/pickletools.py (protocols 0-5) and Lib/pickle.py _Unpickler.
+  // One switch over all opcodes, kept in one place on purpose: V8 turns it into a jump table, and the
+  // loop is the hot path of every pickle scan.
   private loop(): void {
     const reader = this.reader;
     const limit = Math.min(reader.limit, (this.options.start ?? 0) + this.options.limits.maxPickleBytes);
