@@ -8,12 +8,10 @@ import { PEM_HEADER_PATTERN } from './private-keys.js';
 import { PROVIDER_RULES } from './provider-rules.js';
 import { URL_USERINFO_PATTERN } from './url-password.js';
 
-// Each pattern with the flags it runs with: prefix rules run sticky at their anchor (`y`), context rules
-// search a bounded window. `d` (indices) and `g` do not change how a pattern matches.
+// Each pattern with the flags it runs with: provider rules run sticky (`y`) at their anchor or at token
+// starts after their keyword. `d` (indices) and `g` do not change how a pattern matches.
 const PATTERNS: readonly [string, string, string][] = [
-  ...PROVIDER_RULES.map(
-    (rule) => [rule.id, rule.pattern.source, rule.match === 'prefix' ? 'y' : ''] as [string, string, string],
-  ),
+  ...PROVIDER_RULES.map((rule) => [rule.id, rule.pattern.source, 'y'] as [string, string, string]),
   ...(
     [
       ['pem-header', PEM_HEADER_PATTERN],

@@ -63,7 +63,9 @@ function prefixMatcher(rule: PrefixRule): Matcher {
 }
 
 function contextMatcher(rule: ContextRule): Matcher {
-  const global = new RegExp(rule.pattern.source, 'dg');
+  // Sticky like prefix rules: tried only at token starts after the keyword, so each attempt is anchored
+  // and the cost per keyword is bounded by the window.
+  const sticky = new RegExp(rule.pattern.source, 'dy');
   const window = rule.window ?? DEFAULT_WINDOW;
   return {
     anchors: rule.keywords,
@@ -77,19 +79,14 @@ function contextMatcher(rule: ContextRule): Matcher {
         const secondNewline = text.indexOf('\n', firstNewline + 1);
         if (secondNewline !== -1 && secondNewline < to) to = secondNewline;
       }
-      // A bounded slice with a few characters of left context, so lookbehinds see real neighbours.
-      const sliceStart = Math.max(0, from - 4);
-      const slice = text.slice(sliceStart, to);
-      global.lastIndex = from - sliceStart;
-      for (let match = global.exec(slice); match; match = global.exec(slice)) {
-        const span = valueSpan(match);
-        const found = accept(rule, {
-          value: span.value,
-          start: span.start + sliceStart,
-          end: span.end + sliceStart,
-        });
+      for (let start = from; start < to; start++) {
+        // Inside a run of letters and digits no value can start (values begin at a token boundary).
+        if (isAlphanumeric(text.charCodeAt(start - 1)) && isAlphanumeric(text.charCodeAt(start))) continue;
+        sticky.lastIndex = start;
+        const match = sticky.exec(text);
+        if (!match) continue;
+        const found = accept(rule, valueSpan(match));
         if (found) return { ...found, priority: 4 };
-        if (match[0].length === 0) global.lastIndex++;
       }
       return undefined;
     },
