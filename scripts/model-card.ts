@@ -95,6 +95,8 @@ give byte-identical weights.
   stories are the weakest areas; benign texts that quote attacks (security training material) may score high.
 - English-heavy training data; the ten other languages are covered by short synthetic overrides only.
 - Base64, rot13 and reversed payloads are only recognized by their wrappers; the rule signal decodes them.
+- Degenerate text (a single character repeated thousands of times) scores high, like the token-flooding
+  attacks in its training data; below the model floor it does not affect the combined score, above it it can.
 - Not a substitute for privilege separation: treat the score as one layer of defence.
 `;
   writeFileSync(path, text);
