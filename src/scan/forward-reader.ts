@@ -58,6 +58,16 @@ export class ForwardReader {
     if (this.window.length < count) throw new EndOfStream(this.position + this.window.length);
   }
 
+  /** The next byte without consuming it. */
+  peek(): number {
+    let index = this.position - this.windowStart;
+    if (index < 0 || index >= this.window.length) {
+      this.fill(1);
+      index = 0;
+    }
+    return this.window[index] as number;
+  }
+
   /** Reads one byte. */
   byte(): number {
     const index = this.position - this.windowStart;

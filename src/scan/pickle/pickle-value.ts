@@ -10,6 +10,7 @@ export type PickleValue =
   | string
   | number
   | { kind: 'long-string' }
+  | { kind: 'other-text' }
   | { kind: 'dict'; entries: Map<string, PickleValue> }
   | { kind: 'bytes'; data: Uint8Array | null; offset: number }
   | { kind: 'global'; qualified: string; verdict: GlobalClass }
@@ -24,6 +25,8 @@ export const SCALAR: PickleValue = { kind: 'scalar' };
 export const CONTAINER: PickleValue = { kind: 'container' };
 export const UNKNOWN: PickleValue = { kind: 'unknown' };
 export const LONG_STRING: PickleValue = { kind: 'long-string' };
+/** Text that cannot be a module or attribute name (starts with a digit, space, punctuation…): not decoded. */
+export const OTHER_TEXT: PickleValue = { kind: 'other-text' };
 export const INERT_TUPLE: PickleValue = { kind: 'tuple', items: [SCALAR] };
 export const EMPTY_TUPLE: PickleValue = { kind: 'tuple', items: [] };
 
@@ -59,5 +62,5 @@ export function isInert(value: PickleValue): boolean {
   if (typeof value === 'string') return false;
   if (typeof value === 'number') return true;
   const kind = value.kind;
-  return kind !== 'global' && kind !== 'bytes' && kind !== 'long-string';
+  return kind !== 'global' && kind !== 'bytes' && kind !== 'long-string' && kind !== 'other-text';
 }

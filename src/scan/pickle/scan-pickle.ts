@@ -12,6 +12,7 @@ import {
   isInert,
   kindOf,
   LONG_STRING,
+  OTHER_TEXT,
   type PickleValue,
   SCALAR,
   setEntry,
@@ -278,6 +279,28 @@ class PickleEmulator {
     return this.reader.utf8(length);
   }
 
+  /**
+   * A BINUNICODE value. Text that cannot start a dotted Python name (and is not hex that could hide a
+   * pickle) is skipped undecoded: it can never become an import, and state dicts are full of such
+   * values (storage keys "0", "1", …). While joblib arrays are tracked everything is decoded (dtype
+   * strings such as "<f8" are needed).
+   */
+  private unicodeValue(length: number): PickleValue {
+    if (length > 0 && length <= this.options.limits.maxStringBytes && !this.tracksArrays) {
+      const first = this.reader.peek();
+      const nameStart =
+        (first >= 0x41 && first <= 0x5a) ||
+        (first >= 0x61 && first <= 0x7a) ||
+        first === 0x5f ||
+        first >= 0x80;
+      if (!nameStart && !(first === 0x38 && length >= 16)) {
+        this.reader.skip(length);
+        return OTHER_TEXT;
+      }
+    }
+    return this.stringValue(this.text(length));
+  }
+
   private importGlobal(module: string, name: string): PickleValue {
     const key = `${module}\n${name}`;
     const cached = this.globalValues.get(key);
@@ -354,7 +377,9 @@ class PickleEmulator {
     const items = typeof args === 'object' && args.kind === 'tuple' ? args.items : [];
     const encoding = items[1];
     const idiom =
-      items.length === 2 && typeof items[0] === 'string' && (encoding === 'latin1' || encoding === 'latin-1');
+      items.length === 2 &&
+      (typeof items[0] === 'string' || items[0] === OTHER_TEXT) &&
+      (encoding === 'latin1' || encoding === 'latin-1');
     if (!idiom) this.codecsIdiomOnly = false;
   }
 
@@ -624,11 +649,11 @@ class PickleEmulator {
           break;
         case 0x58: {
           // BINUNICODE
-          this.push(this.stringValue(this.text(reader.uint32())));
+          this.push(this.unicodeValue(reader.uint32()));
           break;
         }
         case 0x8c: // SHORT_BINUNICODE
-          this.push(this.stringValue(reader.utf8(reader.byte())));
+          this.push(this.unicodeValue(reader.byte()));
           break;
         case 0x8d: {
           // BINUNICODE8
@@ -836,6 +861,9 @@ class PickleEmulator {
   private stackGlobal(module: PickleValue, name: PickleValue): PickleValue {
     if (typeof module === 'string' && typeof name === 'string') {
       return this.importGlobal(module, name);
+    }
+    if (module === OTHER_TEXT || name === OTHER_TEXT) {
+      throw new PickleInvalid('STACK_GLOBAL names something that cannot be imported');
     }
     if (
       (kindOf(module) === 'long-string' || kindOf(module) === 'unknown' || typeof module === 'string') &&
