@@ -1,6 +1,10 @@
 import type { InjectionRule } from './rule.js';
 
 const WORD_ANCHOR = /^[a-z]+$/;
+/** Lowercase ASCII words separated by single spaces: a phrase anchor. */
+const PHRASE_ANCHOR = /^[a-z]+(?: [a-z]+)+$/;
+/** Characters that may separate the words of a phrase anchor in the text ("pre-prompt", "can't"). */
+const MAX_PHRASE_GAP = 3;
 const NON_ASCII = /[^\x00-\x7f]/;
 const MAX_WORD_LENGTH = 24;
 /** Above this share of the text, windows are dropped and the rule scans the whole text. */
@@ -49,6 +53,7 @@ export function createAnchorGate(
   for (const rule of rules) {
     for (const anchor of rule.anchors) {
       if (WORD_ANCHOR.test(anchor)) vocabulary.add(anchor);
+      else if (PHRASE_ANCHOR.test(anchor)) vocabulary.add(phraseKey(anchor.split(' ')).word);
       else (NON_ASCII.test(anchor) ? otherSubstrings : asciiSubstrings).add(anchor);
     }
   }
@@ -66,10 +71,22 @@ export function createAnchorGate(
   const plansByWord = new Map<string, number[]>();
   const plansBySubstring = new Map<string, number[]>();
   const plansByForeign = new Map<string, number[]>();
+  // Phrases grouped by their key word (the longest, the last among equals: usually the rarest).
+  const phrasesByKey = new Map<string, { words: string[]; key: number; plans: number[] }[]>();
   const alwaysRun: number[] = [];
   rules.forEach((rule, planIndex) => {
     if (rule.anchors.length === 0) alwaysRun.push(planIndex);
     for (const anchor of rule.anchors) {
+      if (PHRASE_ANCHOR.test(anchor)) {
+        const words = anchor.split(' ');
+        const { word, index } = phraseKey(words);
+        const group = phrasesByKey.get(word) ?? [];
+        const known = group.find((phrase) => phrase.words.join(' ') === anchor);
+        if (known) known.plans.push(planIndex);
+        else group.push({ words, key: index, plans: [planIndex] });
+        phrasesByKey.set(word, group);
+        continue;
+      }
       const target = WORD_ANCHOR.test(anchor)
         ? plansByWord
         : NON_ASCII.test(anchor)
@@ -128,6 +145,14 @@ export function createAnchorGate(
           add(planIndexes, positions);
         }
       };
+      for (const [word, positions] of index.words) {
+        const phrases = phrasesByKey.get(word);
+        if (!phrases) continue;
+        for (const phrase of phrases) {
+          const found = positions.filter((position) => phraseAt(text, position, phrase.words, phrase.key));
+          if (found.length > 0) add(phrase.plans, found);
+        }
+      }
       addSubstrings(plansBySubstring);
       if (plansByForeign.size > 0 && NON_ASCII.test(text)) addSubstrings(plansByForeign);
       const selected: SelectedRule[] = [];
@@ -146,6 +171,61 @@ export function createAnchorGate(
       return selected;
     },
   };
+}
+
+/** The key word of a phrase: the longest, the last among equals. */
+function phraseKey(words: readonly string[]): { word: string; index: number } {
+  let index = 0;
+  words.forEach((word, position) => {
+    if (word.length >= (words[index]?.length ?? 0)) index = position;
+  });
+  return { word: words[index] ?? '', index };
+}
+
+/**
+ * True when the words of a phrase surround the key word found at `position`, separated by 1–3 spaces,
+ * hyphens or apostrophes, each word bounded by non-letters.
+ */
+function phraseAt(text: string, position: number, words: readonly string[], key: number): boolean {
+  let after = position + (words[key]?.length ?? 0);
+  for (let wordIndex = key + 1; wordIndex < words.length; wordIndex++) {
+    const word = words[wordIndex] ?? '';
+    const start = skipSeparators(text, after, 1);
+    if (start === after || !wordAt(text, start, word)) return false;
+    after = start + word.length;
+  }
+  let before = position;
+  for (let wordIndex = key - 1; wordIndex >= 0; wordIndex--) {
+    const word = words[wordIndex] ?? '';
+    const end = skipSeparators(text, before, -1);
+    if (end === before || !wordAt(text, end - word.length, word)) return false;
+    before = end - word.length;
+  }
+  return true;
+}
+
+/** Position after up to `MAX_PHRASE_GAP` separators from `from`, walking forward (1) or backward (-1). */
+function skipSeparators(text: string, from: number, direction: 1 | -1): number {
+  let position = from;
+  for (let gap = 0; gap < MAX_PHRASE_GAP; gap++) {
+    const code = text.charCodeAt(direction === 1 ? position : position - 1);
+    if (!isSeparator(code)) break;
+    position += direction;
+  }
+  return position;
+}
+
+/** True when `word` (lowercase) stands at `start` as a whole word, in any case. */
+function wordAt(text: string, start: number, word: string): boolean {
+  if (start < 0 || isAsciiLetter(text.charCodeAt(start - 1))) return false;
+  for (let offset = 0; offset < word.length; offset++) {
+    if ((text.charCodeAt(start + offset) | 0x20) !== word.charCodeAt(offset)) return false;
+  }
+  return !isAsciiLetter(text.charCodeAt(start + word.length));
+}
+
+function isSeparator(code: number): boolean {
+  return isSpace(code) || code === 45 || code === 39 || code === 0x2019;
 }
 
 /** Merged windows of `reach` around each hit, widened to whitespace so `\b` stays truthful. */

@@ -27,32 +27,23 @@ export interface DecodedSegment {
 /** Largest encoded run that is decoded; longer runs are decoded up to this length. */
 export const MAX_SEGMENT_LENGTH = 65_536;
 
-const BASE64 = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,65536}={0,2}/g;
 const HEX =
   /(?<![0-9A-Za-z])(?:\\x|0x)?[0-9a-fA-F]{2}(?:(?:[ :,]|\\x|0x)?[0-9a-fA-F]{2}){7,32768}(?![0-9A-Za-z])/g;
 const URL_ENCODED = /(?:%[0-9a-fA-F]{2}[^\s%]{0,64}){3,8192}/g;
 const HTML_ENTITIES = /(?:&#(?:[xX][0-9a-fA-F]{1,6}|[0-9]{1,7});\s?){4,8192}/g;
 const UNICODE_ESCAPES = /(?:\\u[0-9a-fA-F]{4}|\\u\{[0-9a-fA-F]{1,6}\}){4,8192}/g;
 const ENCODED_TOKEN = /^[A-Za-z0-9+/=_%&#;\\-]{16,65536}$/;
-/** A word with two leetspeak substitutions around letters ("1gn0re", "pr3v10us"): worth unleeting. */
-export const LEET_HINT = /[a-z]{0,12}[0134578@$][a-z]{1,12}[0134578@$]/i;
-const LEET_TOKEN = /[a-z0-9@$]{2,64}/gi;
-const HAS_LEET = /[0-9@$]/;
-const HAS_LETTER = /[a-z]/i;
 
 /** Every pattern the decoders use, for the ReDoS check. */
 export const DECODER_PATTERNS: readonly RegExp[] = [
-  BASE64,
   HEX,
   URL_ENCODED,
   HTML_ENTITIES,
   UNICODE_ESCAPES,
-  LEET_TOKEN,
   ENCODED_TOKEN,
-  LEET_HINT,
 ];
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8 = new TextDecoder('utf-8');
 
 /** True when decoded bytes read as natural text rather than binary noise. */
 export function looksLikeText(text: string): boolean {
@@ -67,12 +58,10 @@ export function looksEncoded(text: string): boolean {
   return ENCODED_TOKEN.test(text.trim());
 }
 
+/** UTF-8 text of the bytes, or undefined when they are not valid UTF-8 (checked without exceptions). */
 function decodeBytes(bytes: Uint8Array): string | undefined {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    return undefined;
-  }
+  const text = utf8.decode(bytes);
+  return text.includes('\uFFFD') ? undefined : text;
 }
 
 function decodeBase64(run: string): string | undefined {
@@ -127,18 +116,107 @@ interface SegmentDecoder {
 }
 
 const SEGMENT_DECODERS: readonly SegmentDecoder[] = [
-  { name: 'base64', pattern: BASE64, decode: decodeBase64 },
   { name: 'hex', pattern: HEX, decode: decodeHex },
   { name: 'url-encoding', marker: '%', pattern: URL_ENCODED, decode: decodeUrl },
   { name: 'html-entities', marker: '&#', pattern: HTML_ENTITIES, decode: decodeHtmlEntities },
   { name: 'unicode-escapes', marker: '\\u', pattern: UNICODE_ESCAPES, decode: decodeUnicodeEscapes },
 ];
 
+const MIN_RUN = 16;
+
+function isBase64Char(code: number): boolean {
+  return (
+    (code >= 65 && code <= 90) ||
+    (code >= 97 && code <= 122) ||
+    (code >= 48 && code <= 57) ||
+    code === 43 ||
+    code === 47 ||
+    code === 45 ||
+    code === 95
+  );
+}
+
+function isHexDigit(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 97 && code <= 102) || (code >= 65 && code <= 70);
+}
+
+/**
+ * Runs of the base64 alphabet (standard and URL-safe) of at least 16 characters, with their `=` padding,
+ * found by one pass over char codes. Contiguous hex is a subset and is told apart by the caller.
+ */
+function alphabetRuns(text: string): [number, number][] {
+  const runs: [number, number][] = [];
+  let start = -1;
+  for (let index = 0; index <= text.length; index++) {
+    if (index < text.length && isBase64Char(text.charCodeAt(index))) {
+      if (start < 0) start = index;
+      continue;
+    }
+    if (start >= 0 && index - start >= MIN_RUN) {
+      let end = index;
+      while (end < text.length && end - index < 2 && text.charCodeAt(end) === 61) end++;
+      runs.push([start, end]);
+    }
+    start = -1;
+  }
+  return runs;
+}
+
+/** True when the text holds eight hex byte pairs in a row with separators or `\x`/`0x` prefixes. */
+function hasSeparatedHex(text: string): boolean {
+  if (text.includes('\\x') || text.includes('0x')) return true;
+  let pairs = 0;
+  for (let index = 0; index + 2 < text.length; ) {
+    const code = text.charCodeAt(index + 2);
+    if (
+      isHexDigit(text.charCodeAt(index)) &&
+      isHexDigit(text.charCodeAt(index + 1)) &&
+      (code === 32 || code === 58 || code === 44)
+    ) {
+      if (++pairs >= 7) return true;
+      index += 3;
+    } else {
+      pairs = 0;
+      index++;
+    }
+  }
+  return false;
+}
+
+function decodeRun(run: string): { decoder: DecoderName; text: string } | undefined {
+  let hex = run.length % 2 === 0;
+  for (let index = 0; hex && index < run.length; index++) hex = isHexDigit(run.charCodeAt(index));
+  if (hex) {
+    const decoded = decodeHex(run);
+    return decoded === undefined ? undefined : { decoder: 'hex', text: decoded };
+  }
+  const decoded = decodeBase64(run);
+  return decoded === undefined ? undefined : { decoder: 'base64', text: decoded };
+}
+
 /** Encoded runs in `text` that decode to natural text, at most `limit` of them. */
 export function decodeSegments(text: string, limit: number): DecodedSegment[] {
   const segments: DecodedSegment[] = [];
+  const accept = (
+    decoder: DecoderName,
+    start: number,
+    end: number,
+    run: string,
+    decoded: string | undefined,
+  ) => {
+    if (decoded === undefined || decoded === run) return;
+    if (!looksLikeText(decoded) && !looksEncoded(decoded)) return;
+    segments.push({ decoder, start, end, text: decoded });
+  };
+  for (const [start, end] of alphabetRuns(text)) {
+    if (segments.length >= limit) return segments;
+    const run = text.slice(start, Math.min(end, start + MAX_SEGMENT_LENGTH));
+    const decoded = decodeRun(run);
+    if (decoded) accept(decoded.decoder, start, end, run, decoded.text);
+  }
   for (const decoder of SEGMENT_DECODERS) {
     if (decoder.marker !== undefined && !text.includes(decoder.marker)) continue;
+    if (decoder.name === 'hex' && !hasSeparatedHex(text)) continue;
     decoder.pattern.lastIndex = 0;
     for (const match of text.matchAll(decoder.pattern)) {
       if (segments.length >= limit) return segments;
@@ -147,11 +225,12 @@ export function decodeSegments(text: string, limit: number): DecodedSegment[] {
       if (decoder.name === 'url-encoding') {
         while (start > 0 && match.index - start < 64 && !/[\s%]/.test(text[start - 1] ?? ' ')) start--;
       }
-      const run = text.slice(start, Math.min(match.index + match[0].length, start + MAX_SEGMENT_LENGTH));
-      const decoded = decoder.decode(run);
-      if (decoded === undefined || decoded === run) continue;
-      if (!looksLikeText(decoded) && !looksEncoded(decoded)) continue;
-      segments.push({ decoder: decoder.name, start, end: match.index + match[0].length, text: decoded });
+      const end = match.index + match[0].length;
+      // Contiguous hex was decoded with the alphabet runs above.
+      if (decoder.name === 'hex' && segments.some((segment) => segment.start <= start && segment.end >= end))
+        continue;
+      const run = text.slice(start, Math.min(end, start + MAX_SEGMENT_LENGTH));
+      accept(decoder.name, start, end, run, decoder.decode(run));
     }
   }
   return segments;
@@ -178,21 +257,54 @@ const LEET: Readonly<Record<string, string>> = {
   $: 's',
 };
 
+function isLeetChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || code === 64 || code === 36;
+}
+
+function isAsciiLetterCode(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
+}
+
 /**
- * Leetspeak folded to letters in tokens that mix letters with digits or symbols ("1gn0r3"); plain numbers
- * stay numbers. Length-preserving. Undefined when nothing changes.
+ * Leetspeak folded to letters in words that mix letters with digits, `@` or `$` ("1gn0r3", "4ll"); plain
+ * numbers stay numbers. Length-preserving. Undefined when nothing changes, or when `keywords` is given
+ * and no folded word is one of them. One pass over char codes.
  */
-export function unleet(text: string): string | undefined {
-  if (!HAS_LEET.test(text)) return undefined;
-  let changed = false;
-  const result = text.replace(LEET_TOKEN, (token) => {
-    if (!HAS_LETTER.test(token) || !HAS_LEET.test(token)) return token;
-    changed = true;
-    let folded = '';
-    for (const char of token) folded += LEET[char] ?? char;
-    return folded;
-  });
-  return changed ? result : undefined;
+export function unleet(text: string, keywords?: ReadonlySet<string>): string | undefined {
+  let keywordFound = keywords === undefined;
+  let result: string[] | undefined;
+  let copied = 0;
+  let start = -1;
+  let letters = 0;
+  let leet = 0;
+  for (let index = 0; index <= text.length; index++) {
+    const code = index < text.length ? text.charCodeAt(index) : 0;
+    if (isAsciiLetterCode(code) || isLeetChar(code)) {
+      if (start < 0) {
+        start = index;
+        letters = 0;
+        leet = 0;
+      }
+      if (isAsciiLetterCode(code)) letters++;
+      else leet++;
+      continue;
+    }
+    if (start >= 0 && letters >= 1 && leet >= 1 && index - start <= 64) {
+      result ??= [];
+      let folded = '';
+      for (let position = start; position < index; position++) {
+        const char = text[position] ?? '';
+        folded += LEET[char] ?? char;
+      }
+      result.push(text.slice(copied, start), folded);
+      copied = index;
+      if (!keywordFound && keywords?.has(folded.toLowerCase())) keywordFound = true;
+    }
+    start = -1;
+  }
+  if (!result || !keywordFound) return undefined;
+  result.push(text.slice(copied));
+  return result.join('');
 }
 
 /** The text read backwards (by code unit; spans map as `[length - end, length - start)`). */

@@ -4,7 +4,7 @@ import type { NormalizedText } from '../../spec/text.js';
 import { normalizeText } from '../normalize.js';
 import { type AnchorGate, createAnchorGate } from './anchor-gate.js';
 import { collapseWhitespace } from './collapse-whitespace.js';
-import { type DecoderName, decodeSegments, LEET_HINT, reverseText, rot13, unleet } from './decoders.js';
+import { type DecoderName, decodeSegments, reverseText, rot13, unleet } from './decoders.js';
 import { EXTRACTION_RULES } from './extraction-rules.js';
 import { INDIRECT_RULES } from './indirect-rules.js';
 import { JAILBREAK_RULES } from './jailbreak-rules.js';
@@ -80,6 +80,7 @@ const TRANSFORM_KEYWORDS = [
   'above',
   'everything',
 ];
+const TRANSFORM_KEYWORD_SET: ReadonlySet<string> = new Set(TRANSFORM_KEYWORDS);
 const ROT13_KEYWORDS = TRANSFORM_KEYWORDS.map((word) => rot13(word));
 const REVERSED_KEYWORDS = TRANSFORM_KEYWORDS.map((word) => reverseText(word));
 
@@ -193,11 +194,10 @@ function scanText(state: ScanState, text: string, chain: readonly DecoderName[],
       (start, end) => mapSpan(text.length - end, text.length - start),
     ]);
   }
-  if (LEET_HINT.test(text)) transforms.push(['leetspeak', () => unleet(text), mapSpan]);
+  transforms.push(['leetspeak', () => unleet(text, TRANSFORM_KEYWORD_SET), mapSpan]);
   for (const [name, transform, mapper] of transforms) {
     const transformed = transform();
     if (transformed === undefined) continue;
-    if (name === 'leetspeak' && !hasAny(state.gate.index(transformed).words, TRANSFORM_KEYWORDS)) continue;
     if (chain.length > 0) state.decodedChars += transformed.length;
     scanText(state, transformed, [...chain, name], mapper);
   }

@@ -30,7 +30,9 @@ export interface InjectionRule {
   readonly language?: string;
   /**
    * Anchors of which every match contains at least one: lowercase ASCII words (found as whole words in any
-   * case) or other substrings (found case-sensitively). A rule runs only around its anchors, which keeps
+   * case), phrases of such words (`'you are now'`; in the text the words may be separated by up to three
+   * spaces, hyphens or apostrophes, so `'can t'` finds "can't"), or other substrings (found
+   * case-sensitively). A rule runs only around its anchors, which keeps
    * the scan fast; an empty list means the rule always runs on the whole text.
    */
   readonly anchors: readonly string[];
