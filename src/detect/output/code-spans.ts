@@ -6,10 +6,15 @@ export interface CodeSpans {
   contains(index: number): boolean;
 }
 
+/** Fence lines (``` or ~~~, up to three spaces of indent). */
+export const FENCE_PATTERN = /^ {0,3}(`{3,64}|~{3,64})/gm;
+/** Single-line inline code spans. */
+export const INLINE_CODE_PATTERN = /`[^`\n]{1,500}`/g;
+
 /** Finds fenced blocks (``` or ~~~) and single-line inline code spans. */
 export function findCodeSpans(text: string): CodeSpans {
   const ranges: [number, number][] = [];
-  const fence = /^ {0,3}(`{3,}|~{3,})/gm;
+  const fence = new RegExp(FENCE_PATTERN);
   let open: { at: number; marker: string } | undefined;
   for (let match = fence.exec(text); match; match = fence.exec(text)) {
     const marker = match[1] ?? '';
@@ -21,7 +26,7 @@ export function findCodeSpans(text: string): CodeSpans {
     }
   }
   if (open) ranges.push([open.at, text.length]);
-  const inline = /`[^`\n]{1,500}`/g;
+  const inline = new RegExp(INLINE_CODE_PATTERN);
   for (let match = inline.exec(text); match; match = inline.exec(text)) {
     ranges.push([match.index, match.index + match[0].length]);
   }

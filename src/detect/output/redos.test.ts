@@ -2,6 +2,8 @@ import { checkSync } from 'recheck';
 import { describe, expect, it } from 'vitest';
 import { identityText } from '../../spec/text.js';
 import { createOutputDetector } from '../output.js';
+import { ASCII_SEPARATORS } from './canary-leak.js';
+import { FENCE_PATTERN, INLINE_CODE_PATTERN } from './code-spans.js';
 import { HTML_PATTERNS } from './html-payloads.js';
 import { MARKDOWN_PATTERNS } from './markdown-exfiltration.js';
 import { SHELL_PATTERNS } from './shell-injection.js';
@@ -11,6 +13,9 @@ import { SQL_PATTERNS } from './sql-injection.js';
 const PATTERNS: readonly [string, string, string][] = [
   ...MARKDOWN_PATTERNS.map((pattern, index) => [`markdown-${index}`, pattern.source, pattern.flags] as const),
   ...HTML_PATTERNS.map((pattern, index) => [`html-${index}`, pattern.source, pattern.flags] as const),
+  ...[FENCE_PATTERN, INLINE_CODE_PATTERN, ASCII_SEPARATORS].map(
+    (pattern, index) => [`text-${index}`, pattern.source, pattern.flags] as const,
+  ),
   ...SQL_PATTERNS.map((pattern, index) => [`sql-${index}`, pattern.source, `${pattern.flags}i`] as const),
   ...SHELL_PATTERNS.map((pattern, index) => [`shell-${index}`, pattern.source, `${pattern.flags}i`] as const),
 ].map(([id, source, flags]) => [id, source, [...new Set(flags.replace(/g/g, ''))].join('')]);
