@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isAegisError } from '../spec/errors.js';
 import type { Finding } from '../spec/finding.js';
 import { identityText } from '../spec/text.js';
+import { normalizeText } from './normalize.js';
 import { createPiiDetector } from './pii.js';
 import { BUILTIN_DETECTORS } from './registry.js';
 
@@ -212,6 +213,18 @@ describe('pii detector: overlaps and evidence', () => {
     expect(byType.get('CREDIT_CARD')).toBe('**** **** **** 1111');
     expect(byType.get('EMAIL_ADDRESS')).toBe('j***@example.com');
     expect(byType.get('URL_WITH_CREDENTIALS')).toBe('postgres://***:***@db.internal/app');
+  });
+});
+
+describe('pii detector: normalized text', () => {
+  it('finds values hidden with fullwidth digits or invisible characters, spans in the original', () => {
+    const text = 'card ４１１１ １１１１ １１１１ １１１１ and mail j\u200bane@example.com';
+    const findings = detector.detect(text, { role: 'user', normalized: normalizeText(text) });
+    const values = findings.map((finding) => `${finding.type}=${text.slice(finding.start, finding.end)}`);
+    expect(values).toEqual([
+      'CREDIT_CARD=４１１１ １１１１ １１１１ １１１１',
+      'EMAIL_ADDRESS=j\u200bane@example.com',
+    ]);
   });
 });
 

@@ -53,11 +53,16 @@ export function createPiiDetector(options?: PiiDetectorOptions | Record<string, 
   return {
     id: 'pii',
     family: 'pii',
-    detect(text: string, _context: DetectContext): PiiFinding[] {
+    detect(text: string, context: DetectContext): PiiFinding[] {
       if (typeof text !== 'string') {
         throw new AegisError(ERROR_CODES.INVALID_ARGUMENT, 'pii detector expects a string');
       }
-      const input: ScanInput = createScanInput(text, settings.defaultRegion);
+      // Scan the normalized view when there is one (fullwidth digits, invisible characters inside a
+      // card number), and map spans back so they point at the caller's text.
+      const view = context?.normalized;
+      const normalized = view !== undefined && view.changed && view.original === text ? view : undefined;
+      const scanned = normalized ? normalized.text : text;
+      const input: ScanInput = createScanInput(scanned, settings.defaultRegion);
       const candidates: PiiCandidate[] = [];
       for (const recognizer of recognizers) {
         for (const candidate of recognizer.find(input)) {
@@ -66,18 +71,23 @@ export function createPiiDetector(options?: PiiDetectorOptions | Record<string, 
           candidates.push(candidate);
         }
       }
-      return resolveOverlaps(candidates, text.length).map((candidate) => ({
-        detector: 'pii',
-        family: 'pii',
-        category: 'sensitive-data',
-        type: candidate.type,
-        severity: candidate.severity,
-        score: candidate.score,
-        start: candidate.start,
-        end: candidate.end,
-        ruleId: candidate.ruleId,
-        evidence: piiEvidence(candidate.type, text.slice(candidate.start, candidate.end)),
-      }));
+      const toOriginal = (index: number): number => (normalized ? normalized.toOriginal(index) : index);
+      return resolveOverlaps(candidates, scanned.length).map((candidate) => {
+        const start = toOriginal(candidate.start);
+        const end = toOriginal(candidate.end);
+        return {
+          detector: 'pii',
+          family: 'pii',
+          category: 'sensitive-data',
+          type: candidate.type,
+          severity: candidate.severity,
+          score: candidate.score,
+          start,
+          end,
+          ruleId: candidate.ruleId,
+          evidence: piiEvidence(candidate.type, text.slice(start, end)),
+        } satisfies PiiFinding;
+      });
     },
   };
 }

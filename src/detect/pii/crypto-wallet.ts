@@ -4,9 +4,11 @@ import { base58CheckDecode } from './checksums/base58check.js';
 import { segwitAddressValid } from './checksums/bech32.js';
 import { eip55Valid } from './checksums/eip55.js';
 import { contextScore } from './context-words.js';
+import { stickyMatchesAt } from './scan-input.js';
 
 // Bitcoin legacy P2PKH (1…) and P2SH (3…) in Base58Check; SegWit bc1… in Bech32/Bech32m; Ethereum 0x….
-const BITCOIN_BASE58 = /(?<![\w])[13][1-9A-HJ-NP-Za-km-z]{25,34}(?![\w])/g;
+// Sticky: a legacy address starts with the digit 1 or 3, so it is tried only where a digit run starts.
+const BITCOIN_BASE58 = /(?<![\w])[13][1-9A-HJ-NP-Za-km-z]{25,34}(?![\w])/y;
 const BITCOIN_BECH32 = /(?<![\w])(?:bc1[02-9ac-hj-np-z]{6,87}|BC1[02-9AC-HJ-NP-Z]{6,87})(?![\w])/g;
 const ETHEREUM = /(?<![\w])0x[0-9a-fA-F]{40}(?![\w])/g;
 
@@ -33,11 +35,16 @@ export const cryptoWalletRecognizer: Recognizer = {
     const { text } = input;
     if (!input.hasDigit) return [];
     const found: PiiCandidate[] = [];
-    for (const match of text.matchAll(BITCOIN_BASE58)) {
-      const payload = base58CheckDecode(match[0]);
+    const starts = input.digitRuns
+      .map((run) => run.start)
+      .filter((start) => text[start] === '1' || text[start] === '3');
+    for (const found58 of stickyMatchesAt({ text, pattern: BITCOIN_BASE58, starts })) {
+      const payload = base58CheckDecode(found58.value);
       // version byte 0x00 = P2PKH, 0x05 = P2SH, followed by a 20-byte hash
       if (payload === undefined || payload.length !== 21 || (payload[0] !== 0 && payload[0] !== 5)) continue;
-      found.push(candidate({ text, start: match.index, end: match.index + match[0].length, base: 0.85 }));
+      found.push(
+        candidate({ text, start: found58.index, end: found58.index + found58.value.length, base: 0.85 }),
+      );
     }
     if (text.includes('bc1') || text.includes('BC1')) {
       for (const match of text.matchAll(BITCOIN_BECH32)) {

@@ -16,6 +16,10 @@ Hotel Restaurant Cafe Museum Library Hall Tower Bridge Market Mall Store Shop Cl
 Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August
 September October November December Christmas Easter English French German Spanish Italian Chinese Japanese
 Street St Ave Rd Blvd Ln Dr Ct Pl North South East West Central Upper Lower New Old Great Saint Mount
+Airlines Airways Falls Valley Hills Heights Springs Harbor Harbour Port Point Creek Canyon Forest Gardens
+National International Holdings Partners Capital Ventures Systems Solutions Technologies Networks Media
+Health Energy Motors Pharma Insurance Financial Securities Trust Fund Press Times Post News Journal Review
+Records Fashion Foods Airlines Express Airport Arena Stadium Theatre Theater Gallery Cathedral Castle Palace
 Mr Mrs Ms Mx Miss Dr Prof Professor Sir Dame Herr Frau Mme Mlle Monsieur Madame Officer Detective Judge Captain Sgt Agent
 Server Cloud Studio Code Python Java Script Linux Windows Android Apple Google Microsoft Amazon Meta
 `

@@ -2,10 +2,12 @@ import { type CountryCode, findPhoneNumbersInText } from 'libphonenumber-js/max'
 import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
 import { clampScore } from './candidate.js';
 import { contextScore, contextWindow, hasAnyWord } from './context-words.js';
+import { stickyMatchesAt } from './scan-input.js';
 
 // libphonenumber-js does the real work (metadata per region, validity, international prefixes). It is
 // comparatively slow, so it only runs on digit-dense regions found by this cheap pattern.
-const REGION = /[+(]?\d[\d ().\-/\u00a0]{5,28}\d\)?/g;
+// Sticky: tried at the start of each digit run (or at a + or ( right before it).
+const REGION = /[+(]?\d[\d ().\-/\u00a0]{5,28}\d\)?/y;
 // Shapes that are not phone numbers even when libphonenumber accepts the digits.
 const DATE_SHAPE = /^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})$/;
 const DOTTED_VERSION = /^\d{1,3}(?:\.\d{1,3}){2,}$/;
@@ -98,15 +100,19 @@ export const phoneRecognizer: Recognizer = {
     const { text } = input;
     const found: PiiCandidate[] = [];
     let budget = CALLS_PER_TEXT + Math.floor(text.length / CHARACTERS_PER_EXTRA_CALL);
-    for (const region of text.matchAll(REGION)) {
+    const starts = input.digitRuns.map((run) =>
+      run.start > 0 && '+('.includes(text[run.start - 1]!) ? run.start - 1 : run.start,
+    );
+    for (const region of stickyMatchesAt({ text, pattern: REGION, starts })) {
       const offset = region.index;
-      if (!worthParsing({ text, start: offset, end: offset + region[0].length, region: region[0] })) continue;
-      const key = `${input.defaultRegion}|${region[0]}`;
+      if (!worthParsing({ text, start: offset, end: offset + region.value.length, region: region.value }))
+        continue;
+      const key = `${input.defaultRegion}|${region.value}`;
       let matches = PARSED.get(key);
       if (matches === undefined) {
         if (budget === 0) break;
         budget -= 1;
-        matches = findPhoneNumbersInText(region[0], {
+        matches = findPhoneNumbersInText(region.value, {
           defaultCountry: input.defaultRegion as CountryCode,
         }).map((match) => ({ startsAt: match.startsAt, endsAt: match.endsAt }));
         remember(key, matches);

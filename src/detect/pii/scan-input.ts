@@ -103,6 +103,36 @@ function addWindow(options: { text: string; windows: TextWindow[]; start: number
   else windows.push({ start, end });
 }
 
+/**
+ * Matches of a sticky pattern tried only at the given start positions (ascending), skipping starts
+ * inside an earlier match. Recognizers whose values begin at a digit run use the run starts, which
+ * costs one attempt per number instead of a pass over the whole text.
+ */
+export function stickyMatchesAt(options: {
+  text: string;
+  pattern: RegExp;
+  starts: Iterable<number>;
+}): { value: string; index: number }[] {
+  const { text, pattern } = options;
+  const matches: { value: string; index: number }[] = [];
+  let after = 0;
+  for (const start of options.starts) {
+    let position = start;
+    while (position >= after && position < text.length) {
+      pattern.lastIndex = position;
+      const match = pattern.exec(text);
+      if (!match || match[0].length === 0) break;
+      matches.push({ value: match[0], index: position });
+      after = position + match[0].length;
+      // a long run may hold another match right after this one
+      const next = text.charCodeAt(after);
+      if (!(next >= 48 && next <= 57)) break;
+      position = after;
+    }
+  }
+  return matches;
+}
+
 /** Matches of a global pattern inside the windows, with indexes into the whole text. */
 export function matchesInWindows(options: {
   text: string;
