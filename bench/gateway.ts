@@ -33,9 +33,9 @@ const BODY_HEAD = JSON.stringify({
   ],
 }).slice(0, -4);
 let requestCounter = 0;
-function requestBody(): string {
+function requestBody(stream: boolean): string {
   requestCounter++;
-  return `${BODY_HEAD}${PROMPT} (request ${requestCounter})"}]}`;
+  return `${BODY_HEAD}${PROMPT} (request ${requestCounter})"}]${stream ? ',"stream":true' : ''}}`;
 }
 const ANSWER = JSON.stringify({
   id: 'chatcmpl-bench',
@@ -56,6 +56,23 @@ const ANSWER = JSON.stringify({
   ],
   usage: { prompt_tokens: 60, completion_tokens: 60, total_tokens: 120 },
 });
+
+const STREAM_TEXT =
+  (JSON.parse(ANSWER) as { choices: { message: { content: string } }[] }).choices[0]?.message.content ?? '';
+// The answer as an OpenAI chat stream of 4-character deltas (about 50 events), then `[DONE]`.
+const STREAM_EVENTS = [
+  ...Array.from({ length: Math.ceil(STREAM_TEXT.length / 4) }, (_, index) => ({
+    content: STREAM_TEXT.slice(index * 4, index * 4 + 4),
+    finish: null as string | null,
+  })),
+  { content: '', finish: 'stop' },
+]
+  .map(
+    (piece) =>
+      `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta: { content: piece.content }, finish_reason: piece.finish }] })}\n\n`,
+  )
+  .join('')
+  .concat('data: [DONE]\n\n');
 
 /** Children answer `cpu` messages with their CPU time (µs), a measure that machine load does not skew. */
 function answerCpuQueries(): void {
@@ -83,9 +100,18 @@ function cpuOf(child: ChildProcess): Promise<number> {
 async function runUpstream(): Promise<void> {
   answerCpuQueries();
   const body = Buffer.from(ANSWER);
+  const stream = Buffer.from(STREAM_EVENTS);
   const server = createServer({ keepAliveTimeout: 60_000 }, (request, response) => {
+    // The load generator marks streamed requests in the path's query, so the body need not be parsed.
+    const streamed =
+      request.url?.endsWith('?stream') === true || request.headers.accept === 'text/event-stream';
     request.resume();
     request.on('end', () => {
+      if (streamed) {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        response.end(stream);
+        return;
+      }
       response.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
       response.end(body);
     });
@@ -148,19 +174,25 @@ async function runBareProxy(upstreamPort: number): Promise<void> {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
+      const accept = request.headers.accept;
       pool
         .request({
           method: 'POST',
           path: '/v1/chat/completions',
-          headers: { 'content-type': 'application/json' },
+          headers: accept
+            ? { 'content-type': 'application/json', accept }
+            : { 'content-type': 'application/json' },
           body: Buffer.concat(chunks),
         })
         .then(async (reply) => {
+          const type = String(reply.headers['content-type'] ?? 'application/json');
+          if (type.startsWith('text/event-stream')) {
+            response.writeHead(reply.statusCode, { 'content-type': type });
+            reply.body.pipe(response);
+            return;
+          }
           const body = Buffer.from(await reply.body.arrayBuffer());
-          response.writeHead(reply.statusCode, {
-            'content-type': 'application/json',
-            'content-length': body.length,
-          });
+          response.writeHead(reply.statusCode, { 'content-type': type, 'content-length': body.length });
           response.end(body);
         })
         .catch(() => response.destroy());
@@ -201,6 +233,7 @@ async function load(options: {
   requests: number;
   maxMs: number;
   processes: ChildProcess[];
+  stream: boolean;
 }): Promise<Measure> {
   const pool = new Pool(`http://127.0.0.1:${options.port}`, {
     connections: options.concurrency,
@@ -210,8 +243,10 @@ async function load(options: {
     const response = await pool.request({
       method: 'POST',
       path: '/v1/chat/completions',
-      headers: { 'content-type': 'application/json' },
-      body: requestBody(),
+      headers: options.stream
+        ? { 'content-type': 'application/json', accept: 'text/event-stream' }
+        : { 'content-type': 'application/json' },
+      body: requestBody(options.stream),
     });
     await response.body.arrayBuffer();
     return response.statusCode === 200;
@@ -261,8 +296,13 @@ export async function run(): Promise<Record<string, unknown>[]> {
   const bare = await startChild('bare-proxy', [`--upstream-port=${upstream.port}`]);
   const results: Record<string, unknown>[] = [];
   try {
-    for (const concurrency of [1, 32]) {
-      const requests = concurrency === 1 ? 4000 : 20_000;
+    for (const [stream, concurrency] of [
+      [false, 1],
+      [false, 32],
+      [true, 1],
+      [true, 32],
+    ] as const) {
+      const requests = (concurrency === 1 ? 4000 : 20_000) / (stream ? 4 : 1);
       const maxMs = 15_000;
       const direct = await load({
         port: upstream.port,
@@ -270,6 +310,7 @@ export async function run(): Promise<Record<string, unknown>[]> {
         requests,
         maxMs,
         processes: [upstream.child],
+        stream,
       });
       const floor = await load({
         port: bare.port,
@@ -277,6 +318,7 @@ export async function run(): Promise<Record<string, unknown>[]> {
         requests,
         maxMs,
         processes: [upstream.child, bare.child],
+        stream,
       });
       const through = await load({
         port: gateway.port,
@@ -284,9 +326,12 @@ export async function run(): Promise<Record<string, unknown>[]> {
         requests,
         maxMs,
         processes: [upstream.child, gateway.child],
+        stream,
       });
       results.push({
-        scenario: 'chat-completion (system + fresh user prompt), non-streamed, balanced policy',
+        scenario: stream
+          ? 'chat-completion streamed (~50 SSE deltas, window output guard), balanced policy'
+          : 'chat-completion (system + fresh user prompt), non-streamed, balanced policy',
         concurrency,
         direct: {
           rps: round(direct.rps, 0),

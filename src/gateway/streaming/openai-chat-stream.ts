@@ -21,6 +21,32 @@ interface ChatChunk {
   error?: unknown;
 }
 
+const META_KEYS = new Set([
+  'id',
+  'object',
+  'created',
+  'model',
+  'choices',
+  'system_fingerprint',
+  'service_tier',
+]);
+
+function isMetaKey(key: string): boolean {
+  return META_KEYS.has(key);
+}
+
+function isEmptyChoice(choice: ChoiceDelta): boolean {
+  if (choice.finish_reason !== null && choice.finish_reason !== undefined) return false;
+  const logprobs = (choice as { logprobs?: unknown }).logprobs;
+  if (logprobs !== null && logprobs !== undefined) return false;
+  const delta = choice.delta;
+  if (delta === null || delta === undefined) return true;
+  for (const key of Object.keys(delta)) {
+    if (key !== 'content' || delta.content !== '') return false;
+  }
+  return true;
+}
+
 /**
  * Guards an OpenAI Chat Completions stream (`chat.completion.chunk` objects, then `data: [DONE]`, per the
  * OpenAI API reference "Streaming"): content deltas and tool-call argument deltas are checked and
@@ -92,6 +118,13 @@ export function createOpenAIChatStream(guard: ResponseGuard): StreamTransformer 
       };
       if (Array.isArray(chunk.choices)) {
         for (const choice of chunk.choices) if (!transformChoice(choice)) return '';
+        // A chunk whose only content is being held back carries nothing: skip it (fewer writes).
+        if (
+          chunk.choices.length > 0 &&
+          chunk.choices.every(isEmptyChoice) &&
+          Object.keys(chunk).every(isMetaKey)
+        )
+          return '';
       }
       return formatSseEvent(JSON.stringify(chunk));
     },

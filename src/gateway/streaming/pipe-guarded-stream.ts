@@ -100,6 +100,8 @@ export function pipeGuardedStream(options: PipeGuardedStreamOptions): Promise<St
     const parser = createSseParser({ onEvent });
 
     function onData(chunk: Buffer): void {
+      // One upstream read often holds many events: cork so their rewrites leave in one write.
+      response.cork();
       try {
         parser.push(chunk);
       } catch {
@@ -107,6 +109,8 @@ export function pipeGuardedStream(options: PipeGuardedStreamOptions): Promise<St
           { code: ERROR_CODES.UPSTREAM_ERROR, message: 'the upstream sent an oversized event', findings: [] },
           'upstream-error',
         );
+      } finally {
+        response.uncork();
       }
     }
 
