@@ -45,7 +45,24 @@ describe('provider rules', () => {
       expect(finding!.end).toBeLessThanOrEqual(lead.length + sample.length);
       expect(finding!.evidence).not.toContain(text.slice(finding!.start, finding!.end));
       expect(finding!.family).toBe('secrets');
+      expect(finding!.severity).toBe(rule.severity);
+      expect(finding!.example).toBeUndefined();
       expect(finding!.category).toBe('secret');
+    }
+  });
+
+  it('rates live-looking keys high or critical unless the format is public by design', () => {
+    const lowByDesign = new Set([
+      'secrets.stripe-publishable-key',
+      'secrets.stripe-test-secret-key',
+      'secrets.twilio-account-sid',
+      'secrets.newrelic-browser-key',
+      'secrets.sentry-dsn',
+      'secrets.gitlab-feed-token',
+    ]);
+    for (const rule of PROVIDER_RULES) {
+      if (lowByDesign.has(rule.id)) continue;
+      expect(['high', 'critical'], rule.id).toContain(rule.severity);
     }
   });
 

@@ -67,7 +67,7 @@ export function defineRules(
   return drafts.map((draft) => {
     const id = `secrets.${draft.id}`;
     if ('keywords' in draft) {
-      return { severity: 'medium', score: 0.8, ...draft, id, kind, match: 'context' } as ContextRule;
+      return { severity: 'high', score: 0.8, ...draft, id, kind, match: 'context' } as ContextRule;
     }
     return { severity: 'high', score: 0.95, ...draft, id, kind, match: 'prefix' } as PrefixRule;
   });
