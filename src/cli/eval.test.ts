@@ -82,6 +82,34 @@ describe('aegis eval', () => {
     expect(result.stdout).toContain('Pooled over eval-only sets');
   });
 
+  it('takes the flagging thresholds from --policy', async () => {
+    const strict = JSON.parse(
+      (await inProcess(['eval', '--data', root, '--sets', file, '--format', 'json', '--policy', 'strict']))
+        .stdout,
+    );
+    const permissive = JSON.parse(
+      (
+        await inProcess([
+          'eval',
+          '--data',
+          root,
+          '--sets',
+          file,
+          '--format',
+          'json',
+          '--policy',
+          'permissive',
+        ])
+      ).stdout,
+    );
+    const flagged = (report: {
+      results: Record<string, { perSet: { mine: { truePositives: number; falsePositives: number } } }>;
+    }) =>
+      report.results['rules+model']!.perSet.mine.truePositives +
+      report.results['rules+model']!.perSet.mine.falsePositives;
+    expect(flagged(strict)).toBeGreaterThanOrEqual(flagged(permissive));
+  });
+
   it('says what to download when a data folder is missing, exit 2', async () => {
     const result = await inProcess(['eval', '--data', root, '--sets', 'nq-open']);
     expect(result.status).toBe(2);
