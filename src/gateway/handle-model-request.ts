@@ -1,7 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { ERROR_CODES } from '../spec/errors.js';
-import type { ApiKeyRecord } from '../store/key-store.js';
-import { presentedKeyFrom } from '../store/presented-key.js';
+import { authenticate } from './auth/authenticate.js';
 import type { GatewayContext } from './gateway-context.js';
 import { guardWholeResponse } from './guard/guard-whole-response.js';
 import { runInputGuard } from './guard/input-guard.js';
@@ -13,6 +12,7 @@ import { gatewayError } from './http/api-error.js';
 import { parseJsonBody } from './http/parse-json-body.js';
 import { isJsonContentType, readBody } from './http/read-body.js';
 import { readStreamLimited } from './http/read-stream-limited.js';
+import { admitRequest } from './limits/admit-request.js';
 import type { ModelRoute } from './model-routes.js';
 import type { ExtractedRequest } from './providers/text-slot.js';
 import type { RequestState } from './request-state.js';
@@ -20,29 +20,6 @@ import type { RouteTarget } from './routing/router.js';
 import { sendWithFallback } from './routing/send-with-fallback.js';
 import type { UpstreamReply, UpstreamSend } from './routing/upstream-client.js';
 import { pipeGuardedStream } from './streaming/pipe-guarded-stream.js';
-
-const AUTH_MESSAGES: Record<string, string> = {
-  missing: 'API key missing: send `Authorization: Bearer <key>` or `x-api-key`',
-  invalid: 'API key invalid',
-  revoked: 'API key revoked',
-};
-
-/** Checks the presented API key when auth is required; returns the key record (null when open). */
-export function authenticate(context: GatewayContext, state: RequestState): ApiKeyRecord | null {
-  if (!context.authRequired()) return null;
-  const presented = presentedKeyFrom(state.request.headers);
-  if (context.keys === undefined)
-    throw gatewayError(ERROR_CODES.AUTH_INVALID, AUTH_MESSAGES.invalid as string);
-  const result = context.keys.verify(presented);
-  if (!result.ok) throw gatewayError(result.code, AUTH_MESSAGES[result.reason] ?? 'API key refused');
-  state.keyId = result.record.id;
-  return result.record;
-}
-
-function requestedOutputTokens(body: Record<string, unknown>): number {
-  const value = body.max_tokens ?? body.max_completion_tokens ?? body.max_output_tokens;
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.min(value, 1_000_000) : 0;
-}
 
 function usageTokens(body: Record<string, unknown>): { input: number; output: number } | null {
   const usage = body.usage as Record<string, unknown> | undefined;
@@ -112,12 +89,7 @@ export async function handleModelRequest(
   });
   assertToolsAllowed(extracted.tools, tools);
   if (context.limiter && principal) {
-    const admission = context.limiter.admit(principal, {
-      estimatedTokens: Math.ceil(raw.length / 4) + requestedOutputTokens(body),
-    });
-    if (!admission.ok)
-      throw gatewayError(admission.code, admission.message, { retryAfter: admission.retryAfter });
-    state.lease = admission.lease;
+    state.lease = admitRequest({ limiter: context.limiter, principal, bodyBytes: raw.length, body });
   }
 
   const vault = context.guard.createVault();

@@ -6,16 +6,18 @@ import type { Guard } from '../guard/types.js';
 import { createLogger } from '../monitor/logger.js';
 import { AegisError, ERROR_CODES, isAegisError } from '../spec/errors.js';
 import type { AdminRoutes } from '../store/admin-routes.js';
+import { authenticate } from './auth/authenticate.js';
 import type { GatewayConfig } from './config/gateway-config-schema.js';
 import type { GatewayContext } from './gateway-context.js';
 import type { GatewayAudit, GatewayKeys, GatewayLimiter, GatewayMonitor } from './gateway-hooks.js';
 import type { GatewayLogger } from './gateway-logger.js';
 import { createCleanTextCache } from './guard/clean-text-cache.js';
-import { authenticate, handleModelRequest } from './handle-model-request.js';
+import { handleModelRequest } from './handle-model-request.js';
 import { gatewayError, sendError } from './http/api-error.js';
 import { parseJsonBody } from './http/parse-json-body.js';
 import { isJsonContentType, readBody } from './http/read-body.js';
 import { MODEL_ROUTES } from './model-routes.js';
+import { recordRequest } from './record-request.js';
 import { createRequestState, type RequestState } from './request-state.js';
 import { type CircuitBreaker, createCircuitBreaker } from './routing/circuit-breaker.js';
 import { createRouter } from './routing/router.js';
@@ -125,74 +127,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   let inFlight = 0;
   let idleResolve: (() => void) | undefined;
 
-  function finishRequest(state: RequestState): void {
-    const durationMs = performance.now() - state.started;
-    const status = state.status || state.response.statusCode;
-    state.lease?.release(state.tokens ? { tokens: state.tokens.input + state.tokens.output } : undefined);
-    if (state.route.startsWith('/v1/')) {
-      options.audit?.append({
-        requestId: state.requestId,
-        time: Date.now() - durationMs,
-        keyId: state.keyId,
-        method: state.request.method,
-        route: state.route,
-        model: state.model,
-        upstream: state.upstream,
-        status,
-        latencyMs: durationMs,
-        streamed: state.streamed,
-        input:
-          state.inputAction === null ? null : { action: state.inputAction, findings: state.inputFindings },
-        output:
-          state.outputAction === null ? null : { action: state.outputAction, findings: state.outputFindings },
-        tokens: state.tokens,
-        errorCode: state.errorCode,
-        bypasses: state.bypasses,
-        ...(state.payload === undefined ? {} : { payload: state.payload }),
-      });
-      if (options.monitor) {
-        const blocked: string[] = [];
-        if (state.errorCode === ERROR_CODES.INPUT_BLOCKED)
-          for (const finding of state.inputFindings) blocked.push(finding.category);
-        if (state.errorCode === ERROR_CODES.OUTPUT_BLOCKED)
-          for (const finding of state.outputFindings) blocked.push(finding.category);
-        const observation: Parameters<GatewayMonitor['observe']>[0] = {
-          route: state.route,
-          method: state.request.method ?? 'GET',
-          status,
-          durationMs,
-          keyId: state.keyId,
-          model: state.model,
-          upstream: state.upstream,
-          inputAction: state.inputAction,
-          outputAction: state.outputAction,
-          blockedCategories: blocked,
-          guardMs: state.guardMs,
-          tokens: state.tokens,
-          streamed: state.streamed,
-          errorCode: state.errorCode,
-        };
-        if (state.prompt !== undefined) observation.prompt = state.prompt;
-        options.monitor.observe(observation);
-      }
-    }
-    if (config.logging.requests && logger.enabled('info')) {
-      logger.info('request', {
-        requestId: state.requestId,
-        method: state.request.method,
-        route: state.route,
-        status,
-        ms: Math.round(durationMs * 1000) / 1000,
-        keyId: state.keyId,
-        model: state.model,
-        upstream: state.upstream === 'simulated' ? `simulated (${SIMULATED_MODEL})` : state.upstream,
-        input: state.inputAction,
-        output: state.outputAction,
-        errorCode: state.errorCode,
-        streamed: state.streamed,
-      });
-    }
-  }
+  const recorder = {
+    audit: options.audit,
+    monitor: options.monitor,
+    logger,
+    logRequests: config.logging.requests,
+  };
+  const finishRequest = (state: RequestState): void => recordRequest(recorder, state);
 
   async function route(state: RequestState): Promise<void> {
     const { request, response } = state;
