@@ -14,6 +14,10 @@ const FORMS: readonly { separator: string; offset: number; pattern: RegExp }[] =
   { separator: '.', offset: 4, pattern: MAC_DOTTED },
 ];
 
+function isHexCode(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
+}
+
 const POSITIVE = ['mac', 'hardware', 'ethernet', 'wifi', 'wi-fi', 'bssid', 'device', 'adapter', 'nic'];
 
 /** MAC_ADDRESS; all-zero and broadcast addresses score low. */
@@ -27,6 +31,11 @@ export const macAddressRecognizer: Recognizer = {
     for (const { separator, offset, pattern } of FORMS) {
       let at = text.indexOf(separator, offset);
       while (at >= 0) {
+        // Cheap check first: separators in prose rarely have hex digits on both sides.
+        if (!isHexCode(text.charCodeAt(at - 1)) || !isHexCode(text.charCodeAt(at + 1))) {
+          at = text.indexOf(separator, at + 1);
+          continue;
+        }
         pattern.lastIndex = at - offset;
         const match = pattern.exec(text);
         if (!match) {

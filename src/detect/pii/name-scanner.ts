@@ -90,6 +90,7 @@ export function forEachCapitalizedWord(
   }
 }
 
+const PARTICLE_INITIALS = 'vdlbiae';
 const PARTICLES = new Set([
   'van',
   'von',
@@ -125,6 +126,7 @@ export function nextNameWord(text: string, position: number): { start: number; e
       cursor += 2;
       continue;
     }
+    if (!PARTICLE_INITIALS.includes(text[cursor] ?? '')) return undefined;
     let particleEnd = cursor;
     while (particleEnd < text.length && particleEnd - cursor < 6 && isLower(text.charCodeAt(particleEnd)))
       particleEnd += 1;

@@ -146,8 +146,14 @@ function gazetteerNames(text: string): { found: PiiCandidate[]; introducerAt: nu
   const found: PiiCandidate[] = [];
   const introducerAt: number[] = [];
   forEachCapitalizedWord(text, (start, end) => {
+    // Most capitalized words open a sentence and are followed by a lowercase word: such a word can only
+    // matter as a title or closing followed by punctuation ("Dr.", "Regards,"), so look it up only then.
+    const following = text.charCodeAt(end);
+    const punctuated = following === 46 || following === 44 || following === 58; // . , :
+    if (!punctuated && nextNameWord(text, end) === undefined) return undefined;
     const roles = rolesOf(text.slice(start, end));
     if (roles & INTRODUCES) introducerAt.push(start);
+    if (punctuated) return undefined;
     if (roles & FIRST) {
       const rest = extendName(text, end, 2);
       if (rest.words.length === 0) return undefined; // a lone given name is too weak without an introducer

@@ -67,6 +67,8 @@ class LazyScanInput implements ScanInput {
 export interface TextWindow {
   start: number;
   end: number;
+  /** The window's text, cut once and shared by the recognizers that scan it. */
+  slice?: string;
 }
 
 /** Letters, digits, underscore; any non-ASCII character counts too (widening a window is harmless). */
@@ -141,7 +143,12 @@ export function matchesInWindows(options: {
 }): { value: string; index: number }[] {
   const matches: { value: string; index: number }[] = [];
   for (const window of options.windows) {
-    const slice = options.text.slice(window.start, window.end);
+    // Windows are this module's own objects: caching the cut text on them is safe.
+    const whole = window.start === 0 && window.end === options.text.length;
+    const slice = whole
+      ? options.text
+      : ((window as TextWindow).slice ?? options.text.slice(window.start, window.end));
+    (window as TextWindow).slice = slice;
     for (const match of slice.matchAll(options.pattern))
       matches.push({ value: match[0], index: window.start + match.index });
   }

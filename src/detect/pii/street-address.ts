@@ -1,7 +1,7 @@
 import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
 import { clampScore } from './candidate.js';
 import { contextScore } from './context-words.js';
-import { digitWindows } from './scan-input.js';
+import { digitWindows, matchesInWindows, stickyMatchesAt } from './scan-input.js';
 import { ENGLISH_STREET_TYPES, GERMAN_STREET_SUFFIXES, ROMANCE_STREET_TYPES } from './street-types.js';
 
 const UPPER = 'A-ZÀ-ÖØ-Þ';
@@ -12,9 +12,10 @@ const NAME_WORD = `[${UPPER}][${LOWER}]{1,24}`;
 const UNIT = `(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Flat|#)\\.? ?[A-Za-z0-9-]{1,6})?`;
 const CITY = `(?:, ${NAME_WORD}(?: ${NAME_WORD}){0,2})?`;
 const STATE_ZIP = `(?:,? [A-Z]{2} \\d{5}(?:-\\d{4})?|,? \\d{5}(?:-\\d{4})?|,? [A-Z]{1,2}\\d[A-Z\\d]? ?\\d[A-Z]{2})?`;
+// Sticky: tried at the start of each digit run.
 const ENGLISH = new RegExp(
   `(?<![\\w-])\\d{1,5}[A-Za-z]? (?:(?:[NSEW]\\.?|North|South|East|West) )?(?:${NAME_WORD}\\.? ){1,4}(?:${ENGLISH_STREET_TYPES})(?: (?:NW|NE|SW|SE|N|S|E|W))?(?![\\w])${UNIT}${CITY}${STATE_ZIP}`,
-  'g',
+  'y',
 );
 // "Hauptstraße 5, 10115 Berlin" / "Berliner Straße 12a"
 const GERMAN = new RegExp(
@@ -27,6 +28,7 @@ const ROMANCE = new RegExp(
   'g',
 );
 const HAS_NUMBER = /\d/;
+const POSTCODE_AT_END = /\d{5}|[A-Z]\d[A-Z]{2}$/;
 const POSITIVE = [
   'address',
   'live at',
@@ -48,37 +50,41 @@ const POSITIVE = [
 export const streetAddressRecognizer: Recognizer = {
   name: 'street-address',
   types: ['STREET_ADDRESS'],
-  patterns: [ENGLISH, GERMAN, ROMANCE, HAS_NUMBER],
+  patterns: [ENGLISH, GERMAN, ROMANCE, HAS_NUMBER, POSTCODE_AT_END],
   find(input: ScanInput): PiiCandidate[] {
     if (!input.hasDigit) return [];
     const { text } = input;
     const found: PiiCandidate[] = [];
     const seen = new Set<number>();
-    // Every address holds a number: the patterns only run on windows around digit runs.
-    for (const window of digitWindows({ input, before: 90, after: 90 })) {
-      const slice = text.slice(window.start, window.end);
-      for (const pattern of [ENGLISH, GERMAN, ROMANCE]) {
-        for (const match of slice.matchAll(pattern)) {
-          const value = match[0];
-          // Romance forms may put the number last or first; without any number it is just a street name.
-          if (!HAS_NUMBER.test(value)) continue;
-          const start = window.start + match.index;
-          if (seen.has(start)) continue;
-          seen.add(start);
-          const end = start + value.length;
-          const hasPostcode = /\d{5}|[A-Z]\d[A-Z]{2}$/.test(value.slice(3));
-          const base = hasPostcode ? 0.8 : 0.65;
-          const score = contextScore({ text, start, end, base, positive: POSITIVE, boost: 0.15 });
-          found.push({
-            type: 'STREET_ADDRESS',
-            start,
-            end,
-            score: clampScore(score),
-            severity: 'medium',
-            ruleId: 'pii.street-address',
-          });
-        }
-      }
+    // Every address holds a number. English addresses start with it: the sticky pattern is tried at
+    // each digit run. Continental forms may end with it: they run on short windows before digit runs.
+    const english = stickyMatchesAt({
+      text,
+      pattern: ENGLISH,
+      starts: input.digitRuns.map((run) => run.start),
+    });
+    const continental = [GERMAN, ROMANCE].flatMap((pattern) =>
+      matchesInWindows({ text, windows: digitWindows({ input, before: 70, after: 40 }), pattern }),
+    );
+    for (const match of [...english, ...continental]) {
+      const value = match.value;
+      // Romance forms may put the number last or first; without any number it is just a street name.
+      if (!HAS_NUMBER.test(value)) continue;
+      const start = match.index;
+      if (seen.has(start)) continue;
+      seen.add(start);
+      const end = start + value.length;
+      const hasPostcode = POSTCODE_AT_END.test(value.slice(3));
+      const base = hasPostcode ? 0.8 : 0.65;
+      const score = contextScore({ text, start, end, base, positive: POSITIVE, boost: 0.15 });
+      found.push({
+        type: 'STREET_ADDRESS',
+        start,
+        end,
+        score: clampScore(score),
+        severity: 'medium',
+        ruleId: 'pii.street-address',
+      });
     }
     return found;
   },
