@@ -98,6 +98,17 @@ describe('output detector: HTML and script', () => {
     ]);
   });
 
+  it('tells components, generics and same-site forms from dangerous HTML', () => {
+    expect(check('private ArrayList<Object> list = new ArrayList<Object>();')).toEqual([]);
+    expect(check('<TouchableOpacity onPress={animate}>')).toEqual([]);
+    expect(check('<form action="/login" method="POST"> and <form action="">')).toEqual([]);
+    const [jsx] = check('<button onClick={() => setCount(count + 1)}>+</button>');
+    expect(['low', 'info']).toContain(jsx?.severity);
+    expect(types('<Script>alert(1)</Script>')).toEqual(['HTML_SCRIPT']);
+    expect(types('<IMG SRC=x OnError=alert(1)>')).toEqual(['HTML_EVENT_HANDLER']);
+    expect(types('<object data="https://attacker.example/x.swf"></object>')).toEqual(['HTML_EMBED']);
+  });
+
   it('keeps prose and escaped code low', () => {
     expect(check('In JavaScript: arrays are objects. Use <b>bold</b> and <br> tags; 3 < 4 > 2.')).toEqual([]);
     const [inCode] = check('Add this to your page:\n\n```html\n<script src="/app.js"></script>\n```\n');

@@ -11,6 +11,38 @@ export const EVENT_HANDLER_PATTERN = /[\s"'/]on[a-z]{3,30}\s{0,4}=/i;
 export const SCRIPT_URL_PATTERN =
   /(?:java|vb|live)script\s{0,4}:|data\s{0,4}:\s{0,4}(?:text\/html|image\/svg\+xml|application\/(?:x-)?javascript)/gi;
 
+const HTML_ELEMENTS = new Set([
+  'a',
+  'applet',
+  'audio',
+  'base',
+  'body',
+  'button',
+  'details',
+  'div',
+  'embed',
+  'form',
+  'frame',
+  'iframe',
+  'img',
+  'input',
+  'link',
+  'marquee',
+  'math',
+  'meta',
+  'object',
+  'select',
+  'span',
+  'style',
+  'svg',
+  'script',
+  'textarea',
+  'video',
+]);
+const ATTRIBUTE = /\s[a-z-]{1,30}\s{0,4}=/i;
+const FOREIGN_ACTION =
+  /\saction\s{0,4}=\s{0,4}["']?(?:https?:)?\/\/|\saction\s{0,4}=\s{0,4}["']?\s{0,4}javascript:/i;
+
 interface TagRule {
   type: string;
   score: number;
@@ -58,21 +90,30 @@ function scriptEnd(text: string, tagEnd: number): number {
 export function findHtmlPayloads(text: string): OutputMatch[] {
   const found: OutputMatch[] = [];
   for (const tag of text.matchAll(HTML_TAG_PATTERN)) {
-    const name = (tag[1] ?? '').toLowerCase();
+    const rawName = tag[1] ?? '';
+    const name = rawName.toLowerCase();
+    // PascalCase names that are not HTML elements are components (`<TouchableOpacity onPress={…}>`).
+    // Browsers ignore case, so `<Script>` and `<Img OnError=…>` still count.
+    if (/^[A-Z][a-z]/.test(rawName) && !HTML_ELEMENTS.has(name)) continue;
     const start = tag.index;
     const tagEnd = start + tag[0].length;
     const body = tag[0];
     const rule = TAG_RULES[name];
-    if (rule) {
+    // `<object>`, `<embed>` and `<base>` only matter with attributes (`data=`, `src=`, `href=`).
+    if (rule && (name === 'script' || name === 'iframe' || name === 'frame' || ATTRIBUTE.test(body))) {
       const end = name === 'script' ? scriptEnd(text, tagEnd) : tagEnd;
       found.push(match({ ...rule, start, end, text }));
       continue;
     }
-    if (EVENT_HANDLER_PATTERN.test(body)) {
-      found.push(match({ type: 'HTML_EVENT_HANDLER', score: 0.9, start, end: tagEnd, text }));
+    const handler = EVENT_HANDLER_PATTERN.exec(body);
+    if (handler) {
+      // `onClick={handler}` is a JSX expression, not a string of script: much less dangerous.
+      const jsx = body[handler.index + handler[0].length] === '{';
+      found.push(match({ type: 'HTML_EVENT_HANDLER', score: jsx ? 0.4 : 0.9, start, end: tagEnd, text }));
       continue;
     }
-    if (name === 'form' && /\saction\s{0,4}=/i.test(body)) {
+    if (name === 'form' && FOREIGN_ACTION.test(body)) {
+      // A form posting to another site (credential phishing); relative actions stay on the page's origin.
       found.push(match({ type: 'HTML_FORM', score: 0.75, start, end: tagEnd, text }));
     } else if (name === 'meta' && /http-equiv\s{0,4}=\s{0,4}["']?refresh/i.test(body)) {
       found.push(match({ type: 'HTML_META_REFRESH', score: 0.8, start, end: tagEnd, text }));
@@ -103,4 +144,10 @@ export function findHtmlPayloads(text: string): OutputMatch[] {
 }
 
 /** Exported for the ReDoS test. */
-export const HTML_PATTERNS: readonly RegExp[] = [HTML_TAG_PATTERN, EVENT_HANDLER_PATTERN, SCRIPT_URL_PATTERN];
+export const HTML_PATTERNS: readonly RegExp[] = [
+  HTML_TAG_PATTERN,
+  EVENT_HANDLER_PATTERN,
+  SCRIPT_URL_PATTERN,
+  ATTRIBUTE,
+  FOREIGN_ACTION,
+];

@@ -176,7 +176,7 @@ function readValue(
 }
 
 function looksLikeCode(value: string): boolean {
-  if (/[()[\]{}]/.test(value)) return true;
+  if (/[()[\]{}]/.test(value) || value.startsWith('<')) return true;
   // `token = self.token`, `password: str`, `secret = os.environ`: identifiers and attribute paths.
   if (/^[A-Za-z_$][A-Za-z_$.]{0,255}$/.test(value)) return true;
   return /^(?:true|false|null|none|nil|undefined|required|optional|string|str|int)$/i.test(value);
