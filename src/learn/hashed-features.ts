@@ -86,24 +86,60 @@ export function hashFeatures(
   const shift = 32 - spec.bits;
   const charMin = spec.charMin;
   const charMax = spec.charMax;
-  // Ring of the last `charMax` normalized codes; ring[(count - 1) & 7] is the newest.
-  const ring = new Int32Array(8);
+  // The last eight normalized codes, newest first, kept in locals (no array traffic in the hot loop).
+  let c1 = 0;
+  let c2 = 0;
+  let c3 = 0;
+  let c4 = 0;
+  let c5 = 0;
+  let c6 = 0;
+  let c7 = 0;
+  let c8 = 0;
   let count = 0;
   let previousWasSpace = false;
   let wordHash = 0;
   let inWord = false;
   let previousWord = 0;
   let hasPreviousWord = false;
+  // Per-length salts, precomputed.
+  const salts = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((length) => Math.imul(length, 0x3c6ef372));
 
+  // Hashes the n-grams ending at the newest code, newest character first (FNV-1a order), lengths
+  // charMin..charMax. Identical to hashing a ring buffer; golden tests pin the buckets.
   const pushCode = (code: number): void => {
-    ring[count & 7] = code;
+    c8 = c7;
+    c7 = c6;
+    c6 = c5;
+    c5 = c4;
+    c4 = c3;
+    c3 = c2;
+    c2 = c1;
+    c1 = code;
     count++;
-    let hash = 0x811c9dc5;
-    const available = Math.min(count, charMax);
-    for (let length = 1; length <= available; length++) {
-      hash = Math.imul(hash ^ ring[(count - length) & 7]!, FNV_PRIME);
-      if (length >= charMin) sink.add(Math.imul(hash ^ (length * 0x3c6ef372), GOLDEN) >>> shift, 0);
-    }
+    const available = count < charMax ? count : charMax;
+    let hash = Math.imul(0x811c9dc5 ^ c1, FNV_PRIME);
+    if (charMin <= 1) sink.add(Math.imul(hash ^ salts[1]!, GOLDEN) >>> shift, 0);
+    if (available < 2) return;
+    hash = Math.imul(hash ^ c2, FNV_PRIME);
+    if (charMin <= 2) sink.add(Math.imul(hash ^ salts[2]!, GOLDEN) >>> shift, 0);
+    if (available < 3) return;
+    hash = Math.imul(hash ^ c3, FNV_PRIME);
+    if (charMin <= 3) sink.add(Math.imul(hash ^ salts[3]!, GOLDEN) >>> shift, 0);
+    if (available < 4) return;
+    hash = Math.imul(hash ^ c4, FNV_PRIME);
+    if (charMin <= 4) sink.add(Math.imul(hash ^ salts[4]!, GOLDEN) >>> shift, 0);
+    if (available < 5) return;
+    hash = Math.imul(hash ^ c5, FNV_PRIME);
+    if (charMin <= 5) sink.add(Math.imul(hash ^ salts[5]!, GOLDEN) >>> shift, 0);
+    if (available < 6) return;
+    hash = Math.imul(hash ^ c6, FNV_PRIME);
+    if (charMin <= 6) sink.add(Math.imul(hash ^ salts[6]!, GOLDEN) >>> shift, 0);
+    if (available < 7) return;
+    hash = Math.imul(hash ^ c7, FNV_PRIME);
+    if (charMin <= 7) sink.add(Math.imul(hash ^ salts[7]!, GOLDEN) >>> shift, 0);
+    if (available < 8) return;
+    hash = Math.imul(hash ^ c8, FNV_PRIME);
+    sink.add(Math.imul(hash ^ salts[8]!, GOLDEN) >>> shift, 0);
   };
   const endWord = (): void => {
     if (!inWord) return;
