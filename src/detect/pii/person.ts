@@ -30,7 +30,7 @@ const INTRODUCER_WORDS: ReadonlySet<string> = new Set(
   ),
 );
 /** Lowercase introducers, found with a plain substring search before the pattern runs. */
-const LOWERCASE_INTRODUCERS = ['name', 'regards,', 'sincerely,'];
+const LOWERCASE_INTRODUCERS = ['name', 'regards,'];
 
 const COMBINING_MARKS = /\p{M}/gu;
 const FIRST = 1;

@@ -63,9 +63,8 @@ export const streetAddressRecognizer: Recognizer = {
       pattern: ENGLISH,
       starts: input.digitRuns.map((run) => run.start),
     });
-    const continental = [GERMAN, ROMANCE].flatMap((pattern) =>
-      matchesInWindows({ text, windows: digitWindows({ input, before: 70, after: 40 }), pattern }),
-    );
+    const windows = digitWindows({ input, before: 70, after: 40 });
+    const continental = [GERMAN, ROMANCE].flatMap((pattern) => matchesInWindows({ text, windows, pattern }));
     for (const match of [...english, ...continental]) {
       const value = match.value;
       // Romance forms may put the number last or first; without any number it is just a street name.
