@@ -60,7 +60,7 @@ export function createPiiDetector(options?: PiiDetectorOptions | Record<string, 
       // Scan the normalized view when there is one (fullwidth digits, invisible characters inside a
       // card number), and map spans back so they point at the caller's text.
       const view = context?.normalized;
-      const normalized = view !== undefined && view.changed && view.original === text ? view : undefined;
+      const normalized = view?.changed && view.original === text ? view : undefined;
       const scanned = normalized ? normalized.text : text;
       const input: ScanInput = createScanInput(scanned, settings.defaultRegion);
       const candidates: PiiCandidate[] = [];
