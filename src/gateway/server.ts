@@ -6,7 +6,6 @@ import type { Guard } from '../guard/types.js';
 import { createLogger } from '../monitor/logger.js';
 import { AegisError, ERROR_CODES, isAegisError } from '../spec/errors.js';
 import type { AdminRoutes } from '../store/admin-routes.js';
-import { authenticate } from './auth/authenticate.js';
 import type { GatewayConfig } from './config/gateway-config-schema.js';
 import type { GatewayContext } from './gateway-context.js';
 import type { GatewayAudit, GatewayKeys, GatewayLimiter, GatewayMonitor } from './gateway-hooks.js';
@@ -14,14 +13,13 @@ import type { GatewayLogger } from './gateway-logger.js';
 import { createCleanTextCache } from './guard/clean-text-cache.js';
 import { handleModelRequest } from './handle-model-request.js';
 import { gatewayError, sendError } from './http/api-error.js';
-import { parseJsonBody } from './http/parse-json-body.js';
-import { isJsonContentType, readBody } from './http/read-body.js';
 import { MODEL_ROUTES } from './model-routes.js';
 import { recordRequest } from './record-request.js';
 import { createRequestState, type RequestState } from './request-state.js';
 import { type CircuitBreaker, createCircuitBreaker } from './routing/circuit-breaker.js';
 import { createRouter } from './routing/router.js';
 import { createUpstreamClient } from './routing/upstream-client.js';
+import { handleServiceRoute, type ServiceRoutes } from './service-routes.js';
 import { SIMULATED_MODEL } from './simulated/simulated-answer.js';
 import { simulatedUpstream } from './simulated/simulated-upstream.js';
 import { classifyAddress } from './ssrf.js';
@@ -56,12 +54,6 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 
 function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || classifyAddress(host) === 'loopback';
-}
-
-function sendJson(response: ServerResponse, status: number, value: unknown): void {
-  const body = JSON.stringify(value);
-  response.writeHead(status, { ...JSON_HEADERS, 'content-length': Buffer.byteLength(body) });
-  response.end(body);
 }
 
 /** The effective upstreams: the configured ones, or the built-in simulated model when none is configured. */
@@ -135,72 +127,26 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
   const finishRequest = (state: RequestState): void => recordRequest(recorder, state);
 
-  async function route(state: RequestState): Promise<void> {
-    const { request, response } = state;
-    if (options.admin?.matches(state.route)) {
-      let body: unknown;
-      if (options.admin.needsBody(request.method ?? 'GET')) {
-        if (!isJsonContentType(request.headers['content-type'])) {
-          throw gatewayError(ERROR_CODES.UNSUPPORTED_MEDIA_TYPE, 'content-type must be application/json');
-        }
-        const raw = await readBody(request, {
-          limitBytes: 65_536,
-        });
-        body = parseJsonBody(raw, config.limits.jsonDepth);
-      }
-      const result = options.admin.handle({
-        method: request.method ?? 'GET',
-        path: request.url ?? '/',
-        headers: request.headers,
-        body,
-      });
-      // Keys created or revoked here take effect at once (other processes: within the refresh interval).
+  const services: ServiceRoutes = {
+    context,
+    admin: options.admin,
+    monitor: options.monitor,
+    upstreams,
+    usesSimulated,
+    accepting: () => accepting,
+    keysChanged: () => {
+      // Keys created or revoked over the admin API take effect at once (other processes: within 2 s).
       if (options.keys) keysPresent = options.keys.countActive() > 0;
-      return sendJson(response, result.status, result.body);
-    }
+    },
+  };
+
+  async function route(state: RequestState): Promise<void> {
     const model = MODEL_ROUTES.get(state.route);
-    if (model !== undefined) {
-      if (request.method !== 'POST')
-        throw gatewayError(ERROR_CODES.METHOD_NOT_ALLOWED, `${state.route} accepts POST`);
-      return handleModelRequest(context, state, model);
+    if (model === undefined) return handleServiceRoute(services, state);
+    if (state.request.method !== 'POST') {
+      throw gatewayError(ERROR_CODES.METHOD_NOT_ALLOWED, `${state.route} accepts POST`);
     }
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      if (['/healthz', '/readyz', '/metrics', '/v1/models'].includes(state.route)) {
-        throw gatewayError(ERROR_CODES.METHOD_NOT_ALLOWED, `${state.route} accepts GET`);
-      }
-      throw gatewayError(ERROR_CODES.ROUTE_NOT_FOUND, 'unknown route');
-    }
-    switch (state.route) {
-      case '/healthz':
-        return sendJson(response, 200, { status: 'ok' });
-      case '/readyz':
-        return sendJson(response, accepting ? 200 : 503, {
-          status: accepting ? 'ready' : 'stopping',
-          upstreams: upstreams.map((upstream) => ({
-            name: upstream.name,
-            circuit: context.breaker(upstream.name).state,
-          })),
-        });
-      case '/metrics': {
-        if (!options.monitor?.render)
-          throw gatewayError(ERROR_CODES.ROUTE_NOT_FOUND, 'metrics are not enabled');
-        const metrics = await options.monitor.render();
-        response.writeHead(200, { 'content-type': metrics.contentType });
-        return void response.end(metrics.body);
-      }
-      case '/v1/models': {
-        const principal = authenticate(context, state);
-        let names = context.router.models();
-        if (usesSimulated) names.push(SIMULATED_MODEL);
-        if (principal?.models) names = names.filter((name) => principal.models?.includes(name));
-        return sendJson(response, 200, {
-          object: 'list',
-          data: names.map((id) => ({ id, object: 'model', created: 0, owned_by: 'aegis' })),
-        });
-      }
-      default:
-        throw gatewayError(ERROR_CODES.ROUTE_NOT_FOUND, 'unknown route');
-    }
+    return handleModelRequest(context, state, model);
   }
 
   function onRequest(request: IncomingMessage, response: ServerResponse): void {
