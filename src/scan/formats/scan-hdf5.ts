@@ -6,6 +6,8 @@ import { checkKerasConfig } from './keras-config.js';
 import type { FormatResult, ScanContext } from './scan-context.js';
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
+// Bounds the work on files full of decoy markers: each attempt may read up to the JSON limit.
+const MAX_ATTEMPTS = 32;
 const MARKERS = ['{"class_name":', '{"module":'].map((text) => Buffer.from(text, 'latin1'));
 
 /**
@@ -37,14 +39,16 @@ export function scanHdf5(source: ByteSource, context: ScanContext): FormatResult
   const findings: ScanFinding[] = [];
   const end = Math.min(source.size, context.limits.maxHdf5SearchBytes);
   let found = 0;
-  for (let offset = 0; offset < end && found < 8; offset += CHUNK_BYTES - 32) {
+  let attempts = 0;
+  for (let offset = 0; offset < end && found < 8 && attempts < MAX_ATTEMPTS; offset += CHUNK_BYTES - 32) {
     const chunk = Buffer.from(source.read(offset, Math.min(CHUNK_BYTES, end - offset)));
     for (const marker of MARKERS) {
       for (
         let index = chunk.indexOf(marker);
-        index >= 0 && found < 8;
+        index >= 0 && found < 8 && attempts < MAX_ATTEMPTS;
         index = chunk.indexOf(marker, index + 1)
       ) {
+        attempts++;
         const json = extractJson(
           source,
           offset + index,
@@ -70,6 +74,15 @@ export function scanHdf5(source: ByteSource, context: ScanContext): FormatResult
       }
     }
     if (offset + CHUNK_BYTES >= end) break;
+  }
+  if (attempts >= MAX_ATTEMPTS && found === 0) {
+    findings.push(
+      makeFinding({
+        rule: RULES.scanLimit,
+        message: `${MAX_ATTEMPTS} candidate model_config strings did not parse; search stopped`,
+        location: context.location,
+      }),
+    );
   }
   return { findings, format: found > 0 ? 'keras-h5' : 'hdf5' };
 }

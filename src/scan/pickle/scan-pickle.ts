@@ -445,6 +445,7 @@ class PickleEmulator {
       );
     }
     if (/^[|<>=]?O\d{0,2}$/.test(descr)) {
+      if ((this.options.depth ?? 0) >= MAX_NESTED_DEPTH) throw new LimitReached('nested object array depth');
       const nested = scanPickle({
         source: this.options.source,
         start: this.reader.position,
