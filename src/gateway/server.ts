@@ -50,7 +50,6 @@ export interface Gateway {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-const JSON_HEADERS = { 'content-type': 'application/json' };
 
 function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || classifyAddress(host) === 'loopback';
