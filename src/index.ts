@@ -5,7 +5,6 @@ export {
 } from './gateway/config/gateway-config-schema.js';
 export { loadGatewayConfig, parseGatewayConfig } from './gateway/config/load-gateway-config.js';
 export { createGateway, type Gateway, type GatewayOptions } from './gateway/server.js';
-export { type StartedGateway, type StartGatewayOptions, startGateway } from './gateway/start-gateway.js';
 export { createGuard, type GuardOptions } from './guard/create-guard.js';
 export type * from './guard/types.js';
 export { createVault, type VaultOptions } from './guard/vault.js';
