@@ -52,7 +52,7 @@ export function scanHdf5(source: ByteSource, context: ScanContext): FormatResult
         const json = extractJson(
           source,
           offset + index,
-          Math.min(context.limits.maxJsonBytes, 64 * 1024 * 1024),
+          Math.min(context.limits.maxJsonBytes, 16 * 1024 * 1024),
         );
         if (json === null) continue;
         let config: unknown;

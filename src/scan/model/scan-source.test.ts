@@ -324,3 +324,12 @@ describe('scanSource: pickles without a protocol header', () => {
     expect(ruleIds(scanBytes(many))).toEqual(['pickle.limit-exceeded']);
   });
 });
+
+describe('scanSource: bounded work on decoys', () => {
+  it('stops searching an HDF5 file full of unclosed config markers', () => {
+    const signature = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const decoys = Buffer.from('{"class_name": "x'.repeat(5000));
+    const result = scanBytes(Buffer.concat([signature, decoys]));
+    expect(ruleIds(result)).toEqual(['scan.limit-exceeded']);
+  });
+});
