@@ -4,6 +4,7 @@ import { base58CheckDecode } from './checksums/base58check.js';
 import { segwitAddressValid } from './checksums/bech32.js';
 import { eip55Valid } from './checksums/eip55.js';
 import { contextScore } from './context-words.js';
+import { execAll } from './exec-all.js';
 import { stickyMatchesAt } from './scan-input.js';
 
 // Bitcoin legacy P2PKH (1…) and P2SH (3…) in Base58Check; SegWit bc1… in Bech32/Bech32m; Ethereum 0x….
@@ -47,13 +48,13 @@ export const cryptoWalletRecognizer: Recognizer = {
       );
     }
     if (text.includes('bc1') || text.includes('BC1')) {
-      for (const match of text.matchAll(BITCOIN_BECH32)) {
+      for (const match of execAll(BITCOIN_BECH32, text)) {
         if (!segwitAddressValid(match[0])) continue;
         found.push(candidate({ text, start: match.index, end: match.index + match[0].length, base: 0.9 }));
       }
     }
     if (text.includes('0x')) {
-      for (const match of text.matchAll(ETHEREUM)) {
+      for (const match of execAll(ETHEREUM, text)) {
         const hex = match[0].slice(2);
         const mixedCase = hex !== hex.toLowerCase() && hex !== hex.toUpperCase();
         if (mixedCase && !eip55Valid(hex)) continue;

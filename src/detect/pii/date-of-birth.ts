@@ -1,6 +1,7 @@
 import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
 import { clampScore } from './candidate.js';
 import { contextWindow, hasAnyWord, NEGATIVE_CONTEXT_WORDS } from './context-words.js';
+import { execAll } from './exec-all.js';
 import { digitWindows } from './scan-input.js';
 
 // A date is a date of birth only when the text says so: a trigger phrase, then a date shortly after.
@@ -50,7 +51,7 @@ export const dateOfBirthRecognizer: Recognizer = {
     // Dates hold digits: look for trigger phrases only shortly before digit runs.
     for (const window of digitWindows({ input, before: 80, after: 0 })) {
       const slice = text.slice(window.start, window.end);
-      for (const trigger of slice.matchAll(TRIGGER)) {
+      for (const trigger of execAll(TRIGGER, slice)) {
         const after = window.start + trigger.index + trigger[0].length;
         if (after < searchFrom) continue;
         const date = firstDate(text.slice(after, after + LOOKAHEAD + 30));

@@ -1,6 +1,7 @@
 import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
 import { clampScore } from './candidate.js';
 import { contextScore, contextWindow, hasAnyWord } from './context-words.js';
+import { execAll } from './exec-all.js';
 
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 // Dotted quads with strict octets; not part of a longer dotted run such as `1.3.6.1.4.1` or `1.2.3.4.5`.
@@ -111,7 +112,7 @@ export const ipAddressRecognizer: Recognizer = {
     const { text } = input;
     const found: PiiCandidate[] = [];
     if (input.hasDigit && DIGIT_DOT_DIGIT.test(text)) {
-      for (const match of text.matchAll(IPV4)) {
+      for (const match of execAll(IPV4, text)) {
         const start = match.index;
         const end = start + match[0].length;
         const octets = match[0].split('.').map(Number);

@@ -1,4 +1,5 @@
 import type { ScanInput } from './candidate.js';
+import { execAll } from './exec-all.js';
 
 const DIGIT = /\d/;
 const LONG_NUMBER = /\d(?:[ ./-]?\d){5}/;
@@ -36,7 +37,7 @@ class LazyScanInput implements ScanInput {
     if (this.#digitRuns === undefined) {
       const runs: { start: number; end: number }[] = [];
       if (this.hasDigit) {
-        for (const run of this.text.matchAll(DIGIT_RUN))
+        for (const run of execAll(DIGIT_RUN, this.text))
           runs.push({ start: run.index, end: run.index + run[0].length });
       }
       this.#digitRuns = runs;
@@ -48,7 +49,7 @@ class LazyScanInput implements ScanInput {
     if (this.#longNumberWindows === undefined) {
       const windows: TextWindow[] = [];
       if (this.hasLongNumber) {
-        for (const run of this.text.matchAll(LONG_NUMBER_RUN)) {
+        for (const run of execAll(LONG_NUMBER_RUN, this.text)) {
           addWindow({
             text: this.text,
             windows,
@@ -149,7 +150,7 @@ export function matchesInWindows(options: {
       ? options.text
       : ((window as TextWindow).slice ?? options.text.slice(window.start, window.end));
     (window as TextWindow).slice = slice;
-    for (const match of slice.matchAll(options.pattern))
+    for (const match of execAll(options.pattern, slice))
       matches.push({ value: match[0], index: window.start + match.index });
   }
   return matches;
