@@ -52,7 +52,7 @@ export const spanishNieRecognizer = createPatternRecognizer({
 const OMOCODE_DIGIT = '[0-9LMNPQRSTUV]';
 const FISCAL_CODE = new RegExp(
   `(?<![\\w])[A-Z]{6}${OMOCODE_DIGIT}{2}[ABCDEHLMPRST]${OMOCODE_DIGIT}{2}[A-Z]${OMOCODE_DIGIT}{3}[A-Z](?![\\w])`,
-  'g',
+  'y',
 );
 
 /** IT_FISCAL_CODE. */
@@ -63,6 +63,12 @@ export const italianFiscalCodeRecognizer = createPatternRecognizer({
   patterns: [FISCAL_CODE],
   validate: codiceFiscaleValid,
   needsLongNumber: false,
+  // Sticky at 6, 9 or 12 characters before a digit run: the year, day and municipality digits (any of
+  // them may be a letter under omocodia, but not all three).
+  anchors: (input) =>
+    input.digitRuns.flatMap((run) =>
+      [run.start - 6, run.start - 9, run.start - 12].filter((start) => start >= 0),
+    ),
   base: 0.8,
   positive: ['codice fiscale', 'fiscal code', 'cf', 'c.f.', 'tax code'],
   boost: 0.15,

@@ -2,7 +2,7 @@ import type { Severity } from '../../spec/severity.js';
 import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
 import { clampScore } from './candidate.js';
 import { contextScore, contextWindow, hasAnyWord } from './context-words.js';
-import { matchesInWindows } from './scan-input.js';
+import { matchesInWindows, stickyMatchesAt } from './scan-input.js';
 
 /** Options of `createPatternRecognizer`. */
 export interface PatternRecognizerOptions {
@@ -27,6 +27,11 @@ export interface PatternRecognizerOptions {
   needsLongNumber?: boolean;
   /** Other regular expressions the recognizer uses (listed for the ReDoS test, not scanned). */
   helperPatterns?: readonly RegExp[];
+  /**
+   * Positions where a value can start, for sticky patterns: matches are tried only there instead of
+   * scanning the text (e.g. a fixed offset before each digit run).
+   */
+  anchors?: (input: ScanInput) => number[];
   /** Extra cheap test; the scan is skipped when it returns false. */
   prefilter?: (text: string) => boolean;
 }
@@ -46,7 +51,14 @@ export function createPatternRecognizer(options: PatternRecognizerOptions): Reco
       const { text } = input;
       const found: PiiCandidate[] = [];
       for (const pattern of options.patterns) {
-        for (const match of matchesInWindows({ text, windows, pattern })) {
+        const matches = options.anchors
+          ? stickyMatchesAt({
+              text,
+              pattern,
+              starts: [...new Set(options.anchors(input))].sort((a, b) => a - b),
+            })
+          : matchesInWindows({ text, windows, pattern });
+        for (const match of matches) {
           const value = match.value;
           const start = match.index;
           const end = start + value.length;

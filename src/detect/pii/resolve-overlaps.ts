@@ -26,6 +26,9 @@ const SPECIFICITY: Readonly<Record<string, number>> = {
   PERSON: 1,
 };
 
+/** Up to this many candidates, pairwise comparison is cheaper than a bitmap over the text. */
+const SMALL = 32;
+
 function rank(candidate: PiiCandidate): number {
   return SPECIFICITY[candidate.type] ?? 0;
 }
@@ -41,8 +44,17 @@ export function resolveOverlaps(candidates: readonly PiiCandidate[], textLength:
     (a, b) =>
       b.score - a.score || rank(b) - rank(a) || b.end - b.start - (a.end - a.start) || a.start - b.start,
   );
-  const occupied = new Uint8Array(textLength);
   const kept: PiiCandidate[] = [];
+  if (ordered.length <= SMALL) {
+    // Few candidates (the common case): compare spans directly instead of allocating a bitmap.
+    for (const candidate of ordered) {
+      if (candidate.end <= candidate.start) continue;
+      if (kept.some((other) => candidate.start < other.end && other.start < candidate.end)) continue;
+      kept.push(candidate);
+    }
+    return kept.sort((a, b) => a.start - b.start);
+  }
+  const occupied = new Uint8Array(textLength);
   for (const candidate of ordered) {
     if (candidate.end <= candidate.start) continue;
     let free = true;
