@@ -198,11 +198,13 @@ async function runBareProxy(upstreamPort: number): Promise<void> {
         .catch(() => response.destroy());
     });
   });
+  // SIGINT ends the process normally (so a --cpu-prof profile is written).
+  process.once('SIGINT', () => process.exit(0));
   server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as AddressInfo).port }));
 }
 
 function startChild(role: string, extra: string[] = []): Promise<{ child: ChildProcess; port: number }> {
-  const profile = process.env.BENCH_PROFILE === role ? ['--cpu-prof', '--cpu-prof-dir=/tmp/aegis-prof'] : [];
+  const profile = (process.env.BENCH_PROFILE ?? '').split(',').includes(role) ? ['--cpu-prof', '--cpu-prof-dir=/tmp/aegis-prof'] : [];
   const child = fork(SELF, [`--role=${role}`, ...extra], {
     execArgv: ['--import', 'tsx', ...profile],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -365,7 +367,7 @@ export async function run(): Promise<Record<string, unknown>[]> {
   } finally {
     upstream.child.kill();
     gateway.child.kill('SIGINT');
-    bare.child.kill();
+    bare.child.kill('SIGINT');
   }
   return results;
 }

@@ -14,36 +14,54 @@ export interface CleanTextCacheOptions {
 }
 
 /**
- * A bounded LRU set of (role, text) pairs whose check produced no finding and no error. The guard judges
+ * A bounded FIFO set of (role, text) pairs whose check produced no finding and no error. The guard judges
  * each message on its own (findings of one message never depend on another), so a clean message stays
  * clean for the same guard; a new guard (policy change) starts with a new cache. Conversations resend
  * their whole history on every turn, so without this the work per request grows with the conversation.
  */
 export function createCleanTextCache(options: CleanTextCacheOptions): CleanTextCache {
-  const entries = new Map<string, true>();
-  const keyOf = (role: string, text: string): string => `${role}\u0000${text}`;
+  // One map per role, keyed by the text itself: no key concatenation on the hot path.
+  const byRole = new Map<string, Map<string, true>>();
+  let size = 0;
+  let order: { role: string; text: string }[] = [];
+  let head = 0;
+
+  function evictOldest(): void {
+    while (head < order.length) {
+      const oldest = order[head++] as { role: string; text: string };
+      const entries = byRole.get(oldest.role);
+      if (entries?.delete(oldest.text)) {
+        size--;
+        break;
+      }
+    }
+    // Compact the queue now and then so it stays bounded.
+    if (head > options.maxEntries) {
+      order = order.slice(head);
+      head = 0;
+    }
+  }
+
   return {
     has(role, text) {
-      if (text.length > options.maxTextLength || entries.size === 0) return false;
-      const key = keyOf(role, text);
-      if (!entries.has(key)) return false;
-      // Refresh recency: Map iteration order is insertion order.
-      entries.delete(key);
-      entries.set(key, true);
-      return true;
+      if (size === 0 || text.length > options.maxTextLength) return false;
+      return byRole.get(role)?.has(text) === true;
     },
     add(role, text) {
       if (text.length > options.maxTextLength || options.maxEntries === 0) return;
-      const key = keyOf(role, text);
-      entries.delete(key);
-      entries.set(key, true);
-      if (entries.size > options.maxEntries) {
-        const oldest = entries.keys().next().value;
-        if (oldest !== undefined) entries.delete(oldest);
+      let entries = byRole.get(role);
+      if (entries === undefined) {
+        entries = new Map();
+        byRole.set(role, entries);
       }
+      if (entries.has(text)) return;
+      entries.set(text, true);
+      order.push({ role, text });
+      size++;
+      if (size > options.maxEntries) evictOldest();
     },
     get size() {
-      return entries.size;
+      return size;
     },
   };
 }

@@ -8,11 +8,29 @@ const CLOSE_BRACKET = 0x5d;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
+/** Occurrences of `byte` in `buffer`, counting no further than `cap`. */
+function countUpTo(buffer: Buffer, byte: number, cap: number): number {
+  let count = 0;
+  let index = buffer.indexOf(byte);
+  while (index !== -1 && count < cap) {
+    count++;
+    index = buffer.indexOf(byte, index + 1);
+  }
+  return count;
+}
+
 /**
  * Maximum nesting depth of a JSON text, scanned over the raw bytes (strings skipped per RFC 8259 §7)
  * so a hostile body is rejected before `JSON.parse` builds anything. Stops as soon as `limit` is passed.
  */
 export function jsonDepthExceeds(bytes: Uint8Array, limit: number): boolean {
+  // Fast path: with no more opening brackets than the limit, no nesting can exceed it (native search).
+  if (
+    Buffer.isBuffer(bytes) &&
+    countUpTo(bytes, OPEN_BRACE, limit + 1) + countUpTo(bytes, OPEN_BRACKET, limit + 1) <= limit
+  ) {
+    return false;
+  }
   let depth = 0;
   let inString = false;
   for (let index = 0; index < bytes.length; index++) {
