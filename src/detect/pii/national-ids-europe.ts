@@ -63,12 +63,17 @@ export const italianFiscalCodeRecognizer = createPatternRecognizer({
   patterns: [FISCAL_CODE],
   validate: codiceFiscaleValid,
   needsLongNumber: false,
-  // Sticky at 6, 9 or 12 characters before a digit run: the year, day and municipality digits (any of
-  // them may be a letter under omocodia, but not all three).
-  anchors: (input) =>
-    input.digitRuns.flatMap((run) =>
-      [run.start - 6, run.start - 9, run.start - 12].filter((start) => start >= 0),
-    ),
+  // Sticky at 6, 9 or 12 characters before a digit run that directly follows a capital letter: the year,
+  // day and municipality digits (any of them may be a letter under omocodia, but not all three).
+  anchors: (input) => {
+    const anchors: number[] = [];
+    for (const run of input.digitRuns) {
+      const before = input.text.charCodeAt(run.start - 1);
+      if (!(before >= 65 && before <= 90)) continue;
+      for (const offset of [12, 9, 6]) if (run.start - offset >= 0) anchors.push(run.start - offset);
+    }
+    return anchors;
+  },
   base: 0.8,
   positive: ['codice fiscale', 'fiscal code', 'cf', 'c.f.', 'tax code'],
   boost: 0.15,
