@@ -113,6 +113,8 @@ export async function handleModelRequest(
   const targets = context.router.resolve(extracted.model, route.api);
   let serialized: string | undefined;
   const abort = extracted.stream ? new AbortController() : undefined;
+  // A caller that leaves before the upstream answers must not keep the upstream generating.
+  if (abort) response.once('close', () => abort.abort());
   const build = (target: RouteTarget): UpstreamSend => {
     let payload: Buffer | string = raw;
     if (input.changed || target.model !== extracted.model) {
