@@ -271,40 +271,57 @@ function isAsciiLetterCode(code: number): boolean {
  * and no folded word is one of them. One pass over char codes.
  */
 export function unleet(text: string, keywords?: ReadonlySet<string>): string | undefined {
-  let keywordFound = keywords === undefined;
-  let result: string[] | undefined;
+  // First pass without building anything: is there a mixed token at all (and one that folds to a keyword)?
+  let longest = 0;
+  for (const keyword of keywords ?? []) longest = Math.max(longest, keyword.length);
+  let wanted = false;
+  forEachLeetToken(text, (start, end) => {
+    if (keywords === undefined) wanted = true;
+    else if (end - start <= longest && keywords.has(foldLeet(text, start, end).toLowerCase())) wanted = true;
+    return wanted;
+  });
+  if (!wanted) return undefined;
+  const parts: string[] = [];
   let copied = 0;
+  forEachLeetToken(text, (start, end) => {
+    parts.push(text.slice(copied, start), foldLeet(text, start, end));
+    copied = end;
+    return false;
+  });
+  parts.push(text.slice(copied));
+  return parts.join('');
+}
+
+function foldLeet(text: string, start: number, end: number): string {
+  let folded = '';
+  for (let position = start; position < end; position++) {
+    const char = text[position] ?? '';
+    folded += LEET[char] ?? char;
+  }
+  return folded;
+}
+
+/** Calls `visit` for each token (≤ 64 chars) mixing ASCII letters with leet characters; stops when it returns true. */
+function forEachLeetToken(text: string, visit: (start: number, end: number) => boolean): void {
   let start = -1;
   let letters = 0;
   let leet = 0;
   for (let index = 0; index <= text.length; index++) {
     const code = index < text.length ? text.charCodeAt(index) : 0;
-    if (isAsciiLetterCode(code) || isLeetChar(code)) {
+    const letter = isAsciiLetterCode(code);
+    if (letter || isLeetChar(code)) {
       if (start < 0) {
         start = index;
         letters = 0;
         leet = 0;
       }
-      if (isAsciiLetterCode(code)) letters++;
+      if (letter) letters++;
       else leet++;
       continue;
     }
-    if (start >= 0 && letters >= 1 && leet >= 1 && index - start <= 64) {
-      result ??= [];
-      let folded = '';
-      for (let position = start; position < index; position++) {
-        const char = text[position] ?? '';
-        folded += LEET[char] ?? char;
-      }
-      result.push(text.slice(copied, start), folded);
-      copied = index;
-      if (!keywordFound && keywords?.has(folded.toLowerCase())) keywordFound = true;
-    }
+    if (start >= 0 && letters >= 1 && leet >= 1 && index - start <= 64 && visit(start, index)) return;
     start = -1;
   }
-  if (!result || !keywordFound) return undefined;
-  result.push(text.slice(copied));
-  return result.join('');
 }
 
 /** The text read backwards (by code unit; spans map as `[length - end, length - start)`). */
