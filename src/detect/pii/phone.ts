@@ -11,7 +11,6 @@ const REGION = /[+(]?\d[\d ().\-/\u00a0]{5,28}\d\)?/y;
 // Shapes that are not phone numbers even when libphonenumber accepts the digits.
 const DATE_SHAPE = /^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})$/;
 const DOTTED_VERSION = /^\d{1,3}(?:\.\d{1,3}){2,}$/;
-const DIGIT_GROUP = /\d{1,20}/g;
 /**
  * libphonenumber-js costs 0.1–2 ms per call, so calls per text are budgeted (linear in the text length);
  * a text denser in phone-shaped numbers than this reports the first ones only.
@@ -35,7 +34,6 @@ function remember(key: string, matches: readonly { startsAt: number; endsAt: num
 }
 const DECIMAL = /^\d{1,9}[.,]\d+$/;
 const YEAR_RANGE = /^(?:19|20)\d\d ?[-/] ?(?:19|20)\d\d$/;
-const GROUPED = /\d[ .\-\u00a0/]\d/;
 const SEPARATOR_BETWEEN_DIGITS = /\d[ .\-\u00a0]+(?=\d)/g;
 
 /**
@@ -45,21 +43,33 @@ const SEPARATOR_BETWEEN_DIGITS = /\d[ .\-\u00a0]+(?=\d)/g;
  */
 function worthParsing(options: { text: string; start: number; end: number; region: string }): boolean {
   const { region } = options;
+  // One pass over the region: digit count, digit groups, single-digit groups, four-digit groups.
   let digits = 0;
-  for (let index = 0; index < region.length; index += 1) {
-    const code = region.charCodeAt(index);
-    if (code >= 48 && code <= 57) digits += 1;
+  let groups = 0;
+  let singles = 0;
+  let fours = 0;
+  let groupLength = 0;
+  for (let index = 0; index <= region.length; index += 1) {
+    const code = index < region.length ? region.charCodeAt(index) : 32;
+    if (code >= 48 && code <= 57) {
+      digits += 1;
+      groupLength += 1;
+    } else if (groupLength > 0) {
+      groups += 1;
+      if (groupLength === 1) singles += 1;
+      if (groupLength === 4) fours += 1;
+      groupLength = 0;
+    }
   }
   // E.164 allows at most 15 digits; national forms add at most a trunk prefix.
   if (digits < 7 || digits > 16) return false;
-  if (DECIMAL.test(region) || YEAR_RANGE.test(region.trim())) return false;
   // Phone numbers have few digit groups and at most two single digits (a country or trunk code).
-  const groups = region.match(DIGIT_GROUP) ?? [];
-  if (groups.length > 7 || groups.filter((group) => group.length === 1).length > 2) return false;
+  if (groups > 7 || singles > 2) return false;
+  const international = region.includes('+');
   // 4-4-4-4 is how card numbers are written, not phone numbers.
-  if (groups.length === 4 && groups.every((group) => group.length === 4) && !region.includes('+'))
-    return false;
-  if (region.includes('+') || region.includes('(') || GROUPED.test(region)) return true;
+  if (groups === 4 && fours === 4 && !international) return false;
+  if (DECIMAL.test(region) || YEAR_RANGE.test(region.trim())) return false;
+  if (international || region.includes('(') || groups >= 2) return true;
   return hasAnyWord(contextWindow({ ...options, before: 30, after: 10 }), POSITIVE);
 }
 
@@ -87,16 +97,7 @@ const POSITIVE = [
 export const phoneRecognizer: Recognizer = {
   name: 'phone',
   types: ['PHONE_NUMBER'],
-  patterns: [
-    REGION,
-    DATE_SHAPE,
-    DOTTED_VERSION,
-    DIGIT_GROUP,
-    DECIMAL,
-    YEAR_RANGE,
-    GROUPED,
-    SEPARATOR_BETWEEN_DIGITS,
-  ],
+  patterns: [REGION, DATE_SHAPE, DOTTED_VERSION, DECIMAL, YEAR_RANGE, SEPARATOR_BETWEEN_DIGITS],
   find(input: ScanInput): PiiCandidate[] {
     if (!input.hasLongNumber) return [];
     const { text } = input;
