@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-// Enforces the dependency direction of ../DESIGN: spec ← detect ← guard ← gateway, redteam, cli, web;
+// Enforces the dependency direction of the design notes: spec ← detect ← guard ← gateway, redteam, cli, web;
 // scan, sign, govern depend on spec only; the core never imports terminal code (cli).
 const SRC = new URL('..', import.meta.url).pathname;
 
@@ -17,6 +17,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   govern: ['spec', 'govern'],
   store: ['spec', 'store'],
   monitor: ['spec', 'monitor', 'store'],
+  eval: ['spec', 'detect', 'policy', 'guard', 'learn', 'eval'],
+  gateway: ['spec', 'detect', 'policy', 'guard', 'learn', 'store', 'monitor', 'gateway'],
 };
 
 function sourceFiles(dir: string): string[] {
