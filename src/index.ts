@@ -1,4 +1,14 @@
 export {
+  type Calibration,
+  type CombinedScore,
+  combineSignals,
+  DEFAULT_CALIBRATION,
+  type SignalScore,
+} from './detect/injection/combine-signals.js';
+export { createInjectionDetector, type InjectionDetectorOptions } from './detect/injection.js';
+export { normalizeText } from './detect/normalize.js';
+export { createUnicodeDetector } from './detect/unicode.js';
+export {
   type GatewayConfig,
   type GatewayConfigInput,
   gatewayConfigSchema,
