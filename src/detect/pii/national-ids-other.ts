@@ -40,7 +40,7 @@ export const usPassportRecognizer = createPatternRecognizer({
 const US_DRIVER_LICENSE =
   /(?<![\w-])(?:[A-Z]{1,2}\d{4,14}|\d{7,9}|[A-Z]\d{3}-\d{3,4}-\d{2,4}(?:-\d{1,3})?)(?![\w-])/g;
 
-/** US_DRIVER_LICENSE (format, in context only; the substring prefilter covers license, licence and DL). */
+/** US_DRIVER_LICENSE (format, in context only; the substring prefilter covers license, licence and DL; all-caps LICENSE alone is not looked for). */
 export const usDriverLicenseRecognizer = createPatternRecognizer({
   name: 'us-driver-license',
   type: 'US_DRIVER_LICENSE',
@@ -64,5 +64,5 @@ export const usDriverLicenseRecognizer = createPatternRecognizer({
   requireContext: true,
   before: 48,
   needsLongNumber: false,
-  prefilter: (text) => text.includes('icen') || text.includes('ICEN') || text.includes('DL'),
+  prefilter: (text) => text.includes('icen') || text.includes('DL'),
 });
