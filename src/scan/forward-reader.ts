@@ -96,6 +96,19 @@ export class ForwardReader {
     return index;
   }
 
+  /**
+   * Applies `test` to the next `count` bytes where they lie in the window, without copying them or
+   * moving the position (the caller bounds `count`).
+   */
+  testAhead(count: number, test: (bytes: Uint8Array, start: number, end: number) => boolean): boolean {
+    let index = this.position - this.windowStart;
+    if (index < 0 || index + count > this.window.length) {
+      this.fill(count);
+      index = 0;
+    }
+    return test(this.window, index, index + count);
+  }
+
   /** Skips `count` bytes without reading them. */
   skip(count: number): void {
     if (this.position + count > this.end) {

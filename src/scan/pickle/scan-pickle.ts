@@ -5,21 +5,23 @@ import type { ScanLimits } from '../limits.js';
 import { RULES } from '../rules.js';
 import type { ScanFinding } from '../types.js';
 import { classifyGlobal, type GlobalClass, isDottedName, normalizeGlobal } from './classify-global.js';
+import { isMeaningfulText } from './meaningful-text.js';
 import {
+  BYTES,
   CONTAINER,
   EMPTY_TUPLE,
-  INERT_TUPLE,
-  isInert,
   kindOf,
   LONG_STRING,
+  mustKeepTuple,
   OTHER_TEXT,
   type PickleValue,
   SCALAR,
   setEntry,
+  sharedTupleStartingWith,
   tupleOf,
   UNKNOWN,
 } from './pickle-value.js';
-import { decodeLatin1, decodeQuotedString, decodeRawUnicodeEscape } from './text-decoders.js';
+import { decodeQuotedString, decodeRawUnicodeEscape } from './text-decoders.js';
 
 export type { PickleValue } from './pickle-value.js';
 
@@ -74,12 +76,17 @@ class PickleEmulator {
   private readonly partialUses = new Map<string, number>();
   private readonly globalValues = new Map<string, PickleValue>();
   private readonly callResults = new Map<PickleValue, PickleValue>();
-  private readonly spareStacks: PickleValue[][] = [];
   /** Set once the stream imports joblib's NumpyArrayWrapper: raw array bytes follow its BUILD. */
   private tracksArrays = false;
   private readonly maxStackDepth: number;
-  private stack: PickleValue[] = [];
-  private metastack: PickleValue[][] = [];
+  // The unpickler's stack and metastack as one flat array: `depth` values, the current MARK frame
+  // starting at `frameStart`, and the starts of the enclosing frames in `frameStarts`. MARK and the
+  // opcodes that pop a frame then move indexes instead of allocating an array per frame.
+  private readonly values: PickleValue[] = [];
+  private depth = 0;
+  private frameStart = 0;
+  private readonly frameStarts: number[] = [];
+  private readonly maxMemoEntries: number;
   // Picklers number memo entries 0, 1, 2, …: a dense array holds those, a map any sparse index.
   private memoDense: Array<PickleValue | undefined> = [];
   private memoSparse = new Map<number, PickleValue>();
@@ -92,6 +99,7 @@ class PickleEmulator {
 
   constructor(private readonly options: ScanPickleOptions) {
     this.maxStackDepth = options.limits.maxStackDepth;
+    this.maxMemoEntries = options.limits.maxMemoEntries;
     this.reader = new ForwardReader(options.source, options.start ?? 0, options.end ?? options.source.size);
   }
 
@@ -174,50 +182,70 @@ class PickleEmulator {
   }
 
   private push(value: PickleValue): void {
-    if (this.stack.length >= this.maxStackDepth) throw new LimitReached('stack depth');
-    this.stack.push(value);
+    if (this.depth >= this.maxStackDepth) throw new LimitReached('stack depth');
+    this.values[this.depth++] = value;
   }
 
   private pop(): PickleValue {
-    const value = this.stack.pop();
-    if (value === undefined) throw new PickleInvalid('stack underflow');
-    return value;
+    if (this.depth <= this.frameStart) throw new PickleInvalid('stack underflow');
+    return this.values[--this.depth] as PickleValue;
   }
 
   private top(): PickleValue {
-    const value = this.stack[this.stack.length - 1];
-    if (value === undefined) throw new PickleInvalid('stack is empty');
-    return value;
+    if (this.depth <= this.frameStart) throw new PickleInvalid('stack is empty');
+    return this.values[this.depth - 1] as PickleValue;
   }
 
-  /** Returns a mark frame whose items are no longer referenced, so MARK can reuse it. */
-  private recycle(items: PickleValue[]): void {
-    if (this.spareStacks.length < 64) {
-      items.length = 0;
-      this.spareStacks.push(items);
-    }
+  private mark(): void {
+    if (this.frameStarts.length >= this.maxStackDepth) throw new LimitReached('mark depth');
+    this.frameStarts.push(this.frameStart);
+    this.frameStart = this.depth;
   }
 
-  private popMark(): PickleValue[] {
-    const items = this.stack;
-    const previous = this.metastack.pop();
+  /**
+   * Pops the current MARK frame and returns where its items start; they stay readable at
+   * `values[start, end)` (end = depth before the call) until the next push.
+   */
+  private popMark(): number {
+    const start = this.frameStart;
+    const previous = this.frameStarts.pop();
     if (previous === undefined) throw new PickleInvalid('no MARK on the stack');
-    this.stack = previous;
-    return items;
+    this.frameStart = previous;
+    this.depth = start;
+    return start;
+  }
+
+  /** The tuple built from `values[start, end)`; copies items only when they can matter (tupleOf). */
+  private tupleFrom(start: number, end: number): PickleValue {
+    const length = end - start;
+    if (length === 0) return EMPTY_TUPLE;
+    const first = this.values[start] as PickleValue;
+    if (this.tracksArrays || mustKeepTuple(first, this.values[start + 1], length)) {
+      return tupleOf(this.values.slice(start, end), this.tracksArrays);
+    }
+    return sharedTupleStartingWith(first);
   }
 
   private memoPut(index: number): void {
+    const dense = this.memoDense;
+    // Picklers memoize in order: the next index of a memo with no sparse entries is the common case.
+    if (index === dense.length && this.memoSparse.size === 0 && this.memoSize < this.maxMemoEntries) {
+      const value = this.top();
+      this.memoSize++;
+      dense.push(value);
+      return;
+    }
     const isNew =
-      (index < this.memoDense.length
-        ? this.memoDense[index]
+      (index < dense.length
+        ? dense[index]
         : this.memoSparse.size === 0
           ? undefined
           : this.memoSparse.get(index)) === undefined;
-    if (isNew && this.memoSize >= this.options.limits.maxMemoEntries) {
+    if (isNew && this.memoSize >= this.maxMemoEntries) {
       if (!this.memoOverflow) {
         this.add(
           RULES.pickleLimit,
-          `memo holds more than ${this.options.limits.maxMemoEntries} entries; later entries are untracked`,
+          `memo holds more than ${this.maxMemoEntries} entries; later entries are untracked`,
           this.opcodeOffset,
         );
       }
@@ -226,10 +254,10 @@ class PickleEmulator {
     }
     if (isNew) this.memoSize++;
     const value = this.top();
-    if (index < this.memoDense.length) this.memoDense[index] = value;
-    else if (index < this.memoDense.length + 4096) {
-      while (this.memoDense.length < index) this.memoDense.push(undefined);
-      this.memoDense.push(value);
+    if (index < dense.length) dense[index] = value;
+    else if (index < dense.length + 4096) {
+      while (dense.length < index) dense.push(undefined);
+      dense.push(value);
     } else this.memoSparse.set(index, value);
   }
 
@@ -270,35 +298,24 @@ class PickleEmulator {
     return this.reader.bytes(length);
   }
 
-  /** UTF-8 text of `length` bytes when small enough to matter, otherwise skipped (null). */
-  private text(length: number): string | null {
+  /**
+   * A BINUNICODE, BINSTRING or SHORT_BINSTRING value. Text that cannot decide safety (see
+   * isMeaningfulText: not an importable name, not "latin-1", not an encoded pickle) is skipped
+   * undecoded as the shared OTHER_TEXT marker: it can never become an import, and state dicts are full
+   * of such values (tensor names with numeric parts, storage keys "0", "1", …), which would otherwise
+   * be decoded and kept alive by the memo. While joblib arrays are tracked everything is decoded
+   * (dtype strings such as "<f8" and dict keys are needed).
+   */
+  private textValue(length: number, latin1: boolean): PickleValue {
     if (length > this.options.limits.maxStringBytes) {
       this.reader.skip(length);
-      return null;
+      return LONG_STRING;
     }
-    return this.reader.utf8(length);
-  }
-
-  /**
-   * A BINUNICODE value. Text that cannot start a dotted Python name (and is not hex that could hide a
-   * pickle) is skipped undecoded: it can never become an import, and state dicts are full of such
-   * values (storage keys "0", "1", …). While joblib arrays are tracked everything is decoded (dtype
-   * strings such as "<f8" are needed).
-   */
-  private unicodeValue(length: number): PickleValue {
-    if (length > 0 && length <= this.options.limits.maxStringBytes && !this.tracksArrays) {
-      const first = this.reader.peek();
-      const nameStart =
-        (first >= 0x41 && first <= 0x5a) ||
-        (first >= 0x61 && first <= 0x7a) ||
-        first === 0x5f ||
-        first >= 0x80;
-      if (!nameStart && !(first === 0x38 && length >= 16)) {
-        this.reader.skip(length);
-        return OTHER_TEXT;
-      }
+    if (!this.tracksArrays && !this.reader.testAhead(length, isMeaningfulText)) {
+      this.reader.skip(length);
+      return OTHER_TEXT;
     }
-    return this.stringValue(this.text(length));
+    return this.stringValue(latin1 ? this.reader.latin1(length) : this.reader.utf8(length));
   }
 
   private importGlobal(module: string, name: string): PickleValue {
@@ -482,7 +499,7 @@ class PickleEmulator {
     if (data !== null && data.length >= 4 && data[0] === 0x80 && (data[1] as number) <= 5) {
       this.scanEmbedded(data.slice(), offset, 'bytes');
     }
-    return { kind: 'bytes', data: null, offset };
+    return BYTES;
   }
 
   /** Base64 or hex text that decodes to a pickle is scanned as well (nested payload smuggling). */
@@ -516,8 +533,9 @@ class PickleEmulator {
 
   /** Runs one pickle up to STOP. */
   private runOne(): 'stop' | 'limit' | { message: string; truncated: boolean } {
-    this.stack = [];
-    this.metastack = [];
+    this.depth = 0;
+    this.frameStart = 0;
+    this.frameStarts.length = 0;
     this.memoDense = [];
     this.memoSparse = new Map();
     this.memoSize = 0;
@@ -553,19 +571,17 @@ class PickleEmulator {
       const opcode = reader.byte();
       switch (opcode) {
         case 0x28: // MARK
-          this.metastack.push(this.stack);
-          this.stack = this.spareStacks.pop() ?? [];
-          if (this.metastack.length > this.options.limits.maxStackDepth) throw new LimitReached('mark depth');
+          this.mark();
           break;
         case 0x2e: // STOP
           this.pop();
           return;
         case 0x30: // POP
-          if (this.stack.length > 0) this.stack.pop();
+          if (this.depth > this.frameStart) this.depth--;
           else this.popMark();
           break;
         case 0x31: // POP_MARK
-          this.recycle(this.popMark());
+          this.popMark();
           break;
         case 0x32: // DUP
           this.push(this.top());
@@ -636,13 +652,12 @@ class PickleEmulator {
           // BINSTRING
           const length = reader.int32();
           if (length < 0) throw new PickleInvalid('BINSTRING with negative length');
-          const data = this.payload(length);
-          this.push(this.stringValue(data === null ? null : decodeLatin1(data)));
+          this.push(this.textValue(length, true));
           break;
         }
         case 0x55: {
           // SHORT_BINSTRING
-          this.push(this.stringValue(reader.latin1(reader.byte())));
+          this.push(this.textValue(reader.byte(), true));
           break;
         }
         case 0x56: // UNICODE
@@ -650,15 +665,15 @@ class PickleEmulator {
           break;
         case 0x58: {
           // BINUNICODE
-          this.push(this.unicodeValue(reader.uint32()));
+          this.push(this.textValue(reader.uint32(), false));
           break;
         }
         case 0x8c: // SHORT_BINUNICODE
-          this.push(this.unicodeValue(reader.byte()));
+          this.push(this.textValue(reader.byte(), false));
           break;
         case 0x8d: {
           // BINUNICODE8
-          this.push(this.stringValue(this.text(reader.uint64())));
+          this.push(this.textValue(reader.uint64(), false));
           break;
         }
         case 0x42: {
@@ -692,18 +707,18 @@ class PickleEmulator {
           break;
         case 0x65: // APPENDS
         case 0x90: // ADDITEMS
-          this.recycle(this.popMark());
+          this.popMark();
           this.top();
           break;
         case 0x75: {
           // SETITEMS
-          const items = this.popMark();
+          const end = this.depth;
+          const start = this.popMark();
           const target = this.top();
           if (typeof target === 'object' && target.kind === 'dict') {
-            for (let index = 0; index + 1 < items.length; index += 2)
-              setEntry(target, items[index] as PickleValue, items[index + 1] as PickleValue);
+            for (let index = start; index + 1 < end; index += 2)
+              setEntry(target, this.values[index] as PickleValue, this.values[index + 1] as PickleValue);
           }
-          this.recycle(items);
           break;
         }
         case 0x73: {
@@ -735,17 +750,19 @@ class PickleEmulator {
           // INST
           const module = this.lineText();
           const name = this.lineText();
-          const args = this.popMark();
+          const end = this.depth;
+          const args = this.tupleFrom(this.popMark(), end);
           const cls = this.importGlobal(module, name);
-          this.push(this.call(cls, tupleOf(args), 'INST'));
+          this.push(this.call(cls, args, 'INST'));
           break;
         }
         case 0x6f: {
           // OBJ
-          const items = this.popMark();
-          const cls = items.shift();
-          if (cls === undefined) throw new PickleInvalid('OBJ without a class');
-          this.push(this.call(cls, tupleOf(items), 'OBJ'));
+          const end = this.depth;
+          const start = this.popMark();
+          if (start === end) throw new PickleInvalid('OBJ without a class');
+          const cls = this.values[start] as PickleValue;
+          this.push(this.call(cls, this.tupleFrom(start + 1, end), 'OBJ'));
           break;
         }
         case 0x81: {
@@ -775,15 +792,13 @@ class PickleEmulator {
         case 0x64: // DICT
         case 0x6c: // LIST
         case 0x91: // FROZENSET
-          this.recycle(this.popMark());
+          this.popMark();
           this.push(CONTAINER);
           break;
         case 0x74: // TUPLE
           {
-            const items = this.popMark();
-            const tuple = tupleOf(items, this.tracksArrays);
-            if (tuple === INERT_TUPLE) this.recycle(items);
-            this.push(tuple);
+            const end = this.depth;
+            this.push(this.tupleFrom(this.popMark(), end));
           }
           break;
         case 0x7d: // EMPTY_DICT
@@ -797,16 +812,23 @@ class PickleEmulator {
           this.push(EMPTY_TUPLE);
           break;
         case 0x85: // TUPLE1
-          this.push(tupleOf([this.pop()], this.tracksArrays));
+          {
+            const first = this.pop();
+            this.push(
+              this.tracksArrays || mustKeepTuple(first, undefined, 1)
+                ? tupleOf([first], this.tracksArrays)
+                : sharedTupleStartingWith(first),
+            );
+          }
           break;
         case 0x86: {
           // TUPLE2
           const second = this.pop();
           const first = this.pop();
           this.push(
-            isInert(first) && isInert(second) && !this.tracksArrays
-              ? INERT_TUPLE
-              : tupleOf([first, second], this.tracksArrays),
+            this.tracksArrays || mustKeepTuple(first, second, 2)
+              ? tupleOf([first, second], this.tracksArrays)
+              : sharedTupleStartingWith(first),
           );
           break;
         }
@@ -816,9 +838,9 @@ class PickleEmulator {
           const second = this.pop();
           const first = this.pop();
           this.push(
-            isInert(first) && isInert(second) && isInert(third) && !this.tracksArrays
-              ? INERT_TUPLE
-              : tupleOf([first, second, third], this.tracksArrays),
+            this.tracksArrays || mustKeepTuple(first, second, 3)
+              ? tupleOf([first, second, third], this.tracksArrays)
+              : sharedTupleStartingWith(first),
           );
           break;
         }
