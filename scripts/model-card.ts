@@ -52,8 +52,10 @@ It feeds the \`model\` signal of the injection detector; the guard combines it w
 calibrated injection score.
 
 ## Model
-- Features: hashed character n-grams (2–5) over lowercased text with invisible characters removed and
-  whitespace folded, plus word unigrams and bigrams, in 2^19 buckets; each group scaled by 1/sqrt(count).
+- Features: hashed character n-grams (2–6) over lowercased text with invisible characters removed and
+  whitespace folded, plus word unigrams and bigrams, in 2^20 buckets; each group scaled by 1/sqrt(count).
+  This space was chosen on validation over 2^19 buckets with n-grams up to 5 (model recall at 1% false
+  positives 57.7% against 55.8%).
 - Logistic regression trained with AdaGrad in TypeScript (\`src/learn/train-logistic.ts\`), seed ${metadata.seed},
   hyperparameters ${JSON.stringify(metadata.hyperparameters)} chosen on out-of-fold validation.
 - Weights stored as IEEE half floats with a JSON header (\`src/learn/model-file.ts\`).

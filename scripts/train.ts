@@ -30,6 +30,7 @@ import { writeModelCard } from './model-card.js';
 
 /** Default window of the model (UTF-16 units); `--window` overrides it for a validation comparison. */
 let WINDOW_CHARS = 2048;
+let FEATURE_SPEC = DEFAULT_FEATURE_SPEC;
 
 interface Hyperparameters {
   epochs: number;
@@ -103,10 +104,10 @@ function train(rows: readonly LabelledText[], hyper: Hyperparameters, seed: numb
   const examples = prepareExamples({
     rows,
     weights: sampleWeights(rows),
-    spec: DEFAULT_FEATURE_SPEC,
+    spec: FEATURE_SPEC,
     windowChars: WINDOW_CHARS,
   });
-  return trainLogistic(examples, { spec: DEFAULT_FEATURE_SPEC, windowChars: WINDOW_CHARS, seed, ...hyper });
+  return trainLogistic(examples, { spec: FEATURE_SPEC, windowChars: WINDOW_CHARS, seed, ...hyper });
 }
 
 /** Out-of-fold scores: each row scored by the model trained without its source's fold. */
@@ -146,6 +147,8 @@ function main(): void {
       // Reuse out-of-fold scores saved by an earlier run with the same data, seed and hyperparameters.
       cache: { type: 'string' },
       window: { type: 'string' },
+      // Feature space for a validation comparison: bits,charMin,charMax (default 19,2,5).
+      features: { type: 'string' },
     },
   });
   if (!values.data) {
@@ -155,6 +158,10 @@ function main(): void {
   }
   const seed = Number.parseInt(values.seed, 10);
   if (values.window) WINDOW_CHARS = Number.parseInt(values.window, 10);
+  if (values.features) {
+    const [bits, charMin, charMax] = values.features.split(',').map(Number);
+    FEATURE_SPEC = { ...DEFAULT_FEATURE_SPEC, bits: bits!, charMin: charMin!, charMax: charMax! };
+  }
   const loaded = loadTrainingRows(resolve(values.data), seed);
   const { summary } = loaded;
   // The model sees the guard's normalized text (NFKC, confusables folded, invisible characters removed)
@@ -304,6 +311,7 @@ function main(): void {
       method: 'out-of-fold, folds held out by source',
       folds: SOURCE_FOLDS,
       pooled,
+      stacked,
       perSource: validation,
     },
   };
