@@ -3,15 +3,25 @@
  * was found without repeating personal data in full.
  */
 
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+function isAlphanumeric(char: string): boolean {
+  const code = char.charCodeAt(0);
+  if (code < 128)
+    return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+  return LETTER_OR_DIGIT.test(char);
+}
+
 /** Masks every letter and digit except the last `keep` alphanumerics; separators stay. */
 export function maskKeepLast(value: string, keep: number): string {
-  let alphanumericsSeen = 0;
+  const chars = [...value];
   let total = 0;
-  for (const char of value) if (/[\p{L}\p{N}]/u.test(char)) total += 1;
+  for (const char of chars) if (isAlphanumeric(char)) total += 1;
   const visibleFrom = Math.max(total - keep, Math.ceil(total / 2));
+  let alphanumericsSeen = 0;
   let out = '';
-  for (const char of value) {
-    if (/[\p{L}\p{N}]/u.test(char)) {
+  for (const char of chars) {
+    if (isAlphanumeric(char)) {
       out += alphanumericsSeen >= visibleFrom ? char : '*';
       alphanumericsSeen += 1;
     } else out += char;
