@@ -1,106 +1,42 @@
-import { Ajv } from 'ajv';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Ajv, Options } from 'ajv';
+import ajvDraft04Module from 'ajv-draft-04';
 import addFormatsModule from 'ajv-formats';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RULES } from '../rules.js';
+import { scanFile, scanPaths } from '../scan-paths.js';
+import { buildSafetensors } from '../test-support/format-builders.js';
+import { callPickle, torchStateDictPickle } from '../test-support/pickle-builder.js';
+import { buildZip } from '../test-support/zip-builder.js';
 import type { ScanReport } from '../types.js';
 import { renderSarif } from './render-sarif.js';
 
-// The parts of the SARIF 2.1.0 schema (OASIS sarif-schema-2.1.0.json) that code scanners rely on:
-// required properties, enums and types of log, run, tool, rule, result and location objects.
-const SARIF_SUBSET = {
-  type: 'object',
-  required: ['version', 'runs'],
-  properties: {
-    version: { const: '2.1.0' },
-    $schema: { type: 'string' },
-    runs: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['tool'],
-        properties: {
-          tool: {
-            type: 'object',
-            required: ['driver'],
-            properties: {
-              driver: {
-                type: 'object',
-                required: ['name'],
-                properties: {
-                  name: { type: 'string' },
-                  version: { type: 'string' },
-                  rules: {
-                    type: 'array',
-                    items: {
-                      type: 'object',
-                      required: ['id'],
-                      properties: {
-                        id: { type: 'string' },
-                        shortDescription: { type: 'object', required: ['text'] },
-                        defaultConfiguration: {
-                          type: 'object',
-                          properties: { level: { enum: ['none', 'note', 'warning', 'error'] } },
-                        },
-                      },
-                    },
-                  },
-                },
-              },
-            },
-          },
-          invocations: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['executionSuccessful'],
-              properties: { executionSuccessful: { type: 'boolean' } },
-            },
-          },
-          artifacts: {
-            type: 'array',
-            items: { type: 'object', properties: { length: { type: 'integer', minimum: -1 } } },
-          },
-          results: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['message'],
-              properties: {
-                ruleId: { type: 'string' },
-                ruleIndex: { type: 'integer', minimum: -1 },
-                level: { enum: ['none', 'note', 'warning', 'error'] },
-                message: { type: 'object', required: ['text'], properties: { text: { type: 'string' } } },
-                locations: {
-                  type: 'array',
-                  items: {
-                    type: 'object',
-                    properties: {
-                      physicalLocation: {
-                        type: 'object',
-                        properties: {
-                          artifactLocation: {
-                            type: 'object',
-                            properties: { uri: { type: 'string', format: 'uri-reference' } },
-                          },
-                        },
-                      },
-                      logicalLocations: {
-                        type: 'array',
-                        items: { type: 'object', properties: { fullyQualifiedName: { type: 'string' } } },
-                      },
-                    },
-                  },
-                },
-              },
-            },
-          },
-        },
-      },
-    },
-  },
-};
+// The official SARIF 2.1.0 JSON schema (JSON Schema draft-04) as shipped by @microsoft/jest-sarif; read
+// from node_modules, never fetched.
+const require = createRequire(import.meta.url);
+const schemaPath = join(
+  dirname(require.resolve('@microsoft/jest-sarif/package.json')),
+  'lib',
+  'schemas',
+  'sarif-2.1.0-rtm.5.json',
+);
 
-const report: ScanReport = {
+function sarifValidator(): (log: unknown) => unknown[] {
+  const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<string, unknown>;
+  // ajv-draft-04 and ajv-formats are CommonJS; their default exports are the class and the plugin.
+  const AjvDraft04 = ajvDraft04Module as unknown as new (options: Options) => Ajv;
+  const addFormats = addFormatsModule as unknown as (instance: Ajv) => void;
+  // The schema's `language` pattern has a stray "]" that is only legal without the regex `u` flag.
+  const ajv = new AjvDraft04({ allErrors: true, strict: false, unicodeRegExp: false });
+  addFormats(ajv);
+  const validate = ajv.compile(schema);
+  return (log) => (validate(log) ? [] : (validate.errors ?? [{ message: 'invalid' }]));
+}
+
+const handWritten: ScanReport = {
   files: [
     {
       path: '/models/model.bin',
@@ -129,20 +65,59 @@ const report: ScanReport = {
   summary: { files: 2, clean: 0, suspicious: 0, malicious: 1, error: 1, bytes: 10, durationMs: 1 },
 };
 
+let folder: string;
+
+beforeAll(() => {
+  folder = mkdtempSync(join(tmpdir(), 'aegis-sarif-'));
+  mkdirSync(join(folder, 'with space #1'), { recursive: true });
+  writeFileSync(
+    join(folder, 'model.safetensors'),
+    buildSafetensors({ w: { dtype: 'F32', shape: [4], data_offsets: [0, 16] } }),
+  );
+  writeFileSync(
+    join(folder, 'with space #1', 'pytorch_model.bin'),
+    buildZip([{ name: 'archive/data.pkl', data: torchStateDictPickle() }]),
+  );
+  writeFileSync(join(folder, 'evil.pkl'), callPickle({ module: 'os', name: 'system', args: ['id'] }));
+  writeFileSync(join(folder, 'notes.bin'), new Uint8Array([1, 2, 3, 0, 255]));
+  writeFileSync(
+    join(folder, 'truncated.pkl'),
+    callPickle({ module: 'mypackage', name: 'Layer' }).subarray(0, 9),
+  );
+});
+
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
 describe('renderSarif', () => {
+  const validate = sarifValidator();
+
   it('produces a SARIF 2.1.0 log with rule indexes, levels and error notifications', () => {
-    // ajv-formats is CommonJS; its default export is the plugin function.
-    const addFormats = addFormatsModule as unknown as (instance: Ajv) => void;
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    addFormats(ajv);
-    const log = JSON.parse(renderSarif(report, { toolVersion: '1.2.3' }));
-    const valid = ajv.validate(SARIF_SUBSET, log);
-    expect(ajv.errors ?? []).toEqual([]);
-    expect(valid).toBe(true);
+    const log = JSON.parse(renderSarif(handWritten, { toolVersion: '1.2.3' }));
+    expect(validate(log)).toEqual([]);
     const run = log.runs[0];
     expect(run.results[0].level).toBe('error');
     expect(run.tool.driver.rules[run.results[0].ruleIndex].id).toBe('pickle.dangerous-global');
     expect(run.invocations[0].executionSuccessful).toBe(false);
     expect(run.artifacts[1].location.uri).toBe('relative%20dir/broken.pt');
+  });
+
+  it('renders real scans that validate against the official schema', async () => {
+    const report = await scanPaths([folder]);
+    expect(report.summary.malicious).toBeGreaterThan(0);
+    // A file that disappears between listing and scanning: an error verdict and a notification.
+    const missing = scanFile(join(folder, 'missing.bin'));
+    expect(missing.verdict).toBe('error');
+    report.files.push(missing);
+    const log = JSON.parse(renderSarif(report, { toolVersion: '0.0.0-test' }));
+    expect(validate(log)).toEqual([]);
+    const results = log.runs[0].results as Array<{ ruleId: string; locations: unknown[] }>;
+    expect(results.map((result) => result.ruleId)).toContain('pickle.dangerous-global');
+  });
+
+  it('rejects a log the schema forbids (the validator is not a no-op)', () => {
+    const log = JSON.parse(renderSarif(handWritten, { toolVersion: '1.2.3' }));
+    log.runs[0].results[0].level = 'fatal';
+    log.runs[0].tool.driver.unexpected = true;
+    expect(validate(log).length).toBeGreaterThan(0);
   });
 });
