@@ -35,6 +35,9 @@ const SPACE = 0x20;
 const WORD_SALT = 0x5bd1e995;
 const BIGRAM_SALT = 0x27d4eb2f;
 
+/** Per-length salts of character n-grams. */
+const SALTS = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((length) => Math.imul(length, 0x3c6ef372));
+
 /** Lowercase map for the Basic Multilingual Plane, built once (single code unit results only). */
 const LOWER = buildLowerTable();
 
@@ -101,8 +104,6 @@ export function hashFeatures(
   let inWord = false;
   let previousWord = 0;
   let hasPreviousWord = false;
-  // Per-length salts, precomputed.
-  const salts = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((length) => Math.imul(length, 0x3c6ef372));
 
   // Hashes the n-grams ending at the newest code, newest character first (FNV-1a order), lengths
   // charMin..charMax. Identical to hashing a ring buffer; golden tests pin the buckets.
@@ -118,28 +119,28 @@ export function hashFeatures(
     count++;
     const available = count < charMax ? count : charMax;
     let hash = Math.imul(0x811c9dc5 ^ c1, FNV_PRIME);
-    if (charMin <= 1) sink.add(Math.imul(hash ^ salts[1]!, GOLDEN) >>> shift, 0);
+    if (charMin <= 1) sink.add(Math.imul(hash ^ SALTS[1]!, GOLDEN) >>> shift, 0);
     if (available < 2) return;
     hash = Math.imul(hash ^ c2, FNV_PRIME);
-    if (charMin <= 2) sink.add(Math.imul(hash ^ salts[2]!, GOLDEN) >>> shift, 0);
+    if (charMin <= 2) sink.add(Math.imul(hash ^ SALTS[2]!, GOLDEN) >>> shift, 0);
     if (available < 3) return;
     hash = Math.imul(hash ^ c3, FNV_PRIME);
-    if (charMin <= 3) sink.add(Math.imul(hash ^ salts[3]!, GOLDEN) >>> shift, 0);
+    if (charMin <= 3) sink.add(Math.imul(hash ^ SALTS[3]!, GOLDEN) >>> shift, 0);
     if (available < 4) return;
     hash = Math.imul(hash ^ c4, FNV_PRIME);
-    if (charMin <= 4) sink.add(Math.imul(hash ^ salts[4]!, GOLDEN) >>> shift, 0);
+    if (charMin <= 4) sink.add(Math.imul(hash ^ SALTS[4]!, GOLDEN) >>> shift, 0);
     if (available < 5) return;
     hash = Math.imul(hash ^ c5, FNV_PRIME);
-    if (charMin <= 5) sink.add(Math.imul(hash ^ salts[5]!, GOLDEN) >>> shift, 0);
+    if (charMin <= 5) sink.add(Math.imul(hash ^ SALTS[5]!, GOLDEN) >>> shift, 0);
     if (available < 6) return;
     hash = Math.imul(hash ^ c6, FNV_PRIME);
-    if (charMin <= 6) sink.add(Math.imul(hash ^ salts[6]!, GOLDEN) >>> shift, 0);
+    if (charMin <= 6) sink.add(Math.imul(hash ^ SALTS[6]!, GOLDEN) >>> shift, 0);
     if (available < 7) return;
     hash = Math.imul(hash ^ c7, FNV_PRIME);
-    if (charMin <= 7) sink.add(Math.imul(hash ^ salts[7]!, GOLDEN) >>> shift, 0);
+    if (charMin <= 7) sink.add(Math.imul(hash ^ SALTS[7]!, GOLDEN) >>> shift, 0);
     if (available < 8) return;
     hash = Math.imul(hash ^ c8, FNV_PRIME);
-    sink.add(Math.imul(hash ^ salts[8]!, GOLDEN) >>> shift, 0);
+    sink.add(Math.imul(hash ^ SALTS[8]!, GOLDEN) >>> shift, 0);
   };
   const endWord = (): void => {
     if (!inWord) return;
