@@ -48,8 +48,19 @@ export const dateOfBirthRecognizer: Recognizer = {
     const { text } = input;
     const found: PiiCandidate[] = [];
     let searchFrom = 0;
-    // Dates hold digits: look for trigger phrases only shortly before digit runs.
-    for (const window of digitWindows({ input, before: 80, after: 0 })) {
+    // Every date holds a four-digit year or digits joined by a date separator: look for trigger
+    // phrases only shortly before such digit runs.
+    const dateLike = (run: { start: number; end: number }): boolean => {
+      if (run.end - run.start === 4) {
+        const first = text.charCodeAt(run.start);
+        const second = text.charCodeAt(run.start + 1);
+        if ((first === 49 && second === 57) || (first === 50 && second === 48)) return true; // 19xx, 20xx
+      }
+      const separator = text[run.end];
+      const next = text.charCodeAt(run.end + 1);
+      return (separator === '.' || separator === '/' || separator === '-') && next >= 48 && next <= 57;
+    };
+    for (const window of digitWindows({ input, before: 80, after: 0, where: dateLike })) {
       const slice = text.slice(window.start, window.end);
       for (const trigger of execAll(TRIGGER, slice)) {
         const after = window.start + trigger.index + trigger[0].length;

@@ -173,10 +173,17 @@ export function createScanInput(text: string, defaultRegion: string): ScanInput 
  * Windows of the text around digit runs (`before` characters before each run, `after` after it),
  * merged when they overlap. Recognizers whose values always hold a number scan only these.
  */
-export function digitWindows(options: { input: ScanInput; before: number; after: number }): TextWindow[] {
-  const { input, before, after } = options;
+export function digitWindows(options: {
+  input: ScanInput;
+  before: number;
+  after: number;
+  /** Only runs that pass this test open a window. */
+  where?: (run: { start: number; end: number }) => boolean;
+}): TextWindow[] {
+  const { input, before, after, where } = options;
   const windows: TextWindow[] = [];
   for (const run of input.digitRuns) {
+    if (where && !where(run)) continue;
     addWindow({ text: input.text, windows, start: run.start - before, end: run.end + after });
   }
   return windows;

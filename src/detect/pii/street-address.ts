@@ -22,9 +22,16 @@ const GERMAN = new RegExp(
   `(?<![\\w-])(?:[${UPPER}][${LOWER}]{1,30}(?:${GERMAN_STREET_SUFFIXES})|${NAME_WORD}(?:-${NAME_WORD})? (?:Straße|Strasse|Str\\.|Weg|Gasse|Platz|Allee|Ring|Damm)) \\d{1,4}[a-z]?(?![\\w])(?:, \\d{5} ${NAME_WORD})?`,
   'g',
 );
-// "12 rue de la Paix, 75002 Paris" / "Calle Mayor 5" / "Via Roma 10, 00184 Roma"
-const ROMANCE = new RegExp(
-  `(?<![\\w-])(?:\\d{1,4}(?: bis| ter)?,? )?(?:${ROMANCE_STREET_TYPES}) (?:(?:de la|de l'|de|del|della|delle|dei|di|du|des|da|do|dos) )?${NAME_WORD}(?: ${NAME_WORD}){0,3}(?:,? (?:n\\.? ?|nº ?)?\\d{1,4}[a-z]?)?(?![\\w])(?:, \\d{5} ${NAME_WORD})?`,
+const ROMANCE_NAME = `(?:${ROMANCE_STREET_TYPES}) (?:(?:de la|de l'|de|del|della|delle|dei|di|du|des|da|do|dos) )?${NAME_WORD}(?: ${NAME_WORD}){0,3}`;
+const ROMANCE_CITY = `(?:, \\d{5} ${NAME_WORD})?`;
+// "12 rue de la Paix, 75002 Paris": number first. Sticky: tried at the start of each digit run.
+const ROMANCE_NUMBER_FIRST = new RegExp(
+  `(?<![\\w-])\\d{1,4}(?: bis| ter)?,? ${ROMANCE_NAME}(?![\\w])${ROMANCE_CITY}`,
+  'y',
+);
+// "Calle Mayor 5" / "Via Roma 10, 00184 Roma": number last, so it runs on short windows before numbers.
+const ROMANCE_NUMBER_LAST = new RegExp(
+  `(?<![\\w-])${ROMANCE_NAME},? (?:n\\.? ?|nº ?)?\\d{1,4}[a-z]?(?![\\w])${ROMANCE_CITY}`,
   'g',
 );
 const HAS_NUMBER = /\d/;
@@ -50,22 +57,23 @@ const POSITIVE = [
 export const streetAddressRecognizer: Recognizer = {
   name: 'street-address',
   types: ['STREET_ADDRESS'],
-  patterns: [ENGLISH, GERMAN, ROMANCE, HAS_NUMBER, POSTCODE_AT_END],
+  patterns: [ENGLISH, GERMAN, ROMANCE_NUMBER_FIRST, ROMANCE_NUMBER_LAST, HAS_NUMBER, POSTCODE_AT_END],
   find(input: ScanInput): PiiCandidate[] {
     if (!input.hasDigit) return [];
     const { text } = input;
     const found: PiiCandidate[] = [];
     const seen = new Set<number>();
-    // Every address holds a number. English addresses start with it: the sticky pattern is tried at
-    // each digit run. Continental forms may end with it: they run on short windows before digit runs.
-    const english = stickyMatchesAt({
-      text,
-      pattern: ENGLISH,
-      starts: input.digitRuns.map((run) => run.start),
-    });
-    const windows = digitWindows({ input, before: 70, after: 40 });
-    const continental = [GERMAN, ROMANCE].flatMap((pattern) => matchesInWindows({ text, windows, pattern }));
-    for (const match of [...english, ...continental]) {
+    // Every address holds a number. English and "12 rue …" forms start with it: their sticky patterns
+    // are tried at each digit run. Forms that end with it run on short windows before digit runs.
+    const starts = input.digitRuns.map((run) => run.start);
+    const numberFirst = [ENGLISH, ROMANCE_NUMBER_FIRST].flatMap((pattern) =>
+      stickyMatchesAt({ text, pattern, starts }),
+    );
+    const windows = digitWindows({ input, before: 70, after: 6 });
+    const numberLast = [GERMAN, ROMANCE_NUMBER_LAST].flatMap((pattern) =>
+      matchesInWindows({ text, windows, pattern }),
+    );
+    for (const match of [...numberFirst, ...numberLast]) {
       const value = match.value;
       // Romance forms may put the number last or first; without any number it is just a street name.
       if (!HAS_NUMBER.test(value)) continue;
