@@ -117,7 +117,7 @@ export function hashFeatures(
     c2 = c1;
     c1 = code;
     count++;
-    const available = count < charMax ? count : charMax;
+    const available = Math.min(count, charMax);
     let hash = Math.imul(0x811c9dc5 ^ c1, FNV_PRIME);
     if (charMin <= 1) sink.add(Math.imul(hash ^ SALTS[1]!, GOLDEN) >>> shift, 0);
     if (available < 2) return;
