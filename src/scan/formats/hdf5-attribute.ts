@@ -95,7 +95,8 @@ export function readHdf5StringAttributes(
       const message = attributeAt({ source, layout, nameStart, nameSize: needle.length });
       if (message === null) continue;
       hits++;
-      const value = readValue({ source, layout, message, maxBytes: options.maxValueBytes });
+      const value =
+        message === 'shared' ? null : readValue({ source, layout, message, maxBytes: options.maxValueBytes });
       if (value === null) result.unreadable.push(nameStart);
       else result.values.push(value);
     }
@@ -111,13 +112,16 @@ interface AttributeMessage {
   data: number;
 }
 
-/** The attribute message whose name starts at `nameStart`, or null when the bytes around it are not one. */
+/**
+ * The attribute message whose name starts at `nameStart`; `shared` when its datatype or dataspace is a
+ * shared message (not followed); null when the bytes around the name are not an attribute message.
+ */
 function attributeAt(options: {
   source: ByteSource;
   layout: Layout;
   nameStart: number;
   nameSize: number;
-}): AttributeMessage | null {
+}): AttributeMessage | 'shared' | null {
   const { source, nameStart, nameSize } = options;
   for (const [version, headerSize] of [
     [1, 8],
@@ -128,7 +132,8 @@ function attributeAt(options: {
     const header = source.read(nameStart - headerSize, headerSize);
     if (header[0] !== version || uint(header, 2, 2) !== nameSize) continue;
     // Version 1 has a reserved byte; versions 2/3 flag shared datatype/dataspace (not followed here).
-    if (version === 1 ? header[1] !== 0 : ((header[1] as number) & 0x03) !== 0) continue;
+    if (version === 1 && header[1] !== 0) continue;
+    if (version > 1 && ((header[1] as number) & 0x03) !== 0) return 'shared';
     const datatypeSize = uint(header, 4, 2);
     const dataspaceSize = uint(header, 6, 2);
     if (datatypeSize < 8 || dataspaceSize < 4) continue;

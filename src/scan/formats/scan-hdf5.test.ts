@@ -65,6 +65,15 @@ describe('scanHdf5 model_config attribute', () => {
     const result = scanBytes(dangling);
     expect(result.format).toBe('hdf5');
     expect(ruleIds(result)).toEqual(['keras.config-invalid']);
+    // A shared (committed) datatype is not followed: reported, not passed.
+    const shared = buildHdf5Attribute({
+      name: 'model_config',
+      value: reordered,
+      storage: 'fixed',
+      messageVersion: 2,
+    });
+    shared[513] = 0x01;
+    expect(ruleIds(scanBytes(shared))).toEqual(['keras.config-invalid']);
   });
 
   it('never throws on damaged attribute messages and heaps', () => {
