@@ -180,11 +180,16 @@ export const personRecognizer: Recognizer = {
   find(input: ScanInput): PiiCandidate[] {
     const { text } = input;
     const gazetteer = gazetteerNames(text);
-    const positions = [...gazetteer.introducerAt, ...lowercaseIntroducerPositions(text)].sort(
-      (a, b) => a - b,
-    );
-    const introduced = positions.length > 0 ? introducedNames(text, positions) : [];
+    const positions = gazetteer.introducerAt;
+    const lowercase = lowercaseIntroducerPositions(text);
+    if (lowercase.length > 0) {
+      positions.push(...lowercase);
+      positions.sort((a, b) => a - b);
+    }
+    if (positions.length === 0) return gazetteer.found;
     // Names found by both passes are merged by overlap resolution.
-    return [...introduced, ...gazetteer.found];
+    const found = introducedNames(text, positions);
+    for (const name of gazetteer.found) found.push(name);
+    return found;
   },
 };
