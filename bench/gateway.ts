@@ -204,7 +204,9 @@ async function runBareProxy(upstreamPort: number): Promise<void> {
 }
 
 function startChild(role: string, extra: string[] = []): Promise<{ child: ChildProcess; port: number }> {
-  const profile = (process.env.BENCH_PROFILE ?? '').split(',').includes(role) ? ['--cpu-prof', '--cpu-prof-dir=/tmp/aegis-prof'] : [];
+  const profile = (process.env.BENCH_PROFILE ?? '').split(',').includes(role)
+    ? ['--cpu-prof', '--cpu-prof-dir=/tmp/aegis-prof']
+    : [];
   const child = fork(SELF, [`--role=${role}`, ...extra], {
     execArgv: ['--import', 'tsx', ...profile],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -289,6 +291,19 @@ async function load(options: {
   };
 }
 
+// BENCH_SCENARIOS=whole:32,stream:1 runs a subset (for profiling); all four by default.
+const SCENARIOS = (
+  [
+    [false, 1],
+    [false, 32],
+    [true, 1],
+    [true, 32],
+  ] as const
+).filter(([stream, concurrency]) => {
+  const wanted = process.env.BENCH_SCENARIOS;
+  return wanted === undefined || wanted.split(',').includes(`${stream ? 'stream' : 'whole'}:${concurrency}`);
+});
+
 const round = (value: number, digits = 3): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** Runs the benchmark and returns one result per concurrency level. */
@@ -298,12 +313,7 @@ export async function run(): Promise<Record<string, unknown>[]> {
   const bare = await startChild('bare-proxy', [`--upstream-port=${upstream.port}`]);
   const results: Record<string, unknown>[] = [];
   try {
-    for (const [stream, concurrency] of [
-      [false, 1],
-      [false, 32],
-      [true, 1],
-      [true, 32],
-    ] as const) {
+    for (const [stream, concurrency] of SCENARIOS) {
       const requests = (concurrency === 1 ? 4000 : 20_000) / (stream ? 4 : 1);
       const maxMs = 15_000;
       const direct = await load({

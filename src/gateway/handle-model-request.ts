@@ -114,7 +114,9 @@ export async function handleModelRequest(
   let serialized: string | undefined;
   const abort = extracted.stream ? new AbortController() : undefined;
   // A caller that leaves before the upstream answers must not keep the upstream generating.
-  if (abort) response.once('close', () => abort.abort());
+  // (A response that finished normally needs no abort, which would build an AbortError for nothing.)
+  // (A response that finished normally needs no abort, which would build an AbortError for nothing.)
+  if (abort) response.once('close', () => response.writableFinished || abort.abort());
   const build = (target: RouteTarget): UpstreamSend => {
     let payload: Buffer | string = raw;
     if (input.changed || target.model !== extracted.model) {

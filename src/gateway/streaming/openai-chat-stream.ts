@@ -105,9 +105,17 @@ export function createOpenAIChatStream(guard: ResponseGuard): StreamTransformer 
     return true;
   }
 
+  let complete = false;
   return {
+    get complete() {
+      return complete;
+    },
     onEvent(event: SseEvent): string {
-      if (event.data === '[DONE]') return this.onEnd() + formatSseEvent('[DONE]');
+      if (event.data === '[DONE]') {
+        const rest = this.onEnd();
+        if (guard.violation === undefined) complete = true;
+        return `${rest}data: [DONE]\n\n`;
+      }
       const chunk = JSON.parse(event.data) as ChatChunk;
       if (chunk.error !== undefined) return formatSseEvent(event.data, event.event);
       meta = {

@@ -39,9 +39,16 @@ export function pipeGuardedStream(options: PipeGuardedStreamOptions): Promise<St
   const { reply, response, transformer, guard } = options;
   const body = reply.body;
   response.writeHead(200, SSE_HEADERS);
-  response.flushHeaders();
+  // Headers leave at once when the upstream has sent nothing more yet (the caller sees the stream
+  // open); when body bytes are already waiting they leave with the first write, saving a syscall, and
+  // at the latest after that first read even when all its text is held back.
+  // (`headersSent` turns true at `writeHead`, before anything leaves, hence the own flag.)
+  let headersOut = body.readableLength === 0;
+  if (headersOut) response.flushHeaders();
   return new Promise((resolve) => {
     let done = false;
+    /** The caller's response was ended after the API's final event; the upstream body is drained. */
+    let ended = false;
     let receivedChars = 0;
 
     function finish(result: StreamOutcome): void {
@@ -53,18 +60,25 @@ export function pipeGuardedStream(options: PipeGuardedStreamOptions): Promise<St
       response.off('close', onClose);
       body.on('error', () => {});
       if (!body.destroyed) body.destroy();
-      options.abort?.abort();
+      // Aborting builds an AbortError with a stack: only worth it when the upstream may still be sending.
+      if (result.outcome !== 'complete') options.abort?.abort();
       resolve(result);
     }
 
     function stop(reason: ResponseViolation, outcome: StreamOutcome['outcome']): void {
       if (done) return;
+      if (ended) {
+        // The caller already has the whole answer; what the upstream does after its final event is moot.
+        finish({ outcome: 'complete', receivedChars });
+        return;
+      }
       if (!response.writableEnded) response.end(transformer.closing(reason));
       finish({ outcome, violation: reason, receivedChars });
     }
 
     function write(text: string): void {
-      if (text.length === 0 || done) return;
+      if (text.length === 0 || done || ended) return;
+      headersOut = true;
       if (!response.write(text)) {
         body.pause();
         response.once('drain', resume);
@@ -76,7 +90,7 @@ export function pipeGuardedStream(options: PipeGuardedStreamOptions): Promise<St
     }
 
     function onEvent(event: SseEvent): void {
-      if (done) return;
+      if (done || ended) return;
       receivedChars += event.data.length;
       let out: string;
       try {
@@ -94,6 +108,13 @@ export function pipeGuardedStream(options: PipeGuardedStreamOptions): Promise<St
         stop(violation, 'violation');
         return;
       }
+      if (transformer.complete === true) {
+        // Headers, the last events and the chunked terminator leave in one write (inside the cork).
+        ended = true;
+        response.end(out);
+        if (body.isPaused()) body.resume();
+        return;
+      }
       write(out);
     }
 
@@ -104,6 +125,10 @@ export function pipeGuardedStream(options: PipeGuardedStreamOptions): Promise<St
       response.cork();
       try {
         parser.push(chunk);
+        if (!headersOut && !done && !ended) {
+          headersOut = true;
+          response.flushHeaders();
+        }
       } catch {
         stop(
           { code: ERROR_CODES.UPSTREAM_ERROR, message: 'the upstream sent an oversized event', findings: [] },
@@ -116,6 +141,10 @@ export function pipeGuardedStream(options: PipeGuardedStreamOptions): Promise<St
 
     function onEnd(): void {
       if (done) return;
+      if (ended) {
+        finish({ outcome: 'complete', receivedChars });
+        return;
+      }
       parser.end();
       const out = transformer.onEnd();
       const violation = guard.violation;

@@ -13,6 +13,11 @@ export interface StreamTransformer {
   onEnd(): string;
   /** Events that end the stream after a violation or an upstream failure. */
   closing(reason: ResponseViolation): string;
+  /**
+   * True once the API's final event (OpenAI chat `data: [DONE]`) has been produced: the caller's
+   * response can end at once, in the same write, without waiting for the upstream to close its body.
+   */
+  readonly complete?: boolean;
 }
 
 /** Factory signature shared by the per-API transformers. */
