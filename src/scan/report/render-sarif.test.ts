@@ -112,6 +112,9 @@ describe('renderSarif', () => {
     expect(validate(log)).toEqual([]);
     const results = log.runs[0].results as Array<{ ruleId: string; locations: unknown[] }>;
     expect(results.map((result) => result.ruleId)).toContain('pickle.dangerous-global');
+    const artifacts = log.runs[0].artifacts as Array<{ location: { uri: string }; length: number }>;
+    expect(artifacts.find((artifact) => artifact.location.uri.endsWith('missing.bin'))?.length).toBe(-1);
+    expect(artifacts.some((artifact) => artifact.location.uri.includes('with%20space%20%231'))).toBe(true);
   });
 
   it('rejects a log the schema forbids (the validator is not a no-op)', () => {

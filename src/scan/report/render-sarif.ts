@@ -76,7 +76,8 @@ export function renderSarif(report: ScanReport, options: RenderSarifOptions): st
         ],
         artifacts: report.files.map((file) => ({
           location: { uri: artifactUri(file.path) },
-          length: file.size,
+          // SARIF 2.1.0 §3.24.5: -1 when the length is unknown (a file that could not be opened).
+          length: file.verdict === 'error' && file.size === 0 ? -1 : file.size,
         })),
         results,
       },
