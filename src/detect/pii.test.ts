@@ -103,6 +103,7 @@ const POSITIVES: readonly [string, string, string][] = [
   ['STREET_ADDRESS', 'Anschrift: Hauptstraße 5, 10115 Berlin', 'Hauptstraße 5, 10115 Berlin'],
   ['STREET_ADDRESS', 'adresse: 12 rue de la Paix, 75002 Paris', '12 rue de la Paix, 75002 Paris'],
   ['STREET_ADDRESS', 'Vivo en Calle Mayor 5, Madrid', 'Calle Mayor 5'],
+  ['STREET_ADDRESS', 'I live at 42 Maple Drive', '42 Maple Drive'],
 ];
 
 describe('pii detector: positives', () => {
@@ -152,6 +153,7 @@ const NEAR_MISSES: readonly string[] = [
   'BTC 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb',
   'New York and Los Angeles are cities; Microsoft Teams is an app.',
   'In 2019, 1,234 people visited 3 Main attractions.',
+  'I bought 2 Internal Solid State Hard Drive units and 3 Simple Way guides.',
 ];
 
 describe('pii detector: near-misses', () => {

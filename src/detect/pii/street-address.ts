@@ -35,6 +35,11 @@ const ROMANCE_NUMBER_LAST = new RegExp(
   'g',
 );
 const HAS_NUMBER = /\d/;
+const AMBIGUOUS_TYPES: ReadonlySet<string> = new Set(
+  'Drive Dr Way Place Pl Court Ct Row Walk Close Square Sq Circle Cir Trail Gardens Grove Crescent Mews Alley Terrace'.split(
+    ' ',
+  ),
+);
 const POSTCODE_AT_END = /\d{5}|[A-Z]\d[A-Z]{2}$/;
 const POSITIVE = [
   'address',
@@ -82,7 +87,11 @@ export const streetAddressRecognizer: Recognizer = {
       seen.add(start);
       const end = start + value.length;
       const hasPostcode = POSTCODE_AT_END.test(value.slice(3));
-      const base = hasPostcode ? 0.8 : 0.65;
+      // "2 Internal Solid State Hard Drive", "3 Simple Way": types that are also common words need a
+      // postcode, a city or a context word before they count.
+      const lastWord = value.slice(value.lastIndexOf(' ') + 1).replace(/\.$/, '');
+      const ambiguous = !value.includes(',') && AMBIGUOUS_TYPES.has(lastWord);
+      const base = hasPostcode ? 0.8 : ambiguous ? 0.4 : 0.65;
       const score = contextScore({ text, start, end, base, positive: POSITIVE, boost: 0.15 });
       found.push({
         type: 'STREET_ADDRESS',
