@@ -16,6 +16,9 @@ export function cyclonedxValidator(): ValidateFunction {
   const ajv = new Ajv({ strict: false, allErrors: true });
   const addFormats = addFormatsModule as unknown as (instance: Ajv) => void;
   addFormats(ajv);
+  // ajv-formats has no IRI formats; accept them (URLs in our BOMs are plain ASCII anyway).
+  ajv.addFormat('iri-reference', true);
+  ajv.addFormat('idn-email', true);
   ajv.addSchema(load('spdx.SNAPSHOT.schema.json'), 'http://cyclonedx.org/schema/spdx.SNAPSHOT.schema.json');
   ajv.addSchema(
     load('jsf-0.82.SNAPSHOT.schema.json'),
