@@ -1,4 +1,10 @@
 import type { ResponseGuard, ResponseViolation } from '../guard/response-guard.js';
+import {
+  type ChatChunkTemplate,
+  fillChatChunkTemplate,
+  learnChatChunkTemplate,
+  matchChatChunkTemplate,
+} from './chat-chunk-template.js';
 import type { SseEvent } from './sse-parser.js';
 import { formatSseEvent } from './sse-writer.js';
 import { isFilterViolation, type StreamTransformer, streamErrorPayload } from './stream-transformer.js';
@@ -106,6 +112,7 @@ export function createOpenAIChatStream(guard: ResponseGuard): StreamTransformer 
   }
 
   let complete = false;
+  let template: (ChatChunkTemplate & { channel: string }) | undefined;
   return {
     get complete() {
       return complete;
@@ -116,8 +123,23 @@ export function createOpenAIChatStream(guard: ResponseGuard): StreamTransformer 
         if (guard.violation === undefined) complete = true;
         return `${rest}data: [DONE]\n\n`;
       }
+      if (template !== undefined && event.event === undefined) {
+        const content = matchChatChunkTemplate(template, event.data);
+        if (content !== undefined) {
+          // Same shape as the chunk the template came from: only the content differs.
+          if (content.length === 0) return '';
+          const text = guard.channel(template.channel, 'text').push(content);
+          if (text === null || text.length === 0) return '';
+          return formatSseEvent(fillChatChunkTemplate(template, text));
+        }
+      }
       const chunk = JSON.parse(event.data) as ChatChunk;
       if (chunk.error !== undefined) return formatSseEvent(event.data, event.event);
+      if (event.event === undefined && chunk !== null && typeof chunk === 'object') {
+        const learned = learnChatChunkTemplate(event.data, chunk as Record<string, unknown>);
+        if (learned !== undefined)
+          template = { ...learned, channel: `${chunk.choices?.[0]?.index ?? 0}:content` };
+      }
       meta = {
         id: chunk.id,
         object: chunk.object ?? meta.object,

@@ -65,6 +65,12 @@ export function createSseParser(options: SseParserOptions): SseParser {
       );
     }
     if (line.charCodeAt(0) === 58) return; // ':' comment
+    if (line.startsWith('data: ')) {
+      // The common case, without slicing out the field name.
+      data = hasData ? `${data}\n${line.slice(6)}` : line.slice(6);
+      hasData = true;
+      return;
+    }
     const colon = line.indexOf(':');
     let field: string;
     let value: string;
@@ -90,13 +96,18 @@ export function createSseParser(options: SseParserOptions): SseParser {
     pendingCarriageReturn = false;
     buffer += start === 0 ? text : text.slice(start);
     let position = 0;
+    // Streams almost always end lines with LF alone: then a native search finds each line end.
+    const lineFeedOnly = buffer.indexOf('\r') === -1;
     while (position < buffer.length) {
       let lineEnd = -1;
-      for (let index = position; index < buffer.length; index++) {
-        const code = buffer.charCodeAt(index);
-        if (code === 10 || code === 13) {
-          lineEnd = index;
-          break;
+      if (lineFeedOnly) lineEnd = buffer.indexOf('\n', position);
+      else {
+        for (let index = position; index < buffer.length; index++) {
+          const code = buffer.charCodeAt(index);
+          if (code === 10 || code === 13) {
+            lineEnd = index;
+            break;
+          }
         }
       }
       if (lineEnd === -1) break;
