@@ -66,7 +66,9 @@ function preset(name: PresetName, families: Record<Family, FamilyPolicy>): Polic
     roles: ROLE_SCOPES,
     allowlist: { hosts: [], values: [], patterns: [] },
     redaction: { key: { env: 'AEGIS_REDACTION_KEY' } },
-    detectorOptions: {},
+    // The PII detector drops candidates below its own floor (0.5); lower it to the preset's PII
+    // threshold so that a stricter policy sees the weaker findings it asks for.
+    detectorOptions: { pii: { minScore: Math.min(0.5, families.pii.threshold) } },
   };
 }
 
