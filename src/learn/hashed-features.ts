@@ -29,17 +29,19 @@ export interface FeatureSink {
   add(bucket: number, group: 0 | 1): void;
 }
 
-const FNV_PRIME = 0x01000193;
-const GOLDEN = 0x9e3779b1;
-const SPACE = 0x20;
-const WORD_SALT = 0x5bd1e995;
-const BIGRAM_SALT = 0x27d4eb2f;
+/** Hash constants shared with the fused scorer (`feature-weight-sums.ts`), which must hash identically. */
+export const FNV_PRIME = 0x01000193;
+export const FNV_BASIS = 0x811c9dc5;
+export const GOLDEN = 0x9e3779b1;
+export const SPACE = 0x20;
+export const WORD_SALT = 0x5bd1e995;
+export const BIGRAM_SALT = 0x27d4eb2f;
 
 /** Per-length salts of character n-grams. */
-const SALTS = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((length) => Math.imul(length, 0x3c6ef372));
+export const SALTS = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((length) => Math.imul(length, 0x3c6ef372));
 
 /** Lowercase map for the Basic Multilingual Plane, built once (single code unit results only). */
-const LOWER = buildLowerTable();
+export const LOWER = buildLowerTable();
 
 function buildLowerTable(): Uint16Array {
   const table = new Uint16Array(0x10000);
@@ -53,7 +55,7 @@ function buildLowerTable(): Uint16Array {
 }
 
 /** True for characters removed before hashing: zero-width, soft hyphen, BOM, bidi controls. */
-function isInvisible(code: number): boolean {
+export function isInvisible(code: number): boolean {
   return (
     code === 0xad ||
     (code >= 0x200b && code <= 0x200f) ||
@@ -63,12 +65,12 @@ function isInvisible(code: number): boolean {
   );
 }
 
-function isSpace(code: number): boolean {
+export function isSpace(code: number): boolean {
   return code === 0x20 || (code >= 0x09 && code <= 0x0d) || code === 0xa0 || code === 0x3000;
 }
 
 /** Letters, digits and any non-ASCII character that is not punctuation-like build words. */
-function isWordCode(code: number): boolean {
+export function isWordCode(code: number): boolean {
   if (code < 0x80) {
     return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || code === 0x5f;
   }

@@ -1,4 +1,5 @@
-import { type FeatureSink, type FeatureSpec, type FeatureVector, hashFeatures } from './hashed-features.js';
+import { emptyFeatureSums, sumFeatureWeights } from './feature-weight-sums.js';
+import type { FeatureSpec, FeatureVector } from './hashed-features.js';
 
 /**
  * A logistic-regression model over hashed n-grams. Each feature group (character, word) is scaled by
@@ -61,41 +62,12 @@ function quantized(weights: Float32Array): QuantizedWeights {
   return result;
 }
 
-/** Accumulates integer weight sums while the hasher streams features: no per-feature allocation. */
-class ScoringSink implements FeatureSink {
-  charSum = 0;
-  charCount = 0;
-  wordSum = 0;
-  wordCount = 0;
-  private readonly values: Int16Array;
-  readonly scale: number;
-  constructor(weights: Float32Array) {
-    const { values, scale } = quantized(weights);
-    this.values = values;
-    this.scale = scale;
-  }
-  add(bucket: number, group: 0 | 1): void {
-    if (group === 0) {
-      this.charSum += this.values[bucket]!;
-      this.charCount++;
-    } else {
-      this.wordSum += this.values[bucket]!;
-      this.wordCount++;
-    }
-  }
-  reset(): void {
-    this.charSum = 0;
-    this.charCount = 0;
-    this.wordSum = 0;
-    this.wordCount = 0;
-  }
-}
-
 /** Logit of `text[start, end)`. */
 export function rangeLogit(model: LinearModel, text: string, range: { start: number; end: number }): number {
-  const sink = new ScoringSink(model.weights);
-  hashFeatures(text, { start: range.start, end: range.end, spec: model.spec }, sink);
-  return logitOf(model.bias, sink, sink.scale);
+  const { values, scale } = quantized(model.weights);
+  const sums = emptyFeatureSums();
+  sumFeatureWeights(text, { start: range.start, end: range.end, spec: model.spec, weights: values }, sums);
+  return logitOf(model.bias, sums, scale);
 }
 
 function logitOf(
@@ -146,19 +118,12 @@ export function windowLogits(model: LinearModel, text: string): WindowLogit[] {
     wordSum: number;
     wordCount: number;
   }[] = [];
-  const sink = new ScoringSink(model.weights);
+  const { values, scale } = quantized(model.weights);
   for (let start = 0; start < text.length; start += half) {
     const end = Math.min(text.length, start + half);
-    sink.reset();
-    hashFeatures(text, { start, end, spec: model.spec }, sink);
-    blocks.push({
-      start,
-      end,
-      charSum: sink.charSum,
-      charCount: sink.charCount,
-      wordSum: sink.wordSum,
-      wordCount: sink.wordCount,
-    });
+    const sums = emptyFeatureSums();
+    sumFeatureWeights(text, { start, end, spec: model.spec, weights: values }, sums);
+    blocks.push({ start, end, ...sums });
   }
   const windows: WindowLogit[] = [];
   for (let index = 0; index + 1 < blocks.length; index++) {
@@ -175,7 +140,7 @@ export function windowLogits(model: LinearModel, text: string): WindowLogit[] {
           wordSum: left.wordSum + right.wordSum,
           wordCount: left.wordCount + right.wordCount,
         },
-        sink.scale,
+        scale,
       ),
     });
   }

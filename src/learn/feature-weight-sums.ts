@@ -1,0 +1,189 @@
+import {
+  BIGRAM_SALT,
+  type FeatureSpec,
+  FNV_BASIS,
+  FNV_PRIME,
+  GOLDEN,
+  isInvisible,
+  isSpace,
+  isWordCode,
+  LOWER,
+  SALTS,
+  SPACE,
+  WORD_SALT,
+} from './hashed-features.js';
+
+// Imported bindings copied into module constants once: some loaders (tsx, bundlers emitting CommonJS)
+// turn every use of an imported binding into a getter call, which would dominate this hot loop.
+const PRIME = FNV_PRIME;
+const BASIS = FNV_BASIS;
+const MIX = GOLDEN;
+const SPACE_CODE = SPACE;
+const WORD = WORD_SALT;
+const BIGRAM = BIGRAM_SALT;
+const LOWER_TABLE = LOWER;
+const invisible = isInvisible;
+const space = isSpace;
+const wordCharacter = isWordCode;
+const LENGTH_SALTS = SALTS;
+
+/** Sums of the weights of a text's features per group, and the feature counts, as inference needs them. */
+export interface FeatureSums {
+  charSum: number;
+  charCount: number;
+  wordSum: number;
+  wordCount: number;
+}
+
+/** Fresh zeroed sums (reused across calls by the scorer to avoid per-call allocation). */
+export function emptyFeatureSums(): FeatureSums {
+  return { charSum: 0, charCount: 0, wordSum: 0, wordCount: 0 };
+}
+
+/**
+ * Writes into `sums` the weight sums of the hashed features of `text[start, end)`: the same features, in
+ * the same buckets, as `hashFeatures` streams (a property test pins the equality), but in one loop with
+ * the ring of codes in registers and the weight lookup inlined. The streaming hasher calls a closure and
+ * a sink per feature; this fused loop is several times faster and is the inference hot path. Weights are
+ * integers (quantized), so the sums are exact whatever the feature order.
+ */
+export function sumFeatureWeights(
+  text: string,
+  range: { start: number; end: number; spec: FeatureSpec; weights: Int16Array },
+  sums: FeatureSums,
+): void {
+  const { spec, weights } = range;
+  const end = range.end;
+  const shift = 32 - spec.bits;
+  const charMin = spec.charMin;
+  const charMax = spec.charMax;
+  const bigrams = spec.wordBigrams;
+  const salt1 = LENGTH_SALTS[1]!;
+  const salt2 = LENGTH_SALTS[2]!;
+  const salt3 = LENGTH_SALTS[3]!;
+  const salt4 = LENGTH_SALTS[4]!;
+  const salt5 = LENGTH_SALTS[5]!;
+  const salt6 = LENGTH_SALTS[6]!;
+  const salt7 = LENGTH_SALTS[7]!;
+  const salt8 = LENGTH_SALTS[8]!;
+  let c1 = 0;
+  let c2 = 0;
+  let c3 = 0;
+  let c4 = 0;
+  let c5 = 0;
+  let c6 = 0;
+  let c7 = 0;
+  let c8 = 0;
+  let count = 0;
+  let previousWasSpace = false;
+  let wordHash = 0;
+  let inWord = false;
+  let previousWord = 0;
+  let hasPreviousWord = false;
+  let charSum = 0;
+  let charCount = 0;
+  let wordSum = 0;
+  let wordCount = 0;
+
+  // Position start - 1 is the leading virtual space, position end the trailing one.
+  for (let index = range.start - 1; index <= end; index++) {
+    let code = SPACE_CODE;
+    let push = true;
+    let wordCode = false;
+    if (index === range.start - 1) {
+      previousWasSpace = true;
+    } else if (index === end) {
+      push = !previousWasSpace;
+    } else {
+      const raw = text.charCodeAt(index);
+      if (invisible(raw)) continue;
+      if (space(raw)) {
+        push = !previousWasSpace;
+        previousWasSpace = true;
+      } else {
+        code = raw < 0x80 ? (raw >= 0x41 && raw <= 0x5a ? raw + 32 : raw) : LOWER_TABLE[raw]!;
+        previousWasSpace = false;
+        wordCode = wordCharacter(code);
+      }
+    }
+
+    // Word unigrams and bigrams, emitted when a word ends.
+    if (wordCode) {
+      if (!inWord) {
+        inWord = true;
+        wordHash = BASIS;
+      }
+      wordHash = Math.imul(wordHash ^ code, PRIME);
+    } else if (inWord) {
+      inWord = false;
+      wordSum += weights[Math.imul(wordHash ^ WORD, MIX) >>> shift]!;
+      wordCount++;
+      if (bigrams && hasPreviousWord) {
+        const bigram = Math.imul(Math.imul(previousWord, 31) ^ wordHash ^ BIGRAM, PRIME);
+        wordSum += weights[Math.imul(bigram, MIX) >>> shift]!;
+        wordCount++;
+      }
+      previousWord = wordHash;
+      hasPreviousWord = true;
+    }
+    if (!push) continue;
+
+    // Character n-grams ending at the new code, newest character first (FNV-1a order).
+    c8 = c7;
+    c7 = c6;
+    c6 = c5;
+    c5 = c4;
+    c4 = c3;
+    c3 = c2;
+    c2 = c1;
+    c1 = code;
+    count++;
+    const available = Math.min(count, charMax);
+    // Length k is emitted when charMin ≤ k ≤ available; hashing past `available` reads zero codes and
+    // is discarded, cheaper than branching out early.
+    let hash = Math.imul(BASIS ^ c1, PRIME);
+    if (charMin <= 1) {
+      charSum += weights[Math.imul(hash ^ salt1, MIX) >>> shift]!;
+      charCount++;
+    }
+    hash = Math.imul(hash ^ c2, PRIME);
+    if (charMin <= 2 && available >= 2) {
+      charSum += weights[Math.imul(hash ^ salt2, MIX) >>> shift]!;
+      charCount++;
+    }
+    hash = Math.imul(hash ^ c3, PRIME);
+    if (charMin <= 3 && available >= 3) {
+      charSum += weights[Math.imul(hash ^ salt3, MIX) >>> shift]!;
+      charCount++;
+    }
+    hash = Math.imul(hash ^ c4, PRIME);
+    if (charMin <= 4 && available >= 4) {
+      charSum += weights[Math.imul(hash ^ salt4, MIX) >>> shift]!;
+      charCount++;
+    }
+    hash = Math.imul(hash ^ c5, PRIME);
+    if (charMin <= 5 && available >= 5) {
+      charSum += weights[Math.imul(hash ^ salt5, MIX) >>> shift]!;
+      charCount++;
+    }
+    hash = Math.imul(hash ^ c6, PRIME);
+    if (charMin <= 6 && available >= 6) {
+      charSum += weights[Math.imul(hash ^ salt6, MIX) >>> shift]!;
+      charCount++;
+    }
+    hash = Math.imul(hash ^ c7, PRIME);
+    if (charMin <= 7 && available >= 7) {
+      charSum += weights[Math.imul(hash ^ salt7, MIX) >>> shift]!;
+      charCount++;
+    }
+    hash = Math.imul(hash ^ c8, PRIME);
+    if (charMin <= 8 && available >= 8) {
+      charSum += weights[Math.imul(hash ^ salt8, MIX) >>> shift]!;
+      charCount++;
+    }
+  }
+  sums.charSum = charSum;
+  sums.charCount = charCount;
+  sums.wordSum = wordSum;
+  sums.wordCount = wordCount;
+}
