@@ -27,6 +27,24 @@ const space = isSpace;
 const wordCharacter = isWordCode;
 const LENGTH_SALTS = SALTS;
 
+const OTHER = 0;
+const BLANK = 1;
+const WORD_CODE = 2;
+const SKIPPED = 3;
+
+/** Class of each ASCII code, derived from the hasher's own predicates: one table read per ASCII char. */
+const ASCII_CLASS = buildAsciiClass();
+
+function buildAsciiClass(): Uint8Array {
+  const table = new Uint8Array(0x80);
+  for (let code = 0; code < 0x80; code++) {
+    if (invisible(code)) table[code] = SKIPPED;
+    else if (space(code)) table[code] = BLANK;
+    else table[code] = wordCharacter(LOWER_TABLE[code]!) ? WORD_CODE : OTHER;
+  }
+  return table;
+}
+
 /** Sums of the weights of a text's features per group, and the feature counts, as inference needs them. */
 export interface FeatureSums {
   charSum: number;
@@ -96,14 +114,15 @@ export function sumFeatureWeights(
       push = !previousWasSpace;
     } else {
       const raw = text.charCodeAt(index);
-      if (invisible(raw)) continue;
-      if (space(raw)) {
+      const kind = raw < 0x80 ? ASCII_CLASS[raw]! : invisible(raw) ? SKIPPED : space(raw) ? BLANK : OTHER;
+      if (kind === SKIPPED) continue;
+      if (kind === BLANK) {
         push = !previousWasSpace;
         previousWasSpace = true;
       } else {
-        code = raw < 0x80 ? (raw >= 0x41 && raw <= 0x5a ? raw + 32 : raw) : LOWER_TABLE[raw]!;
+        code = LOWER_TABLE[raw]!;
         previousWasSpace = false;
-        wordCode = wordCharacter(code);
+        wordCode = raw < 0x80 ? kind === WORD_CODE : wordCharacter(code);
       }
     }
 
@@ -140,7 +159,7 @@ export function sumFeatureWeights(
     count++;
     const available = Math.min(count, charMax);
     // Length k is emitted when charMin ≤ k ≤ available; hashing past `available` reads zero codes and
-    // is discarded, cheaper than branching out early.
+    // is discarded, cheaper than branching out early (lengths 7 and 8 are hashed only when used).
     let hash = Math.imul(BASIS ^ c1, PRIME);
     if (charMin <= 1) {
       charSum += weights[Math.imul(hash ^ salt1, MIX) >>> shift]!;
@@ -171,15 +190,17 @@ export function sumFeatureWeights(
       charSum += weights[Math.imul(hash ^ salt6, MIX) >>> shift]!;
       charCount++;
     }
-    hash = Math.imul(hash ^ c7, PRIME);
-    if (charMin <= 7 && available >= 7) {
-      charSum += weights[Math.imul(hash ^ salt7, MIX) >>> shift]!;
-      charCount++;
-    }
-    hash = Math.imul(hash ^ c8, PRIME);
-    if (charMin <= 8 && available >= 8) {
-      charSum += weights[Math.imul(hash ^ salt8, MIX) >>> shift]!;
-      charCount++;
+    if (available >= 7) {
+      hash = Math.imul(hash ^ c7, PRIME);
+      if (charMin <= 7 && available >= 7) {
+        charSum += weights[Math.imul(hash ^ salt7, MIX) >>> shift]!;
+        charCount++;
+      }
+      hash = Math.imul(hash ^ c8, PRIME);
+      if (charMin <= 8 && available >= 8) {
+        charSum += weights[Math.imul(hash ^ salt8, MIX) >>> shift]!;
+        charCount++;
+      }
     }
   }
   sums.charSum = charSum;
