@@ -83,7 +83,9 @@ export function learnChatChunkTemplate(
 export function matchChatChunkTemplate(template: ChatChunkTemplate, data: string): string | undefined {
   const { prefix, suffix } = template;
   const end = data.length - suffix.length;
-  if (end - prefix.length < 2 || !data.startsWith(prefix) || !data.endsWith(suffix)) return undefined;
+  // Slice-and-compare: measured several times faster than `startsWith` on the parser's sliced strings.
+  if (end - prefix.length < 2 || data.slice(0, prefix.length) !== prefix || data.slice(end) !== suffix)
+    return undefined;
   if (data.charCodeAt(prefix.length) !== 34 || data.charCodeAt(end - 1) !== 34) return undefined;
   const inner = data.slice(prefix.length + 1, end - 1);
   if (!NEEDS_PARSE.test(inner)) return inner;
