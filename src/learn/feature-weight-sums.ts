@@ -67,7 +67,7 @@ export function emptyFeatureSums(): FeatureSums {
  */
 export function sumFeatureWeights(
   text: string,
-  range: { start: number; end: number; spec: FeatureSpec; weights: Int16Array },
+  range: { start: number; end: number; spec: FeatureSpec; weights: Int8Array },
   sums: FeatureSums,
 ): void {
   const { spec, weights } = range;
