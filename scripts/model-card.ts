@@ -8,6 +8,16 @@ function percent(value: unknown): string {
   return typeof value === 'number' ? `${(value * 100).toFixed(1)}%` : '—';
 }
 
+function operatingPointSummary(
+  point: { macroRecall?: number; macroPass?: number; groupPass?: Record<string, number> } | undefined,
+): string {
+  if (!point) return 'not recorded';
+  const groups = Object.entries(point.groupPass ?? {})
+    .map(([name, pass]) => `${name} pass ${percent(pass)}`)
+    .join(', ');
+  return `detection averaged over attack sources ${percent(point.macroRecall)}, pass averaged over benign sources ${percent(point.macroPass)}, ${groups}`;
+}
+
 /** Writes `MODEL_CARD.md` from the training metadata, keeping any evaluation section already there. */
 export function writeModelCard(options: {
   outDir: string;
@@ -30,6 +40,7 @@ export function writeModelCard(options: {
     threshold: number;
     calibration?: { bias: number; weights: Record<string, number> };
     modelFloor?: number;
+    operatingPoint?: { macroRecall?: number; macroPass?: number; groupPass?: Record<string, number> };
     presetThresholds?: Record<string, number>;
     data: {
       perSource: Record<string, { attack: number; benign: number }>;
@@ -64,16 +75,22 @@ calibrated injection score.
   55.8% against 43.6% and 49.6%).
 - Model alone, validation threshold at 1% false-positive rate: ${metadata.threshold.toFixed(4)}.
 - Combination with the rules (\`src/learn/model-calibration.ts\`): \`sigmoid(bias + w_rules·logit(rules) + w_model·logit(model))\`
-  with ${JSON.stringify(metadata.calibration ?? {})}; model scores below ${metadata.modelFloor ?? 0} abstain. Chosen on validation for
-  the best recall at a 1% false-positive budget with the decision at 0.5.
+  with ${JSON.stringify(metadata.calibration ?? {})}; model scores below ${metadata.modelFloor ?? 0} abstain. Bias, both weights
+  and the floor were chosen together on validation, decision at 0.5, for the best balanced accuracy averaged
+  over sources while real benign prompts pass at least 99% and synthetic trigger-word look-alikes at least
+  95% (validation: ${operatingPointSummary(metadata.operatingPoint)}).
 - Preset injection thresholds from the same validation scores (3% / 1% / 0.3% false-positive budgets):
   ${JSON.stringify(metadata.presetThresholds ?? {})}.
 
 ## Training data
 Only sets marked \`train-ok\` in the data README plus rows the project generates (\`src/learn/synth/\`):
 attack templates × payloads, obfuscated attacks (base64, rot13, leetspeak, reversed, homoglyphs,
-zero-width), instruction overrides in es, fr, de, it, pt, zh, ja, ru, ar, hi, and benign look-alikes with
-trigger words. Duplicates dropped: ${metadata.data.duplicatesDropped}; rows whose text also appears in an eval-only set
+zero-width), instruction overrides in es, fr, de, it, pt, zh, ja, ru, ar, hi, benign look-alikes with
+trigger words, and eight attack families written from public taxonomies (goal hijacking, prompt and secret
+extraction, fake system or admin messages, instruction smuggling in JSON, code, tables and quotes, role
+confusion and few-shot hijacks, delimiter tricks, payload splitting, refusal suppression) with surface
+variation, long benign prefixes and sandwiches, plus benign texts of the same shapes (\`synth-matched\`).
+Each family's templates are split in halves \`a\` and \`b\` held out in different folds. Duplicates dropped: ${metadata.data.duplicatesDropped}; rows whose text also appears in an eval-only set
 dropped: ${metadata.data.evalOverlapDropped}.
 
 | source | attacks | benign | validation detection | validation pass |

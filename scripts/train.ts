@@ -18,7 +18,12 @@ import { EVAL_ONLY_SETS, TRAIN_OK_SETS } from '../src/eval/dataset-catalog.js';
 import { dedupeRows, normalizedTextKey } from '../src/eval/dedupe-rows.js';
 import { loadDataset } from '../src/eval/load-datasets.js';
 import { computeMetrics, type ScoredRow } from '../src/eval/metrics.js';
-import { fitCalibration, searchCalibration, thresholdAtFpr } from '../src/learn/fit-calibration.js';
+import {
+  fitCalibration,
+  type OperatingPoint,
+  searchOperatingPoint,
+  thresholdAtFpr,
+} from '../src/learn/fit-calibration.js';
 import { DEFAULT_FEATURE_SPEC } from '../src/learn/hashed-features.js';
 import { type LinearModel, scoreText } from '../src/learn/linear-model.js';
 import { encodeModel } from '../src/learn/model-file.js';
@@ -43,6 +48,9 @@ const GRID: Hyperparameters[] = [];
 // smaller rate on validation, so the grid is centred there.
 for (const epochs of [8, 12])
   for (const learningRate of [0.05, 0.1]) for (const l2 of [1e-5]) GRID.push({ epochs, learningRate, l2 });
+
+/** Rule weights the operating-point search considers (1 keeps a lone rule's score as it is). */
+const RULE_WEIGHTS = [1, 1.5, 2, 3, 4, 6, 10, 16];
 
 function log(message: string): void {
   process.stderr.write(`${message}\n`);
@@ -222,17 +230,45 @@ function main(): void {
     weight: weights[index]!,
   }));
   const logLossFit = fitCalibration({ rows: calibrationRows, signals: ['rules', 'model'] });
-  // The model-score floor (below it the model abstains) is chosen with the calibration, on validation.
-  let searched = { ...searchCalibration({ rows: calibrationRows, maxFpr: 0.01 }), modelFloor: 0 };
-  for (const modelFloor of [0.05, 0.1, 0.2, 0.3, 0.5]) {
-    const candidate = {
-      ...searchCalibration({ rows: calibrationRows, maxFpr: 0.01, modelFloor }),
+  // The operating point: bias, rule and model weights and the model-score floor (below it the model
+  // abstains) are chosen together on the out-of-fold scores, for the best balanced accuracy averaged over
+  // sources (real and synthetic attack sources weigh half each) while real benign prompts pass at least 99% and the synthetic trigger-word look-alikes 95%
+  // (the issue's targets). The rule weight may exceed 1, so strong rule hits are not vetoed by the bias.
+  const constrained = calibrationRows.map((row, index) => ({
+    ...row,
+    source: rows[index]!.source,
+    group: rows[index]!.source.startsWith('synth') ? 'synthetic-benign' : 'real-benign',
+  }));
+  const minPass = { 'real-benign': 0.99, 'synthetic-benign': 0.95 };
+  // A weak rule hit must not cancel a very confident model (the model alone at its 0.1%-FPR threshold flags
+  // even with the weakest rule score seen on validation). At the 1%-FPR threshold no calibration met the
+  // benign pass constraints.
+  const noVeto = {
+    ruleScore: Math.min(...rules.filter((score) => score > 0)),
+    modelScore: thresholdAtFpr(
+      best.scores.filter((_, index) => rows[index]!.label === 0),
+      0.001,
+    ),
+  };
+  log(`no-veto constraint ${JSON.stringify(noVeto)}`);
+  let searched: (OperatingPoint & { modelFloor: number }) | undefined;
+  for (const modelFloor of [0, 0.05, 0.1, 0.2, 0.3, 0.5]) {
+    const point = searchOperatingPoint({
+      rows: constrained,
+      minPass,
       modelFloor,
-    };
-    log(`calibration with model floor ${modelFloor}: ${JSON.stringify(candidate)}`);
-    if (candidate.recall > searched.recall + 1e-9) searched = candidate;
+      ruleWeights: RULE_WEIGHTS,
+      noVeto,
+      // Real and synthetic attack sources weigh half each in the detection average.
+      attackKindOf: (source) => (source.startsWith('synth') ? 'synthetic' : 'real'),
+    });
+    if (!point) continue;
+    log(`operating point with model floor ${modelFloor}: ${JSON.stringify(point)}`);
+    const objective = (point.macroRecall + point.macroPass) / 2;
+    if (!searched || objective > (searched.macroRecall + searched.macroPass) / 2 + 1e-9)
+      searched = { ...point, modelFloor };
   }
-  // The balanced preset decides at 0.5 by construction of the search.
+  if (!searched) throw new Error('no calibration meets the benign pass constraints on validation');
   log(`log-loss calibration ${JSON.stringify(logLossFit)}; searched ${JSON.stringify(searched)}`);
   const calibration = { bias: searched.bias, weights: searched.weights };
   const modelFloor = searched.modelFloor;
@@ -306,6 +342,11 @@ function main(): void {
     calibration,
     modelFloor,
     presetThresholds,
+    operatingPoint: {
+      criterion:
+        'max balanced accuracy averaged over sources (real and synthetic attack sources half each), real benign pass >= 99%, synthetic look-alike pass >= 95%, a weak rule hit never cancels a confident model',
+      ...searched,
+    },
     data: summary,
     validation: {
       method: 'out-of-fold, folds held out by source',

@@ -136,3 +136,118 @@ export function searchCalibration(options: {
   }
   return best ?? { bias: -4, weights: { rules: 1, model: 0.1 }, recall: 0, falsePositiveRate: 0 };
 }
+
+/** A calibration chosen by `searchOperatingPoint`, with its validation numbers. */
+export interface OperatingPoint extends FittedCalibration {
+  /** Mean over attack sources of the share detected (per kind of source, then over kinds). */
+  macroRecall: number;
+  /** Mean over benign sources of the share passed. */
+  macroPass: number;
+  /** Pass rate of every constraint group (pooled over its rows). */
+  groupPass: Record<string, number>;
+}
+
+/**
+ * Chooses the calibration (bias, rule weight, model weight) whose decision at a combined score of 0.5
+ * maximises balanced accuracy macro-averaged over sources (mean detection over attack sources and mean pass
+ * over benign sources, so no single large source dominates), subject to a minimum pass rate for each group
+ * of benign rows (for example 99% on real benign prompts, 95% on synthetic trigger-word look-alikes).
+ * Ties go to the first rule weight listed, then the smaller model weight, then the lower bias.
+ */
+export function searchOperatingPoint(options: {
+  rows: readonly (CalibrationRow & { source: string; group?: string })[];
+  minPass: Readonly<Record<string, number>>;
+  modelFloor?: number;
+  ruleWeights?: readonly number[];
+  /**
+   * Kind of an attack source (e.g. real or synthetic): detection is averaged over the sources of each kind,
+   * then over kinds, so many small synthetic sources do not outweigh the few real ones. Default: one kind.
+   */
+  attackKindOf?: (source: string) => string;
+  /**
+   * No-veto constraint: a text the model scores at least `modelScore` must be flagged even when only a
+   * rule scoring `ruleScore` fired. A large rule weight turns a weak rule hit (score below 0.5, negative
+   * logit) into strong evidence against an attack; this keeps a weak rule hit from cancelling a confident
+   * model.
+   */
+  noVeto?: { ruleScore: number; modelScore: number };
+}): OperatingPoint | undefined {
+  const floor = options.modelFloor ?? 0;
+  const rows = options.rows;
+  const kindOf = options.attackKindOf ?? (() => 'all');
+  const ruleFeatures = rows.map((row) => logitFeature(row.scores.rules));
+  const modelFeatures = rows.map((row) =>
+    (row.scores.model ?? 0) < floor ? 0 : logitFeature(row.scores.model),
+  );
+  const sourceNames = [...new Set(rows.map((row) => `${row.label}:${row.source}`))];
+  const sourceIndex = rows.map((row) => sourceNames.indexOf(`${row.label}:${row.source}`));
+  const sourceSizes = sourceNames.map(
+    (name) => rows.filter((row) => `${row.label}:${row.source}` === name).length,
+  );
+  const groupNames = Object.keys(options.minPass);
+  const groupIndex = rows.map((row) => (row.label === 0 && row.group ? groupNames.indexOf(row.group) : -1));
+  const groupSizes = groupNames.map((_, group) => groupIndex.filter((value) => value === group).length);
+  let best: OperatingPoint | undefined;
+  let bestObjective = -1;
+  for (const ruleWeight of options.ruleWeights ?? [1]) {
+    for (let modelStep = 1; modelStep <= 30; modelStep++) {
+      const modelWeight = modelStep / 10;
+      for (let biasStep = -32; biasStep <= 12; biasStep++) {
+        const bias = biasStep / 4;
+        if (options.noVeto) {
+          const { ruleScore, modelScore } = options.noVeto;
+          const model = modelScore < floor ? 0 : logitFeature(modelScore);
+          if (bias + ruleWeight * logitFeature(ruleScore) + modelWeight * model < 0) continue;
+        }
+        const flaggedPerSource = new Array<number>(sourceNames.length).fill(0);
+        const flaggedPerGroup = new Array<number>(groupNames.length).fill(0);
+        for (let index = 0; index < rows.length; index++) {
+          if (bias + ruleWeight * ruleFeatures[index]! + modelWeight * modelFeatures[index]! < 0) continue;
+          flaggedPerSource[sourceIndex[index]!]!++;
+          const group = groupIndex[index]!;
+          if (group >= 0) flaggedPerGroup[group]!++;
+        }
+        const groupPass: Record<string, number> = {};
+        let feasible = true;
+        groupNames.forEach((name, group) => {
+          const pass = groupSizes[group]! > 0 ? 1 - flaggedPerGroup[group]! / groupSizes[group]! : 1;
+          groupPass[name] = pass;
+          if (pass < options.minPass[name]!) feasible = false;
+        });
+        if (!feasible) continue;
+        const recallByKind = new Map<string, { sum: number; count: number }>();
+        let passSum = 0;
+        let passCount = 0;
+        sourceNames.forEach((name, source) => {
+          const share = flaggedPerSource[source]! / sourceSizes[source]!;
+          if (name.startsWith('1:')) {
+            const kind = kindOf(name.slice(2));
+            const entry = recallByKind.get(kind) ?? { sum: 0, count: 0 };
+            entry.sum += share;
+            entry.count++;
+            recallByKind.set(kind, entry);
+          } else {
+            passSum += 1 - share;
+            passCount++;
+          }
+        });
+        const kinds = [...recallByKind.values()];
+        const macroRecall =
+          kinds.length > 0 ? kinds.reduce((sum, kind) => sum + kind.sum / kind.count, 0) / kinds.length : 0;
+        const macroPass = passCount > 0 ? passSum / passCount : 1;
+        const objective = (macroRecall + macroPass) / 2;
+        if (objective > bestObjective + 1e-9) {
+          bestObjective = objective;
+          best = {
+            bias,
+            weights: { rules: ruleWeight, model: modelWeight },
+            macroRecall,
+            macroPass,
+            groupPass,
+          };
+        }
+      }
+    }
+  }
+  return best;
+}

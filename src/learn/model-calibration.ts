@@ -5,15 +5,17 @@ import { createDefaultModelSignal } from './model-signal.js';
  * Calibration of the injection score when the learned model joins the rules: the combined score is
  * `sigmoid(bias + weights.rules · logit(rules) + weights.model · logit(model))`, a signal scoring 0
  * abstaining (see `src/detect/injection/combine-signals.ts`). Chosen by `npm run train` on out-of-fold
- * validation scores held out by source, for the best recall at a 1% false-positive budget (see
- * models/MODEL_CARD.md); never on eval-only data.
+ * validation scores held out by source, for the best balanced accuracy averaged over sources while real
+ * benign prompts pass at least 99% and synthetic trigger-word look-alikes at least 95% (see
+ * models/MODEL_CARD.md); never on eval-only data. A rule hit at 0.72 or more flags on its own, the model
+ * alone from 0.93, weaker evidence adds up, and the weakest rule hit cannot cancel a model at 0.999.
  */
 export const MODEL_CALIBRATION = Object.freeze({
-  // npm run train -- --data ../shared/data --seed 1: recall 73.8% at 0.93% false positives out-of-fold,
-  // against 65.8% at 0.60% for the rules alone. Refit after rule changes: the training script prints the
-  // calibration, the model floor and the preset thresholds.
-  bias: -1,
-  weights: Object.freeze({ rules: 1, model: 0.3 }),
+  // npm run train -- --data ../shared/data --seed 1 --hyper 8,0.1,0.00001: out-of-fold, real benign pass
+  // 99.0%, look-alike pass 96.2%, detection averaged over sources 76.7%. Refit after rule changes: the
+  // training script prints the calibration, the model floor and the preset thresholds.
+  bias: -5.5,
+  weights: Object.freeze({ rules: 6, model: 2.1 }),
 });
 
 /** Model scores below this abstain in the combined score (chosen with the calibration on validation). */

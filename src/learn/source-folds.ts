@@ -1,8 +1,12 @@
+import { ATTACK_FAMILIES } from './synth/attack-families.js';
+
 /**
  * Validation folds held out BY SOURCE: each fold removes one whole dataset or synthetic generator (the
  * benign and attack rows of a dataset leave together), so every validation score comes from a model that
  * never saw that source, as the eval-only sets will be unseen. Sources not listed form their own fold.
  */
+const FAMILY_NAMES = ATTACK_FAMILIES.map((family) => family.name);
+
 export const SOURCE_FOLDS: readonly (readonly string[])[] = [
   ['jailbreak-inthewild'],
   ['garak-probes'],
@@ -15,6 +19,11 @@ export const SOURCE_FOLDS: readonly (readonly string[])[] = [
   ['synth-obfuscated'],
   ['synth-multilingual', 'synth-multilingual-benign'],
   ['synth-lookalike'],
+  // Attack families: each family's templates are split in halves that sit in different folds, so a held-out
+  // fold knows the family from other wordings (as a new attack of a known kind would be), with the benign
+  // matches of the same half.
+  [...FAMILY_NAMES.map((name) => `synth-${name}-a`), 'synth-matched-a'],
+  [...FAMILY_NAMES.map((name) => `synth-${name}-b`), 'synth-matched-b'],
 ];
 
 /** Index of the fold that holds `source` out (an unknown source gets the extra last fold). */

@@ -1,6 +1,7 @@
 import { createSeededRandom } from '../seeded-random.js';
 import { ATTACK_PAYLOADS, ATTACK_TEMPLATES } from './attack-templates.js';
 import { BENIGN_LOOKALIKES } from './benign-lookalikes.js';
+import { generateFamilyRows } from './generate-families.js';
 import { MULTILINGUAL_SAMPLES } from './multilingual-overrides.js';
 import { OBFUSCATION_WRAPPERS, OBFUSCATIONS, obfuscate } from './obfuscate.js';
 
@@ -22,6 +23,8 @@ export interface SynthOptions {
   attackRows?: number;
   /** Obfuscated attack rows (default 300). */
   obfuscatedRows?: number;
+  /** Rows per attack-family template (`attack-families.ts`, default 6). */
+  perFamilyTemplate?: number;
 }
 
 /**
@@ -84,5 +87,8 @@ export function generateSynthRows(options: SynthOptions): SynthRow[] {
       }
     }
   }
+  // Attack families with surface variation and their benign matches, drawn after the older generators
+  // so those stay byte-identical for a given seed.
+  for (const row of generateFamilyRows({ random, perTemplate: options.perFamilyTemplate ?? 6 })) add(row);
   return rows;
 }
