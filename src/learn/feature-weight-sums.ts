@@ -45,6 +45,15 @@ function buildAsciiClass(): Uint8Array {
   return table;
 }
 
+/** Marks a bucket whose weight does not fit the 8-bit range: its value is in the outlier map. */
+export const OUTLIER = -128;
+
+/** A quantized weight; the rare outlier (about one bucket in a thousand) is read from the map. */
+function weightAt(weights: Int8Array, outliers: ReadonlyMap<number, number>, bucket: number): number {
+  const value = weights[bucket]!;
+  return value !== OUTLIER ? value : outliers.get(bucket)!;
+}
+
 /** Sums of the weights of a text's features per group, and the feature counts, as inference needs them. */
 export interface FeatureSums {
   charSum: number;
@@ -62,15 +71,20 @@ export function emptyFeatureSums(): FeatureSums {
  * Writes into `sums` the weight sums of the hashed features of `text[start, end)`: the same features, in
  * the same buckets, as `hashFeatures` streams (a property test pins the equality), but in one loop with
  * the ring of codes in registers and the weight lookup inlined. The streaming hasher calls a closure and
- * a sink per feature; this fused loop is several times faster and is the inference hot path. Weights are
- * integers (quantized), so the sums are exact whatever the feature order.
+ * a sink per feature; this fused loop is several times faster and is the inference hot path.
  */
 export function sumFeatureWeights(
   text: string,
-  range: { start: number; end: number; spec: FeatureSpec; weights: Int8Array },
+  range: {
+    start: number;
+    end: number;
+    spec: FeatureSpec;
+    weights: Int8Array;
+    outliers: ReadonlyMap<number, number>;
+  },
   sums: FeatureSums,
 ): void {
-  const { spec, weights } = range;
+  const { spec, weights, outliers } = range;
   const end = range.end;
   const shift = 32 - spec.bits;
   const charMin = spec.charMin;
@@ -135,11 +149,11 @@ export function sumFeatureWeights(
       wordHash = Math.imul(wordHash ^ code, PRIME);
     } else if (inWord) {
       inWord = false;
-      wordSum += weights[Math.imul(wordHash ^ WORD, MIX) >>> shift]!;
+      wordSum += weightAt(weights, outliers, Math.imul(wordHash ^ WORD, MIX) >>> shift);
       wordCount++;
       if (bigrams && hasPreviousWord) {
         const bigram = Math.imul(Math.imul(previousWord, 31) ^ wordHash ^ BIGRAM, PRIME);
-        wordSum += weights[Math.imul(bigram, MIX) >>> shift]!;
+        wordSum += weightAt(weights, outliers, Math.imul(bigram, MIX) >>> shift);
         wordCount++;
       }
       previousWord = wordHash;
@@ -162,43 +176,43 @@ export function sumFeatureWeights(
     // is discarded, cheaper than branching out early (lengths 7 and 8 are hashed only when used).
     let hash = Math.imul(BASIS ^ c1, PRIME);
     if (charMin <= 1) {
-      charSum += weights[Math.imul(hash ^ salt1, MIX) >>> shift]!;
+      charSum += weightAt(weights, outliers, Math.imul(hash ^ salt1, MIX) >>> shift);
       charCount++;
     }
     hash = Math.imul(hash ^ c2, PRIME);
     if (charMin <= 2 && available >= 2) {
-      charSum += weights[Math.imul(hash ^ salt2, MIX) >>> shift]!;
+      charSum += weightAt(weights, outliers, Math.imul(hash ^ salt2, MIX) >>> shift);
       charCount++;
     }
     hash = Math.imul(hash ^ c3, PRIME);
     if (charMin <= 3 && available >= 3) {
-      charSum += weights[Math.imul(hash ^ salt3, MIX) >>> shift]!;
+      charSum += weightAt(weights, outliers, Math.imul(hash ^ salt3, MIX) >>> shift);
       charCount++;
     }
     hash = Math.imul(hash ^ c4, PRIME);
     if (charMin <= 4 && available >= 4) {
-      charSum += weights[Math.imul(hash ^ salt4, MIX) >>> shift]!;
+      charSum += weightAt(weights, outliers, Math.imul(hash ^ salt4, MIX) >>> shift);
       charCount++;
     }
     hash = Math.imul(hash ^ c5, PRIME);
     if (charMin <= 5 && available >= 5) {
-      charSum += weights[Math.imul(hash ^ salt5, MIX) >>> shift]!;
+      charSum += weightAt(weights, outliers, Math.imul(hash ^ salt5, MIX) >>> shift);
       charCount++;
     }
     hash = Math.imul(hash ^ c6, PRIME);
     if (charMin <= 6 && available >= 6) {
-      charSum += weights[Math.imul(hash ^ salt6, MIX) >>> shift]!;
+      charSum += weightAt(weights, outliers, Math.imul(hash ^ salt6, MIX) >>> shift);
       charCount++;
     }
     if (available >= 7) {
       hash = Math.imul(hash ^ c7, PRIME);
       if (charMin <= 7 && available >= 7) {
-        charSum += weights[Math.imul(hash ^ salt7, MIX) >>> shift]!;
+        charSum += weightAt(weights, outliers, Math.imul(hash ^ salt7, MIX) >>> shift);
         charCount++;
       }
       hash = Math.imul(hash ^ c8, PRIME);
       if (charMin <= 8 && available >= 8) {
-        charSum += weights[Math.imul(hash ^ salt8, MIX) >>> shift]!;
+        charSum += weightAt(weights, outliers, Math.imul(hash ^ salt8, MIX) >>> shift);
         charCount++;
       }
     }

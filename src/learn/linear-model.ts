@@ -1,4 +1,4 @@
-import { emptyFeatureSums, sumFeatureWeights } from './feature-weight-sums.js';
+import { emptyFeatureSums, OUTLIER, sumFeatureWeights } from './feature-weight-sums.js';
 import type { FeatureSpec, FeatureVector } from './hashed-features.js';
 
 /**
@@ -41,35 +41,69 @@ export function vectorLogit(model: Pick<LinearModel, 'weights' | 'bias'>, vector
  * Weights as 8-bit integers with one scale, built once per weight array (the weights must not change
  * after first scoring). Inference reads about six random buckets per character, so it is bound by cache
  * misses: a quarter of the memory of Float32 (1 MiB for 2^20 buckets) keeps the table in a core's L2
- * cache and made the balanced guard ~40% faster on a shared machine. The rounding error is at most
- * max|w| / 254 per weight; each group sum is divided by sqrt(feature count), so the logit moves by about
- * 0.01 (measured in `linear-model.test.ts`), far below any decision threshold's resolution.
+ * cache and made the balanced guard ~40% faster on a shared machine. The scale covers the 99.9th
+ * percentile of |w|; the few larger weights are marked `OUTLIER` and kept exactly in a map, so the
+ * rounding error of every weight is at most that percentile / 254 (checked in `linear-model.test.ts`).
  */
 interface QuantizedWeights {
   values: Int8Array;
+  outliers: ReadonlyMap<number, number>;
   scale: number;
 }
 
 const quantizedCache = new WeakMap<Float32Array, QuantizedWeights>();
+const COVERED_SHARE = 0.999;
+const HISTOGRAM_BINS = 4096;
+
+/** The |w| below which `COVERED_SHARE` of the non-zero weights lie (histogram upper bin edge). */
+function coveredMagnitude(weights: Float32Array, maxAbs: number): number {
+  const histogram = new Uint32Array(HISTOGRAM_BINS);
+  let nonZero = 0;
+  for (let index = 0; index < weights.length; index++) {
+    const magnitude = Math.abs(weights[index]!);
+    if (magnitude === 0) continue;
+    nonZero++;
+    histogram[Math.min(HISTOGRAM_BINS - 1, Math.floor((magnitude / maxAbs) * HISTOGRAM_BINS))]!++;
+  }
+  let seen = 0;
+  for (let bin = 0; bin < HISTOGRAM_BINS; bin++) {
+    seen += histogram[bin]!;
+    if (seen >= nonZero * COVERED_SHARE) return ((bin + 1) / HISTOGRAM_BINS) * maxAbs;
+  }
+  return maxAbs;
+}
 
 function quantized(weights: Float32Array): QuantizedWeights {
   const cached = quantizedCache.get(weights);
   if (cached) return cached;
   let maxAbs = 0;
   for (let index = 0; index < weights.length; index++) maxAbs = Math.max(maxAbs, Math.abs(weights[index]!));
-  const scale = maxAbs > 0 ? maxAbs / 127 : 1;
+  const scale = maxAbs > 0 ? coveredMagnitude(weights, maxAbs) / 127 : 1;
   const values = new Int8Array(weights.length);
-  for (let index = 0; index < weights.length; index++) values[index] = Math.round(weights[index]! / scale);
-  const result = { values, scale };
+  const outliers = new Map<number, number>();
+  for (let index = 0; index < weights.length; index++) {
+    const scaled = weights[index]! / scale;
+    const rounded = Math.round(scaled);
+    if (rounded >= -127 && rounded <= 127) values[index] = rounded;
+    else {
+      values[index] = OUTLIER;
+      outliers.set(index, scaled);
+    }
+  }
+  const result = { values, outliers, scale };
   quantizedCache.set(weights, result);
   return result;
 }
 
 /** Logit of `text[start, end)`. */
 export function rangeLogit(model: LinearModel, text: string, range: { start: number; end: number }): number {
-  const { values, scale } = quantized(model.weights);
+  const { values, outliers, scale } = quantized(model.weights);
   const sums = emptyFeatureSums();
-  sumFeatureWeights(text, { start: range.start, end: range.end, spec: model.spec, weights: values }, sums);
+  sumFeatureWeights(
+    text,
+    { start: range.start, end: range.end, spec: model.spec, weights: values, outliers },
+    sums,
+  );
   return logitOf(model.bias, sums, scale);
 }
 
@@ -121,11 +155,11 @@ export function windowLogits(model: LinearModel, text: string): WindowLogit[] {
     wordSum: number;
     wordCount: number;
   }[] = [];
-  const { values, scale } = quantized(model.weights);
+  const { values, outliers, scale } = quantized(model.weights);
   for (let start = 0; start < text.length; start += half) {
     const end = Math.min(text.length, start + half);
     const sums = emptyFeatureSums();
-    sumFeatureWeights(text, { start, end, spec: model.spec, weights: values }, sums);
+    sumFeatureWeights(text, { start, end, spec: model.spec, weights: values, outliers }, sums);
     blocks.push({ start, end, ...sums });
   }
   const windows: WindowLogit[] = [];
