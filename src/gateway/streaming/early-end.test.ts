@@ -51,7 +51,11 @@ async function readStream(url: string): Promise<{ text: string; done: boolean; e
       text += data.choices?.[0]?.delta?.content ?? '';
     },
   });
-  parser.push(new Uint8Array(await response.arrayBuffer()));
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  // A stream that reached the gateway in one read leaves as one sized response; the size must be exact.
+  const length = response.headers.get('content-length');
+  if (length !== null) expect(Number(length)).toBe(bytes.length);
+  parser.push(bytes);
   parser.end();
   return { text, done, error };
 }

@@ -38,18 +38,35 @@ const SSE_HEADERS = {
 export function pipeGuardedStream(options: PipeGuardedStreamOptions): Promise<StreamOutcome> {
   const { reply, response, transformer, guard } = options;
   const body = reply.body;
-  response.writeHead(200, SSE_HEADERS);
+  // The head is written lazily: a stream that arrives whole can then leave as one sized response.
+  let headWritten = false;
+  const writeHead = (): void => {
+    if (headWritten) return;
+    headWritten = true;
+    response.writeHead(200, SSE_HEADERS);
+  };
   // Headers leave at once when the upstream has sent nothing more yet (the caller sees the stream
   // open); when body bytes are already waiting they leave with the first write, saving a syscall, and
   // at the latest after that first read even when all its text is held back.
-  // (`headersSent` turns true at `writeHead`, before anything leaves, hence the own flag.)
   let headersOut = body.readableLength === 0;
-  if (headersOut) response.flushHeaders();
+  if (headersOut) {
+    writeHead();
+    response.flushHeaders();
+  }
   return new Promise((resolve) => {
     let done = false;
     /** The caller's response was ended after the API's final event; the upstream body is drained. */
     let ended = false;
     let receivedChars = 0;
+    /** Output of the events of one upstream read, sent together (one chunk, and sized when it is all). */
+    let batch = '';
+    let batching = false;
+
+    function takeBatch(): string {
+      const text = batch;
+      batch = '';
+      return text;
+    }
 
     function finish(result: StreamOutcome): void {
       if (done) return;
@@ -72,13 +89,25 @@ export function pipeGuardedStream(options: PipeGuardedStreamOptions): Promise<St
         finish({ outcome: 'complete', receivedChars });
         return;
       }
-      if (!response.writableEnded) response.end(transformer.closing(reason));
+      if (!response.writableEnded) {
+        writeHead();
+        response.end(takeBatch() + transformer.closing(reason));
+      }
       finish({ outcome, violation: reason, receivedChars });
     }
 
     function write(text: string): void {
       if (text.length === 0 || done || ended) return;
+      if (batching) {
+        batch += text;
+        return;
+      }
+      send(text);
+    }
+
+    function send(text: string): void {
       headersOut = true;
+      writeHead();
       if (!response.write(text)) {
         body.pause();
         response.once('drain', resume);
@@ -109,9 +138,15 @@ export function pipeGuardedStream(options: PipeGuardedStreamOptions): Promise<St
         return;
       }
       if (transformer.complete === true) {
-        // Headers, the last events and the chunked terminator leave in one write (inside the cork).
+        // Headers, the last events and the end of the body leave in one write (inside the cork).
         ended = true;
-        response.end(out);
+        const rest = takeBatch() + out;
+        if (!headWritten) {
+          // Nothing was sent yet: the whole answer leaves with a length, unchunked.
+          headWritten = true;
+          response.writeHead(200, { ...SSE_HEADERS, 'content-length': Buffer.byteLength(rest) });
+        }
+        response.end(rest);
         if (body.isPaused()) body.resume();
         return;
       }
@@ -124,12 +159,17 @@ export function pipeGuardedStream(options: PipeGuardedStreamOptions): Promise<St
       // One upstream read often holds many events: cork so their rewrites leave in one write.
       response.cork();
       try {
+        batching = true;
         parser.push(chunk);
+        batching = false;
+        if (batch.length > 0 && !done && !ended) send(takeBatch());
         if (!headersOut && !done && !ended) {
           headersOut = true;
+          writeHead();
           response.flushHeaders();
         }
       } catch {
+        batching = false;
         stop(
           { code: ERROR_CODES.UPSTREAM_ERROR, message: 'the upstream sent an oversized event', findings: [] },
           'upstream-error',
@@ -153,6 +193,7 @@ export function pipeGuardedStream(options: PipeGuardedStreamOptions): Promise<St
         stop(violation, 'violation');
         return;
       }
+      writeHead();
       response.end(out);
       finish({ outcome: 'complete', receivedChars });
     }
