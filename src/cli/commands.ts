@@ -9,15 +9,18 @@ import { registerKeys } from './keys.js';
 import { registerScan } from './scan.js';
 import { registerSign } from './sign.js';
 
-/** Every CLI command, as data. Add one line per command file. */
+/** Every CLI command, as data, in the order `--help` lists them. Add one line per command file. */
 export const COMMANDS: readonly RegisterCommand[] = [
-  registerSign,
-  registerAibom,
-  registerScan,
-  registerKeys,
-  registerAudit,
+  // guard
   registerCheck,
   registerEval,
+  // gateway
   registerGateway,
   registerDemo,
+  registerKeys,
+  registerAudit,
+  // supply chain (registerSign adds both sign and verify)
+  registerScan,
+  registerSign,
+  registerAibom,
 ];
