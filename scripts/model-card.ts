@@ -79,7 +79,8 @@ calibrated injection score.
   and the floor were chosen together on validation, decision at 0.5, for the best balanced accuracy averaged
   over sources while real benign prompts pass at least 99% and synthetic trigger-word look-alikes at least
   95% (validation: ${operatingPointSummary(metadata.operatingPoint)}).
-- Preset injection thresholds from the same validation scores (3% / 1% / 0.3% false-positive budgets):
+- Preset injection thresholds from the same validation scores (strict: 3% false-positive budget, balanced:
+  the operating point above, permissive: 0.3% budget):
   ${JSON.stringify(metadata.presetThresholds ?? {})}.
 
 ## Training data
@@ -119,8 +120,8 @@ give byte-identical weights.
   example BIPIA task injections in code contexts) then pass where the rules alone at 0.5 would flag them;
   the strict preset keeps them.
 - The synthetic attack families are written by the project from public taxonomies: they teach the shapes
-  of hijacking and extraction, not every wording; the validation halves show roughly 65–90% detection on
-  unseen templates of a known family.
+  of hijacking and extraction, not every wording; on the validation halves (unseen templates of a known
+  family) the model alone detects 40–85% and rules + model about 60–100%.
 - English-heavy training data; the ten other languages are covered by short synthetic overrides only.
 - Base64, rot13 and reversed payloads are only recognized by their wrappers; the rule signal decodes them.
 - Degenerate text (a single character repeated thousands of times) scores high, like the token-flooding
