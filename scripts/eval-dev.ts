@@ -20,6 +20,7 @@ import { type EvaluationReport, runEvaluation, triggerBenignSet } from '../src/e
 import { TRIGGER_BENIGN_SENTENCES } from '../src/eval/trigger-benign.js';
 import { createGuard } from '../src/guard/create-guard.js';
 import { loadModel } from '../src/learn/load-model.js';
+import { evaluateFolder } from '../src/scan/evaluation/evaluate-folder.js';
 import { updateModelCardEvaluation } from './model-card.js';
 
 const SCORERS = ['rules', 'rules+model'];
@@ -177,7 +178,7 @@ function piiSection(dataDir: string): string[] {
   return lines;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       data: { type: 'string' },
@@ -325,6 +326,7 @@ function main(): void {
     '',
   ];
   if (report.rowErrorCount > 0) lines.push(`Row errors while loading: ${report.rowErrorCount}.`, '');
+  lines.push(...(await scannerSection(join(dataDir, 'models'))));
   const out = resolve(values.out);
   writeFileSync(out, lines.join('\n'));
   const card = [
@@ -340,4 +342,41 @@ function main(): void {
   process.stderr.write(`wrote ${out}\n`);
 }
 
-main();
+await main();
+
+/** The model scanner on the labelled model samples; per-file detail is in docs/scan-evaluation.md. */
+async function scannerSection(folder: string): Promise<string[]> {
+  if (!existsSync(folder)) return ['## Model scanner', '', `Skipped: ${folder} is missing.`, ''];
+  const result = await evaluateFolder(folder);
+  const share = (part: number, whole: number): string =>
+    whole === 0 ? 'n/a' : `${((100 * part) / whole).toFixed(1)}% (${part}/${whole})`;
+  const differing = result.files.filter((file) => !file.agrees);
+  return [
+    '## Model scanner on models/',
+    '',
+    '`aegis scan model` over the public model samples (modelaudit, modelscan, model-transparency). The expected',
+    'verdict comes from folder and file names (`src/scan/evaluation/expected-verdict.ts`); unlabelled files are',
+    'left out of the rates. Per-file detail: `npx tsx scripts/eval-scan.ts` → docs/scan-evaluation.md.',
+    '',
+    '| measure | value |',
+    '| --- | --- |',
+    `| hostile samples detected (malicious or suspicious) | ${share(result.detected, result.hostile)} |`,
+    `| hostile samples detected as malicious | ${share(result.detectedMalicious, result.hostile)} |`,
+    `| benign samples not clean (false positives) | ${share(result.falsePositives, result.benign)} |`,
+    `| benign samples called malicious | ${share(result.falsePositivesMalicious, result.benign)} |`,
+    `| unlabelled samples | ${result.unlabelled} |`,
+    '',
+    'Files whose verdict differs from the expected one:',
+    '',
+    ...(differing.length === 0
+      ? ['None.']
+      : [
+          '| file | expected | verdict |',
+          '| --- | --- | --- |',
+          ...differing.map(
+            (file) => `| \`${file.path}\` | ${file.expectation.expected} | ${file.report.verdict} |`,
+          ),
+        ]),
+    '',
+  ];
+}
