@@ -7,24 +7,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPiiDetector } from '../src/detect/pii.js';
+import { PII_LABEL_MAP } from '../src/eval/pii-spans.js';
 import { AegisError, ERROR_CODES } from '../src/spec/errors.js';
 import { identityText } from '../src/spec/text.js';
 
-/** Dataset labels mapped to the detector's types; other labels (ORG, PASSWORD, TAX_ID, …) are not PII types we report. */
-export const LABEL_TO_TYPE: Readonly<Record<string, string>> = {
-  PERSON: 'PERSON',
-  EMAIL: 'EMAIL_ADDRESS',
-  SSN: 'US_SSN',
-  PHONE: 'PHONE_NUMBER',
-  IBAN: 'IBAN_CODE',
-  CREDIT_CARD: 'CREDIT_CARD',
-  PASSPORT: 'US_PASSPORT',
-  PASSPORT_NUM: 'US_PASSPORT',
-  DRIVER_LICENSE: 'US_DRIVER_LICENSE',
-  DRIVERS_LICENSE: 'US_DRIVER_LICENSE',
-  DRIVER_LICENSE_NUM: 'US_DRIVER_LICENSE',
-  AADHAR: 'IN_AADHAAR',
-};
+/** Dataset labels mapped to the detector's types (shared with `aegis eval`). */
+const LABEL_TO_TYPE = PII_LABEL_MAP;
 
 interface Row {
   text: string;

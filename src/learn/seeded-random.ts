@@ -4,6 +4,10 @@ export interface SeededRandom {
   next(): number;
   /** Uniform integer in [0, bound). */
   int(bound: number): number;
+  /** Uniform integer in [min, max]. */
+  integer(min: number, max: number): number;
+  /** True with the given probability. */
+  chance(probability: number): boolean;
   /** One element of a non-empty list. */
   pick<T>(items: readonly T[]): T;
   /** Shuffles `items` in place (Fisher–Yates) and returns it. */
@@ -24,6 +28,8 @@ export function createSeededRandom(seed: number): SeededRandom {
   return {
     next,
     int,
+    integer: (min, max) => min + Math.floor(next() * (max - min + 1)),
+    chance: (probability) => next() < probability,
     pick: (items) => items[int(items.length)]!,
     shuffle(items) {
       for (let index = items.length - 1; index > 0; index--) {
