@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { DetectContext, Detector } from '../spec/detector.js';
-import { AegisError, ERROR_CODES } from '../spec/errors.js';
 import type { OutputFinding } from '../spec/finding.js';
 import { identityText, type NormalizedText } from '../spec/text.js';
 import { findCanaryLeaks } from './output/canary-leak.js';
@@ -13,6 +12,7 @@ import { runPayloadRules } from './output/payload-rule.js';
 import { SHELL_INJECTION_RULES } from './output/shell-injection.js';
 import { SQL_INJECTION_RULES } from './output/sql-injection.js';
 import { createSystemPromptLeakCheck } from './output/system-prompt-leak.js';
+import { parseDetectorOptions } from './parse-detector-options.js';
 
 const optionsSchema = z
   .object({
@@ -33,15 +33,7 @@ const optionsSchema = z
 export type OutputDetectorOptions = z.infer<typeof optionsSchema>;
 
 function parseOptions(options: unknown): OutputDetectorOptions {
-  const parsed = optionsSchema.safeParse(options ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = issue?.path.join('.') || (issue && 'keys' in issue ? String(issue.keys) : '');
-    throw new AegisError(ERROR_CODES.CONFIG_INVALID, `output detector options: ${key}: ${issue?.message}`, {
-      details: { detector: 'output', key },
-    });
-  }
-  return parsed.data;
+  return parseDetectorOptions({ detector: 'output', schema: optionsSchema, options });
 }
 
 /** Markup in code spans is shown escaped by renderers: keep it visible but low. */

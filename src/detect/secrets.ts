@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DetectContext, Detector } from '../spec/detector.js';
-import { AegisError, ERROR_CODES } from '../spec/errors.js';
 import type { SecretFinding } from '../spec/finding.js';
+import { parseDetectorOptions } from './parse-detector-options.js';
 import { genericAssignmentMatcher } from './secrets/generic-assignment.js';
 import { jwtMatcher } from './secrets/jwt.js';
 import { maskSecret } from './secrets/mask.js';
@@ -36,15 +36,7 @@ const STRUCTURAL_MATCHERS: readonly { id: string; matcher: Matcher }[] = [
 ];
 
 function parseOptions(options: unknown): SecretsDetectorOptions {
-  const parsed = optionsSchema.safeParse(options ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = issue?.path.join('.') || (issue && 'keys' in issue ? String(issue.keys) : '');
-    throw new AegisError(ERROR_CODES.CONFIG_INVALID, `secrets detector options: ${key}: ${issue?.message}`, {
-      details: { detector: 'secrets', key },
-    });
-  }
-  return parsed.data;
+  return parseDetectorOptions({ detector: 'secrets', schema: optionsSchema, options });
 }
 
 /**

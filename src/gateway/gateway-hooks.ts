@@ -1,3 +1,4 @@
+import type { MonitoredRequest } from '../monitor/request-monitor.js';
 import type { AuditLog } from '../store/audit-log.js';
 import type { KeyStore } from '../store/key-store.js';
 import type { Limiter } from '../store/limiter.js';
@@ -9,27 +10,8 @@ export type GatewayLimiter = Pick<Limiter, 'admit'> & Partial<Pick<Limiter, 'clo
 /** The audit log as the gateway uses it. */
 export type GatewayAudit = Pick<AuditLog, 'append' | 'flush' | 'close'>;
 
-/** One finished request, as reported to metrics and anomaly detection. */
-export interface RequestObservation {
-  route: string;
-  method: string;
-  status: number;
-  durationMs: number;
-  keyId: string | null;
-  model: string | null;
-  upstream: string | null;
-  inputAction: string | null;
-  outputAction: string | null;
-  /** Categories of findings that caused a block. */
-  blockedCategories: readonly string[];
-  /** Time spent in guard checks, ms. */
-  guardMs: number;
-  tokens: { input: number; output: number } | null;
-  streamed: boolean;
-  errorCode: string | null;
-  /** The redacted user prompt (placeholders, no values), for extraction-pattern detection. */
-  prompt?: string;
-}
+/** One finished request, as reported to metrics and anomaly detection (the monitor's own shape). */
+export type RequestObservation = MonitoredRequest;
 
 /** Metrics and monitoring as the gateway uses them. */
 export interface GatewayMonitor {

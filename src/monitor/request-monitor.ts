@@ -3,7 +3,7 @@ import type { AnomalyDetector } from './anomaly-detector.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 
-/** One finished request, as the gateway reports it (same shape as the gateway's `RequestObservation`). */
+/** One finished request, as the gateway reports it. */
 export interface MonitoredRequest {
   route: string;
   method: string;
