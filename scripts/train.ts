@@ -59,10 +59,11 @@ function log(message: string): void {
 function loadTrainingRows(
   dataDir: string,
   seed: number,
+  grammarRows?: number,
 ): { rows: LabelledText[]; summary: Record<string, unknown> } {
   const loaded = TRAIN_OK_SETS.map((name) => loadDataset({ dataDir, name }));
   const errors = loaded.reduce((sum, set) => sum + set.errors.length, 0);
-  const synth = generateSynthRows({ seed });
+  const synth = generateSynthRows({ seed, ...(grammarRows === undefined ? {} : { grammarRows }) });
   // Decontamination: texts that also occur in an eval-only set are dropped from training.
   const evalKeys = new Map<string, 0 | 1>();
   for (const name of EVAL_ONLY_SETS) {
@@ -157,6 +158,8 @@ function main(): void {
       window: { type: 'string' },
       // Feature space for a validation comparison: bits,charMin,charMax (default 19,2,5).
       features: { type: 'string' },
+      // Rows per half of the hijack / extraction grammar (default 0: left out; see generate-synth.ts).
+      'grammar-rows': { type: 'string' },
     },
   });
   if (!values.data) {
@@ -170,7 +173,8 @@ function main(): void {
     const [bits, charMin, charMax] = values.features.split(',').map(Number);
     FEATURE_SPEC = { ...DEFAULT_FEATURE_SPEC, bits: bits!, charMin: charMin!, charMax: charMax! };
   }
-  const loaded = loadTrainingRows(resolve(values.data), seed);
+  const grammarRows = values['grammar-rows'] === undefined ? undefined : Number(values['grammar-rows']);
+  const loaded = loadTrainingRows(resolve(values.data), seed, grammarRows);
   const { summary } = loaded;
   // The model sees the guard's normalized text (NFKC, confusables folded, invisible characters removed)
   // at inference, so it is trained on the same view.

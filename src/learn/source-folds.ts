@@ -7,6 +7,10 @@ import { ATTACK_FAMILIES } from './synth/attack-families.js';
  */
 const FAMILY_NAMES = ATTACK_FAMILIES.map((family) => family.name);
 
+function grammarGroups(half: 'a' | 'b'): string[] {
+  return ['hijack', 'extraction', 'benign'].map((kind) => `synth-grammar-${kind}-${half}`);
+}
+
 export const SOURCE_FOLDS: readonly (readonly string[])[] = [
   ['jailbreak-inthewild'],
   ['garak-probes'],
@@ -22,8 +26,9 @@ export const SOURCE_FOLDS: readonly (readonly string[])[] = [
   // Attack families: each family's templates are split in halves that sit in different folds, so a held-out
   // fold knows the family from other wordings (as a new attack of a known kind would be), with the benign
   // matches of the same half.
-  [...FAMILY_NAMES.map((name) => `synth-${name}-a`), 'synth-matched-a'],
-  [...FAMILY_NAMES.map((name) => `synth-${name}-b`), 'synth-matched-b'],
+  // The hijack / extraction grammar's halves join the same folds.
+  [...FAMILY_NAMES.map((name) => `synth-${name}-a`), 'synth-matched-a', ...grammarGroups('a')],
+  [...FAMILY_NAMES.map((name) => `synth-${name}-b`), 'synth-matched-b', ...grammarGroups('b')],
 ];
 
 /** Index of the fold that holds `source` out (an unknown source gets the extra last fold). */

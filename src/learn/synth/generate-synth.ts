@@ -2,6 +2,7 @@ import { createSeededRandom } from '../seeded-random.js';
 import { ATTACK_PAYLOADS, ATTACK_TEMPLATES } from './attack-templates.js';
 import { BENIGN_LOOKALIKES } from './benign-lookalikes.js';
 import { generateFamilyRows } from './generate-families.js';
+import { generateGrammarRows } from './generate-grammar.js';
 import { MULTILINGUAL_SAMPLES } from './multilingual-overrides.js';
 import { OBFUSCATION_WRAPPERS, OBFUSCATIONS, obfuscate } from './obfuscate.js';
 
@@ -25,6 +26,12 @@ export interface SynthOptions {
   obfuscatedRows?: number;
   /** Rows per attack-family template (`attack-families.ts`, default 6). */
   perFamilyTemplate?: number;
+  /**
+   * Hijack and extraction rows per grammar half (`attack-grammar.ts`; benign twice that). Default 0: with
+   * 500 the out-of-fold validation on the real sources did not improve (models/MODEL_CARD.md), so the
+   * shipped model leaves the grammar out; `npm run train -- --grammar-rows 500` repeats the comparison.
+   */
+  grammarRows?: number;
 }
 
 /**
@@ -90,5 +97,8 @@ export function generateSynthRows(options: SynthOptions): SynthRow[] {
   // Attack families with surface variation and their benign matches, drawn after the older generators
   // so those stay byte-identical for a given seed.
   for (const row of generateFamilyRows({ random, perTemplate: options.perFamilyTemplate ?? 6 })) add(row);
+  // The hijack / extraction grammar comes last for the same reason.
+  if ((options.grammarRows ?? 0) > 0)
+    for (const row of generateGrammarRows({ random, count: options.grammarRows ?? 0 })) add(row);
   return rows;
 }
