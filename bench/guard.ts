@@ -4,7 +4,7 @@ import { BUILTIN_DETECTORS } from '../src/detect/registry.js';
 import { createGuard } from '../src/guard/create-guard.js';
 import type { Guard } from '../src/guard/types.js';
 import { FAMILIES } from '../src/spec/finding.js';
-import { type CorpusItem, fixedLengthPrompts, guardCorpus } from './support/guard-corpus.js';
+import { type CorpusItem, fixedLengthPrompts, guardCorpus, shortChatTexts } from './support/guard-corpus.js';
 
 const MEGABYTE = 1e6;
 
@@ -72,6 +72,36 @@ function checkAll(
     actions[verdict.action] = (actions[verdict.action] ?? 0) + 1;
   }
   return actions;
+}
+
+/**
+ * CPU microseconds per `guard.check` of short distinct texts (cache off, so every call does the full
+ * work): the gateway checks each chat message several times per request, so the fixed cost per call
+ * matters as much as throughput.
+ */
+function shortCheckLine(options: {
+  name: string;
+  guard: Guard;
+  texts: readonly string[];
+  role: 'user' | 'assistant';
+}): Record<string, unknown> {
+  const { guard, texts, role } = options;
+  for (const text of texts) guard.check(text, { role, vault: guard.createVault() });
+  let best = Number.POSITIVE_INFINITY;
+  const started = process.hrtime.bigint();
+  do {
+    const cpu = process.cpuUsage();
+    for (const text of texts) guard.check(text, { role, vault: guard.createVault() });
+    const used = process.cpuUsage(cpu);
+    best = Math.min(best, (used.user + used.system) / texts.length);
+  } while (Number(process.hrtime.bigint() - started) / 1e9 < 1.5);
+  const bytes = texts.reduce((total, text) => total + Buffer.byteLength(text, 'utf8'), 0);
+  return {
+    name: options.name,
+    texts: texts.length,
+    meanBytes: Math.round(bytes / texts.length),
+    cpuMicrosecondsPerCheck: Number(best.toFixed(2)),
+  };
 }
 
 function percentile(sorted: readonly number[], fraction: number): number {
@@ -209,6 +239,13 @@ export function run(): Record<string, unknown>[] {
       }),
     );
   }
+
+  // Short chat messages (300 bytes): fixed per-call overhead, user prompts and assistant answers.
+  const short = shortChatTexts({ count: 1000, length: 300 });
+  results.push(
+    shortCheckLine({ name: 'guard-short-user-300b', guard, texts: short.prompts, role: 'user' }),
+    shortCheckLine({ name: 'guard-short-assistant-300b', guard, texts: short.answers, role: 'assistant' }),
+  );
 
   const prompts = fixedLengthPrompts({ count: 2000, length: 2048 });
   for (const prompt of prompts.slice(0, 200)) guard.check(prompt, { vault: guard.createVault() });

@@ -205,3 +205,25 @@ export function fixedLengthPrompts(options: { count: number; length: number; see
   const random = createSeededRandom(options.seed ?? 7);
   return Array.from({ length: options.count }, () => chatPrompt(random, options.length));
 }
+
+/**
+ * Benign short chat texts of exactly `length` characters: user prompts (a question and plain sentences)
+ * and assistant answers (prose with a link to a documentation host and inline code), no attacks and no
+ * personal data, as a gateway sees in most turns.
+ */
+export function shortChatTexts(options: { count: number; length: number; seed?: number }): {
+  prompts: string[];
+  answers: string[];
+} {
+  const random = createSeededRandom(options.seed ?? 300);
+  const fill = (start: string): string => {
+    let text = start;
+    while (text.length < options.length) text += ` ${sentence(random)}`;
+    return text.slice(0, options.length);
+  };
+  const prompts = Array.from({ length: options.count }, () => fill(random.pick(QUESTIONS)));
+  const answers = Array.from({ length: options.count }, () =>
+    fill(`${sentence(random)} See [the guide](https://docs.example.com/guide) and run \`npm test\` first.`),
+  );
+  return { prompts, answers };
+}

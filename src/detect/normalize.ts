@@ -4,6 +4,8 @@ import { CONFUSABLE_TO_LATIN, isLatinLetter } from './unicode/confusables.js';
 import { invisibleKind } from './unicode/invisible.js';
 
 const NON_ASCII = /[^\x00-\x7f]/;
+/** The same class, global, to jump from one non-ASCII character to the next. */
+const NON_ASCII_FROM = /[^\x00-\x7f]/g;
 const WORD = /[\p{L}\p{M}]+/gu;
 const MARK_START = 0x300;
 const CACHE_LIMIT = 8192;
@@ -126,7 +128,11 @@ function normalizeSlow(original: string): NormalizedText {
   while (index < length) {
     const unit = original.charCodeAt(index);
     if (unit < 0x80) {
-      index++;
+      // ASCII is copied as is: jump to the next non-ASCII character with a native scan instead of a
+      // character loop (the characters skipped are exactly those the loop would have skipped).
+      NON_ASCII_FROM.lastIndex = index + 1;
+      if (!NON_ASCII_FROM.test(original)) break;
+      index = NON_ASCII_FROM.lastIndex - 1;
       continue;
     }
     const kind = unit >= 0xd800 && unit < 0xe000 ? OTHER : classOf(unit);
@@ -167,6 +173,22 @@ function normalizeSlow(original: string): NormalizedText {
     map.push(base, normalized.length);
     index = end;
     runStart = end;
+  }
+  if (runStart === 0) {
+    // Nothing was replaced or dropped: the map is the identity, so it is not built. Folding keeps lengths.
+    const folded = foldConfusables(original);
+    return {
+      original,
+      text: folded,
+      changed: folded !== original,
+      // The same answers as the general map below for every argument (clamped, floored, NaN → length).
+      toOriginal(position: number): number {
+        if (position >= length) return length;
+        if (position < 0) return 0;
+        const floored = Math.floor(position);
+        return Number.isNaN(floored) ? length : floored;
+      },
+    };
   }
   if (length > runStart) {
     text += original.slice(runStart, length);

@@ -19,7 +19,7 @@ import {
 } from './collect-findings.js';
 import { compilePolicy } from './compile-policy.js';
 import { evaluatePolicy } from './evaluate-policy.js';
-import { createFindingsCache, type FindingsCacheOptions, findingsCacheKey } from './findings-cache.js';
+import { createFindingsCache, type FindingsCacheOptions, findingsCacheContext } from './findings-cache.js';
 import { judgeFindings } from './judge-findings.js';
 import { mergeVerdicts } from './merge-verdicts.js';
 import { createOperators, loadKeys } from './redaction/create-operators.js';
@@ -122,20 +122,20 @@ export function createGuard(options: GuardOptions = {}): Guard {
   const checkText = (text: string, role: Role, checkOptions: CheckOptions, vault: Vault): Verdict => {
     const prepared = prepare(text, role, checkOptions);
     if (prepared.detectors.length === 0) return { action: 'allow', findings: [], score: 0, reasons: [] };
-    const key =
+    const cacheContext =
       cache === undefined
         ? undefined
-        : findingsCacheKey({
+        : findingsCacheContext({
             role,
-            text,
             detectors: checkOptions.detectors,
             systemPrompt: checkOptions.systemPrompt,
             canaries: checkOptions.canaries,
           });
-    const cached = key === undefined ? undefined : cache?.get(key);
+    const cached = cacheContext === undefined ? undefined : cache?.get(text, cacheContext);
     if (cached !== undefined) return finish(text, role, { findings: cached as Finding[], errors: [] }, vault);
     const collected = collectFindings(prepared, buildContext(prepared));
-    if (key !== undefined && collected.errors.length === 0) cache?.set(key, collected.findings);
+    if (cacheContext !== undefined && collected.errors.length === 0)
+      cache?.set(text, collected.findings, cacheContext);
     return finish(text, role, collected, vault);
   };
 

@@ -89,36 +89,39 @@ function scriptEnd(text: string, tagEnd: number): number {
 /** Script tags, frames, event handlers, form actions, meta refresh and script URLs. */
 export function findHtmlPayloads(text: string): OutputMatch[] {
   const found: OutputMatch[] = [];
-  for (const tag of text.matchAll(HTML_TAG_PATTERN)) {
-    const rawName = tag[1] ?? '';
-    const name = rawName.toLowerCase();
-    // PascalCase names that are not HTML elements are components (`<TouchableOpacity onPress={…}>`).
-    // Browsers ignore case, so `<Script>` and `<Img OnError=…>` still count.
-    if (/^[A-Z][a-z]/.test(rawName) && !HTML_ELEMENTS.has(name)) continue;
-    const start = tag.index;
-    const tagEnd = start + tag[0].length;
-    const body = tag[0];
-    const rule = TAG_RULES[name];
-    // `<object>`, `<embed>` and `<base>` only matter with attributes (`data=`, `src=`, `href=`).
-    if (rule && (name === 'script' || name === 'iframe' || name === 'frame' || ATTRIBUTE.test(body))) {
-      const end = name === 'script' ? scriptEnd(text, tagEnd) : tagEnd;
-      found.push(match({ ...rule, start, end, text }));
-      continue;
+  // Tags need `<` and script URLs need `:`; without them the patterns cannot match.
+  if (text.includes('<'))
+    for (const tag of text.matchAll(HTML_TAG_PATTERN)) {
+      const rawName = tag[1] ?? '';
+      const name = rawName.toLowerCase();
+      // PascalCase names that are not HTML elements are components (`<TouchableOpacity onPress={…}>`).
+      // Browsers ignore case, so `<Script>` and `<Img OnError=…>` still count.
+      if (/^[A-Z][a-z]/.test(rawName) && !HTML_ELEMENTS.has(name)) continue;
+      const start = tag.index;
+      const tagEnd = start + tag[0].length;
+      const body = tag[0];
+      const rule = TAG_RULES[name];
+      // `<object>`, `<embed>` and `<base>` only matter with attributes (`data=`, `src=`, `href=`).
+      if (rule && (name === 'script' || name === 'iframe' || name === 'frame' || ATTRIBUTE.test(body))) {
+        const end = name === 'script' ? scriptEnd(text, tagEnd) : tagEnd;
+        found.push(match({ ...rule, start, end, text }));
+        continue;
+      }
+      const handler = EVENT_HANDLER_PATTERN.exec(body);
+      if (handler) {
+        // `onClick={handler}` is a JSX expression, not a string of script: much less dangerous.
+        const jsx = body[handler.index + handler[0].length] === '{';
+        found.push(match({ type: 'HTML_EVENT_HANDLER', score: jsx ? 0.4 : 0.9, start, end: tagEnd, text }));
+        continue;
+      }
+      if (name === 'form' && FOREIGN_ACTION.test(body)) {
+        // A form posting to another site (credential phishing); relative actions stay on the page's origin.
+        found.push(match({ type: 'HTML_FORM', score: 0.75, start, end: tagEnd, text }));
+      } else if (name === 'meta' && /http-equiv\s{0,4}=\s{0,4}["']?refresh/i.test(body)) {
+        found.push(match({ type: 'HTML_META_REFRESH', score: 0.8, start, end: tagEnd, text }));
+      }
     }
-    const handler = EVENT_HANDLER_PATTERN.exec(body);
-    if (handler) {
-      // `onClick={handler}` is a JSX expression, not a string of script: much less dangerous.
-      const jsx = body[handler.index + handler[0].length] === '{';
-      found.push(match({ type: 'HTML_EVENT_HANDLER', score: jsx ? 0.4 : 0.9, start, end: tagEnd, text }));
-      continue;
-    }
-    if (name === 'form' && FOREIGN_ACTION.test(body)) {
-      // A form posting to another site (credential phishing); relative actions stay on the page's origin.
-      found.push(match({ type: 'HTML_FORM', score: 0.75, start, end: tagEnd, text }));
-    } else if (name === 'meta' && /http-equiv\s{0,4}=\s{0,4}["']?refresh/i.test(body)) {
-      found.push(match({ type: 'HTML_META_REFRESH', score: 0.8, start, end: tagEnd, text }));
-    }
-  }
+  if (!text.includes(':')) return found;
   for (const scheme of text.matchAll(SCRIPT_URL_PATTERN)) {
     // Only where a URL is expected: after `=`, `(`, a quote or `<`, so prose such as "in JavaScript: …"
     // is left alone.

@@ -152,13 +152,20 @@ function attributeValue(tag: string, name: RegExp): { value: string; start: numb
 export function findMarkdownExfiltration(text: string, allowlist: HostAllowlist): OutputMatch[] {
   const found: OutputMatch[] = [];
   const urlStart = (match: RegExpExecArray, url: string): number => match.index + match[0].lastIndexOf(url);
-  for (const match of text.matchAll(INLINE_LINK_PATTERN)) {
-    const raw = match[2] ?? '';
-    const options = { raw, start: urlStart(match, raw), allowlist, text };
-    const result = match[1] === '!' ? judgeImage(options) : judgeLink(options);
-    if (result) found.push(result);
-  }
-  const definitions = [...text.matchAll(REFERENCE_DEFINITION_PATTERN)];
+  // Each pattern below needs a literal that most text lacks (`](`, `]:`, `<`); a substring search for it
+  // skips the scan when it is absent, which cannot miss a match.
+  const hasInline = text.includes('](');
+  const hasDefinition = text.includes(']:');
+  const hasAngle = text.includes('<');
+  if (!hasInline && !hasDefinition && !hasAngle) return found;
+  if (hasInline)
+    for (const match of text.matchAll(INLINE_LINK_PATTERN)) {
+      const raw = match[2] ?? '';
+      const options = { raw, start: urlStart(match, raw), allowlist, text };
+      const result = match[1] === '!' ? judgeImage(options) : judgeLink(options);
+      if (result) found.push(result);
+    }
+  const definitions = hasDefinition ? [...text.matchAll(REFERENCE_DEFINITION_PATTERN)] : [];
   if (definitions.length > 0) {
     const imageLabels = new Set<string>();
     for (const use of text.matchAll(REFERENCE_USE_PATTERN)) {
@@ -173,6 +180,7 @@ export function findMarkdownExfiltration(text: string, allowlist: HostAllowlist)
       if (result) found.push(result);
     }
   }
+  if (!hasAngle) return found;
   for (const autolink of text.matchAll(AUTOLINK_PATTERN)) {
     const raw = autolink[1] ?? '';
     const result = judgeLink({ raw, start: autolink.index + 1, allowlist, text });

@@ -13,6 +13,12 @@ export interface PayloadRule {
   score: number;
   /** Lower-case literals of which at least one must occur for the rule to run at all (a cheap prefilter). */
   hints?: readonly string[];
+  /**
+   * Punctuation of which at least one character occurs in every match of `pattern` (each alternative
+   * needs one). Checked before `hints`: a search for a rare character is much cheaper than one for a
+   * word whose first letter is common, and without it the pattern cannot match.
+   */
+  requires?: readonly string[];
   confirm?: (context: {
     text: string;
     start: number;
@@ -31,14 +37,43 @@ export function lineAround(text: string, index: number): { line: string; lineSta
   return { line: text.slice(lineStart, lineEnd), lineStart };
 }
 
+/** Each rule's pattern compiled once with `gi` (patterns are written without flags). */
+const GLOBAL_PATTERNS = new WeakMap<PayloadRule, RegExp>();
+
+function globalPattern(rule: PayloadRule): RegExp {
+  let pattern = GLOBAL_PATTERNS.get(rule);
+  if (pattern === undefined) {
+    pattern = new RegExp(rule.pattern.source, 'gi');
+    GLOBAL_PATTERNS.set(rule, pattern);
+  }
+  return pattern;
+}
+
 /** Runs payload rules over a text. */
 export function runPayloadRules(text: string, rules: readonly PayloadRule[]): OutputMatch[] {
   const found: OutputMatch[] = [];
   const lower = text.toLowerCase();
+  // Several rules share hints ('/dev/', '$('): each substring search runs once per text.
+  const inLower = new Map<string, boolean>();
+  const inText = new Map<string, boolean>();
+  const contains = (haystack: string, needle: string, memo: Map<string, boolean>): boolean => {
+    let known = memo.get(needle);
+    if (known === undefined) {
+      known = haystack.includes(needle);
+      memo.set(needle, known);
+    }
+    return known;
+  };
   for (const rule of rules) {
-    if (rule.hints && !rule.hints.some((hint) => lower.includes(hint))) continue;
-    const pattern = new RegExp(rule.pattern.source, 'gi');
-    for (const match of text.matchAll(pattern)) {
+    // Punctuation is the same in `text` and `lower` (lower-casing changes letters only).
+    if (rule.requires && !rule.requires.some((character) => contains(text, character, inText))) continue;
+    if (rule.hints && !rule.hints.some((hint) => contains(lower, hint, inLower))) continue;
+    // One compiled pattern per rule, reused; `lastIndex` is reset before each text. Empty matches advance
+    // by one, as `matchAll` does.
+    const pattern = globalPattern(rule);
+    pattern.lastIndex = 0;
+    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+      if (match[0].length === 0) pattern.lastIndex += 1;
       const start = match.index;
       const end = start + match[0].length;
       const score = rule.confirm ? rule.confirm({ text, start, end, match }) : rule.score;

@@ -95,6 +95,7 @@ export const SHELL_INJECTION_RULES: readonly PayloadRule[] = [
     pattern: /socket\.socket\s{0,2}\(/,
     score: 0.9,
     hints: ['socket.socket'],
+    requires: ['('],
     confirm: ({ text, end }) => {
       const after = text.slice(end, end + 400);
       return /\bconnect\s{0,2}\(/.test(after) && /dup2|pty\.spawn|subprocess|\/bin\/(?:ba)?sh/.test(after)

@@ -17,6 +17,7 @@ export const SQL_INJECTION_RULES: readonly PayloadRule[] = [
     pattern: /['"]\)?\s{0,4}(?:or|\|\|)\s{1,4}['"]?(\w{0,12})['"]?\s{0,3}=\s{0,3}['"]?(\w{0,12})/,
     score: 0.9,
     hints: ['='],
+    requires: ["'", '"'],
     confirm: ({ match }) =>
       (match[1] ?? '').toLowerCase() === (match[2] ?? '').toLowerCase() ? 0.9 : undefined,
   },
@@ -27,6 +28,7 @@ export const SQL_INJECTION_RULES: readonly PayloadRule[] = [
     pattern: /\w['"]\)?;?(?:--|#|\/\*)/,
     score: 0.55,
     hints: ['--', '#', '/*'],
+    requires: ["'", '"'],
   },
   {
     id: 'output.sql-union-select',
@@ -49,6 +51,7 @@ export const SQL_INJECTION_RULES: readonly PayloadRule[] = [
       /['"]\s{0,4}\)?\s{0,4};\s{0,4}(?:drop\s{1,5}(?:table|database)|delete\s{1,5}from|truncate\s{1,5}table|shutdown|insert\s{1,5}into|update\s{1,5}\w{1,64}\s{1,5}set|exec(?:ute)?\s|create\s{1,5}user|grant\s)/,
     score: 0.92,
     hints: [';'],
+    requires: ["'", '"'],
   },
   {
     id: 'output.sql-dangerous-procedure',
@@ -56,6 +59,7 @@ export const SQL_INJECTION_RULES: readonly PayloadRule[] = [
     pattern: /\b(?:xp_cmdshell|sp_oacreate|sp_execute_external_script|xp_regread|xp_dirtree|xp_fileexist)\b/,
     score: 0.9,
     hints: ['xp_', 'sp_'],
+    requires: ['_'],
   },
   {
     id: 'output.sql-time-delay',
@@ -65,6 +69,7 @@ export const SQL_INJECTION_RULES: readonly PayloadRule[] = [
       /(?:\b(?:and|or)\s{1,4}|['";]\s{0,4}(?:select\s{1,4})?)(?:sleep|pg_sleep)\s{0,3}\(\s{0,3}\d{1,3}|\bwaitfor\s{1,5}delay\s{1,5}['"]\d|\bbenchmark\s{0,3}\(\s{0,3}\d{5,12}\s{0,3},/,
     score: 0.85,
     hints: ['sleep', 'waitfor', 'benchmark'],
+    requires: ['(', "'", '"'],
   },
   {
     id: 'output.sql-file-access',
@@ -72,6 +77,7 @@ export const SQL_INJECTION_RULES: readonly PayloadRule[] = [
     pattern: /\binto\s{1,5}(?:out|dump)file\s{1,5}['"]|\bload_file\s{0,3}\(\s{0,3}['"0]/,
     score: 0.8,
     hints: ['outfile', 'dumpfile', 'load_file'],
+    requires: ['(', "'", '"'],
   },
 ];
 
