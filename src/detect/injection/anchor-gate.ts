@@ -1,4 +1,5 @@
 import type { InjectionRule } from './rule.js';
+import { createEvidenceScanner, SCANNED_SUBSTRING, type TextEvidence } from './text-evidence.js';
 
 const WORD_ANCHOR = /^[a-z]+$/;
 /** Lowercase ASCII words separated by single spaces: a phrase anchor. */
@@ -6,7 +7,6 @@ const PHRASE_ANCHOR = /^[a-z]+(?: [a-z]+)+$/;
 /** Characters that may separate the words of a phrase anchor in the text ("pre-prompt", "can't"). */
 const MAX_PHRASE_GAP = 3;
 const NON_ASCII = /[^\x00-\x7f]/;
-const MAX_WORD_LENGTH = 24;
 /** Above this share of the text, windows are dropped and the rule scans the whole text. */
 const WHOLE_TEXT_SHARE = 0.5;
 
@@ -19,14 +19,15 @@ export interface SelectedRule {
   readonly region: RuleRegion;
 }
 
-/** The words of one text that some rule or keyword list cares about, with their positions. */
-export interface TextIndex {
-  readonly words: ReadonlyMap<string, readonly number[]>;
-}
+/**
+ * What one pass over a text found: the words some rule or keyword list cares about with their positions,
+ * the substring anchors, and the evidence the decoders use (see `text-evidence.ts`).
+ */
+export type TextIndex = TextEvidence;
 
 /** Decides which rules can match a text, and where, from the anchors the text contains. */
 export interface AnchorGate {
-  /** Indexes the anchor words of a text (plus `extraWords`), in one pass over its char codes. */
+  /** Indexes the anchors of a text (words, also `extraWords`, and substrings) in one pass over its char codes. */
   index(text: string): TextIndex;
   /** Rules worth running on `text`, in their original order, with their regions. */
   select(text: string, index: TextIndex): SelectedRule[];
@@ -37,9 +38,9 @@ function isAsciiLetter(code: number): boolean {
 }
 
 /**
- * Builds the gate for a rule list. Anchor words are found by one linear pass over char codes (no regex);
- * other anchors (CJK, Cyrillic, punctuation such as `<|`) case-sensitively with `indexOf`, non-ASCII ones
- * only when the text has non-ASCII characters. Each rule then runs only on windows around its anchors,
+ * Builds the gate for a rule list. Anchor words and ASCII punctuation anchors such as `<|` are found by
+ * one linear pass over char codes (`text-evidence.ts`, no regex); other anchors (CJK, Cyrillic)
+ * case-sensitively with `indexOf`, only when that pass saw non-ASCII characters. Each rule then runs only on windows around its anchors,
  * which is what keeps a hundred alternation-heavy patterns fast on long benign texts. Rules anchored to
  * line starts (`^`) always run on the whole text, since a window would invent line starts.
  */
@@ -48,28 +49,25 @@ export function createAnchorGate(
   extraWords: readonly string[] = [],
 ): AnchorGate {
   const vocabulary = new Set<string>(extraWords);
-  const asciiSubstrings = new Set<string>();
-  const otherSubstrings = new Set<string>();
+  const scannedSubstrings = new Set<string>();
   for (const rule of rules) {
     for (const anchor of rule.anchors) {
       if (WORD_ANCHOR.test(anchor)) vocabulary.add(anchor);
       else if (PHRASE_ANCHOR.test(anchor)) vocabulary.add(phraseKey(anchor.split(' ')).word);
-      else (NON_ASCII.test(anchor) ? otherSubstrings : asciiSubstrings).add(anchor);
+      else if (SCANNED_SUBSTRING.test(anchor)) scannedSubstrings.add(anchor);
     }
   }
-  // First letter × length of every vocabulary word: most words of a text are skipped without slicing.
-  const shapes = new Uint8Array(26 * (MAX_WORD_LENGTH + 1));
-  for (const word of vocabulary) {
-    if (word.length <= MAX_WORD_LENGTH)
-      shapes[(word.charCodeAt(0) - 97) * (MAX_WORD_LENGTH + 1) + word.length] = 1;
-  }
+  const scanner = createEvidenceScanner({ vocabulary, substrings: [...scannedSubstrings] });
   const wholeText = new Set(
     rules.filter((rule) => rule.pattern.source.includes('(?:^|')).map((rule) => rule.id),
   );
   const plans = rules.map((rule) => ({ rule, wholeText: wholeText.has(rule.id) }));
   // Inverted index: anchor → plans that list it, so a text costs work only for the anchors it contains.
   const plansByWord = new Map<string, number[]>();
+  /** ASCII substrings the index pass finds (see `SCANNED_SUBSTRING`). */
   const plansBySubstring = new Map<string, number[]>();
+  /** Other ASCII substrings (starting with a letter): searched with `indexOf`. */
+  const plansBySearched = new Map<string, number[]>();
   const plansByForeign = new Map<string, number[]>();
   // Phrases grouped by their key word (the longest, the last among equals: usually the rarest).
   const phrasesByKey = new Map<string, { words: string[]; key: number; plans: number[] }[]>();
@@ -91,7 +89,9 @@ export function createAnchorGate(
         ? plansByWord
         : NON_ASCII.test(anchor)
           ? plansByForeign
-          : plansBySubstring;
+          : SCANNED_SUBSTRING.test(anchor)
+            ? plansBySubstring
+            : plansBySearched;
       const list = target.get(anchor);
       if (list) list.push(planIndex);
       else target.set(anchor, [planIndex]);
@@ -100,28 +100,7 @@ export function createAnchorGate(
 
   return {
     index(text) {
-      const words = new Map<string, number[]>();
-      let start = -1;
-      for (let position = 0; position <= text.length; position++) {
-        const code = position < text.length ? text.charCodeAt(position) : 0;
-        if (isAsciiLetter(code)) {
-          if (start < 0) start = position;
-          continue;
-        }
-        if (start < 0) continue;
-        const length = position - start;
-        const first = text.charCodeAt(start) | 0x20;
-        if (length <= MAX_WORD_LENGTH && shapes[(first - 97) * (MAX_WORD_LENGTH + 1) + length] === 1) {
-          const word = text.slice(start, position).toLowerCase();
-          if (vocabulary.has(word)) {
-            const positions = words.get(word);
-            if (positions) positions.push(start);
-            else words.set(word, [start]);
-          }
-        }
-        start = -1;
-      }
-      return { words };
+      return scanner.scan(text);
     },
     select(text, index) {
       const hits: (number[] | undefined)[] = new Array(plans.length);
@@ -153,8 +132,13 @@ export function createAnchorGate(
           if (found.length > 0) add(phrase.plans, found);
         }
       }
-      addSubstrings(plansBySubstring);
-      if (plansByForeign.size > 0 && NON_ASCII.test(text)) addSubstrings(plansByForeign);
+      // ASCII substrings were found by the index pass (same non-overlapping occurrences as `indexOf`).
+      for (const [anchor, positions] of index.substrings) {
+        const planIndexes = plansBySubstring.get(anchor);
+        if (planIndexes) add(planIndexes, positions);
+      }
+      if (plansBySearched.size > 0) addSubstrings(plansBySearched);
+      if (plansByForeign.size > 0 && index.nonAscii) addSubstrings(plansByForeign);
       const selected: SelectedRule[] = [];
       for (let planIndex = 0; planIndex < plans.length; planIndex++) {
         const plan = plans[planIndex]!;

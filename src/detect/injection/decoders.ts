@@ -171,8 +171,15 @@ function alphabetRuns(text: string): [number, number][] {
  * finds seven pair-and-separator triples in a row, which is what a greedy scan over char codes counts
  * (two triples cannot overlap: a separator is not a hex digit), several times faster in the regex engine.
  */
-function hasSeparatedHex(text: string): boolean {
-  if (text.includes('\\x') || text.includes('0x')) return true;
+/** Length of a `SEPARATED_HEX_PAIRS` match. */
+const SEPARATED_HEX_LENGTH = 21;
+
+function hasSeparatedHex(text: string, evidence?: DecoderEvidence): boolean {
+  if (evidence) {
+    if (evidence.hexPrefix) return true;
+    // A match is 21 chars of hex pairs and separators: a shorter stretch cannot hold one.
+    if (evidence.longestHexRun < SEPARATED_HEX_LENGTH) return false;
+  } else if (text.includes('\\x') || text.includes('0x')) return true;
   return SEPARATED_HEX_PAIRS.test(text);
 }
 
@@ -187,8 +194,48 @@ function decodeRun(run: string): { decoder: DecoderName; text: string } | undefi
   return decoded === undefined ? undefined : { decoder: 'base64', text: decoded };
 }
 
-/** Encoded runs in `text` that decode to natural text, at most `limit` of them. */
-export function decodeSegments(text: string, limit: number): DecodedSegment[] {
+/**
+ * What a single pass over a text (`text-evidence.ts`) already knows, so the decoders need not scan the
+ * text again: exactly the base64-alphabet runs `alphabetRuns` finds and whether the markers occur.
+ */
+export interface DecoderEvidence {
+  /** Runs of the base64 alphabet of at least 16 chars, with up to two `=` of padding. */
+  readonly base64Runs: readonly (readonly [number, number])[];
+  /**
+   * Tokens (maximal runs of ASCII letters, digits, `@`, `$`) that mix letters with the others and are at
+   * most 24 chars long, as flat `start, end` pairs; `undefined` when there were too many to list.
+   */
+  readonly leetTokens: readonly number[] | undefined;
+  /** The text contains `%`. */
+  readonly percent: boolean;
+  /** The text contains `&#`. */
+  readonly entity: boolean;
+  /** The text contains `\u`. */
+  readonly unicodeEscape: boolean;
+  /** The text contains `\x` or `0x`. */
+  readonly hexPrefix: boolean;
+  /**
+   * Longest stretch of chars from `[0-9a-fA-F :,]` whose letter runs are at most two letters long, where a
+   * longer letter run may contribute its last two letters as the stretch's start. Every match of
+   * `SEPARATED_HEX_PAIRS` (hex pairs between separators) lies inside such a stretch.
+   */
+  readonly longestHexRun: number;
+}
+
+/** Whether each marker-gated decoder can find anything, by what the evidence (or `includes`) says. */
+function markerPresent(text: string, marker: string, evidence: DecoderEvidence | undefined): boolean {
+  if (!evidence) return text.includes(marker);
+  if (marker === '%') return evidence.percent;
+  if (marker === '&#') return evidence.entity;
+  if (marker === '\\u') return evidence.unicodeEscape;
+  return text.includes(marker);
+}
+
+/**
+ * Encoded runs in `text` that decode to natural text, at most `limit` of them. `evidence`, when given, must
+ * come from one scan of this same text; it spares the decoders their own passes.
+ */
+export function decodeSegments(text: string, limit: number, evidence?: DecoderEvidence): DecodedSegment[] {
   const segments: DecodedSegment[] = [];
   const accept = (
     decoder: DecoderName,
@@ -201,15 +248,15 @@ export function decodeSegments(text: string, limit: number): DecodedSegment[] {
     if (!looksLikeText(decoded) && !looksEncoded(decoded)) return;
     segments.push({ decoder, start, end, text: decoded });
   };
-  for (const [start, end] of alphabetRuns(text)) {
+  for (const [start, end] of evidence ? evidence.base64Runs : alphabetRuns(text)) {
     if (segments.length >= limit) return segments;
     const run = text.slice(start, Math.min(end, start + MAX_SEGMENT_LENGTH));
     const decoded = decodeRun(run);
     if (decoded) accept(decoded.decoder, start, end, run, decoded.text);
   }
   for (const decoder of SEGMENT_DECODERS) {
-    if (decoder.marker !== undefined && !text.includes(decoder.marker)) continue;
-    if (decoder.name === 'hex' && !hasSeparatedHex(text)) continue;
+    if (decoder.marker !== undefined && !markerPresent(text, decoder.marker, evidence)) continue;
+    if (decoder.name === 'hex' && !hasSeparatedHex(text, evidence)) continue;
     decoder.pattern.lastIndex = 0;
     for (const match of text.matchAll(decoder.pattern)) {
       if (segments.length >= limit) return segments;
@@ -293,6 +340,25 @@ export function unleet(text: string, keywords?: ReadonlySet<string>): string | u
   });
   parts.push(text.slice(copied));
   return parts.join('');
+}
+
+/**
+ * False when the evidence proves `unleet(text, keywords)` is undefined: no listed token folds to a keyword.
+ * `unleet` folds only tokens mixing letters with leet characters and, given keywords, needs one no longer
+ * than the longest keyword; the evidence lists every such token up to 24 chars (or says it could not).
+ */
+export function mayUnleet(text: string, evidence: DecoderEvidence, keywords: ReadonlySet<string>): boolean {
+  const tokens = evidence.leetTokens;
+  if (tokens === undefined) return true;
+  let longest = 0;
+  for (const keyword of keywords) longest = Math.max(longest, keyword.length);
+  if (longest > 24) return true;
+  for (let index = 0; index < tokens.length; index += 2) {
+    const start = tokens[index]!;
+    const end = tokens[index + 1]!;
+    if (end - start <= longest && keywords.has(foldLeet(text, start, end).toLowerCase())) return true;
+  }
+  return false;
 }
 
 function foldLeet(text: string, start: number, end: number): string {

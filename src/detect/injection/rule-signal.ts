@@ -4,7 +4,7 @@ import type { NormalizedText } from '../../spec/text.js';
 import { normalizeText } from '../normalize.js';
 import { type AnchorGate, createAnchorGate } from './anchor-gate.js';
 import { collapseWhitespace } from './collapse-whitespace.js';
-import { type DecoderName, decodeSegments, reverseText, rot13, unleet } from './decoders.js';
+import { type DecoderName, decodeSegments, mayUnleet, reverseText, rot13, unleet } from './decoders.js';
 import { EXTRACTION_RULES } from './extraction-rules.js';
 import { INDIRECT_RULES } from './indirect-rules.js';
 import { JAILBREAK_RULES } from './jailbreak-rules.js';
@@ -166,7 +166,7 @@ function scanText(state: ScanState, text: string, chain: readonly DecoderName[],
     }
   }
   if (chain.length >= MAX_DEPTH) return;
-  for (const segment of decodeSegments(text, MAX_DECODED_SEGMENTS - state.segments)) {
+  for (const segment of decodeSegments(text, MAX_DECODED_SEGMENTS - state.segments, index)) {
     if (
       state.segments >= MAX_DECODED_SEGMENTS ||
       state.decodedChars + segment.text.length > MAX_DECODED_CHARS
@@ -194,7 +194,10 @@ function scanText(state: ScanState, text: string, chain: readonly DecoderName[],
       (start, end) => mapSpan(text.length - end, text.length - start),
     ]);
   }
-  transforms.push(['leetspeak', () => unleet(text, TRANSFORM_KEYWORD_SET), mapSpan]);
+  // The index pass listed the leet tokens: when none folds to a keyword, unleet would return undefined.
+  if (mayUnleet(text, index, TRANSFORM_KEYWORD_SET)) {
+    transforms.push(['leetspeak', () => unleet(text, TRANSFORM_KEYWORD_SET), mapSpan]);
+  }
   for (const [name, transform, mapper] of transforms) {
     const transformed = transform();
     if (transformed === undefined) continue;

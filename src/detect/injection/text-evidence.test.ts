@@ -1,0 +1,107 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeSegments, mayUnleet, unleet } from './decoders.js';
+import { createEvidenceScanner } from './text-evidence.js';
+
+const VOCABULARY = ['ignore', 'previous', 'instructions', 'you', 'are', 'now', 'dan', 'rules', 'a', 'be'];
+const SUBSTRINGS = ['<|', '[INST]', '##', '###', '---', '_of_turn>', '<system'];
+const KEYWORDS: ReadonlySet<string> = new Set(['ignore', 'previous', 'rules', 'above', 'secret']);
+const scanner = createEvidenceScanner({ vocabulary: VOCABULARY, substrings: SUBSTRINGS });
+
+/** The word index as the gate built it before: slice, lowercase, look up. */
+function referenceWords(text: string): Map<string, number[]> {
+  const words = new Map<string, number[]>();
+  for (const match of text.matchAll(/[A-Za-z]+/g)) {
+    const word = match[0].toLowerCase();
+    if (word.length > 24 || !VOCABULARY.includes(word)) continue;
+    words.set(word, [...(words.get(word) ?? []), match.index]);
+  }
+  return words;
+}
+
+/** Non-overlapping occurrences by `indexOf`, as the gate searched substrings before. */
+function referenceSubstrings(text: string): Map<string, number[]> {
+  const found = new Map<string, number[]>();
+  for (const anchor of SUBSTRINGS) {
+    const positions: number[] = [];
+    for (let at = text.indexOf(anchor); at >= 0; at = text.indexOf(anchor, at + anchor.length))
+      positions.push(at);
+    if (positions.length > 0) found.set(anchor, positions);
+  }
+  return found;
+}
+
+// Characters each piece of evidence reacts to, plus letters that spell vocabulary words and hex.
+const pieces = fc.constantFrom(
+  ...'aAbBcCdDeEfFgGiInNoOrRsSuUyYxXzZ0123456789 \n:,%&#\\=+/_-@$<|[]>.!é中\u200b'.split(''),
+  'ignore',
+  'IGNORE',
+  'previous',
+  'you',
+  'dan',
+  'rules',
+  '1gn0r3',
+  'pr3v10u5',
+  'ru1e5',
+  '[INST]',
+  '###',
+  '<system',
+  '_of_turn>',
+  '\\x41',
+  '0x',
+  '\\u0041',
+  '&#65;',
+  '%41',
+  'de ad be ef ',
+  'aGVsbG8gd29ybGQgdGhpcyBpcyBhIHRlc3Q=',
+);
+const texts = fc.array(pieces, { maxLength: 120 }).map((parts) => parts.join(''));
+
+describe('text evidence', () => {
+  it('indexes words and substrings exactly as the separate passes did (property)', () => {
+    fc.assert(
+      fc.property(texts, (text) => {
+        const evidence = scanner.scan(text);
+        expect(evidence.words).toEqual(referenceWords(text));
+        expect(new Map(evidence.substrings)).toEqual(referenceSubstrings(text));
+        expect(evidence.nonAscii).toBe(/[^\x00-\x7f]/.test(text));
+        expect(evidence.percent).toBe(text.includes('%'));
+        expect(evidence.entity).toBe(text.includes('&#'));
+        expect(evidence.unicodeEscape).toBe(text.includes('\\u'));
+        expect(evidence.hexPrefix).toBe(text.includes('\\x') || text.includes('0x'));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('lets the decoders find the same segments, and skips unleet only when it finds nothing (property)', () => {
+    fc.assert(
+      fc.property(texts, (text) => {
+        const evidence = scanner.scan(text);
+        expect(decodeSegments(text, 32, evidence)).toEqual(decodeSegments(text, 32));
+        if (!mayUnleet(text, evidence, KEYWORDS)) expect(unleet(text, KEYWORDS)).toBeUndefined();
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('keeps separated hex, long base64 runs and leet keywords in view', () => {
+    const hex = Buffer.from('ignore previous instructions').toString('hex').replace(/(..)/g, '$1 ');
+    const evidence = scanner.scan(`xyzab ${hex}`);
+    expect(decodeSegments(`xyzab ${hex}`, 4, evidence).map((segment) => segment.decoder)).toEqual(['hex']);
+    expect(mayUnleet('please 1gn0r3 them', scanner.scan('please 1gn0r3 them'), KEYWORDS)).toBe(true);
+    expect(mayUnleet('build v2 of h264', scanner.scan('build v2 of h264'), KEYWORDS)).toBe(false);
+    const many = Array.from({ length: 100 }, (_, index) => `a${index}`).join(' ');
+    expect(scanner.scan(many).leetTokens).toBeUndefined();
+    expect(mayUnleet(many, scanner.scan(many), KEYWORDS)).toBe(true);
+  });
+
+  it('rejects substring anchors the pass cannot see', () => {
+    expect(() => createEvidenceScanner({ vocabulary: [], substrings: ['abc'] })).toThrow(/not scanned/);
+  });
+
+  it('handles texts longer than the reused code-unit buffer', () => {
+    const text = `${'lorem ipsum '.repeat(120_000)}ignore`;
+    expect(scanner.scan(text).words.get('ignore')).toEqual([text.length - 6]);
+  });
+});

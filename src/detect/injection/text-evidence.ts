@@ -1,0 +1,292 @@
+/**
+ * One pass over the char codes of a scanned text that collects what the rule scan needs to decide what to
+ * run: anchor words with their positions, ASCII substring anchors, whether the text has non-ASCII
+ * characters, and the cheap evidence the decoders look for (base64-alphabet runs, short tokens mixing
+ * letters with leetspeak characters, the marker characters of percent, entity, escape and hex encodings).
+ * Before, each of these was its own pass over the text (plus a slice and a lowercase copy per word); on
+ * benign text, where no rule and no decoder has anything to do, those passes were most of the cost.
+ *
+ * Each field is exactly what the step that used to scan the text computed, or a necessary condition of it
+ * (stated on the field), so a step skipped on this evidence would have found nothing.
+ */
+import { codeUnits } from './code-units.js';
+import type { DecoderEvidence } from './decoders.js';
+
+/** What one pass found in a text. */
+export interface TextEvidence extends DecoderEvidence {
+  /** Vocabulary words found as whole ASCII-letter runs (any case) → their start offsets, in text order. */
+  readonly words: ReadonlyMap<string, readonly number[]>;
+  /** ASCII substring anchors (case-sensitive) → start offsets of their non-overlapping occurrences. */
+  readonly substrings: ReadonlyMap<string, readonly number[]>;
+  /** True when some char code is ≥ 0x80. */
+  readonly nonAscii: boolean;
+}
+
+/** Scans texts for the words and substrings it was built with. */
+export interface EvidenceScanner {
+  scan(text: string): TextEvidence;
+}
+
+/** Longest vocabulary word looked up (longer letter runs are no anchor). */
+export const MAX_WORD_LENGTH = 24;
+/** Longest leet token recorded: every transform keyword is shorter. */
+export const MAX_LEET_TOKEN = 24;
+/** Tokens recorded before the scan gives up listing them (`leetTokens` is then `undefined`). */
+const MAX_LEET_TOKENS = 64;
+/** Shortest base64-alphabet run the decoders try (`decoders.ts` MIN_RUN). */
+const MIN_BASE64_RUN = 16;
+
+const LETTER = 1;
+const DIGIT = 2;
+/** `@` and `$`, which leetspeak uses for letters. */
+const LEET_SYMBOL = 4;
+/** Standard and URL-safe base64 alphabet without padding. */
+const BASE64 = 8;
+/** Hex digits and the separators of separated hex (space, `:`, `,`). */
+const HEX_OR_SEPARATOR = 16;
+/** A character that starts a marker or a substring anchor: looked at more closely. */
+const SPECIAL = 32;
+/** The leet token chars besides letters. */
+const LEET_OTHER = DIGIT | LEET_SYMBOL;
+/**
+ * Substring anchors the pass finds: ASCII, not starting with a letter (letters are consumed by the word
+ * loop without looking at anchors). The gate searches other anchors itself.
+ */
+export const SCANNED_SUBSTRING = /^[\x00-\x40\x5b-\x60\x7b-\x7f][\x00-\x7f]*$/;
+const NO_SUBSTRINGS: ReadonlyMap<string, readonly number[]> = new Map();
+
+const FNV_PRIME = 0x01000193;
+const FNV_BASIS = 0x811c9dc5;
+const ALPHABET = 26;
+
+function buildClasses(substrings: readonly string[]): Uint8Array {
+  const classes = new Uint8Array(128);
+  for (let code = 0; code < 128; code++) {
+    const char = String.fromCharCode(code);
+    let kind = 0;
+    if (/[A-Za-z]/.test(char)) kind |= LETTER | BASE64;
+    if (/[0-9]/.test(char)) kind |= DIGIT | BASE64;
+    if (char === '@' || char === '$') kind |= LEET_SYMBOL;
+    if (/[+/_-]/.test(char)) kind |= BASE64;
+    if (/[0-9a-fA-F :,]/.test(char)) kind |= HEX_OR_SEPARATOR;
+    if (char === '%' || char === '&' || char === '\\' || char === '0') kind |= SPECIAL;
+    classes[code] = kind;
+  }
+  for (const anchor of substrings) classes[anchor.charCodeAt(0)]! |= SPECIAL;
+  return classes;
+}
+
+/** Index of a word shape (length, first letter, last letter) in the shape table; letters lowercase. */
+function shapeIndex(length: number, first: number, last: number): number {
+  return (length * ALPHABET + (first - 97)) * ALPHABET + (last - 97);
+}
+
+/** 1 for the hex letters a-f and A-F. */
+function isHexLetter(code: number): boolean {
+  const lower = code | 0x20;
+  return lower >= 97 && lower <= 102;
+}
+
+/** End of a base64 run ending at `end`, with up to two `=` of padding. */
+function paddedEnd(units: Uint16Array, end: number, length: number): number {
+  let padded = end;
+  while (padded < length && padded - end < 2 && units[padded] === 61) padded++;
+  return padded;
+}
+
+/**
+ * Builds a scanner for lowercase ASCII vocabulary words and ASCII substring anchors. A letter run is
+ * looked up only when some vocabulary word has its length, first and last letter (a table read); then its
+ * hash is probed in an open-addressing table and the word compared char by char, so no string is built
+ * for the many words of a text that are no anchor.
+ */
+export function createEvidenceScanner(options: {
+  vocabulary: Iterable<string>;
+  substrings: readonly string[];
+}): EvidenceScanner {
+  const words = [...new Set(options.vocabulary)].filter(
+    (word) => /^[a-z]+$/.test(word) && word.length <= MAX_WORD_LENGTH,
+  );
+  const shapes = new Uint8Array((MAX_WORD_LENGTH + 1) * ALPHABET * ALPHABET);
+  let size = 16;
+  while (size < words.length * 4) size *= 2;
+  const mask = size - 1;
+  const slotHashes = new Int32Array(size);
+  /** 1 + the index in `words` of the word in a slot; 0 for an empty slot. */
+  const slotWords = new Int32Array(size);
+  words.forEach((word, wordIndex) => {
+    shapes[shapeIndex(word.length, word.charCodeAt(0), word.charCodeAt(word.length - 1))] = 1;
+    let hash = FNV_BASIS;
+    for (let index = 0; index < word.length; index++)
+      hash = Math.imul(hash ^ word.charCodeAt(index), FNV_PRIME);
+    let slot = hash & mask;
+    while (slotWords[slot] !== 0) slot = (slot + 1) & mask;
+    slotHashes[slot] = hash;
+    slotWords[slot] = wordIndex + 1;
+  });
+  const substrings = [...new Set(options.substrings)];
+  const unsupported = substrings.find((anchor) => !SCANNED_SUBSTRING.test(anchor));
+  if (unsupported !== undefined)
+    throw new Error(`evidence scanner: substring anchor ${unsupported} is not scanned`);
+  const classes = buildClasses(substrings);
+  // Substring anchors by their first char code.
+  const anchorsByFirst: (string[] | undefined)[] = new Array(128).fill(undefined);
+  for (const anchor of substrings) {
+    const list = anchorsByFirst[anchor.charCodeAt(0)];
+    if (list) list.push(anchor);
+    else anchorsByFirst[anchor.charCodeAt(0)] = [anchor];
+  }
+
+  /** The vocabulary word spelled (in any case) by the letter run `units[start, end)`, if any. */
+  function lookup(units: Uint16Array, start: number, end: number): string | undefined {
+    let hash = FNV_BASIS;
+    // The run holds ASCII letters only, so `| 0x20` lowercases exactly.
+    for (let index = start; index < end; index++) hash = Math.imul(hash ^ (units[index]! | 0x20), FNV_PRIME);
+    const length = end - start;
+    for (let slot = hash & mask; slotWords[slot] !== 0; slot = (slot + 1) & mask) {
+      if (slotHashes[slot] !== hash) continue;
+      const word = words[slotWords[slot]! - 1]!;
+      if (word.length !== length) continue;
+      let equal = true;
+      for (let offset = 0; equal && offset < length; offset++) {
+        equal = (units[start + offset]! | 0x20) === word.charCodeAt(offset);
+      }
+      if (equal) return word;
+    }
+    return undefined;
+  }
+
+  return {
+    scan(text) {
+      const units = codeUnits(text);
+      const found = new Map<string, number[]>();
+      let foundSubstrings: Map<string, number[]> | undefined;
+      let nextAllowed: Map<string, number> | undefined;
+      const base64Runs: [number, number][] = [];
+      let leetTokens: number[] | undefined = [];
+      let nonAscii = false;
+      let percent = false;
+      let entity = false;
+      let unicodeEscape = false;
+      let hexPrefix = false;
+      let longestHexRun = 0;
+      let leetStart = -1;
+      let leetLetters = 0;
+      let leetOthers = 0;
+      let base64Start = -1;
+      let hexRun = 0;
+      const length = text.length;
+      // `units[length]` is a 0 terminator (kind 0) that closes every open run inside the loop: code after
+      // a hot loop that has never run gives optimized code nothing to go on (it was seen deoptimizing on
+      // every call).
+      for (let index = 0; index <= length; index++) {
+        let code = units[index]!;
+        let kind = code < 0x80 ? classes[code]! : 0;
+        if ((kind & LETTER) !== 0) {
+          // A whole run of ASCII letters in a tight loop (most of a text). Letters extend the current leet
+          // token and base64 run.
+          const start = index;
+          const first = code | 0x20;
+          do {
+            index++;
+            code = units[index]!;
+            kind = code < 0x80 ? classes[code]! : 0;
+          } while ((kind & LETTER) !== 0);
+          const runLength = index - start;
+          const lastLetter = units[index - 1]!;
+          if (runLength <= MAX_WORD_LENGTH && shapes[shapeIndex(runLength, first, lastLetter | 0x20)] === 1) {
+            const word = lookup(units, start, index);
+            if (word !== undefined) {
+              const positions = found.get(word);
+              if (positions) positions.push(start);
+              else found.set(word, [start]);
+            }
+          }
+          if (leetStart < 0) {
+            leetStart = start;
+            leetLetters = 0;
+            leetOthers = 0;
+          }
+          leetLetters += runLength;
+          if (base64Start < 0) base64Start = start;
+          // Hex-pair evidence (see `longestHexRun`): only the last two letters of a run can be hex digits
+          // of separated hex; a run that is not all hex, or is longer than two, breaks the current run.
+          let tail = 0;
+          if (isHexLetter(lastLetter)) {
+            tail = 1;
+            if (runLength >= 2 && isHexLetter(units[index - 2]!)) tail = 2;
+          }
+          if (tail === runLength) hexRun += tail;
+          else {
+            if (hexRun > longestHexRun) longestHexRun = hexRun;
+            hexRun = tail;
+          }
+        }
+        if (code >= 0x80) nonAscii = true;
+
+        if ((kind & LEET_OTHER) !== 0) {
+          if (leetStart < 0) {
+            leetStart = index;
+            leetLetters = 0;
+            leetOthers = 0;
+          }
+          leetOthers++;
+        } else if (leetStart >= 0) {
+          if (leetLetters > 0 && leetOthers > 0 && index - leetStart <= MAX_LEET_TOKEN && leetTokens) {
+            if (leetTokens.length >= MAX_LEET_TOKENS * 2) leetTokens = undefined;
+            else leetTokens.push(leetStart, index);
+          }
+          leetStart = -1;
+        }
+
+        if ((kind & BASE64) !== 0) {
+          if (base64Start < 0) base64Start = index;
+        } else if (base64Start >= 0) {
+          if (index - base64Start >= MIN_BASE64_RUN)
+            base64Runs.push([base64Start, paddedEnd(units, index, length)]);
+          base64Start = -1;
+        }
+
+        if ((kind & HEX_OR_SEPARATOR) !== 0) hexRun++;
+        else {
+          if (hexRun > longestHexRun) longestHexRun = hexRun;
+          hexRun = 0;
+        }
+
+        if ((kind & SPECIAL) !== 0) {
+          const next = units[index + 1]!; // index < length here: at worst the terminator
+          if (code === 37) percent = true;
+          else if (code === 38) entity ||= next === 35;
+          else if (code === 92) {
+            unicodeEscape ||= next === 117;
+            hexPrefix ||= next === 120;
+          } else if (code === 48) hexPrefix ||= next === 120;
+          const anchors = anchorsByFirst[code];
+          if (anchors !== undefined) {
+            nextAllowed ??= new Map();
+            foundSubstrings ??= new Map();
+            for (const anchor of anchors) {
+              if (index < (nextAllowed.get(anchor) ?? 0) || !text.startsWith(anchor, index)) continue;
+              nextAllowed.set(anchor, index + anchor.length);
+              const positions = foundSubstrings.get(anchor);
+              if (positions) positions.push(index);
+              else foundSubstrings.set(anchor, [index]);
+            }
+          }
+        }
+      }
+      return {
+        words: found,
+        substrings: foundSubstrings ?? NO_SUBSTRINGS,
+        nonAscii,
+        base64Runs,
+        leetTokens,
+        percent,
+        entity,
+        unicodeEscape,
+        hexPrefix,
+        longestHexRun,
+      };
+    },
+  };
+}
