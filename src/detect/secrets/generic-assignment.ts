@@ -85,6 +85,19 @@ function classifyName(name: string, separated: boolean): NameKind | undefined {
   return undefined;
 }
 
+// Code repeats the same names (`apiKey`, `API_KEY`) on many lines: their classification is remembered.
+const NAME_KINDS = new Map<string, NameKind | undefined>();
+const NAME_KINDS_MAX = 2048;
+
+/** `classifyName` of a name, memoized (it is a pure function of the name). */
+function nameKind(name: string): NameKind | undefined {
+  if (NAME_KINDS.has(name)) return NAME_KINDS.get(name);
+  const kind = classifyName(name, /[-_]/.test(name));
+  if (NAME_KINDS.size >= NAME_KINDS_MAX) NAME_KINDS.clear();
+  NAME_KINDS.set(name, kind);
+  return kind;
+}
+
 function isNameCode(code: number): boolean {
   return (
     (code >= 97 && code <= 122) ||
@@ -199,11 +212,12 @@ export const genericAssignmentMatcher: Matcher = {
     while (nameEnd < text.length && nameEnd - nameStart < MAX_NAME && isNameCode(text.charCodeAt(nameEnd))) {
       nameEnd++;
     }
-    const name = text.slice(nameStart, nameEnd);
-    const kind = classifyName(name, /[-_]/.test(name));
-    if (kind === undefined) return undefined;
+    // The operator check is a few comparisons and fails on most anchors in prose ("author of"), so it
+    // runs before the name is classified; both must pass, so the order does not change the result.
     const valueStart = readOperator(text, nameEnd);
     if (valueStart === undefined) return undefined;
+    const kind = nameKind(text.slice(nameStart, nameEnd));
+    if (kind === undefined) return undefined;
     const inQuery = text[nameStart - 1] === '?' || text[nameStart - 1] === '&';
     const span = readValue(text, valueStart, inQuery);
     if (!span) return undefined;

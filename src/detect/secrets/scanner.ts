@@ -54,6 +54,8 @@ export function createSecretScanner(matchers: readonly Matcher[]): SecretScanner
     }
   }
   const table: (AnchorEntry[] | undefined)[] = new Array(128 * 128);
+  // 1 where `table` has a list: the hot loop reads a byte array instead of a sparse array of lists.
+  const occupied = new Uint8Array(128 * 128);
   // For each two-character slot, a 128-bit set of the third characters its anchors allow; two-character
   // anchors allow any. Cuts candidates on English text several times over.
   const thirdCharacters = new Uint32Array(128 * 128 * 4);
@@ -68,6 +70,7 @@ export function createSecretScanner(matchers: readonly Matcher[]): SecretScanner
         const list = table[slot] ?? [];
         list.push(entry);
         table[slot] = list;
+        occupied[slot] = 1;
         const thirds = entry.anchor.length > 2 ? variants(entry, 2) : [];
         if (entry.anchor.length === 2 || thirds.some((code) => code > 127)) {
           thirdCharacters.fill(0xffffffff, slot * 4, slot * 4 + 4);
@@ -89,12 +92,13 @@ export function createSecretScanner(matchers: readonly Matcher[]): SecretScanner
       for (let index = 0; index < last; index++) {
         const current = next;
         next = text.charCodeAt(index + 1);
-        if (current > 127 || next > 127) continue;
+        // Both codes are below 2^16, so their OR exceeds 127 exactly when one of them does.
+        if ((current | next) > 127) continue;
         const slot = (current << 7) | next;
-        const list = table[slot];
-        if (list === undefined) continue;
+        if (occupied[slot] === 0) continue;
         const third = Math.min(text.charCodeAt(index + 2) || 0, 127);
         if ((thirdCharacters[slot * 4 + (third >> 5)]! & (1 << (third & 31))) === 0) continue;
+        const list = table[slot]!;
         for (const entry of list) {
           if (!anchorAt(text, index, entry)) continue;
           for (const matcher of entry.matchers) {
