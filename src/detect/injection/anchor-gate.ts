@@ -1,11 +1,10 @@
+import { createPhraseMatcher, isSpace, type PhraseAnchor, phraseKey } from './phrase-anchors.js';
 import type { InjectionRule } from './rule.js';
 import { createEvidenceScanner, SCANNED_SUBSTRING, type TextEvidence } from './text-evidence.js';
 
 const WORD_ANCHOR = /^[a-z]+$/;
 /** Lowercase ASCII words separated by single spaces: a phrase anchor. */
 const PHRASE_ANCHOR = /^[a-z]+(?: [a-z]+)+$/;
-/** Characters that may separate the words of a phrase anchor in the text ("pre-prompt", "can't"). */
-const MAX_PHRASE_GAP = 3;
 const NON_ASCII = /[^\x00-\x7f]/;
 /** Above this share of the text, windows are dropped and the rule scans the whole text. */
 const WHOLE_TEXT_SHARE = 0.5;
@@ -33,15 +32,12 @@ export interface AnchorGate {
   select(text: string, index: TextIndex): SelectedRule[];
 }
 
-function isAsciiLetter(code: number): boolean {
-  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
-}
-
 /**
  * Builds the gate for a rule list. Anchor words and ASCII punctuation anchors such as `<|` are found by
  * one linear pass over char codes (`text-evidence.ts`, no regex); other anchors (CJK, Cyrillic)
- * case-sensitively with `indexOf`, only when that pass saw non-ASCII characters. Each rule then runs only on windows around its anchors,
- * which is what keeps a hundred alternation-heavy patterns fast on long benign texts. Rules anchored to
+ * case-sensitively with `indexOf`, only when that pass saw non-ASCII characters. Each rule then runs only
+ * on windows around its anchors, which is what keeps a hundred alternation-heavy patterns fast on long
+ * benign texts. Rules anchored to
  * line starts (`^`) always run on the whole text, since a window would invent line starts.
  */
 export function createAnchorGate(
@@ -70,7 +66,7 @@ export function createAnchorGate(
   const plansBySearched = new Map<string, number[]>();
   const plansByForeign = new Map<string, number[]>();
   // Phrases grouped by their key word (the longest, the last among equals: usually the rarest).
-  const phrasesByKey = new Map<string, { words: string[]; key: number; plans: number[] }[]>();
+  const phrasesByKey = new Map<string, (PhraseAnchor & { plans: number[] })[]>();
   const alwaysRun: number[] = [];
   rules.forEach((rule, planIndex) => {
     if (rule.anchors.length === 0) alwaysRun.push(planIndex);
@@ -98,6 +94,8 @@ export function createAnchorGate(
     }
   });
 
+  const phrases = createPhraseMatcher(phrasesByKey);
+
   return {
     index(text) {
       return scanner.scan(text);
@@ -124,14 +122,8 @@ export function createAnchorGate(
           add(planIndexes, positions);
         }
       };
-      for (const [word, positions] of index.words) {
-        const phrases = phrasesByKey.get(word);
-        if (!phrases) continue;
-        for (const phrase of phrases) {
-          const found = positions.filter((position) => phraseAt(text, position, phrase.words, phrase.key));
-          if (found.length > 0) add(phrase.plans, found);
-        }
-      }
+      const addOne = (planIndexes: readonly number[], position: number) => add(planIndexes, [position]);
+      for (const [word, positions] of index.words) phrases.match(text, word, positions, addOne);
       // ASCII substrings were found by the index pass (same non-overlapping occurrences as `indexOf`).
       for (const [anchor, positions] of index.substrings) {
         const planIndexes = plansBySubstring.get(anchor);
@@ -157,61 +149,6 @@ export function createAnchorGate(
   };
 }
 
-/** The key word of a phrase: the longest, the last among equals. */
-function phraseKey(words: readonly string[]): { word: string; index: number } {
-  let index = 0;
-  words.forEach((word, position) => {
-    if (word.length >= (words[index]?.length ?? 0)) index = position;
-  });
-  return { word: words[index] ?? '', index };
-}
-
-/**
- * True when the words of a phrase surround the key word found at `position`, separated by 1–3 spaces,
- * hyphens or apostrophes, each word bounded by non-letters.
- */
-function phraseAt(text: string, position: number, words: readonly string[], key: number): boolean {
-  let after = position + (words[key]?.length ?? 0);
-  for (let wordIndex = key + 1; wordIndex < words.length; wordIndex++) {
-    const word = words[wordIndex] ?? '';
-    const start = skipSeparators(text, after, 1);
-    if (start === after || !wordAt(text, start, word)) return false;
-    after = start + word.length;
-  }
-  let before = position;
-  for (let wordIndex = key - 1; wordIndex >= 0; wordIndex--) {
-    const word = words[wordIndex] ?? '';
-    const end = skipSeparators(text, before, -1);
-    if (end === before || !wordAt(text, end - word.length, word)) return false;
-    before = end - word.length;
-  }
-  return true;
-}
-
-/** Position after up to `MAX_PHRASE_GAP` separators from `from`, walking forward (1) or backward (-1). */
-function skipSeparators(text: string, from: number, direction: 1 | -1): number {
-  let position = from;
-  for (let gap = 0; gap < MAX_PHRASE_GAP; gap++) {
-    const code = text.charCodeAt(direction === 1 ? position : position - 1);
-    if (!isSeparator(code)) break;
-    position += direction;
-  }
-  return position;
-}
-
-/** True when `word` (lowercase) stands at `start` as a whole word, in any case. */
-function wordAt(text: string, start: number, word: string): boolean {
-  if (start < 0 || isAsciiLetter(text.charCodeAt(start - 1))) return false;
-  for (let offset = 0; offset < word.length; offset++) {
-    if ((text.charCodeAt(start + offset) | 0x20) !== word.charCodeAt(offset)) return false;
-  }
-  return !isAsciiLetter(text.charCodeAt(start + word.length));
-}
-
-function isSeparator(code: number): boolean {
-  return isSpace(code) || code === 45 || code === 39 || code === 0x2019;
-}
-
 /** Merged windows of `reach` around each hit, widened to whitespace so `\b` stays truthful. */
 function windowsAround(text: string, hits: number[], reach: number): RuleRegion {
   if (hits.length * 2 * reach > text.length * 4) return 'all';
@@ -232,10 +169,4 @@ function windowsAround(text: string, hits: number[], reach: number): RuleRegion 
     covered += end - start;
   }
   return covered > text.length * WHOLE_TEXT_SHARE ? 'all' : windows;
-}
-
-function isSpace(code: number): boolean {
-  return (
-    code === 32 || code === 10 || code === 9 || code === 13 || code === 12 || code === 11 || code === 0xa0
-  );
 }

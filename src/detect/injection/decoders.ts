@@ -171,15 +171,13 @@ function alphabetRuns(text: string): [number, number][] {
  * finds seven pair-and-separator triples in a row, which is what a greedy scan over char codes counts
  * (two triples cannot overlap: a separator is not a hex digit), several times faster in the regex engine.
  */
-/** Length of a `SEPARATED_HEX_PAIRS` match. */
-const SEPARATED_HEX_LENGTH = 21;
+/** Pair-and-separator groups in a `SEPARATED_HEX_PAIRS` match. */
+const SEPARATED_HEX_GROUPS = 7;
 
 function hasSeparatedHex(text: string, evidence?: DecoderEvidence): boolean {
-  if (evidence) {
-    if (evidence.hexPrefix) return true;
-    // A match is 21 chars of hex pairs and separators: a shorter stretch cannot hold one.
-    if (evidence.longestHexRun < SEPARATED_HEX_LENGTH) return false;
-  } else if (text.includes('\\x') || text.includes('0x')) return true;
+  // The regex matches exactly where seven such groups stand in a row.
+  if (evidence) return evidence.hexPrefix || evidence.separatedHexGroups >= SEPARATED_HEX_GROUPS;
+  if (text.includes('\\x') || text.includes('0x')) return true;
   return SEPARATED_HEX_PAIRS.test(text);
 }
 
@@ -203,9 +201,9 @@ export interface DecoderEvidence {
   readonly base64Runs: readonly (readonly [number, number])[];
   /**
    * Tokens (maximal runs of ASCII letters, digits, `@`, `$`) that mix letters with the others and are at
-   * most 24 chars long, as flat `start, end` pairs; `undefined` when there were too many to list.
+   * most 24 chars long, as flat `start, end` pairs.
    */
-  readonly leetTokens: readonly number[] | undefined;
+  readonly leetTokens: readonly number[];
   /** The text contains `%`. */
   readonly percent: boolean;
   /** The text contains `&#`. */
@@ -214,12 +212,8 @@ export interface DecoderEvidence {
   readonly unicodeEscape: boolean;
   /** The text contains `\x` or `0x`. */
   readonly hexPrefix: boolean;
-  /**
-   * Longest stretch of chars from `[0-9a-fA-F :,]` whose letter runs are at most two letters long, where a
-   * longer letter run may contribute its last two letters as the stretch's start. Every match of
-   * `SEPARATED_HEX_PAIRS` (hex pairs between separators) lies inside such a stretch.
-   */
-  readonly longestHexRun: number;
+  /** Longest streak of hex digit pairs each followed by a space, `:` or `,` (`aa bb cc ` is three). */
+  readonly separatedHexGroups: number;
 }
 
 /** Whether each marker-gated decoder can find anything, by what the evidence (or `includes`) says. */
@@ -345,11 +339,10 @@ export function unleet(text: string, keywords?: ReadonlySet<string>): string | u
 /**
  * False when the evidence proves `unleet(text, keywords)` is undefined: no listed token folds to a keyword.
  * `unleet` folds only tokens mixing letters with leet characters and, given keywords, needs one no longer
- * than the longest keyword; the evidence lists every such token up to 24 chars (or says it could not).
+ * than the longest keyword; the evidence lists every such token up to 24 chars.
  */
 export function mayUnleet(text: string, evidence: DecoderEvidence, keywords: ReadonlySet<string>): boolean {
   const tokens = evidence.leetTokens;
-  if (tokens === undefined) return true;
   let longest = 0;
   for (const keyword of keywords) longest = Math.max(longest, keyword.length);
   if (longest > 24) return true;

@@ -53,6 +53,8 @@ const pieces = fc.constantFrom(
   '&#65;',
   '%41',
   'de ad be ef ',
+  '0a:1b:2c:3d:',
+  'ab,',
   'aGVsbG8gd29ybGQgdGhpcyBpcyBhIHRlc3Q=',
 );
 const texts = fc.array(pieces, { maxLength: 120 }).map((parts) => parts.join(''));
@@ -69,6 +71,9 @@ describe('text evidence', () => {
         expect(evidence.entity).toBe(text.includes('&#'));
         expect(evidence.unicodeEscape).toBe(text.includes('\\u'));
         expect(evidence.hexPrefix).toBe(text.includes('\\x') || text.includes('0x'));
+        expect(evidence.separatedHexGroups >= 7).toBe(
+          /[0-9a-fA-F]{2}[ :,](?:[0-9a-fA-F]{2}[ :,]){6}/.test(text),
+        );
       }),
       { numRuns: 400 },
     );
@@ -92,8 +97,8 @@ describe('text evidence', () => {
     expect(mayUnleet('please 1gn0r3 them', scanner.scan('please 1gn0r3 them'), KEYWORDS)).toBe(true);
     expect(mayUnleet('build v2 of h264', scanner.scan('build v2 of h264'), KEYWORDS)).toBe(false);
     const many = Array.from({ length: 100 }, (_, index) => `a${index}`).join(' ');
-    expect(scanner.scan(many).leetTokens).toBeUndefined();
-    expect(mayUnleet(many, scanner.scan(many), KEYWORDS)).toBe(true);
+    expect(scanner.scan(many).leetTokens).toHaveLength(200);
+    expect(mayUnleet(`${many} rul3s`, scanner.scan(`${many} rul3s`), KEYWORDS)).toBe(true);
   });
 
   it('rejects substring anchors the pass cannot see', () => {

@@ -31,8 +31,6 @@ export interface EvidenceScanner {
 export const MAX_WORD_LENGTH = 24;
 /** Longest leet token recorded: every transform keyword is shorter. */
 export const MAX_LEET_TOKEN = 24;
-/** Tokens recorded before the scan gives up listing them (`leetTokens` is then `undefined`). */
-const MAX_LEET_TOKENS = 64;
 /** Shortest base64-alphabet run the decoders try (`decoders.ts` MIN_RUN). */
 const MIN_BASE64_RUN = 16;
 
@@ -42,10 +40,12 @@ const DIGIT = 2;
 const LEET_SYMBOL = 4;
 /** Standard and URL-safe base64 alphabet without padding. */
 const BASE64 = 8;
-/** Hex digits and the separators of separated hex (space, `:`, `,`). */
-const HEX_OR_SEPARATOR = 16;
+/** Hex digits. */
+const HEX_DIGIT = 16;
 /** A character that starts a marker or a substring anchor: looked at more closely. */
 const SPECIAL = 32;
+/** The separators of separated hex: space, `:`, `,`. */
+const HEX_SEPARATOR = 64;
 /** The leet token chars besides letters. */
 const LEET_OTHER = DIGIT | LEET_SYMBOL;
 /**
@@ -68,7 +68,8 @@ function buildClasses(substrings: readonly string[]): Uint8Array {
     if (/[0-9]/.test(char)) kind |= DIGIT | BASE64;
     if (char === '@' || char === '$') kind |= LEET_SYMBOL;
     if (/[+/_-]/.test(char)) kind |= BASE64;
-    if (/[0-9a-fA-F :,]/.test(char)) kind |= HEX_OR_SEPARATOR;
+    if (/[0-9a-fA-F]/.test(char)) kind |= HEX_DIGIT;
+    if (/[ :,]/.test(char)) kind |= HEX_SEPARATOR;
     if (char === '%' || char === '&' || char === '\\' || char === '0') kind |= SPECIAL;
     classes[code] = kind;
   }
@@ -79,12 +80,6 @@ function buildClasses(substrings: readonly string[]): Uint8Array {
 /** Index of a word shape (length, first letter, last letter) in the shape table; letters lowercase. */
 function shapeIndex(length: number, first: number, last: number): number {
   return (length * ALPHABET + (first - 97)) * ALPHABET + (last - 97);
-}
-
-/** 1 for the hex letters a-f and A-F. */
-function isHexLetter(code: number): boolean {
-  const lower = code | 0x20;
-  return lower >= 97 && lower <= 102;
 }
 
 /** End of a base64 run ending at `end`, with up to two `=` of padding. */
@@ -137,6 +132,10 @@ export function createEvidenceScanner(options: {
     else anchorsByFirst[anchor.charCodeAt(0)] = [anchor];
   }
 
+  function isHexDigit(code: number): boolean {
+    return code < 0x80 && (classes[code]! & HEX_DIGIT) !== 0;
+  }
+
   /** The vocabulary word spelled (in any case) by the letter run `units[start, end)`, if any. */
   function lookup(units: Uint16Array, start: number, end: number): string | undefined {
     let hash = FNV_BASIS;
@@ -163,18 +162,19 @@ export function createEvidenceScanner(options: {
       let foundSubstrings: Map<string, number[]> | undefined;
       let nextAllowed: Map<string, number> | undefined;
       const base64Runs: [number, number][] = [];
-      let leetTokens: number[] | undefined = [];
+      const leetTokens: number[] = [];
       let nonAscii = false;
       let percent = false;
       let entity = false;
       let unicodeEscape = false;
       let hexPrefix = false;
-      let longestHexRun = 0;
+      let separatedHexGroups = 0;
+      let groupEnd = -1;
+      let groups = 0;
       let leetStart = -1;
       let leetLetters = 0;
       let leetOthers = 0;
       let base64Start = -1;
-      let hexRun = 0;
       const length = text.length;
       // `units[length]` is a 0 terminator (kind 0) that closes every open run inside the loop: code after
       // a hot loop that has never run gives optimized code nothing to go on (it was seen deoptimizing on
@@ -209,18 +209,6 @@ export function createEvidenceScanner(options: {
           }
           leetLetters += runLength;
           if (base64Start < 0) base64Start = start;
-          // Hex-pair evidence (see `longestHexRun`): only the last two letters of a run can be hex digits
-          // of separated hex; a run that is not all hex, or is longer than two, breaks the current run.
-          let tail = 0;
-          if (isHexLetter(lastLetter)) {
-            tail = 1;
-            if (runLength >= 2 && isHexLetter(units[index - 2]!)) tail = 2;
-          }
-          if (tail === runLength) hexRun += tail;
-          else {
-            if (hexRun > longestHexRun) longestHexRun = hexRun;
-            hexRun = tail;
-          }
         }
         if (code >= 0x80) nonAscii = true;
 
@@ -232,10 +220,8 @@ export function createEvidenceScanner(options: {
           }
           leetOthers++;
         } else if (leetStart >= 0) {
-          if (leetLetters > 0 && leetOthers > 0 && index - leetStart <= MAX_LEET_TOKEN && leetTokens) {
-            if (leetTokens.length >= MAX_LEET_TOKENS * 2) leetTokens = undefined;
-            else leetTokens.push(leetStart, index);
-          }
+          if (leetLetters > 0 && leetOthers > 0 && index - leetStart <= MAX_LEET_TOKEN)
+            leetTokens.push(leetStart, index);
           leetStart = -1;
         }
 
@@ -247,10 +233,17 @@ export function createEvidenceScanner(options: {
           base64Start = -1;
         }
 
-        if ((kind & HEX_OR_SEPARATOR) !== 0) hexRun++;
-        else {
-          if (hexRun > longestHexRun) longestHexRun = hexRun;
-          hexRun = 0;
+        // A separator after two hex digits ends a hex group; a group three chars after the previous one
+        // continues its streak (what `SEPARATED_HEX_PAIRS` matches, counted exactly).
+        if (
+          (kind & HEX_SEPARATOR) !== 0 &&
+          index >= 2 &&
+          isHexDigit(units[index - 1]!) &&
+          isHexDigit(units[index - 2]!)
+        ) {
+          groups = groupEnd === index - 3 ? groups + 1 : 1;
+          groupEnd = index;
+          if (groups > separatedHexGroups) separatedHexGroups = groups;
         }
 
         if ((kind & SPECIAL) !== 0) {
@@ -285,7 +278,7 @@ export function createEvidenceScanner(options: {
         entity,
         unicodeEscape,
         hexPrefix,
-        longestHexRun,
+        separatedHexGroups,
       };
     },
   };
