@@ -13,6 +13,21 @@ const IPV6 = /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|\d{1,3}(?
 const HEX_DIGIT = /[0-9A-Fa-f]/;
 const DIGIT_DOT_DIGIT = /\d\.\d/;
 
+/**
+ * `DIGIT_DOT_DIGIT.test(text)` from the digit runs: the first digit of such a triple ends a run (a dot
+ * follows it) and the second starts one, so checking the character after each run is the same test
+ * without another pass over the text.
+ */
+function hasDigitDotDigit(input: ScanInput): boolean {
+  const { text } = input;
+  for (const run of input.digitRuns) {
+    if (text.charCodeAt(run.end) !== 46) continue;
+    const next = text.charCodeAt(run.end + 1);
+    if (next >= 48 && next <= 57) return true;
+  }
+  return false;
+}
+
 /** IPv6 candidates: each colon, backed up over up to four hex digits, tried with the sticky pattern. */
 function ipv6Candidates(text: string): RegExpExecArray[] {
   const matches: RegExpExecArray[] = [];
@@ -111,7 +126,7 @@ export const ipAddressRecognizer: Recognizer = {
   find(input: ScanInput): PiiCandidate[] {
     const { text } = input;
     const found: PiiCandidate[] = [];
-    if (input.hasDigit && DIGIT_DOT_DIGIT.test(text)) {
+    if (input.hasDigit && hasDigitDotDigit(input)) {
       for (const match of execAll(IPV4, text)) {
         const start = match.index;
         const end = start + match[0].length;

@@ -1,4 +1,5 @@
 import { verhoeffValid } from './checksums/verhoeff.js';
+import { includesLiteral } from './find-literal.js';
 import { createPatternRecognizer } from './pattern-recognizer.js';
 
 // Aadhaar: 12 digits, first digit 2–9, Verhoeff check digit (UIDAI), usually printed as 4-4-4.
@@ -32,7 +33,7 @@ export const usPassportRecognizer = createPatternRecognizer({
   boost: 0.4,
   requireContext: true,
   before: 48,
-  prefilter: (text) => text.includes('assport'),
+  prefilter: (text) => includesLiteral(text, 'assport', 'port'),
 });
 
 // State driver's licence formats vary (AAMVA DL/ID standard annex): a letter and 4–14 digits, 7–9

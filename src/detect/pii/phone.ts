@@ -93,6 +93,13 @@ const POSITIVE = [
   'handy',
 ];
 
+/** The non-digit characters of REGION's middle class: space ( ) . - / and no-break space. */
+function inRegionClass(code: number): boolean {
+  return (
+    code === 32 || code === 40 || code === 41 || code === 46 || code === 45 || code === 47 || code === 0xa0
+  );
+}
+
 /** PHONE_NUMBER: numbers libphonenumber-js finds valid, with a phone shape or a phone context word. */
 export const phoneRecognizer: Recognizer = {
   name: 'phone',
@@ -103,9 +110,13 @@ export const phoneRecognizer: Recognizer = {
     const { text } = input;
     const found: PiiCandidate[] = [];
     let budget = CALLS_PER_TEXT + Math.floor(text.length / CHARACTERS_PER_EXTRA_CALL);
-    const starts = input.digitRuns.map((run) =>
-      run.start > 0 && '+('.includes(text[run.start - 1]!) ? run.start - 1 : run.start,
-    );
+    const starts: number[] = [];
+    for (const run of input.digitRuns) {
+      // REGION needs seven characters of its class from the first digit on; when the digit run is
+      // shorter and the character after it is outside the class, it cannot match at this run.
+      if (run.end - run.start < 7 && !inRegionClass(text.charCodeAt(run.end))) continue;
+      starts.push(run.start > 0 && '+('.includes(text[run.start - 1]!) ? run.start - 1 : run.start);
+    }
     for (const region of stickyMatchesAt({ text, pattern: REGION, starts })) {
       const offset = region.index;
       if (!worthParsing({ text, start: offset, end: offset + region.value.length, region: region.value }))

@@ -2,14 +2,14 @@ import type { ScanInput } from './candidate.js';
 import { execAll } from './exec-all.js';
 
 const DIGIT = /\d/;
-const LONG_NUMBER = /\d(?:[ ./-]?\d){5}/;
 const DIGIT_JUMP = /\d/g;
-const LONG_NUMBER_RUN = /\d(?:[ ./-]?\d){5,64}/g;
+/** What `longNumberRuns` computes without a regex pass (kept as its specification and test oracle). */
+export const LONG_NUMBER_RUN = /\d(?:[ ./-]?\d){5,64}/g;
 /** Characters kept around a long number: enough for the longest identifier that contains one (IBAN). */
 const LONG_NUMBER_MARGIN = 48;
 
 /** Regular expressions used to build a `ScanInput` (for the ReDoS test). */
-export const SCAN_INPUT_PATTERNS: readonly RegExp[] = [DIGIT, LONG_NUMBER, DIGIT_JUMP, LONG_NUMBER_RUN];
+export const SCAN_INPUT_PATTERNS: readonly RegExp[] = [DIGIT, DIGIT_JUMP, LONG_NUMBER_RUN];
 
 /** Facts computed on first use and cached; a class keeps the per-text cost to one small object. */
 class LazyScanInput implements ScanInput {
@@ -29,7 +29,7 @@ class LazyScanInput implements ScanInput {
   }
 
   get hasLongNumber(): boolean {
-    this.#hasLongNumber ??= this.hasDigit && LONG_NUMBER.test(this.text);
+    this.#hasLongNumber ??= this.longNumberWindows.length > 0;
     return this.#hasLongNumber;
   }
 
@@ -56,20 +56,80 @@ class LazyScanInput implements ScanInput {
   get longNumberWindows(): readonly TextWindow[] {
     if (this.#longNumberWindows === undefined) {
       const windows: TextWindow[] = [];
-      if (this.hasLongNumber) {
-        for (const run of execAll(LONG_NUMBER_RUN, this.text)) {
-          addWindow({
-            text: this.text,
-            windows,
-            start: run.index - LONG_NUMBER_MARGIN,
-            end: run.index + run[0].length + LONG_NUMBER_MARGIN,
-          });
-        }
+      // The matches of LONG_NUMBER_RUN, derived from the digit runs instead of a second regex pass.
+      for (const run of longNumberRuns(this.text, this.digitRuns)) {
+        addWindow({
+          text: this.text,
+          windows,
+          start: run.start - LONG_NUMBER_MARGIN,
+          end: run.end + LONG_NUMBER_MARGIN,
+        });
       }
       this.#longNumberWindows = windows;
     }
     return this.#longNumberWindows;
   }
+}
+
+/** True for the separators LONG_NUMBER_RUN allows between two digits: space, dot, slash, hyphen. */
+function isNumberSeparator(code: number): boolean {
+  return code === 32 || code === 46 || code === 47 || code === 45;
+}
+
+/**
+ * The spans `LONG_NUMBER_RUN` (`\d(?:[ ./-]?\d){5,64}`, global) matches, computed from the digit runs.
+ * The pattern takes digits joined by at most one separator, greedily, up to 65 digits; so a chain of
+ * runs joined by single separators yields matches of 65 digits from its first digit on, and a last match
+ * when at least 6 digits remain. Chains of fewer than 6 digits match nowhere (a later start has fewer).
+ */
+export function longNumberRuns(
+  text: string,
+  runs: readonly { start: number; end: number }[],
+): { start: number; end: number }[] {
+  const matches: { start: number; end: number }[] = [];
+  let first = 0;
+  while (first < runs.length) {
+    // The chain: runs [first, last] where each gap is exactly one separator character.
+    let last = first;
+    let digits = runs[first]!.end - runs[first]!.start;
+    while (
+      last + 1 < runs.length &&
+      runs[last + 1]!.start === runs[last]!.end + 1 &&
+      isNumberSeparator(text.charCodeAt(runs[last]!.end))
+    ) {
+      last += 1;
+      digits += runs[last]!.end - runs[last]!.start;
+    }
+    // Walk the chain in matches of at most 65 digits.
+    let runIndex = first;
+    let position = runs[first]!.start;
+    while (digits >= 6) {
+      const take = Math.min(65, digits);
+      const start = position;
+      let left = take;
+      for (;;) {
+        const run = runs[runIndex]!;
+        const available = run.end - position;
+        if (left < available) {
+          position += left;
+          break;
+        }
+        left -= available;
+        position = run.end;
+        if (left === 0) break;
+        runIndex += 1;
+        position = runs[runIndex]!.start;
+      }
+      matches.push({ start, end: position });
+      digits -= take;
+      if (position === runs[runIndex]!.end && runIndex < last) {
+        runIndex += 1;
+        position = runs[runIndex]!.start;
+      }
+    }
+    first = last + 1;
+  }
+  return matches;
 }
 
 /** A slice of the text: `start` inclusive, `end` exclusive. */

@@ -1,7 +1,7 @@
 import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
 import { clampScore } from './candidate.js';
 import { contextScore } from './context-words.js';
-import { digitWindows, matchesInWindows, stickyMatchesAt } from './scan-input.js';
+import { digitWindows, matchesInWindows, stickyMatchesAt, type TextWindow } from './scan-input.js';
 import { ENGLISH_STREET_TYPES, GERMAN_STREET_SUFFIXES, ROMANCE_STREET_TYPES } from './street-types.js';
 
 const UPPER = 'A-ZÀ-ÖØ-Þ';
@@ -58,6 +58,69 @@ const POSITIVE = [
   'home',
 ];
 
+/** Letters, digits, underscore and hyphen: what `(?<![\w-])` refuses before a house number. */
+function isWordOrHyphen(code: number): boolean {
+  return (
+    (code >= 48 && code <= 57) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 97 && code <= 122) ||
+    code === 95 ||
+    code === 45
+  );
+}
+
+/**
+ * Digit runs where a number-first address can start. Both patterns open with `(?<![\w-])\d{1,N}` and
+ * continue with a space, a comma or (English) one letter, so a run that is longer than N digits, follows
+ * a word character or hyphen, or is followed by anything else cannot start a match: trying the pattern
+ * there would fail. Dropping such starts leaves the matches unchanged (in code, most digit runs sit
+ * inside identifiers and hex strings).
+ */
+function numberFirstStarts(input: ScanInput, maxDigits: number): number[] {
+  const { text } = input;
+  const starts: number[] = [];
+  for (const run of input.digitRuns) {
+    if (run.end - run.start > maxDigits) continue;
+    if (run.start > 0 && isWordOrHyphen(text.charCodeAt(run.start - 1))) continue;
+    const next = text.charCodeAt(run.end);
+    const letter = (next >= 65 && next <= 90) || (next >= 97 && next <= 122);
+    if (next !== 32 && next !== 44 && !letter) continue;
+    starts.push(run.start);
+  }
+  return starts;
+}
+
+/** What may come right before a number-last house number: a space, or `n`, `n.`, `nº` (Romance forms). */
+function beforeHouseNumber(code: number): boolean {
+  return code === 32 || code === 110 || code === 46 || code === 0xba;
+}
+
+/**
+ * The windows where a number-last pattern can match. Both end in `\d{1,4}[a-z]?(?![\w])` after one of
+ * the characters `beforeHouseNumber` accepts, so a match holds a digit run of at most four digits with
+ * such a character before it, both inside the window the pattern runs on (runs are cut to the window,
+ * as the pattern sees them). Other windows are dropped: the pattern could find nothing in them.
+ */
+function houseNumberWindows(input: ScanInput, windows: readonly TextWindow[]): TextWindow[] {
+  const { text, digitRuns } = input;
+  const kept: TextWindow[] = [];
+  let first = 0;
+  for (const window of windows) {
+    while (first < digitRuns.length && digitRuns[first]!.end <= window.start) first += 1;
+    for (let index = first; index < digitRuns.length; index += 1) {
+      const run = digitRuns[index]!;
+      if (run.start >= window.end) break;
+      const start = Math.max(run.start, window.start);
+      const end = Math.min(run.end, window.end);
+      if (end - start <= 4 && start > window.start && beforeHouseNumber(text.charCodeAt(start - 1))) {
+        kept.push(window);
+        break;
+      }
+    }
+  }
+  return kept;
+}
+
 /** STREET_ADDRESS: a house number with a street name and type, optionally city and postcode. */
 export const streetAddressRecognizer: Recognizer = {
   name: 'street-address',
@@ -70,11 +133,11 @@ export const streetAddressRecognizer: Recognizer = {
     const seen = new Set<number>();
     // Every address holds a number. English and "12 rue …" forms start with it: their sticky patterns
     // are tried at each digit run. Forms that end with it run on short windows before digit runs.
-    const starts = input.digitRuns.map((run) => run.start);
-    const numberFirst = [ENGLISH, ROMANCE_NUMBER_FIRST].flatMap((pattern) =>
-      stickyMatchesAt({ text, pattern, starts }),
-    );
-    const windows = digitWindows({ input, before: 70, after: 6 });
+    const numberFirst = [
+      ...stickyMatchesAt({ text, pattern: ENGLISH, starts: numberFirstStarts(input, 5) }),
+      ...stickyMatchesAt({ text, pattern: ROMANCE_NUMBER_FIRST, starts: numberFirstStarts(input, 4) }),
+    ];
+    const windows = houseNumberWindows(input, digitWindows({ input, before: 70, after: 6 }));
     const numberLast = [GERMAN, ROMANCE_NUMBER_LAST].flatMap((pattern) =>
       matchesInWindows({ text, windows, pattern }),
     );

@@ -1,0 +1,46 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { execAll } from './exec-all.js';
+import { createScanInput, LONG_NUMBER_RUN, longNumberRuns } from './scan-input.js';
+
+/** The spans the regular expression finds: the specification `longNumberRuns` must reproduce. */
+function oracle(text: string): { start: number; end: number }[] {
+  return execAll(LONG_NUMBER_RUN, text).map((match) => ({
+    start: match.index,
+    end: match.index + match[0].length,
+  }));
+}
+
+// Digits, the four separators, and a few other characters, so chains form, break and run long.
+const numberish = fc
+  .array(fc.constantFrom('0', '1', '7', '9', ' ', '.', '/', '-', 'a', ',', '\n', '5'), { maxLength: 400 })
+  .map((characters) => characters.join(''));
+
+describe('longNumberRuns', () => {
+  it('finds exactly the matches of LONG_NUMBER_RUN', () => {
+    fc.assert(
+      fc.property(numberish, (text) => {
+        const input = createScanInput(text, 'US');
+        expect(longNumberRuns(text, input.digitRuns)).toEqual(oracle(text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('splits chains longer than 65 digits as the pattern does', () => {
+    for (const text of [
+      '1'.repeat(200),
+      '12-'.repeat(80),
+      `${'9'.repeat(65)} 12345`,
+      `${'9'.repeat(65)} 123456`,
+      `${'9'.repeat(70)}`,
+      '1 2 3 4 5 6',
+      '1 2 3 4 5',
+      '1  2 3 4 5 6 7',
+    ]) {
+      const input = createScanInput(text, 'US');
+      expect(longNumberRuns(text, input.digitRuns)).toEqual(oracle(text));
+      expect(input.hasLongNumber).toBe(oracle(text).length > 0);
+    }
+  });
+});
