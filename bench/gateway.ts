@@ -6,13 +6,15 @@
 // and output guard on) at concurrency 1 and 32. Prints one JSON object per line: requests per second and
 // latency p50/p99 for both, and the latency the gateway adds. Bounded by request count and time.
 import { type ChildProcess, fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadavg } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import type { Guard } from '../src/guard/types.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const PROMPT =
@@ -74,27 +76,71 @@ const STREAM_EVENTS = [
   .join('')
   .concat('data: [DONE]\n\n');
 
-/** Children answer `cpu` messages with their CPU time (µs), a measure that machine load does not skew. */
+/** CPU time (µs) the gateway process spent inside guard calls (see `timedGuard`). */
+let guardCpuMicros = 0;
+
+/**
+ * Children answer `cpu` messages with their CPU time (µs), a measure that machine load does not skew, and
+ * the part of it spent inside guard calls.
+ */
 function answerCpuQueries(): void {
   process.on('message', (message) => {
     if (message === 'cpu') {
       const usage = process.cpuUsage();
-      process.send?.({ cpu: usage.user + usage.system });
+      process.send?.({ cpu: usage.user + usage.system, guard: guardCpuMicros });
     }
   });
 }
 
-function cpuOf(child: ChildProcess): Promise<number> {
+interface CpuReading {
+  cpu: number;
+  guard: number;
+}
+
+function cpuOf(child: ChildProcess): Promise<CpuReading> {
   return new Promise((resolve) => {
     const onMessage = (message: unknown): void => {
-      const cpu = (message as { cpu?: number }).cpu;
-      if (cpu === undefined) return;
+      const reading = message as Partial<CpuReading>;
+      if (reading.cpu === undefined) return;
       child.off('message', onMessage);
-      resolve(cpu);
+      resolve({ cpu: reading.cpu, guard: reading.guard ?? 0 });
     };
     child.on('message', onMessage);
     child.send('cpu');
   });
+}
+
+// A random one in GUARD_SAMPLE_EVERY guard calls is timed with `process.cpuUsage()` and counted that many
+// times: `getrusage` costs about a microsecond, so timing every call would itself show up as guard time.
+// Random, not every n-th: the gateway alternates input and output checks, which a fixed stride would
+// sample unevenly.
+const GUARD_SAMPLE_EVERY = 16;
+
+/**
+ * The guard with its calls timed in process CPU time (sampled, see above), so the benchmark can split the
+ * gateway's CPU per request into "inside the guard" (detectors, policy, redaction, restore) and "proxy"
+ * (everything else). The verdicts are the guard's own.
+ */
+function timedGuard(guard: Guard): Guard {
+  const timed = <A extends unknown[], R>(call: (...args: A) => R) => {
+    return (...args: A): R => {
+      if (Math.random() * GUARD_SAMPLE_EVERY >= 1) return call(...args);
+      const before = process.cpuUsage();
+      try {
+        return call(...args);
+      } finally {
+        const spent = process.cpuUsage(before);
+        guardCpuMicros += (spent.user + spent.system) * GUARD_SAMPLE_EVERY;
+      }
+    };
+  };
+  return {
+    check: timed(guard.check.bind(guard)),
+    checkAsync: guard.checkAsync.bind(guard),
+    redact: timed(guard.redact.bind(guard)),
+    restore: timed(guard.restore.bind(guard)),
+    createVault: timed(guard.createVault.bind(guard)),
+  };
 }
 
 async function runUpstream(): Promise<void> {
@@ -125,6 +171,15 @@ function useDist(): boolean {
   );
 }
 
+/**
+ * `BENCH_STACK=full` runs the gateway as `aegis gateway` does (`startGateway`): an API key required and
+ * verified on every request, per-key limits (set high enough never to refuse), the SQLite audit log with
+ * redacted payloads, Prometheus metrics, anomaly detection and one JSON log line per request (written to
+ * /dev/null with a synchronous write, as to a log file). The default (`core`) is the gateway alone:
+ * guard, routing and streaming, without key store, limits, audit, metrics or request logs.
+ */
+const FULL_STACK = process.env.BENCH_STACK === 'full';
+
 async function runGateway(upstreamPort: number): Promise<void> {
   answerCpuQueries();
   // The compiled build (`npm run build`, what `npm start` runs) when present: the TypeScript loader adds
@@ -139,21 +194,61 @@ async function runGateway(upstreamPort: number): Promise<void> {
   const { createGateway } = (await import(
     `${root}/gateway/server.js`
   )) as typeof import('../src/gateway/server.js');
+  const { startGateway } = (await import(
+    `${root}/gateway/start-gateway.js`
+  )) as typeof import('../src/gateway/start-gateway.js');
   const { createLogger } = (await import(
     `${root}/monitor/logger.js`
   )) as typeof import('../src/monitor/logger.js');
+  // BENCH_DETECTORS=none measures the proxy alone (policy on, no detectors), for comparison.
+  const guard = timedGuard(
+    createGuard(
+      process.env.BENCH_DETECTORS === 'none' ? { policy: 'balanced', detectors: [] } : { policy: 'balanced' },
+    ),
+  );
+  const upstreams = [
+    { name: 'mock', provider: 'openai', baseUrl: `http://127.0.0.1:${upstreamPort}/v1`, connections: 64 },
+  ];
+  if (FULL_STACK) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'aegis-bench-'));
+    const devNull = openSync('/dev/null', 'w');
+    const started = await startGateway({
+      config: parseGatewayConfig({
+        port: 0,
+        dataDir,
+        upstreams,
+        auth: { required: true },
+        logging: { level: 'info', requests: true },
+      }),
+      guard,
+      logger: createLogger({ level: 'info', write: (line) => writeSync(devNull, line) }),
+      environment: {},
+    });
+    const { key } = started.stores.keyStore.create({
+      name: 'bench',
+      rpm: 1_000_000_000,
+      tpm: 1_000_000_000_000,
+      concurrency: 10_000,
+      dailyTokens: 1_000_000_000_000,
+    });
+    process.once(
+      'SIGINT',
+      () =>
+        void started.close().then(() => {
+          rmSync(dataDir, { recursive: true, force: true });
+          process.exit(0);
+        }),
+    );
+    process.send?.({ port: started.port, key });
+    return;
+  }
   const gateway = createGateway({
     config: parseGatewayConfig({
       port: 0,
-      upstreams: [
-        { name: 'mock', provider: 'openai', baseUrl: `http://127.0.0.1:${upstreamPort}/v1`, connections: 64 },
-      ],
+      upstreams,
       logging: { level: 'silent', requests: false },
     }),
-    // BENCH_DETECTORS=none measures the proxy alone (policy on, no detectors), for comparison.
-    guard: createGuard(
-      process.env.BENCH_DETECTORS === 'none' ? { policy: 'balanced', detectors: [] } : { policy: 'balanced' },
-    ),
+    guard,
     logger: createLogger({ level: 'silent' }),
     environment: {},
   });
@@ -203,7 +298,14 @@ async function runBareProxy(upstreamPort: number): Promise<void> {
   server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as AddressInfo).port }));
 }
 
-function startChild(role: string, extra: string[] = []): Promise<{ child: ChildProcess; port: number }> {
+interface Started {
+  child: ChildProcess;
+  port: number;
+  /** The API key the gateway requires (full stack only). */
+  key?: string;
+}
+
+function startChild(role: string, extra: string[] = []): Promise<Started> {
   const profile = (process.env.BENCH_PROFILE ?? '').split(',').includes(role)
     ? ['--cpu-prof', '--cpu-prof-dir=/tmp/aegis-prof']
     : [];
@@ -212,7 +314,10 @@ function startChild(role: string, extra: string[] = []): Promise<{ child: ChildP
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
-    child.once('message', (message) => resolve({ child, port: (message as { port: number }).port }));
+    child.once('message', (message) => {
+      const { port, key } = message as { port: number; key?: string };
+      resolve(key === undefined ? { child, port } : { child, port, key });
+    });
     child.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));
   });
 }
@@ -229,6 +334,10 @@ interface Measure {
   errors: number;
   /** CPU time per request (µs) of each measured server process. */
   cpuMicros: number[];
+  /** Of that, CPU time per request (µs) inside guard calls (the gateway process only). */
+  guardMicros: number[];
+  /** CPU time per request (µs) of the load generator (this process). */
+  loadMicros: number;
 }
 
 async function load(options: {
@@ -238,30 +347,40 @@ async function load(options: {
   maxMs: number;
   processes: ChildProcess[];
   stream: boolean;
+  /** Sent as `Authorization: Bearer` to every target (the upstream and the bare proxy ignore it). */
+  key: string | undefined;
 }): Promise<Measure> {
   const pool = new Pool(`http://127.0.0.1:${options.port}`, {
     connections: options.concurrency,
     keepAliveTimeout: 60_000,
   });
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (options.stream) headers.accept = 'text/event-stream';
+  if (options.key !== undefined) headers.authorization = `Bearer ${options.key}`;
   const send = async (): Promise<boolean> => {
     const response = await pool.request({
       method: 'POST',
       path: '/v1/chat/completions',
-      headers: options.stream
-        ? { 'content-type': 'application/json', accept: 'text/event-stream' }
-        : { 'content-type': 'application/json' },
+      headers,
       body: requestBody(options.stream),
     });
     await response.body.arrayBuffer();
     return response.statusCode === 200;
   };
-  // Warm-up: JIT, connections, caches.
-  for (let index = 0; index < 300; index++) await send();
+  // Warm-up at the measured concurrency: connections, caches, and enough requests for V8 to have
+  // optimised the hot paths of every process (a server runs warm; its first seconds are not its speed).
+  let warming = WARMUP_REQUESTS;
+  await Promise.all(
+    Array.from({ length: options.concurrency }, async () => {
+      while (warming-- > 0) await send();
+    }),
+  );
   const latencies = new Float64Array(options.requests);
   let issued = 0;
   let completed = 0;
   let errors = 0;
   const cpuBefore = await Promise.all(options.processes.map(cpuOf));
+  const ownBefore = process.cpuUsage();
   const started = performance.now();
   const deadline = started + options.maxMs;
   const worker = async (): Promise<void> => {
@@ -275,10 +394,14 @@ async function load(options: {
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   const elapsed = performance.now() - started;
+  const own = process.cpuUsage(ownBefore);
   const cpuAfter = await Promise.all(options.processes.map(cpuOf));
   await pool.close();
   const cpuMicros = cpuAfter.map(
-    (after, index) => (after - (cpuBefore[index] ?? 0)) / Math.max(1, completed),
+    (after, index) => (after.cpu - (cpuBefore[index]?.cpu ?? 0)) / Math.max(1, completed),
+  );
+  const guardMicros = cpuAfter.map(
+    (after, index) => (after.guard - (cpuBefore[index]?.guard ?? 0)) / Math.max(1, completed),
   );
   const sorted = latencies.slice(0, completed).sort();
   return {
@@ -288,8 +411,12 @@ async function load(options: {
     requests: completed,
     errors,
     cpuMicros,
+    guardMicros,
+    loadMicros: (own.user + own.system) / Math.max(1, completed),
   };
 }
+
+const WARMUP_REQUESTS = Number(process.env.BENCH_WARMUP ?? 2000);
 
 // BENCH_SCENARIOS=whole:32,stream:1 runs a subset (for profiling); all four by default.
 const SCENARIOS = (
@@ -306,44 +433,53 @@ const SCENARIOS = (
 
 const round = (value: number, digits = 3): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
+// BENCH_ROUNDS=N measures each target N times, interleaved (direct, bare proxy, gateway, direct, …), and
+// keeps each target's round with the most requests per second: the same rule for all three, so that a
+// burst of other work on the shared machine does not decide the ratio.
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
+
+function fastest(measures: Measure[]): Measure {
+  return measures.reduce((best, measure) => (measure.rps > best.rps ? measure : best));
+}
+
 /** Runs the benchmark and returns one result per concurrency level. */
 export async function run(): Promise<Record<string, unknown>[]> {
   const upstream = await startChild('upstream');
   const gateway = await startChild('gateway', [`--upstream-port=${upstream.port}`]);
   const bare = await startChild('bare-proxy', [`--upstream-port=${upstream.port}`]);
+  const key = gateway.key;
   const results: Record<string, unknown>[] = [];
   try {
     for (const [stream, concurrency] of SCENARIOS) {
       const requests = (concurrency === 1 ? 4000 : 20_000) / (stream ? 4 : 1);
       const maxMs = 15_000;
-      const direct = await load({
-        port: upstream.port,
-        concurrency,
-        requests,
-        maxMs,
-        processes: [upstream.child],
-        stream,
-      });
-      const floor = await load({
-        port: bare.port,
-        concurrency,
-        requests,
-        maxMs,
-        processes: [upstream.child, bare.child],
-        stream,
-      });
-      const through = await load({
-        port: gateway.port,
-        concurrency,
-        requests,
-        maxMs,
-        processes: [upstream.child, gateway.child],
-        stream,
-      });
+      const common = { concurrency, requests, maxMs, stream, key };
+      const rounds: { direct: Measure[]; floor: Measure[]; through: Measure[] } = {
+        direct: [],
+        floor: [],
+        through: [],
+      };
+      for (let round = 0; round < ROUNDS; round++) {
+        rounds.direct.push(await load({ ...common, port: upstream.port, processes: [upstream.child] }));
+        rounds.floor.push(
+          await load({ ...common, port: bare.port, processes: [upstream.child, bare.child] }),
+        );
+        rounds.through.push(
+          await load({ ...common, port: gateway.port, processes: [upstream.child, gateway.child] }),
+        );
+      }
+      const direct = fastest(rounds.direct);
+      const floor = fastest(rounds.floor);
+      const through = fastest(rounds.through);
+      const gatewayCpu = through.cpuMicros[1] ?? 0;
+      const guardCpu = through.guardMicros[1] ?? 0;
       results.push({
         scenario: stream
           ? 'chat-completion streamed (~50 SSE deltas, window output guard), balanced policy'
           : 'chat-completion (system + fresh user prompt), non-streamed, balanced policy',
+        stack: FULL_STACK
+          ? 'full (API key, limits, SQLite audit, metrics, anomaly detection, request logs)'
+          : 'core (guard and proxy; no key store, limits, audit, metrics or request logs)',
         concurrency,
         direct: {
           rps: round(direct.rps, 0),
@@ -351,6 +487,7 @@ export async function run(): Promise<Record<string, unknown>[]> {
           p99_ms: round(direct.p99),
           requests: direct.requests,
           upstream_cpu_us_per_request: round(direct.cpuMicros[0] ?? 0, 1),
+          load_generator_cpu_us_per_request: round(direct.loadMicros, 1),
         },
         gateway: {
           rps: round(through.rps, 0),
@@ -358,17 +495,25 @@ export async function run(): Promise<Record<string, unknown>[]> {
           p99_ms: round(through.p99),
           requests: through.requests,
           errors: through.errors,
-          gateway_cpu_us_per_request: round(through.cpuMicros[1] ?? 0, 1),
+          gateway_cpu_us_per_request: round(gatewayCpu, 1),
+          of_which_guard_cpu_us: round(guardCpu, 1),
+          of_which_proxy_cpu_us: round(gatewayCpu - guardCpu, 1),
+          upstream_cpu_us_per_request: round(through.cpuMicros[0] ?? 0, 1),
+          load_generator_cpu_us_per_request: round(through.loadMicros, 1),
         },
         bare_proxy: {
           rps: round(floor.rps, 0),
           p50_ms: round(floor.p50),
           p99_ms: round(floor.p99),
           proxy_cpu_us_per_request: round(floor.cpuMicros[1] ?? 0, 1),
+          upstream_cpu_us_per_request: round(floor.cpuMicros[0] ?? 0, 1),
+          load_generator_cpu_us_per_request: round(floor.loadMicros, 1),
         },
         added_p50_ms: round(through.p50 - direct.p50),
         added_p99_ms: round(through.p99 - direct.p99),
         throughput_ratio: round(through.rps / direct.rps),
+        bare_proxy_throughput_ratio: round(floor.rps / direct.rps),
+        rounds: ROUNDS,
         gateway_code: useDist() ? 'dist (compiled)' : 'src (tsx)',
         load_average_1m: round(loadavg()[0] ?? 0, 2),
         targets: { added_p50_ms_at_c1: 0.3, throughput_ratio: 0.45 },

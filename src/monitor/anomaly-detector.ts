@@ -1,4 +1,4 @@
-import { fingerprintPrompt, type PromptFingerprint, similarity } from './prompt-fingerprint.js';
+import { fingerprintPrompt, isNearDuplicate, type PromptFingerprint } from './prompt-fingerprint.js';
 import { type AlertSink, createWebhookSink } from './webhook-sink.js';
 
 /** Kinds of anomaly. */
@@ -107,6 +107,8 @@ export function createAnomalyDetector(options: AnomalyDetectorOptions = {}): Ano
   const cooldownMs = options.cooldownMs ?? 300_000;
   const maxKeys = options.maxKeys ?? 5000;
   const states = new Map<string, KeyState>();
+  /** The state inserted last into `states` (the most recently seen key). */
+  let lastState: KeyState | undefined;
 
   function stateOf(keyId: string, now: number): KeyState {
     let state = states.get(keyId);
@@ -125,10 +127,14 @@ export function createAnomalyDetector(options: AnomalyDetectorOptions = {}): Ano
         const oldest = states.keys().next().value;
         if (oldest !== undefined) states.delete(oldest);
       }
+    } else if (state === lastState) {
+      // Already the most recently seen key (the usual case: one busy key): its place in the order holds.
+      return state;
     } else {
       states.delete(keyId); // re-insert: Map order is least recently seen first
     }
     states.set(keyId, state);
+    lastState = state;
     return state;
   }
 
@@ -160,7 +166,12 @@ export function createAnomalyDetector(options: AnomalyDetectorOptions = {}): Ano
   return {
     observe(observation) {
       const now = observation.time ?? clock();
-      const time = new Date(now).toISOString();
+      // Only alerts carry the time as text: built when the first one is raised, not per request.
+      let timeText: string | undefined;
+      const time = (): string => {
+        timeText ??= new Date(now).toISOString();
+        return timeText;
+      };
       const { keyId } = observation;
       const state = stateOf(keyId, now);
       roll(state, now);
@@ -177,7 +188,7 @@ export function createAnomalyDetector(options: AnomalyDetectorOptions = {}): Ano
           {
             type: 'rate-spike',
             keyId,
-            time,
+            time: time(),
             message,
             observed: state.count,
             baseline,
@@ -202,7 +213,7 @@ export function createAnomalyDetector(options: AnomalyDetectorOptions = {}): Ano
           {
             type: 'blocked-rise',
             keyId,
-            time,
+            time: time(),
             message,
             observed: state.blocked,
             baseline,
@@ -220,7 +231,7 @@ export function createAnomalyDetector(options: AnomalyDetectorOptions = {}): Ano
           state.prints.shift();
         let near = 0;
         for (const previous of state.prints) {
-          if (previous.print.exact !== print.exact && similarity(previous.print, print) >= nearDuplicate)
+          if (previous.print.exact !== print.exact && isNearDuplicate(previous.print, print, nearDuplicate))
             near += 1;
         }
         state.prints.push({ time: now, print });
@@ -232,7 +243,7 @@ export function createAnomalyDetector(options: AnomalyDetectorOptions = {}): Ano
             {
               type: 'extraction',
               keyId,
-              time,
+              time: time(),
               message,
               observed: near + 1,
               baseline: 0,

@@ -95,3 +95,32 @@ export function similarity(a: PromptFingerprint, b: PromptFingerprint): number {
   }
   return used === 0 ? 1 : same / used;
 }
+
+/**
+ * Exactly `similarity(a, b) >= threshold`, stopping as soon as the remaining bins cannot change the
+ * answer: with `same` agreeing of `used` bins so far and `left` bins to go, the final estimate lies
+ * between same / (used + left) and (same + left) / (used + left). Correctly rounded division is
+ * monotonic, so the early answers equal the full computation's. Anomaly detection compares each prompt
+ * with up to `maxFingerprints` earlier ones, so this runs that many times per request.
+ */
+export function isNearDuplicate(a: PromptFingerprint, b: PromptFingerprint, threshold: number): boolean {
+  const left = a.signature;
+  const right = b.signature;
+  let same = 0;
+  let used = 0;
+  for (let slot = 0; slot < MINHASH_SIZE; slot += 1) {
+    const leftValue = left[slot];
+    const rightValue = right[slot];
+    if (leftValue !== EMPTY || rightValue !== EMPTY) {
+      used += 1;
+      if (leftValue === rightValue) same += 1;
+    }
+    // Checked every 8 bins: often enough to stop early, rarely enough to cost nothing.
+    if ((slot & 7) === 7 && slot + 1 < MINHASH_SIZE) {
+      const remaining = MINHASH_SIZE - slot - 1;
+      if ((same + remaining) / (used + remaining) < threshold) return false;
+      if (same / (used + remaining) >= threshold) return true;
+    }
+  }
+  return (used === 0 ? 1 : same / used) >= threshold;
+}

@@ -14,8 +14,9 @@ export function canonicalJson(value: unknown): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
-    case 'boolean':
       return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
     case 'number':
       if (!Number.isFinite(value)) {
         throw new AegisError(ERROR_CODES.INVALID_ARGUMENT, 'audit records hold finite numbers only');
@@ -32,22 +33,42 @@ export function canonicalJson(value: unknown): string {
         return `${out}]`;
       }
       const record = value as Record<string, unknown>;
+      const keys = Object.keys(record);
       // Default sort compares UTF-16 code units, as RFC 8785 §3.2.3 requires.
-      const keys = Object.keys(record).sort();
+      if (keys.length > 1) keys.sort();
       let out = '{';
       let first = true;
-      for (const key of keys) {
+      for (let index = 0; index < keys.length; index += 1) {
+        const key = keys[index] as string;
         const member = record[key];
         if (member === undefined) continue;
         if (!first) out += ',';
         first = false;
-        out += `${JSON.stringify(key)}:${canonicalJson(member)}`;
+        out += quotedKey(key);
+        out += ':';
+        out += canonicalJson(member);
       }
       return `${out}}`;
     }
     default:
       throw new AegisError(ERROR_CODES.INVALID_ARGUMENT, `audit records cannot hold a ${typeof value}`);
   }
+}
+
+// Records repeat the same few dozen member names: their JSON quoting is kept (short names only, and a
+// bounded number of them, since payload keys come from callers).
+const QUOTED_KEYS = new Map<string, string>();
+const MAX_QUOTED_KEYS = 4096;
+const MAX_QUOTED_KEY_LENGTH = 64;
+
+function quotedKey(key: string): string {
+  let quoted = QUOTED_KEYS.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (key.length <= MAX_QUOTED_KEY_LENGTH && QUOTED_KEYS.size < MAX_QUOTED_KEYS)
+      QUOTED_KEYS.set(key, quoted);
+  }
+  return quoted;
 }
 
 /** hash = SHA-256(prevHash ‖ canonical JSON of the record), hex. The record includes its sequence number. */

@@ -1,18 +1,18 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
-import type { Readable } from 'node:stream';
-import { Pool } from 'undici';
+import { type Dispatcher, errors, Pool, util } from 'undici';
 import type { UpstreamConfig } from '../config/gateway-config-schema.js';
 import { copyAllowedRequestHeaders } from '../header-allowlist.js';
 import { type PreparedUpstream, prepareUpstream, providerRequest } from '../providers/provider-request.js';
 import { createSafeLookup } from '../ssrf.js';
 import type { ApiKind, RouteTarget } from './router.js';
+import { PushBody, type UpstreamBody } from './upstream-body.js';
 
 /** An upstream's answer: status, headers and a readable body. */
 export interface UpstreamReply {
   statusCode: number;
   headers: Record<string, string | string[] | undefined>;
-  body: Readable;
+  body: UpstreamBody;
 }
 
 /** One request to one upstream. */
@@ -86,21 +86,83 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       copyAllowedRequestHeaders(send.callerHeaders, request.headers);
       request.headers['x-request-id'] = send.requestId;
       if (send.stream) request.headers.accept = 'text/event-stream';
-      const response = await pool.request({
-        method: 'POST',
-        path: request.path,
-        headers: request.headers,
-        body: send.body,
-        signal: send.signal,
+      return new Promise((resolve, reject) => {
+        const handler = createReplyHandler({ resolve, reject, signal: send.signal });
+        try {
+          pool.dispatch(
+            { method: 'POST', path: request.path, headers: request.headers, body: send.body },
+            handler,
+          );
+        } catch (error) {
+          handler.onError(error as Error);
+        }
       });
-      return {
-        statusCode: response.statusCode,
-        headers: response.headers as UpstreamReply['headers'],
-        body: response.body as unknown as Readable,
-      };
     },
     async close(): Promise<void> {
       await Promise.all([...pools.values()].map((pool) => pool.close()));
+    },
+  };
+}
+
+/**
+ * An undici dispatch handler that resolves with the status, headers and a `PushBody` as soon as the
+ * headers arrive (1xx informational responses are skipped). Errors before the headers reject; later
+ * ones (reset, body timeout) reach the body's `error` listeners. An aborted `signal` aborts the request.
+ * Used instead of undici's `request()`, whose per-response `Readable` and async resource cost more than
+ * the gateway needs (see `PushBody`).
+ */
+function createReplyHandler(options: {
+  resolve: (reply: UpstreamReply) => void;
+  reject: (error: Error) => void;
+  signal: AbortSignal | undefined;
+}): Dispatcher.DispatchHandler & { onError(error: Error): void } {
+  const { signal } = options;
+  let abortRequest: ((reason: Error) => void) | undefined;
+  let body: PushBody | undefined;
+  let settled = false;
+  const onAbort = (): void => {
+    const reason = (signal?.reason as Error | undefined) ?? new errors.RequestAbortedError();
+    if (body !== undefined) body.fail(reason);
+    abortRequest?.(reason);
+  };
+  if (signal !== undefined && !signal.aborted) signal.addEventListener('abort', onAbort, { once: true });
+  const done = (): void => {
+    settled = true;
+    signal?.removeEventListener('abort', onAbort);
+  };
+  return {
+    onConnect(abort) {
+      if (signal?.aborted) {
+        abort((signal.reason as Error | undefined) ?? new errors.RequestAbortedError());
+        return;
+      }
+      abortRequest = abort;
+    },
+    onHeaders(statusCode, rawHeaders, resume) {
+      if (statusCode < 200) return true;
+      body = new PushBody({
+        resumeUpstream: resume,
+        abortUpstream: (reason) => abortRequest?.(reason),
+      });
+      options.resolve({
+        statusCode,
+        headers: util.parseHeaders(rawHeaders) as UpstreamReply['headers'],
+        body,
+      });
+      return true;
+    },
+    onData(chunk) {
+      return body === undefined ? true : body.push(chunk);
+    },
+    onComplete() {
+      done();
+      body?.complete();
+    },
+    onError(error) {
+      if (settled) return;
+      done();
+      if (body === undefined) options.reject(error);
+      else body.fail(error);
     },
   };
 }
