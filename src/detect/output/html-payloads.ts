@@ -1,4 +1,5 @@
 import { type OutputMatch, severityForScore, snippet } from './output-match.js';
+import { isWhitespace } from './payload-rule.js';
 
 // Raw HTML that a Markdown renderer or a browser would execute (OWASP XSS prevention cheat sheet).
 /** Opening tags worth a look; the attributes are read by hand from the tag text. */
@@ -86,6 +87,35 @@ function scriptEnd(text: string, tagEnd: number): number {
   return tagEnd + (closeEnd === -1 ? close + 8 : closeEnd + 1);
 }
 
+/** True when `word` ends at `end` in `text`, ASCII letters compared case-insensitively (as `i` without `u` does). */
+function endsWithFolded(text: string, end: number, word: string): boolean {
+  if (end < word.length) return false;
+  for (let offset = 0; offset < word.length; offset++) {
+    let code = text.charCodeAt(end - word.length + offset);
+    if (code >= 65 && code <= 90) code += 32;
+    if (code !== word.charCodeAt(offset)) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether SCRIPT_URL_PATTERN can match: each of its alternatives has a colon preceded by at most four
+ * whitespace characters and, before them, `script` or `data` (in any case). Colons are rare, so
+ * checking each one is much cheaper than running the pattern over the whole text.
+ */
+export function scriptUrlPossible(text: string): boolean {
+  let colon = text.indexOf(':');
+  while (colon >= 0) {
+    let end = colon;
+    while (end > 0 && colon - end <= 4 && isWhitespace(text.charCodeAt(end - 1))) end--;
+    if (colon - end <= 4 && (endsWithFolded(text, end, 'ript') || endsWithFolded(text, end, 'data'))) {
+      return true;
+    }
+    colon = text.indexOf(':', colon + 1);
+  }
+  return false;
+}
+
 /** Script tags, frames, event handlers, form actions, meta refresh and script URLs. */
 export function findHtmlPayloads(text: string): OutputMatch[] {
   const found: OutputMatch[] = [];
@@ -121,7 +151,7 @@ export function findHtmlPayloads(text: string): OutputMatch[] {
         found.push(match({ type: 'HTML_META_REFRESH', score: 0.8, start, end: tagEnd, text }));
       }
     }
-  if (!text.includes(':')) return found;
+  if (!scriptUrlPossible(text)) return found;
   for (const scheme of text.matchAll(SCRIPT_URL_PATTERN)) {
     // Only where a URL is expected: after `=`, `(`, a quote or `<`, so prose such as "in JavaScript: …"
     // is left alone.

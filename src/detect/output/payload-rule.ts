@@ -19,6 +19,8 @@ export interface PayloadRule {
    * word whose first letter is common, and without it the pattern cannot match.
    */
   requires?: readonly string[];
+  /** A last cheap test on the lower-cased text (after `requires` and `hints`); false skips the rule. */
+  prefilter?: (lower: string) => boolean;
   confirm?: (context: {
     text: string;
     start: number;
@@ -35,6 +37,74 @@ export function lineAround(text: string, index: number): { line: string; lineSta
   const nextBreak = text.indexOf('\n', index);
   const lineEnd = Math.min(nextBreak === -1 ? text.length : nextBreak, index + 1000);
   return { line: text.slice(lineStart, lineEnd), lineStart };
+}
+
+// Letters from most to least frequent in English prose; other characters count as rarer than all of them.
+const LETTER_FREQUENCY = 'etaoinshrdlcumwfgypbvkjxqz';
+
+/** The suffix of `word` that starts at its rarest character (ties: the earliest). */
+function rareTail(word: string): string {
+  let best = 0;
+  let bestRank = -1;
+  for (let index = 0; index < word.length; index++) {
+    const found = LETTER_FREQUENCY.indexOf(word[index]!);
+    const rank = found === -1 ? LETTER_FREQUENCY.length : found;
+    if (rank > bestRank) {
+      best = index;
+      bestRank = rank;
+    }
+  }
+  return word.slice(best);
+}
+
+const TAILS = new Map<string, string>();
+
+/**
+ * `text.includes(word)`, searched by the suffix that starts at the word's rarest character: a substring
+ * search stops at every occurrence of its first character, so "powershell" is looked for as "wershell"
+ * and "iex" as "x". Every occurrence of the word holds the suffix at the same offset, so the answer is
+ * the same.
+ */
+export function includesByRareTail(text: string, word: string): boolean {
+  let tail = TAILS.get(word);
+  if (tail === undefined) {
+    tail = rareTail(word);
+    TAILS.set(word, tail);
+  }
+  if (tail.length === word.length) return text.includes(word);
+  const offset = word.length - tail.length;
+  let at = text.indexOf(tail, offset);
+  while (at >= 0) {
+    if (text.startsWith(word, at - offset)) return true;
+    at = text.indexOf(tail, at + 1);
+  }
+  return false;
+}
+
+/** True when `word` occurs in `text` right before a whitespace character (`\s`). */
+export function followedBySpace(text: string, word: string): boolean {
+  let at = text.indexOf(word);
+  while (at >= 0) {
+    if (isWhitespace(text.charCodeAt(at + word.length))) return true;
+    at = text.indexOf(word, at + 1);
+  }
+  return false;
+}
+
+/** The characters `\s` matches in a regular expression (ECMA-262 WhiteSpace and LineTerminator). */
+export function isWhitespace(code: number): boolean {
+  if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
 }
 
 /** Each rule's pattern compiled once with `gi` (patterns are written without flags). */
@@ -59,7 +129,7 @@ export function runPayloadRules(text: string, rules: readonly PayloadRule[]): Ou
   const contains = (haystack: string, needle: string, memo: Map<string, boolean>): boolean => {
     let known = memo.get(needle);
     if (known === undefined) {
-      known = haystack.includes(needle);
+      known = includesByRareTail(haystack, needle);
       memo.set(needle, known);
     }
     return known;
@@ -68,6 +138,7 @@ export function runPayloadRules(text: string, rules: readonly PayloadRule[]): Ou
     // Punctuation is the same in `text` and `lower` (lower-casing changes letters only).
     if (rule.requires && !rule.requires.some((character) => contains(text, character, inText))) continue;
     if (rule.hints && !rule.hints.some((hint) => contains(lower, hint, inLower))) continue;
+    if (rule.prefilter && !rule.prefilter(lower)) continue;
     // One compiled pattern per rule, reused; `lastIndex` is reset before each text. Empty matches advance
     // by one, as `matchAll` does.
     const pattern = globalPattern(rule);
