@@ -12,6 +12,7 @@ import {
   SPACE,
   WORD_SALT,
 } from './hashed-features.js';
+import { isTwoToSixSpec, sumTwoToSixGrams } from './sum-two-to-six-grams.js';
 
 // Imported bindings copied into module constants once: some loaders (tsx, bundlers emitting CommonJS)
 // turn every use of an imported binding into a getter call, which would dominate this hot loop.
@@ -84,6 +85,11 @@ export function sumFeatureWeights(
   },
   sums: FeatureSums,
 ): void {
+  // The shipped model's spec has its own unrolled loop (same features, see its tests).
+  if (isTwoToSixSpec(range.spec)) {
+    sumTwoToSixGrams(text, range, sums);
+    return;
+  }
   const { spec, weights, outliers } = range;
   const end = range.end;
   const shift = 32 - spec.bits;
