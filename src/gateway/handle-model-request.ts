@@ -16,6 +16,7 @@ import { admitRequest } from './limits/admit-request.js';
 import type { ModelRoute } from './model-routes.js';
 import type { ExtractedRequest } from './providers/text-slot.js';
 import type { RequestState } from './request-state.js';
+import { createCancellation } from './routing/cancel-signal.js';
 import type { RouteTarget } from './routing/router.js';
 import { sendWithFallback } from './routing/send-with-fallback.js';
 import type { UpstreamReply, UpstreamSend } from './routing/upstream-client.js';
@@ -112,9 +113,8 @@ export async function handleModelRequest(
 
   const targets = context.router.resolve(extracted.model, route.api);
   let serialized: string | undefined;
-  const abort = extracted.stream ? new AbortController() : undefined;
+  const abort = extracted.stream ? createCancellation() : undefined;
   // A caller that leaves before the upstream answers must not keep the upstream generating.
-  // (A response that finished normally needs no abort, which would build an AbortError for nothing.)
   // (A response that finished normally needs no abort, which would build an AbortError for nothing.)
   if (abort) response.once('close', () => response.writableFinished || abort.abort());
   const build = (target: RouteTarget): UpstreamSend => {
@@ -135,7 +135,7 @@ export async function handleModelRequest(
       stream: extracted.stream,
       callerHeaders: request.headers,
       requestId: state.requestId,
-      signal: abort?.signal,
+      signal: abort,
     };
   };
   const routed = await sendWithFallback({

@@ -80,8 +80,17 @@ function isLimit(value: number | null | undefined): value is number {
   return typeof value === 'number' && value > 0;
 }
 
+const DAY_MS = 86_400_000;
+// The last day computed: the limiter asks twice per request, nearly always for the same day.
+let cachedDayStart = 0;
+let cachedDay = '';
+
 function utcDay(time: number): string {
-  return new Date(time).toISOString().slice(0, 10);
+  // JavaScript time has no leap seconds: every UTC day is exactly DAY_MS long.
+  if (time >= cachedDayStart && time < cachedDayStart + DAY_MS && cachedDay !== '') return cachedDay;
+  cachedDay = new Date(time).toISOString().slice(0, 10);
+  cachedDayStart = time - (((time % DAY_MS) + DAY_MS) % DAY_MS);
+  return cachedDay;
 }
 
 function secondsToUtcMidnight(time: number): number {

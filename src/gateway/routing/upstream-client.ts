@@ -5,6 +5,7 @@ import type { UpstreamConfig } from '../config/gateway-config-schema.js';
 import { copyAllowedRequestHeaders } from '../header-allowlist.js';
 import { type PreparedUpstream, prepareUpstream, providerRequest } from '../providers/provider-request.js';
 import { createSafeLookup } from '../ssrf.js';
+import type { CancelSignal } from './cancel-signal.js';
 import type { ApiKind, RouteTarget } from './router.js';
 import { PushBody, type UpstreamBody } from './upstream-body.js';
 
@@ -25,7 +26,8 @@ export interface UpstreamSend {
   stream: boolean;
   callerHeaders: IncomingHttpHeaders;
   requestId: string;
-  signal?: AbortSignal | undefined;
+  /** Cancels the request (the caller left); an `AbortSignal` fits. */
+  signal?: CancelSignal | undefined;
 }
 
 /** Something that answers model requests in-process (the simulated model). */
@@ -114,7 +116,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
 function createReplyHandler(options: {
   resolve: (reply: UpstreamReply) => void;
   reject: (error: Error) => void;
-  signal: AbortSignal | undefined;
+  signal: CancelSignal | undefined;
 }): Dispatcher.DispatchHandler & { onError(error: Error): void } {
   const { signal } = options;
   let abortRequest: ((reason: Error) => void) | undefined;

@@ -1,4 +1,4 @@
-import type { ResponseGuard, ResponseViolation } from '../guard/response-guard.js';
+import type { ResponseGuard, ResponseViolation, TextChannel } from '../guard/response-guard.js';
 import {
   type ChatChunkTemplate,
   fillChatChunkTemplate,
@@ -112,7 +112,8 @@ export function createOpenAIChatStream(guard: ResponseGuard): StreamTransformer 
   }
 
   let complete = false;
-  let template: (ChatChunkTemplate & { channel: string }) | undefined;
+  /** The learned chunk shape, its channel key and (once used) the channel itself. */
+  let template: (ChatChunkTemplate & { channel: string; open?: TextChannel }) | undefined;
   return {
     get complete() {
       return complete;
@@ -128,7 +129,8 @@ export function createOpenAIChatStream(guard: ResponseGuard): StreamTransformer 
         if (content !== undefined) {
           // Same shape as the chunk the template came from: only the content differs.
           if (content.length === 0) return '';
-          const text = guard.channel(template.channel, 'text').push(content);
+          template.open ??= guard.channel(template.channel, 'text');
+          const text = template.open.push(content);
           if (text === null || text.length === 0) return '';
           return formatSseEvent(fillChatChunkTemplate(template, text));
         }

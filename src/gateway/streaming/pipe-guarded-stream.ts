@@ -20,7 +20,7 @@ export interface PipeGuardedStreamOptions {
   transformer: StreamTransformer;
   guard: ResponseGuard;
   /** Aborts the upstream request when the caller goes away or the stream is stopped. */
-  abort?: AbortController | undefined;
+  abort?: { abort(): void } | undefined;
 }
 
 const SSE_HEADERS = {

@@ -52,25 +52,28 @@ export function createSseParser(options: SseParserOptions): SseParser {
     eventChars = 0;
   }
 
-  function processLine(line: string): void {
-    if (line.length === 0) {
+  /** The line `text[start, end)` (without its end of line). */
+  function processLine(text: string, start: number, end: number): void {
+    if (start === end) {
       dispatch();
       return;
     }
-    eventChars += line.length;
+    eventChars += end - start;
     if (eventChars > maxEventChars) {
       throw gatewayError(
         ERROR_CODES.UPSTREAM_ERROR,
         `upstream event larger than ${maxEventChars} characters`,
       );
     }
-    if (line.charCodeAt(0) === 58) return; // ':' comment
-    if (line.startsWith('data: ')) {
-      // The common case, without slicing out the field name.
-      data = hasData ? `${data}\n${line.slice(6)}` : line.slice(6);
+    if (text.charCodeAt(start) === 58) return; // ':' comment
+    if (text.startsWith('data: ', start)) {
+      // The common case: the value is cut straight out of the buffer (one string per event, not two).
+      const value = text.slice(start + 6, end);
+      data = hasData ? `${data}\n${value}` : value;
       hasData = true;
       return;
     }
+    const line = text.slice(start, end);
     const colon = line.indexOf(':');
     let field: string;
     let value: string;
@@ -111,7 +114,7 @@ export function createSseParser(options: SseParserOptions): SseParser {
         }
       }
       if (lineEnd === -1) break;
-      processLine(buffer.slice(position, lineEnd));
+      processLine(buffer, position, lineEnd);
       if (buffer.charCodeAt(lineEnd) === 13) {
         if (lineEnd + 1 === buffer.length) {
           pendingCarriageReturn = true;

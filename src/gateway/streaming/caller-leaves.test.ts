@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MockUpstream, startMockUpstream } from '../test-support/mock-upstream.js';
+import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('a caller that leaves a stream', () => {
+  let upstream: MockUpstream;
+  let test: TestGateway;
+
+  beforeAll(async () => {
+    upstream = await startMockUpstream();
+    test = await startTestGateway({
+      upstreams: [{ name: 'mock', provider: 'openai', baseUrl: upstream.url, retries: 0 }],
+    });
+  });
+  afterAll(async () => {
+    await test.close();
+    await upstream.close();
+  });
+
+  it('stops the upstream stream, and the gateway keeps serving', async () => {
+    const before = upstream.abortedStreams;
+    upstream.script.push({ kind: 'stream', pieces: Array.from({ length: 300 }, () => 'word '), delayMs: 10 });
+    const controller = new AbortController();
+    const response = await fetch(`${test.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', stream: true, messages: [{ role: 'user', content: 'hello' }] }),
+      signal: controller.signal,
+    });
+    expect(response.status).toBe(200);
+    await sleep(100);
+    controller.abort();
+    for (let waited = 0; waited < 3000 && upstream.abortedStreams === before; waited += 20) await sleep(20);
+    expect(upstream.abortedStreams).toBeGreaterThan(before);
+    const next = await fetch(`${test.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'still there?' }] }),
+    });
+    expect(next.status).toBe(200);
+    expect(await next.text()).toContain('still there?');
+  });
+});
