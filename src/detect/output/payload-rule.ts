@@ -68,7 +68,8 @@ const TAILS = new Map<string, string>();
 export function includesByRareTail(text: string, word: string): boolean {
   let tail = TAILS.get(word);
   if (tail === undefined) {
-    tail = rareTail(word);
+    // A one-character tail of a two-character word stops as often as the word would: search it whole.
+    tail = word.length <= 2 ? word : rareTail(word);
     TAILS.set(word, tail);
   }
   if (tail.length === word.length) return text.includes(word);

@@ -5,6 +5,7 @@ import { segwitAddressValid } from './checksums/bech32.js';
 import { eip55Valid } from './checksums/eip55.js';
 import { contextScore } from './context-words.js';
 import { execAll } from './exec-all.js';
+import { includesLiteral } from './find-literal.js';
 import { stickyMatchesAt } from './scan-input.js';
 
 // Bitcoin legacy P2PKH (1…) and P2SH (3…) in Base58Check; SegWit bc1… in Bech32/Bech32m; Ethereum 0x….
@@ -47,7 +48,8 @@ export const cryptoWalletRecognizer: Recognizer = {
         candidate({ text, start: found58.index, end: found58.index + found58.value.length, base: 0.85 }),
       );
     }
-    if (text.includes('bc1') || text.includes('BC1')) {
+    // Searched by the digit, which prose rarely has, rather than by the common first letter.
+    if (includesLiteral(text, 'bc1', '1') || includesLiteral(text, 'BC1', '1')) {
       for (const match of execAll(BITCOIN_BECH32, text)) {
         if (!segwitAddressValid(match[0])) continue;
         found.push(candidate({ text, start: match.index, end: match.index + match[0].length, base: 0.9 }));

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { execAll } from './exec-all.js';
+import { includesLiteral, literalPositions } from './find-literal.js';
 import { createScanInput, LONG_NUMBER_RUN, longNumberRuns } from './scan-input.js';
 
 /** The spans the regular expression finds: the specification `longNumberRuns` must reproduce. */
@@ -42,5 +43,27 @@ describe('longNumberRuns', () => {
       expect(longNumberRuns(text, input.digitRuns)).toEqual(oracle(text));
       expect(input.hasLongNumber).toBe(oracle(text).length > 0);
     }
+  });
+});
+
+describe('includesLiteral and literalPositions', () => {
+  const texts = fc
+    .array(fc.constantFrom('bc1', 'BC1', 'b', 'c', '1', 'regards', ',', 'assport', 'port', 'x'), {
+      maxLength: 40,
+    })
+    .map((parts) => parts.join(''));
+
+  it('agree with plain substring search', () => {
+    fc.assert(
+      fc.property(texts, (text) => {
+        expect(includesLiteral(text, 'bc1', '1')).toBe(text.includes('bc1'));
+        expect(includesLiteral(text, 'assport', 'port')).toBe(text.includes('assport'));
+        const expected: number[] = [];
+        for (let at = text.indexOf('regards,'); at >= 0; at = text.indexOf('regards,', at + 1))
+          expected.push(at);
+        expect(literalPositions(text, 'regards,', ',')).toEqual(expected);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
