@@ -1,4 +1,11 @@
-import { createPhraseMatcher, isSpace, type PhraseAnchor, phraseKey } from './phrase-anchors.js';
+import {
+  addHit,
+  createPhraseMatcher,
+  isSpace,
+  type PhraseAnchor,
+  type PlanHits,
+  phraseKey,
+} from './phrase-anchors.js';
 import type { InjectionRule } from './rule.js';
 import { createEvidenceScanner, SCANNED_SUBSTRING, type TextEvidence } from './text-evidence.js';
 
@@ -101,36 +108,21 @@ export function createAnchorGate(
       return scanner.scan(text);
     },
     select(text, index) {
-      const hits: (number[] | undefined)[] = new Array(plans.length);
-      const add = (planIndexes: readonly number[], positions: readonly number[]) => {
-        for (const planIndex of planIndexes) {
-          const list = hits[planIndex];
-          if (list) for (const position of positions) list.push(position);
-          else hits[planIndex] = [...positions];
-        }
-      };
+      // Plain loops and module functions: this runs for every scanned text, and closures made per call
+      // cost an allocation each (and a naming call under some loaders).
+      const hits: PlanHits = new Array(plans.length);
       for (const [word, positions] of index.words) {
         const planIndexes = plansByWord.get(word);
-        if (planIndexes) add(planIndexes, positions);
+        if (planIndexes) addHits(hits, planIndexes, positions);
+        phrases.match(text, word, positions, hits);
       }
-      const addSubstrings = (map: ReadonlyMap<string, number[]>) => {
-        for (const [anchor, planIndexes] of map) {
-          let at = text.indexOf(anchor);
-          if (at < 0) continue;
-          const positions: number[] = [];
-          for (; at >= 0; at = text.indexOf(anchor, at + anchor.length)) positions.push(at);
-          add(planIndexes, positions);
-        }
-      };
-      const addOne = (planIndexes: readonly number[], position: number) => add(planIndexes, [position]);
-      for (const [word, positions] of index.words) phrases.match(text, word, positions, addOne);
       // ASCII substrings were found by the index pass (same non-overlapping occurrences as `indexOf`).
       for (const [anchor, positions] of index.substrings) {
         const planIndexes = plansBySubstring.get(anchor);
-        if (planIndexes) add(planIndexes, positions);
+        if (planIndexes) addHits(hits, planIndexes, positions);
       }
-      if (plansBySearched.size > 0) addSubstrings(plansBySearched);
-      if (plansByForeign.size > 0 && index.nonAscii) addSubstrings(plansByForeign);
+      if (plansBySearched.size > 0) searchSubstrings(text, plansBySearched, hits);
+      if (plansByForeign.size > 0 && index.nonAscii) searchSubstrings(text, plansByForeign, hits);
       const selected: SelectedRule[] = [];
       for (let planIndex = 0; planIndex < plans.length; planIndex++) {
         const plan = plans[planIndex]!;
@@ -147,6 +139,18 @@ export function createAnchorGate(
       return selected;
     },
   };
+}
+
+function addHits(hits: PlanHits, plans: readonly number[], positions: readonly number[]): void {
+  for (const position of positions) addHit(hits, plans, position);
+}
+
+/** Adds the non-overlapping occurrences of each anchor (found with `indexOf`) to the plans that list it. */
+function searchSubstrings(text: string, plansByAnchor: ReadonlyMap<string, number[]>, hits: PlanHits): void {
+  for (const [anchor, planIndexes] of plansByAnchor) {
+    for (let at = text.indexOf(anchor); at >= 0; at = text.indexOf(anchor, at + anchor.length))
+      addHit(hits, planIndexes, at);
+  }
 }
 
 /** Merged windows of `reach` around each hit, widened to whitespace so `\b` stays truthful. */

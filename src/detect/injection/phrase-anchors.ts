@@ -14,15 +14,22 @@ export interface PhraseAnchor {
   readonly plans: readonly number[];
 }
 
+/** Anchor positions found in one text, by rule plan index (`undefined`: the plan's anchors are absent). */
+export type PlanHits = (number[] | undefined)[];
+
+/** Records `position` as a hit of each plan in `plans`. */
+export function addHit(hits: PlanHits, plans: readonly number[], position: number): void {
+  for (const plan of plans) {
+    const list = hits[plan];
+    if (list) list.push(position);
+    else hits[plan] = [position];
+  }
+}
+
 /** Finds the phrases of one key word around its occurrences. */
 export interface PhraseMatcher {
-  /** Calls `found(plans, position)` for every phrase of `keyWord` standing at one of `positions`. */
-  match(
-    text: string,
-    keyWord: string,
-    positions: readonly number[],
-    found: (plans: readonly number[], position: number) => void,
-  ): void;
+  /** Records in `hits` every phrase of `keyWord` standing at one of `positions`. */
+  match(text: string, keyWord: string, positions: readonly number[], hits: PlanHits): void;
 }
 
 export function isAsciiLetter(code: number): boolean {
@@ -82,21 +89,21 @@ export function createPhraseMatcher(
     groups.set(keyWord, group);
   }
   return {
-    match(text, keyWord, positions, found) {
+    match(text, keyWord, positions, hits) {
       const group = groups.get(keyWord);
       if (!group) return;
       for (const position of positions) {
         if (group.byPrevious.size > 0) {
           const previous = group.byPrevious.get(letterRunBefore(text, position, group.longest) ?? '');
-          if (previous) for (const phrase of previous) found(phrase.plans, position);
+          if (previous) for (const phrase of previous) addHit(hits, phrase.plans, position);
         }
         if (group.byNext.size > 0) {
           const after = position + keyWord.length;
           const next = group.byNext.get(letterRunAfter(text, after, group.longest) ?? '');
-          if (next) for (const phrase of next) found(phrase.plans, position);
+          if (next) for (const phrase of next) addHit(hits, phrase.plans, position);
         }
         for (const phrase of group.general) {
-          if (phraseAt(text, position, phrase.words, phrase.key)) found(phrase.plans, position);
+          if (phraseAt(text, position, phrase.words, phrase.key)) addHit(hits, phrase.plans, position);
         }
       }
     },

@@ -85,8 +85,18 @@ const ROT13_KEYWORDS = TRANSFORM_KEYWORDS.map((word) => rot13(word));
 const REVERSED_KEYWORDS = TRANSFORM_KEYWORDS.map((word) => reverseText(word));
 
 function hasAny(words: ReadonlyMap<string, unknown>, keywords: readonly string[]): boolean {
-  return keywords.some((keyword) => words.has(keyword));
+  for (const keyword of keywords) if (words.has(keyword)) return true;
+  return false;
 }
+
+/** True when the chain already holds a whole-text transform. */
+function transformed(chain: readonly DecoderName[]): boolean {
+  for (const name of chain) if (name === 'rot13' || name === 'reversed' || name === 'leetspeak') return true;
+  return false;
+}
+
+/** The one window of a rule that runs on the whole text (start 0; the text itself is scanned). */
+const WHOLE_TEXT: readonly (readonly [number, number])[] = [[0, Number.MAX_SAFE_INTEGER]];
 
 /** Start of the sentence that contains `index`: after the last `. `, `! `, `? `, `: ` or line break, trimmed. */
 function sentenceBefore(text: string, index: number): number {
@@ -132,7 +142,7 @@ function scanText(state: ScanState, text: string, chain: readonly DecoderName[],
     const base = state.dataRole ? (rule.dataWeight ?? rule.weight) : rule.weight;
     if (base <= 0) continue;
     const weight = chain.length === 0 ? base : 1 - (1 - base) * DECODED_BOOST;
-    const windows = region === 'all' ? [[0, text.length] as const] : region;
+    const windows = region === 'all' ? WHOLE_TEXT : region;
     let count = 0;
     for (const [windowStart, windowEnd] of windows) {
       const window = region === 'all' ? text : text.slice(windowStart, windowEnd);
@@ -182,28 +192,31 @@ function scanText(state: ScanState, text: string, chain: readonly DecoderName[],
       () => outer,
     );
   }
-  // Whole-text transforms are applied once per chain (rot13 of reversed text is not tried).
-  if (chain.some((name) => name === 'rot13' || name === 'reversed' || name === 'leetspeak')) return;
+  // Whole-text transforms are applied once per chain (rot13 of reversed text is not tried), in this order.
+  // Each is tried only on evidence from the index pass (closures are made only then: this runs per text).
+  if (transformed(chain)) return;
   if (chain.length > 0 && state.decodedChars + text.length > MAX_DECODED_CHARS) return;
-  const transforms: [DecoderName, () => string | undefined, SpanMapper][] = [];
-  if (hasAny(words, ROT13_KEYWORDS)) transforms.push(['rot13', () => rot13(text), mapSpan]);
+  if (hasAny(words, ROT13_KEYWORDS)) scanTransformed(state, rot13(text), [...chain, 'rot13'], mapSpan);
   if (hasAny(words, REVERSED_KEYWORDS)) {
-    transforms.push([
-      'reversed',
-      () => reverseText(text),
-      (start, end) => mapSpan(text.length - end, text.length - start),
-    ]);
+    scanTransformed(state, reverseText(text), [...chain, 'reversed'], (start, end) =>
+      mapSpan(text.length - end, text.length - start),
+    );
   }
   // The index pass listed the leet tokens: when none folds to a keyword, unleet would return undefined.
   if (mayUnleet(text, index, TRANSFORM_KEYWORD_SET)) {
-    transforms.push(['leetspeak', () => unleet(text, TRANSFORM_KEYWORD_SET), mapSpan]);
+    scanTransformed(state, unleet(text, TRANSFORM_KEYWORD_SET), [...chain, 'leetspeak'], mapSpan);
   }
-  for (const [name, transform, mapper] of transforms) {
-    const transformed = transform();
-    if (transformed === undefined) continue;
-    if (chain.length > 0) state.decodedChars += transformed.length;
-    scanText(state, transformed, [...chain, name], mapper);
-  }
+}
+
+function scanTransformed(
+  state: ScanState,
+  text: string | undefined,
+  chain: readonly DecoderName[],
+  mapSpan: SpanMapper,
+): void {
+  if (text === undefined) return;
+  if (chain.length > 1) state.decodedChars += text.length;
+  scanText(state, text, chain, mapSpan);
 }
 
 /**
