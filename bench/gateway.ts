@@ -6,7 +6,7 @@
 // and output guard on) at concurrency 1 and 32. Prints one JSON object per line: requests per second and
 // latency p50/p99 for both, and the latency the gateway adds. Bounded by request count and time.
 import { type ChildProcess, fork } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
@@ -174,8 +174,8 @@ function useDist(): boolean {
 /**
  * `BENCH_STACK=full` runs the gateway as `aegis gateway` does (`startGateway`): an API key required and
  * verified on every request, per-key limits (set high enough never to refuse), the SQLite audit log with
- * redacted payloads, Prometheus metrics, anomaly detection and one JSON log line per request (written to
- * /dev/null with a synchronous write, as to a log file). The default (`core`) is the gateway alone:
+ * redacted payloads, Prometheus metrics, anomaly detection and one JSON log line per request (the
+ * gateway's stderr is /dev/null then). The default (`core`) is the gateway alone:
  * guard, routing and streaming, without key store, limits, audit, metrics or request logs.
  */
 const FULL_STACK = process.env.BENCH_STACK === 'full';
@@ -211,7 +211,6 @@ async function runGateway(upstreamPort: number): Promise<void> {
   ];
   if (FULL_STACK) {
     const dataDir = mkdtempSync(join(tmpdir(), 'aegis-bench-'));
-    const devNull = openSync('/dev/null', 'w');
     const started = await startGateway({
       config: parseGatewayConfig({
         port: 0,
@@ -221,7 +220,9 @@ async function runGateway(upstreamPort: number): Promise<void> {
         logging: { level: 'info', requests: true },
       }),
       guard,
-      logger: createLogger({ level: 'info', write: (line) => writeSync(devNull, line) }),
+      // The default logger (JSON lines on stderr, as `aegis gateway` writes them); this process's
+      // stderr is /dev/null in this mode (see startChild).
+      logger: createLogger({ level: 'info' }),
       environment: {},
     });
     const { key } = started.stores.keyStore.create({
@@ -309,9 +310,11 @@ function startChild(role: string, extra: string[] = []): Promise<Started> {
   const profile = (process.env.BENCH_PROFILE ?? '').split(',').includes(role)
     ? ['--cpu-prof', '--cpu-prof-dir=/tmp/aegis-prof']
     : [];
+  // The full-stack gateway logs a line per request to stderr: sent to /dev/null rather than the terminal.
+  const stderr = role === 'gateway' && FULL_STACK ? openSync('/dev/null', 'w') : 'inherit';
   const child = fork(SELF, [`--role=${role}`, ...extra], {
     execArgv: ['--import', 'tsx', ...profile],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    stdio: ['ignore', 'ignore', stderr, 'ipc'],
   });
   return new Promise((resolve, reject) => {
     child.once('message', (message) => {

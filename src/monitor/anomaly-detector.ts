@@ -230,10 +230,15 @@ export function createAnomalyDetector(options: AnomalyDetectorOptions = {}): Ano
         while (state.prints.length > 0 && (state.prints[0]?.time ?? now) <= now - extractionWindowMs)
           state.prints.shift();
         let near = 0;
-        for (const previous of state.prints) {
-          if (previous.print.exact !== print.exact && isNearDuplicate(previous.print, print, nearDuplicate))
-            near += 1;
-        }
+        // While this key's extraction alert cools down, `raise` would drop a new one whatever the count:
+        // the comparisons (up to maxFingerprints per request) are skipped, the fingerprint still kept.
+        const lastExtraction = state.lastAlert.extraction;
+        const coolingDown = lastExtraction !== undefined && now - lastExtraction < cooldownMs;
+        if (!coolingDown)
+          for (const previous of state.prints) {
+            if (previous.print.exact !== print.exact && isNearDuplicate(previous.print, print, nearDuplicate))
+              near += 1;
+          }
         state.prints.push({ time: now, print });
         if (state.prints.length > maxFingerprints) state.prints.shift();
         if (near + 1 >= minNearDuplicates) {

@@ -1,5 +1,9 @@
+import * as nodeCrypto from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { AegisError, ERROR_CODES } from '../spec/errors.js';
+
+// `crypto.hash` exists from Node 20.12; read from the namespace so older versions fall back, not fail.
+const oneShotHash = (nodeCrypto as Partial<typeof nodeCrypto>).hash;
 
 /** The `prevHash` of the first record. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -73,6 +77,9 @@ function quotedKey(key: string): string {
 
 /** hash = SHA-256(prevHash ‖ canonical JSON of the record), hex. The record includes its sequence number. */
 export function chainHash(prevHash: string, canonicalRecord: string): string {
+  // One-shot hashing (Node ≥ 20.12) is about twice as fast as a Hash object for a record; both digest
+  // the same bytes (the UTF-8 of prevHash followed by the record).
+  if (typeof oneShotHash === 'function') return oneShotHash('sha256', prevHash + canonicalRecord, 'hex');
   return createHash('sha256').update(prevHash, 'utf8').update(canonicalRecord, 'utf8').digest('hex');
 }
 

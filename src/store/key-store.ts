@@ -1,7 +1,11 @@
+import * as nodeCrypto from 'node:crypto';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AegisError, ERROR_CODES, type ErrorCode } from '../spec/errors.js';
 import { type CreateKeyInput, parseCreateKeyInput } from './key-input-schema.js';
 import { applyMigrations, type Database, type Migration } from './open-database.js';
+
+// `crypto.hash` exists from Node 20.12; read from the namespace so older versions fall back, not fail.
+const oneShotHash = (nodeCrypto as Partial<typeof nodeCrypto>).hash;
 
 /** Every API key starts with this, so leaked keys are easy to recognise and scan for. */
 export const API_KEY_PREFIX = 'aegis_sk_';
@@ -104,6 +108,8 @@ interface KeyRow {
  * passwords.
  */
 function hashKey(key: string): Buffer {
+  // One-shot hashing (Node ≥ 20.12) where available: the key is hashed on every request.
+  if (typeof oneShotHash === 'function') return oneShotHash('sha256', key, 'buffer');
   return createHash('sha256').update(key, 'utf8').digest();
 }
 
