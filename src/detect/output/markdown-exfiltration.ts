@@ -16,7 +16,7 @@ export const AUTOLINK_PATTERN = /<(https?:\/\/[^\s<>]{1,4096})>/gi;
 export const HTML_IMAGE_PATTERN = /<img\b[^<>]{0,2000}>/gi;
 const SOURCE_ATTRIBUTE = /\ssrc\s{0,4}=\s{0,4}/i;
 
-interface UrlFacts {
+export interface UrlFacts {
   host: string;
   /** The query, path or fragment carries data (long, encoded or templated values). */
   carriesData: boolean;
@@ -47,7 +47,7 @@ function looksEncoded(value: string): boolean {
 const TEMPLATED = /\{[^{}]{0,64}\}|\$[A-Z_]{3,64}|\[[A-Z_ ]{3,64}\]|<[A-Z_ ]{3,64}>/;
 
 /** Parses an absolute http(s) or protocol-relative URL; relative URLs stay on the page's own origin. */
-function urlFacts(raw: string): UrlFacts | undefined {
+export function urlFacts(raw: string): UrlFacts | undefined {
   const candidate = raw.startsWith('//') ? `https:${raw}` : raw;
   if (!/^https?:\/\//i.test(candidate)) return undefined;
   let url: URL;
@@ -106,12 +106,34 @@ function judgeImage(options: {
   };
 }
 
+/** URL characters that are never percent-encoded and mark neither a query, a fragment nor a template. */
+const PLAIN_URL = /^[A-Za-z0-9._~:/@!&'()*+,;=-]{0,4096}$/;
+
+/**
+ * True when a link URL cannot carry data, decided without parsing it: no `?` or `#` (so no query or
+ * fragment), no `%`, `{`, `$`, `[`, `<` (so nothing encoded or templated), and no piece between slashes
+ * of 24 characters or more (path segments after parsing are such pieces, never longer: these
+ * characters are not encoded). `urlFacts` would then report `carriesData: false` for any host.
+ */
+export function linkCannotCarryData(raw: string): boolean {
+  if (!PLAIN_URL.test(raw)) return false;
+  let pieceStart = 0;
+  for (let index = 0; index <= raw.length; index++) {
+    if (index < raw.length && raw.charCodeAt(index) !== 47) continue;
+    if (index - pieceStart >= 24) return false;
+    pieceStart = index + 1;
+  }
+  return true;
+}
+
 function judgeLink(options: {
   raw: string;
   start: number;
   allowlist: HostAllowlist;
   text: string;
 }): OutputMatch | undefined {
+  // Most links in answers are plain documentation URLs: skip URL parsing when no data can be in them.
+  if (linkCannotCarryData(options.raw)) return undefined;
   const facts = urlFacts(options.raw);
   if (!facts?.carriesData || options.allowlist.allows(facts.host)) return undefined;
   // Links need a click, so they score lower than images; encoded or templated data is the tell.
@@ -209,4 +231,5 @@ export const MARKDOWN_PATTERNS: readonly RegExp[] = [
   PERCENT_RUN,
   HEX_RUN,
   TEMPLATED,
+  PLAIN_URL,
 ];

@@ -120,25 +120,20 @@ function globalPattern(rule: PayloadRule): RegExp {
   return pattern;
 }
 
+/** Texts longer than this search hints by their rarest character (see `includesByRareTail`). */
+const LONG_TEXT = 2048;
+
 /** Runs payload rules over a text. */
 export function runPayloadRules(text: string, rules: readonly PayloadRule[]): OutputMatch[] {
   const found: OutputMatch[] = [];
   const lower = text.toLowerCase();
-  // Several rules share hints ('/dev/', '$('): each substring search runs once per text.
-  const inLower = new Map<string, boolean>();
-  const inText = new Map<string, boolean>();
-  const contains = (haystack: string, needle: string, memo: Map<string, boolean>): boolean => {
-    let known = memo.get(needle);
-    if (known === undefined) {
-      known = includesByRareTail(haystack, needle);
-      memo.set(needle, known);
-    }
-    return known;
-  };
+  // The rare-tail search pays off on long texts; on a chat message a plain search is cheaper.
+  const long = text.length > LONG_TEXT;
+  const inLower = (hint: string): boolean => (long ? includesByRareTail(lower, hint) : lower.includes(hint));
   for (const rule of rules) {
     // Punctuation is the same in `text` and `lower` (lower-casing changes letters only).
-    if (rule.requires && !rule.requires.some((character) => contains(text, character, inText))) continue;
-    if (rule.hints && !rule.hints.some((hint) => contains(lower, hint, inLower))) continue;
+    if (rule.requires && !rule.requires.some((character) => text.includes(character))) continue;
+    if (rule.hints && !rule.hints.some(inLower)) continue;
     if (rule.prefilter && !rule.prefilter(lower)) continue;
     // One compiled pattern per rule, reused; `lastIndex` is reset before each text. Empty matches advance
     // by one, as `matchAll` does.

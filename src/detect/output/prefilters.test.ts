@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SCRIPT_URL_PATTERN, scriptUrlPossible } from './html-payloads.js';
+import { linkCannotCarryData, urlFacts } from './markdown-exfiltration.js';
 import { followedBySpace, includesByRareTail, isWhitespace } from './payload-rule.js';
 
 // The prefilters skip work only when a pattern cannot match; these properties check that they never
@@ -60,6 +61,49 @@ describe('output prefilters', () => {
         if (new RegExp(SCRIPT_URL_PATTERN.source, 'i').test(text)) expect(scriptUrlPossible(text)).toBe(true);
       }),
       { numRuns: 3000 },
+    );
+  });
+});
+
+describe('link shortcut', () => {
+  const urls = fc
+    .array(
+      fc.constantFrom(
+        'https://',
+        'http://',
+        '//',
+        'docs.example.com',
+        'evil.test',
+        '/',
+        'guide',
+        'a'.repeat(12),
+        'Z9',
+        '?',
+        'q=',
+        '#',
+        '%41',
+        '{x}',
+        '$HOME',
+        '.',
+        '..',
+        ':8080',
+        'user:pw@',
+        '-',
+        '_',
+        'é',
+        ' ',
+        '\\',
+      ),
+      { maxLength: 12 },
+    )
+    .map((parts) => parts.join(''));
+
+  it('skips only links that urlFacts says carry no data', () => {
+    fc.assert(
+      fc.property(urls, (raw) => {
+        if (linkCannotCarryData(raw)) expect(urlFacts(raw)?.carriesData ?? false).toBe(false);
+      }),
+      { numRuns: 5000 },
     );
   });
 });
