@@ -46,6 +46,8 @@ const HEX_DIGIT = 16;
 const SPECIAL = 32;
 /** The separators of separated hex: space, `:`, `,`. */
 const HEX_SEPARATOR = 64;
+/** ASCII that is no letter, leet, base64 or special char (space, `.`, `,`, `?`, …): it only ends runs. */
+const PLAIN = 128;
 /** The leet token chars besides letters. */
 const LEET_OTHER = DIGIT | LEET_SYMBOL;
 /**
@@ -74,6 +76,9 @@ function buildClasses(substrings: readonly string[]): Uint8Array {
     classes[code] = kind;
   }
   for (const anchor of substrings) classes[anchor.charCodeAt(0)]! |= SPECIAL;
+  for (let code = 0; code < 128; code++) {
+    if ((classes[code]! & (LETTER | LEET_OTHER | BASE64 | SPECIAL)) === 0) classes[code]! |= PLAIN;
+  }
   return classes;
 }
 
@@ -201,6 +206,23 @@ export function createEvidenceScanner(options: {
               if (positions) positions.push(start);
               else found.set(word, [start]);
             }
+          }
+          if (leetStart < 0 && base64Start < 0 && (kind & PLAIN) !== 0) {
+            // The common case, a word between spaces or punctuation: the run is its whole leet token
+            // (letters only, so none to record) and its whole base64 run, and the plain char after it
+            // opens nothing; only a hex group can end here. Same outcome as the general steps below.
+            if (runLength >= MIN_BASE64_RUN) base64Runs.push([start, paddedEnd(units, index, length)]);
+            if (
+              (kind & HEX_SEPARATOR) !== 0 &&
+              index >= 2 &&
+              isHexDigit(lastLetter) &&
+              isHexDigit(units[index - 2]!)
+            ) {
+              groups = groupEnd === index - 3 ? groups + 1 : 1;
+              groupEnd = index;
+              if (groups > separatedHexGroups) separatedHexGroups = groups;
+            }
+            continue;
           }
           if (leetStart < 0) {
             leetStart = start;
