@@ -130,6 +130,10 @@ export function nextNameWord(text: string, position: number): { start: number; e
     let particleEnd = cursor;
     while (particleEnd < text.length && particleEnd - cursor < 6 && isLower(text.charCodeAt(particleEnd)))
       particleEnd += 1;
+    // Particles are two to five letters and a name word must follow after a space; checking that first
+    // avoids cutting a string for most lowercase words ("and the", "is a").
+    const length = particleEnd - cursor;
+    if (length < 2 || length > 5 || text.charCodeAt(particleEnd) !== 32) return undefined;
     if (!PARTICLES.has(text.slice(cursor, particleEnd))) return undefined;
     cursor = particleEnd;
   }
