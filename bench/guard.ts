@@ -1,8 +1,10 @@
 // Guard throughput and latency on a generated mixed corpus (`npm run bench -- guard`).
 // Targets: ≥ 20 MB/s overall on one core with the balanced policy, p99 < 1 ms for a 2 KB prompt.
+
 import { BUILTIN_DETECTORS } from '../src/detect/registry.js';
 import { createGuard } from '../src/guard/create-guard.js';
 import type { Guard } from '../src/guard/types.js';
+import { learnedDetectorOptions } from '../src/learn/model-calibration.js';
 import { FAMILIES } from '../src/spec/finding.js';
 import { type CorpusItem, fixedLengthPrompts, guardCorpus, shortChatTexts } from './support/guard-corpus.js';
 
@@ -180,8 +182,21 @@ export function run(): Record<string, unknown>[] {
   });
   results.push(throughput({ name: 'guard-pipeline-only', bytes, timing: pipelineTiming }));
 
-  // Each built-in detector alone, on every text whatever its role.
-  for (const entry of BUILTIN_DETECTORS) {
+  // Each built-in detector alone, on every text whatever its role, built as the guard builds it (the
+  // injection detector with the shipped model), plus the injection rules without the model.
+  const aloneEntries = [
+    ...BUILTIN_DETECTORS.map((entry) => ({
+      id: entry.id,
+      name: entry.id,
+      create: () => entry.create(learnedDetectorOptions()[entry.id]),
+    })),
+    ...BUILTIN_DETECTORS.filter((entry) => entry.id === 'injection').map((entry) => ({
+      id: entry.id,
+      name: 'injection-rules-only',
+      create: () => entry.create(),
+    })),
+  ];
+  for (const entry of aloneEntries) {
     const alone = createGuard({ policy: 'balanced', detectors: [entry.create()], cache: false });
     let familyActions: Record<string, number> = {};
     const timing = timePasses(() => {
@@ -189,7 +204,7 @@ export function run(): Record<string, unknown>[] {
     });
     results.push(
       throughput({
-        name: `guard-detector-${entry.id}`,
+        name: `guard-detector-${entry.name}`,
         bytes,
         timing,
         extra: { actions: familyActions },
