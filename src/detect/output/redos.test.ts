@@ -49,6 +49,11 @@ describe('output patterns', () => {
       'curl x '.repeat(size / 7),
       'https://a.example/?q='.repeat(size / 21),
       'aGVsbG8gd29ybGQ'.repeat(size / 15),
+      // Prefilters walk every colon, every `nc`/`cat` and every link: still linear.
+      ':'.repeat(size),
+      'ript    :'.repeat(size / 9),
+      'ncat'.repeat(size / 4),
+      '[a](https://docs.example.com/x)'.repeat(size / 31),
     ];
     for (const text of runs) {
       const findings = detector.detect(text, {
