@@ -59,7 +59,8 @@ const NO_SUBSTRINGS: ReadonlyMap<string, readonly number[]> = new Map();
 
 const FNV_PRIME = 0x01000193;
 const FNV_BASIS = 0x811c9dc5;
-const ALPHABET = 26;
+/** Bits of the vocabulary filter: one bit per value of the top 16 bits of a word hash. */
+const FILTER_BITS = 16;
 
 function buildClasses(substrings: readonly string[]): Uint8Array {
   const classes = new Uint8Array(128);
@@ -82,9 +83,17 @@ function buildClasses(substrings: readonly string[]): Uint8Array {
   return classes;
 }
 
-/** Index of a word shape (length, first letter, last letter) in the shape table; letters lowercase. */
-function shapeIndex(length: number, first: number, last: number): number {
-  return (length * ALPHABET + (first - 97)) * ALPHABET + (last - 97);
+/** True for ASCII letters: `| 0x20` folds case and no other code unit lands in a-z (no table, no branch). */
+function isAsciiLetter(code: number): boolean {
+  return ((code | 0x20) - 97) >>> 0 < 26;
+}
+
+/** FNV-1a of a lowercase ASCII word, as the scan hashes letter runs. */
+function wordHash(word: string): number {
+  let hash = FNV_BASIS;
+  for (let index = 0; index < word.length; index++)
+    hash = Math.imul(hash ^ word.charCodeAt(index), FNV_PRIME);
+  return hash;
 }
 
 /** End of a base64 run ending at `end`, with up to two `=` of padding. */
@@ -95,10 +104,10 @@ function paddedEnd(units: Uint16Array, end: number, length: number): number {
 }
 
 /**
- * Builds a scanner for lowercase ASCII vocabulary words and ASCII substring anchors. A letter run is
- * looked up only when some vocabulary word has its length, first and last letter (a table read); then its
- * hash is probed in an open-addressing table and the word compared char by char, so no string is built
- * for the many words of a text that are no anchor.
+ * Builds a scanner for lowercase ASCII vocabulary words and ASCII substring anchors. Each letter run is
+ * hashed as it is read; it is looked up only when a vocabulary word has the same top hash bits (an 8 KiB
+ * bit table, so the branch is rarely taken), then probed in an open-addressing table and compared char
+ * by char, so no string is built for the many words of a text that are no anchor.
  */
 export function createEvidenceScanner(options: {
   vocabulary: Iterable<string>;
@@ -107,7 +116,7 @@ export function createEvidenceScanner(options: {
   const words = [...new Set(options.vocabulary)].filter(
     (word) => /^[a-z]+$/.test(word) && word.length <= MAX_WORD_LENGTH,
   );
-  const shapes = new Uint8Array((MAX_WORD_LENGTH + 1) * ALPHABET * ALPHABET);
+  const filter = new Uint8Array((1 << FILTER_BITS) / 8);
   let size = 16;
   while (size < words.length * 4) size *= 2;
   const mask = size - 1;
@@ -115,10 +124,8 @@ export function createEvidenceScanner(options: {
   /** 1 + the index in `words` of the word in a slot; 0 for an empty slot. */
   const slotWords = new Int32Array(size);
   words.forEach((word, wordIndex) => {
-    shapes[shapeIndex(word.length, word.charCodeAt(0), word.charCodeAt(word.length - 1))] = 1;
-    let hash = FNV_BASIS;
-    for (let index = 0; index < word.length; index++)
-      hash = Math.imul(hash ^ word.charCodeAt(index), FNV_PRIME);
+    const hash = wordHash(word);
+    filter[hash >>> (35 - FILTER_BITS)]! |= 1 << ((hash >>> (32 - FILTER_BITS)) & 7);
     let slot = hash & mask;
     while (slotWords[slot] !== 0) slot = (slot + 1) & mask;
     slotHashes[slot] = hash;
@@ -142,10 +149,7 @@ export function createEvidenceScanner(options: {
   }
 
   /** The vocabulary word spelled (in any case) by the letter run `units[start, end)`, if any. */
-  function lookup(units: Uint16Array, start: number, end: number): string | undefined {
-    let hash = FNV_BASIS;
-    // The run holds ASCII letters only, so `| 0x20` lowercases exactly.
-    for (let index = start; index < end; index++) hash = Math.imul(hash ^ (units[index]! | 0x20), FNV_PRIME);
+  function lookup(units: Uint16Array, start: number, end: number, hash: number): string | undefined {
     const length = end - start;
     for (let slot = hash & mask; slotWords[slot] !== 0; slot = (slot + 1) & mask) {
       if (slotHashes[slot] !== hash) continue;
@@ -190,17 +194,23 @@ export function createEvidenceScanner(options: {
         if ((kind & LETTER) !== 0) {
           // A whole run of ASCII letters in a tight loop (most of a text). Letters extend the current leet
           // token and base64 run.
+          // The run holds ASCII letters only, so `| 0x20` lowercases exactly.
           const start = index;
-          const first = code | 0x20;
-          do {
+          let hash = Math.imul(FNV_BASIS ^ (code | 0x20), FNV_PRIME);
+          for (;;) {
             index++;
             code = units[index]!;
-            kind = code < 0x80 ? classes[code]! : 0;
-          } while ((kind & LETTER) !== 0);
+            if (!isAsciiLetter(code)) break;
+            hash = Math.imul(hash ^ (code | 0x20), FNV_PRIME);
+          }
+          kind = code < 0x80 ? classes[code]! : 0;
           const runLength = index - start;
           const lastLetter = units[index - 1]!;
-          if (runLength <= MAX_WORD_LENGTH && shapes[shapeIndex(runLength, first, lastLetter | 0x20)] === 1) {
-            const word = lookup(units, start, index);
+          if (
+            (filter[hash >>> (35 - FILTER_BITS)]! & (1 << ((hash >>> (32 - FILTER_BITS)) & 7))) !== 0 &&
+            runLength <= MAX_WORD_LENGTH
+          ) {
+            const word = lookup(units, start, index, hash);
             if (word !== undefined) {
               const positions = found.get(word);
               if (positions) positions.push(start);
