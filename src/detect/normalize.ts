@@ -3,8 +3,7 @@ import { identityText } from '../spec/text.js';
 import { CONFUSABLE_TO_LATIN, isLatinLetter } from './unicode/confusables.js';
 import { invisibleKind } from './unicode/invisible.js';
 
-const NON_ASCII = /[^\x00-\x7f]/;
-/** The same class, global, to jump from one non-ASCII character to the next. */
+/** Non-ASCII characters, global: to find the first one and to jump from one to the next. */
 const NON_ASCII_FROM = /[^\x00-\x7f]/g;
 const WORD = /[\p{L}\p{M}]+/gu;
 const MARK_START = 0x300;
@@ -119,12 +118,13 @@ function foldConfusables(text: string): string {
   return copied === 0 ? text : result + text.slice(copied);
 }
 
-function normalizeSlow(original: string): NormalizedText {
+/** Normalizes `original`, whose first non-ASCII character is at `firstNonAscii` (all before it is kept). */
+function normalizeSlow(original: string, firstNonAscii: number): NormalizedText {
   const map = new OffsetMap();
   let text = '';
   const length = original.length;
   let runStart = 0;
-  let index = 0;
+  let index = firstNonAscii;
   while (index < length) {
     const unit = original.charCodeAt(index);
     if (unit < 0x80) {
@@ -215,6 +215,8 @@ function normalizeSlow(original: string): NormalizedText {
  * in mixed words, with an exact offset map back to the original. Plain ASCII returns the identity view.
  */
 export const normalizeText: Normalizer = (text) => {
-  if (!NON_ASCII.test(text)) return identityText(text);
-  return normalizeSlow(text);
+  // One scan finds whether the text is plain ASCII and, if not, where the first other character is.
+  NON_ASCII_FROM.lastIndex = 0;
+  if (!NON_ASCII_FROM.test(text)) return identityText(text);
+  return normalizeSlow(text, NON_ASCII_FROM.lastIndex - 1);
 };
