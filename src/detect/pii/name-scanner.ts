@@ -66,10 +66,16 @@ export function capitalizedWordEnd(text: string, start: number): number {
 
 // Jumps from capital to capital with a one-character-class pattern, which the regular expression engine
 // scans much faster than a JavaScript character loop; `test` allocates no match object.
+//
+// The lookahead passes over the commonest capital, a sentence start: a capitalized word of at most 24
+// lowercase letters, a space, and a lowercase letter that cannot open a particle (`vdlbiae`). For such a
+// word `nextNameWord` finds nothing and there is no capital inside it, so a visitor that needs a name
+// word or punctuation after it (as the person recognizer's gazetteer pass) would return at once; the scan skips it natively.
 const CAPITAL = /[A-ZÀ-ÖØ-Þ]/g;
+const CAPITAL_BEFORE_NAME_OR_PUNCTUATION = /[A-ZÀ-ÖØ-Þ](?![a-zß-öø-ÿ]{1,24} [cf-hj-km-uw-zß-öø-ÿ])/g;
 
 /** Patterns used by the scanner (for the ReDoS test). */
-export const NAME_SCANNER_PATTERNS: readonly RegExp[] = [CAPITAL];
+export const NAME_SCANNER_PATTERNS: readonly RegExp[] = [CAPITAL, CAPITAL_BEFORE_NAME_OR_PUNCTUATION];
 
 /**
  * Calls `visit(start, end)` for every capitalized word that does not start inside another word; `visit`
@@ -78,15 +84,18 @@ export const NAME_SCANNER_PATTERNS: readonly RegExp[] = [CAPITAL];
 export function forEachCapitalizedWord(
   text: string,
   visit: (start: number, end: number) => number | undefined,
+  options: { skipSentenceWords?: boolean } = {},
 ): void {
-  CAPITAL.lastIndex = 0;
-  while (CAPITAL.test(text)) {
-    const index = CAPITAL.lastIndex - 1;
+  // Only for visitors that ignore a word followed by a plain lowercase word (see the pattern above).
+  const pattern = options.skipSentenceWords ? CAPITAL_BEFORE_NAME_OR_PUNCTUATION : CAPITAL;
+  pattern.lastIndex = 0;
+  while (pattern.test(text)) {
+    const index = pattern.lastIndex - 1;
     if (index > 0 && isWordInner(text.charCodeAt(index - 1))) continue;
     const end = capitalizedWordEnd(text, index);
     if (end < 0) continue;
     const resume = visit(index, end);
-    CAPITAL.lastIndex = resume !== undefined && resume > end ? resume : end;
+    pattern.lastIndex = resume !== undefined && resume > end ? resume : end;
   }
 }
 

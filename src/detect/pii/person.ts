@@ -146,30 +146,34 @@ function introducedNames(text: string, positions: readonly number[]): PiiCandida
 function gazetteerNames(text: string): { found: PiiCandidate[]; introducerAt: number[] } {
   const found: PiiCandidate[] = [];
   const introducerAt: number[] = [];
-  forEachCapitalizedWord(text, (start, end) => {
-    // Most capitalized words open a sentence and are followed by a lowercase word: such a word can only
-    // matter as a title or closing followed by punctuation ("Dr.", "Regards,"), so look it up only then.
-    const following = text.charCodeAt(end);
-    const punctuated = following === 46 || following === 44 || following === 58; // . , :
-    if (!punctuated && nextNameWord(text, end) === undefined) return undefined;
-    const roles = rolesOf(text.slice(start, end));
-    if (roles & INTRODUCES) introducerAt.push(start);
-    if (punctuated) return undefined;
-    if (roles & FIRST) {
-      const rest = extendName(text, end, 2);
-      if (rest.words.length === 0) return undefined; // a lone given name is too weak without an introducer
-      const score = rest.words.some(isSurname) ? 0.85 : 0.7;
-      found.push(candidate({ text, start, end: rest.end, score }));
-      return rest.end;
-    }
-    // An unlisted capitalized word followed by a listed surname ("Kwabena Smith"), unless it is a
-    // common capitalized word or opens a sentence, where capitals say nothing.
-    if (roles & NOT_NAME) return undefined;
-    const next = nextNameWord(text, end);
-    if (next === undefined || !isSurname(text.slice(next.start, next.end))) return undefined;
-    found.push(candidate({ text, start, end: next.end, score: sentenceInitial(text, start) ? 0.45 : 0.6 }));
-    return next.end;
-  });
+  forEachCapitalizedWord(
+    text,
+    (start, end) => {
+      // Most capitalized words open a sentence and are followed by a lowercase word: such a word can only
+      // matter as a title or closing followed by punctuation ("Dr.", "Regards,"), so look it up only then.
+      const following = text.charCodeAt(end);
+      const punctuated = following === 46 || following === 44 || following === 58; // . , :
+      if (!punctuated && nextNameWord(text, end) === undefined) return undefined;
+      const roles = rolesOf(text.slice(start, end));
+      if (roles & INTRODUCES) introducerAt.push(start);
+      if (punctuated) return undefined;
+      if (roles & FIRST) {
+        const rest = extendName(text, end, 2);
+        if (rest.words.length === 0) return undefined; // a lone given name is too weak without an introducer
+        const score = rest.words.some(isSurname) ? 0.85 : 0.7;
+        found.push(candidate({ text, start, end: rest.end, score }));
+        return rest.end;
+      }
+      // An unlisted capitalized word followed by a listed surname ("Kwabena Smith"), unless it is a
+      // common capitalized word or opens a sentence, where capitals say nothing.
+      if (roles & NOT_NAME) return undefined;
+      const next = nextNameWord(text, end);
+      if (next === undefined || !isSurname(text.slice(next.start, next.end))) return undefined;
+      found.push(candidate({ text, start, end: next.end, score: sentenceInitial(text, start) ? 0.45 : 0.6 }));
+      return next.end;
+    },
+    { skipSentenceWords: true },
+  );
   return { found, introducerAt };
 }
 
