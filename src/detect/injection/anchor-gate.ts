@@ -13,6 +13,7 @@ const WORD_ANCHOR = /^[a-z]+$/;
 /** Lowercase ASCII words separated by single spaces: a phrase anchor. */
 const PHRASE_ANCHOR = /^[a-z]+(?: [a-z]+)+$/;
 const NON_ASCII = /[^\x00-\x7f]/;
+const WIDE = /[^\x00-\xff]/;
 /** Above this share of the text, windows are dropped and the rule scans the whole text. */
 const WHOLE_TEXT_SHARE = 0.5;
 
@@ -33,7 +34,10 @@ export type TextIndex = TextEvidence;
 
 /** Decides which rules can match a text, and where, from the anchors the text contains. */
 export interface AnchorGate {
-  /** Indexes the anchors of a text (words, also `extraWords`, and substrings) in one pass over its char codes. */
+  /**
+   * Indexes the anchors of a text (words, also the `extraWords`, whose flags it reports, and substrings) in one
+   * pass over its char codes.
+   */
   index(text: string): TextIndex;
   /** Rules worth running on `text`, in their original order, with their regions. */
   select(text: string, index: TextIndex): SelectedRule[];
@@ -49,9 +53,9 @@ export interface AnchorGate {
  */
 export function createAnchorGate(
   rules: readonly InjectionRule[],
-  extraWords: readonly string[] = [],
+  extraWords: ReadonlyMap<string, number> = new Map(),
 ): AnchorGate {
-  const vocabulary = new Set<string>(extraWords);
+  const vocabulary = new Set<string>(extraWords.keys());
   const scannedSubstrings = new Set<string>();
   for (const rule of rules) {
     for (const anchor of rule.anchors) {
@@ -60,7 +64,11 @@ export function createAnchorGate(
       else if (SCANNED_SUBSTRING.test(anchor)) scannedSubstrings.add(anchor);
     }
   }
-  const scanner = createEvidenceScanner({ vocabulary, substrings: [...scannedSubstrings] });
+  const scanner = createEvidenceScanner({
+    vocabulary,
+    substrings: [...scannedSubstrings],
+    flags: extraWords,
+  });
   const wholeText = new Set(
     rules.filter((rule) => rule.pattern.source.includes('(?:^|')).map((rule) => rule.id),
   );
@@ -71,7 +79,10 @@ export function createAnchorGate(
   const plansBySubstring = new Map<string, number[]>();
   /** Other ASCII substrings (starting with a letter): searched with `indexOf`. */
   const plansBySearched = new Map<string, number[]>();
+  /** Non-ASCII anchors within Latin-1 (accented Latin), searched when the text has non-ASCII. */
   const plansByForeign = new Map<string, number[]>();
+  /** Anchors with a char beyond Latin-1 (CJK, Cyrillic, …), searched only when the text has one. */
+  const plansByWide = new Map<string, number[]>();
   // Phrases grouped by their key word (the longest, the last among equals: usually the rarest).
   const phrasesByKey = new Map<string, (PhraseAnchor & { plans: number[] })[]>();
   const alwaysRun: number[] = [];
@@ -90,11 +101,13 @@ export function createAnchorGate(
       }
       const target = WORD_ANCHOR.test(anchor)
         ? plansByWord
-        : NON_ASCII.test(anchor)
-          ? plansByForeign
-          : SCANNED_SUBSTRING.test(anchor)
-            ? plansBySubstring
-            : plansBySearched;
+        : WIDE.test(anchor)
+          ? plansByWide
+          : NON_ASCII.test(anchor)
+            ? plansByForeign
+            : SCANNED_SUBSTRING.test(anchor)
+              ? plansBySubstring
+              : plansBySearched;
       const list = target.get(anchor);
       if (list) list.push(planIndex);
       else target.set(anchor, [planIndex]);
@@ -123,6 +136,7 @@ export function createAnchorGate(
       }
       if (plansBySearched.size > 0) searchSubstrings(text, plansBySearched, hits);
       if (plansByForeign.size > 0 && index.nonAscii) searchSubstrings(text, plansByForeign, hits);
+      if (plansByWide.size > 0 && index.wide) searchSubstrings(text, plansByWide, hits);
       const selected: SelectedRule[] = [];
       for (let planIndex = 0; planIndex < plans.length; planIndex++) {
         const plan = plans[planIndex]!;

@@ -84,10 +84,15 @@ const TRANSFORM_KEYWORD_SET: ReadonlySet<string> = new Set(TRANSFORM_KEYWORDS);
 const ROT13_KEYWORDS = TRANSFORM_KEYWORDS.map((word) => rot13(word));
 const REVERSED_KEYWORDS = TRANSFORM_KEYWORDS.map((word) => reverseText(word));
 
-function hasAny(words: ReadonlyMap<string, unknown>, keywords: readonly string[]): boolean {
-  for (const keyword of keywords) if (words.has(keyword)) return true;
-  return false;
-}
+/** Flags the index pass reports for the keywords: found in rot13, found reversed (plain ones: none). */
+const ROT13_FLAG = 1;
+const REVERSED_FLAG = 2;
+const TRANSFORM_FLAGS: ReadonlyMap<string, number> = (() => {
+  const flags = new Map<string, number>(TRANSFORM_KEYWORDS.map((word) => [word, 0]));
+  for (const word of ROT13_KEYWORDS) flags.set(word, (flags.get(word) ?? 0) | ROT13_FLAG);
+  for (const word of REVERSED_KEYWORDS) flags.set(word, (flags.get(word) ?? 0) | REVERSED_FLAG);
+  return flags;
+})();
 
 /** True when the chain already holds a whole-text transform. */
 function transformed(chain: readonly DecoderName[]): boolean {
@@ -121,7 +126,7 @@ const gates = new WeakMap<readonly InjectionRule[], AnchorGate>();
 function gateFor(rules: readonly InjectionRule[]): AnchorGate {
   let gate = gates.get(rules);
   if (!gate) {
-    gate = createAnchorGate(rules, [...TRANSFORM_KEYWORDS, ...ROT13_KEYWORDS, ...REVERSED_KEYWORDS]);
+    gate = createAnchorGate(rules, TRANSFORM_FLAGS);
     gates.set(rules, gate);
   }
   return gate;
@@ -137,7 +142,6 @@ interface ScanState {
 
 function scanText(state: ScanState, text: string, chain: readonly DecoderName[], mapSpan: SpanMapper): void {
   const index = state.gate.index(text);
-  const words = index.words;
   for (const { rule, region } of state.gate.select(text, index)) {
     const base = state.dataRole ? (rule.dataWeight ?? rule.weight) : rule.weight;
     if (base <= 0) continue;
@@ -196,8 +200,8 @@ function scanText(state: ScanState, text: string, chain: readonly DecoderName[],
   // Each is tried only on evidence from the index pass (closures are made only then: this runs per text).
   if (transformed(chain)) return;
   if (chain.length > 0 && state.decodedChars + text.length > MAX_DECODED_CHARS) return;
-  if (hasAny(words, ROT13_KEYWORDS)) scanTransformed(state, rot13(text), [...chain, 'rot13'], mapSpan);
-  if (hasAny(words, REVERSED_KEYWORDS)) {
+  if ((index.wordFlags & ROT13_FLAG) !== 0) scanTransformed(state, rot13(text), [...chain, 'rot13'], mapSpan);
+  if ((index.wordFlags & REVERSED_FLAG) !== 0) {
     scanTransformed(state, reverseText(text), [...chain, 'reversed'], (start, end) =>
       mapSpan(text.length - end, text.length - start),
     );

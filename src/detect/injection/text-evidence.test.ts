@@ -6,7 +6,14 @@ import { createEvidenceScanner } from './text-evidence.js';
 const VOCABULARY = ['ignore', 'previous', 'instructions', 'you', 'are', 'now', 'dan', 'rules', 'a', 'be'];
 const SUBSTRINGS = ['<|', '[INST]', '##', '###', '---', '_of_turn>', '<system'];
 const KEYWORDS: ReadonlySet<string> = new Set(['ignore', 'previous', 'rules', 'above', 'secret']);
-const scanner = createEvidenceScanner({ vocabulary: VOCABULARY, substrings: SUBSTRINGS });
+const scanner = createEvidenceScanner({
+  vocabulary: VOCABULARY,
+  substrings: SUBSTRINGS,
+  flags: new Map([
+    ['dan', 1],
+    ['you', 2],
+  ]),
+});
 
 /** The word index as the gate built it before: slice, lowercase, look up. */
 function referenceWords(text: string): Map<string, number[]> {
@@ -67,6 +74,10 @@ describe('text evidence', () => {
         expect(evidence.words).toEqual(referenceWords(text));
         expect(new Map(evidence.substrings)).toEqual(referenceSubstrings(text));
         expect(evidence.nonAscii).toBe(/[^\x00-\x7f]/.test(text));
+        expect(evidence.wide).toBe(/[^\x00-\xff]/.test(text));
+        expect(evidence.wordFlags).toBe(
+          (evidence.words.has('dan') ? 1 : 0) | (evidence.words.has('you') ? 2 : 0),
+        );
         expect(evidence.percent).toBe(text.includes('%'));
         expect(evidence.entity).toBe(text.includes('&#'));
         expect(evidence.unicodeEscape).toBe(text.includes('\\u'));

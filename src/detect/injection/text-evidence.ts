@@ -20,6 +20,10 @@ export interface TextEvidence extends DecoderEvidence {
   readonly substrings: ReadonlyMap<string, readonly number[]>;
   /** True when some char code is ≥ 0x80. */
   readonly nonAscii: boolean;
+  /** True when some char code is ≥ 0x100 (beyond Latin-1). */
+  readonly wide: boolean;
+  /** OR of the flags (given to the scanner) of the words found. */
+  readonly wordFlags: number;
 }
 
 /** Scans texts for the words and substrings it was built with. */
@@ -112,6 +116,8 @@ function paddedEnd(units: Uint16Array, end: number, length: number): number {
 export function createEvidenceScanner(options: {
   vocabulary: Iterable<string>;
   substrings: readonly string[];
+  /** Bits per vocabulary word, OR-ed into `TextEvidence.wordFlags` when the word is found. */
+  flags?: ReadonlyMap<string, number>;
 }): EvidenceScanner {
   const words = [...new Set(options.vocabulary)].filter(
     (word) => /^[a-z]+$/.test(word) && word.length <= MAX_WORD_LENGTH,
@@ -148,8 +154,10 @@ export function createEvidenceScanner(options: {
     return code < 0x80 && (classes[code]! & HEX_DIGIT) !== 0;
   }
 
-  /** The vocabulary word spelled (in any case) by the letter run `units[start, end)`, if any. */
-  function lookup(units: Uint16Array, start: number, end: number, hash: number): string | undefined {
+  const wordFlags = Int32Array.from(words, (word) => options.flags?.get(word) ?? 0);
+
+  /** Index in `words` of the vocabulary word spelled (in any case) by `units[start, end)`, or -1. */
+  function lookup(units: Uint16Array, start: number, end: number, hash: number): number {
     const length = end - start;
     for (let slot = hash & mask; slotWords[slot] !== 0; slot = (slot + 1) & mask) {
       if (slotHashes[slot] !== hash) continue;
@@ -159,9 +167,9 @@ export function createEvidenceScanner(options: {
       for (let offset = 0; equal && offset < length; offset++) {
         equal = (units[start + offset]! | 0x20) === word.charCodeAt(offset);
       }
-      if (equal) return word;
+      if (equal) return slotWords[slot]! - 1;
     }
-    return undefined;
+    return -1;
   }
 
   return {
@@ -173,6 +181,8 @@ export function createEvidenceScanner(options: {
       const base64Runs: [number, number][] = [];
       const leetTokens: number[] = [];
       let nonAscii = false;
+      let flags = 0;
+      let wide = false;
       let percent = false;
       let entity = false;
       let unicodeEscape = false;
@@ -210,8 +220,10 @@ export function createEvidenceScanner(options: {
             (filter[hash >>> (35 - FILTER_BITS)]! & (1 << ((hash >>> (32 - FILTER_BITS)) & 7))) !== 0 &&
             runLength <= MAX_WORD_LENGTH
           ) {
-            const word = lookup(units, start, index, hash);
-            if (word !== undefined) {
+            const wordIndex = lookup(units, start, index, hash);
+            if (wordIndex >= 0) {
+              const word = words[wordIndex]!;
+              flags |= wordFlags[wordIndex]!;
               const positions = found.get(word);
               if (positions) positions.push(start);
               else found.set(word, [start]);
@@ -242,7 +254,10 @@ export function createEvidenceScanner(options: {
           leetLetters += runLength;
           if (base64Start < 0) base64Start = start;
         }
-        if (code >= 0x80) nonAscii = true;
+        if (code >= 0x80) {
+          nonAscii = true;
+          if (code >= 0x100) wide = true;
+        }
 
         if ((kind & LEET_OTHER) !== 0) {
           if (leetStart < 0) {
@@ -304,6 +319,8 @@ export function createEvidenceScanner(options: {
         words: found,
         substrings: foundSubstrings ?? NO_SUBSTRINGS,
         nonAscii,
+        wordFlags: flags,
+        wide,
         base64Runs,
         leetTokens,
         percent,
