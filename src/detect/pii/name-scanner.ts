@@ -66,31 +66,32 @@ export function capitalizedWordEnd(text: string, start: number): number {
 
 // Jumps from capital to capital with a one-character-class pattern, which the regular expression engine
 // scans much faster than a JavaScript character loop; `test` allocates no match object.
-//
-// The lookahead passes over the commonest capital, a sentence start: a capitalized word of at most 24
-// lowercase letters, a space, and a lowercase letter that cannot open a particle (`vdlbiae`). For such a
-// word `nextNameWord` finds nothing and there is no capital inside it, so a visitor that needs a name
-// word or punctuation after it (as the person recognizer's gazetteer pass) would return at once; the scan skips it natively.
 const CAPITAL = /[A-ZÀ-ÖØ-Þ]/g;
-const CAPITAL_BEFORE_NAME_OR_PUNCTUATION = /[A-ZÀ-ÖØ-Þ](?![a-zß-öø-ÿ]{1,24} [cf-hj-km-uw-zß-öø-ÿ])/g;
+// The same jump, but it also consumes the commonest capitalized word, a sentence start: at most 24
+// lowercase letters, a space and a lowercase letter that cannot open a particle (`vdlbiae`). For such a
+// word `nextNameWord` finds nothing and there is no capital inside it, so a visitor that only acts on a
+// word followed by a name word or by punctuation (the person gazetteer) would return at once. When the
+// match ends on a lowercase letter the word was consumed this way and the scan goes on after it.
+const CAPITAL_OR_SENTENCE_WORD = /[A-ZÀ-ÖØ-Þ](?:[a-zß-öø-ÿ]{1,24} [cf-hj-km-uw-zß-öø-ÿ])?/g;
 
 /** Patterns used by the scanner (for the ReDoS test). */
-export const NAME_SCANNER_PATTERNS: readonly RegExp[] = [CAPITAL, CAPITAL_BEFORE_NAME_OR_PUNCTUATION];
+export const NAME_SCANNER_PATTERNS: readonly RegExp[] = [CAPITAL, CAPITAL_OR_SENTENCE_WORD];
 
 /**
  * Calls `visit(start, end)` for every capitalized word that does not start inside another word; `visit`
- * may return a position to continue from (after a multi-word name).
+ * may return a position to continue from (after a multi-word name). With `skipSentenceWords`, words
+ * followed by a space and a plain lowercase word are not visited (for visitors that ignore them).
  */
 export function forEachCapitalizedWord(
   text: string,
   visit: (start: number, end: number) => number | undefined,
   options: { skipSentenceWords?: boolean } = {},
 ): void {
-  // Only for visitors that ignore a word followed by a plain lowercase word (see the pattern above).
-  const pattern = options.skipSentenceWords ? CAPITAL_BEFORE_NAME_OR_PUNCTUATION : CAPITAL;
+  const pattern = options.skipSentenceWords ? CAPITAL_OR_SENTENCE_WORD : CAPITAL;
   pattern.lastIndex = 0;
   while (pattern.test(text)) {
     const index = pattern.lastIndex - 1;
+    if (!isUpper(text.charCodeAt(index))) continue; // a consumed sentence word
     if (index > 0 && isWordInner(text.charCodeAt(index - 1))) continue;
     const end = capitalizedWordEnd(text, index);
     if (end < 0) continue;
