@@ -343,13 +343,14 @@ export function unleet(text: string, keywords?: ReadonlySet<string>): string | u
  */
 export function mayUnleet(text: string, evidence: DecoderEvidence, keywords: ReadonlySet<string>): boolean {
   const tokens = evidence.leetTokens;
-  let longest = 0;
-  for (const keyword of keywords) longest = Math.max(longest, keyword.length);
-  if (longest > 24) return true;
+  // Folding keeps lengths: only tokens as long as some keyword can fold to one.
+  const lengths = new Set<number>();
+  for (const keyword of keywords) lengths.add(keyword.length);
+  for (const length of lengths) if (length > 24) return true;
   for (let index = 0; index < tokens.length; index += 2) {
     const start = tokens[index]!;
     const end = tokens[index + 1]!;
-    if (end - start <= longest && keywords.has(foldLeet(text, start, end).toLowerCase())) return true;
+    if (lengths.has(end - start) && keywords.has(foldLeet(text, start, end).toLowerCase())) return true;
   }
   return false;
 }

@@ -100,6 +100,18 @@ function wordHash(word: string): number {
   return hash;
 }
 
+/** The anchors found, by anchor, from positions listed by anchor id. */
+function substringMap(
+  substrings: readonly string[],
+  positions: readonly (number[] | undefined)[],
+): ReadonlyMap<string, readonly number[]> {
+  const found = new Map<string, number[]>();
+  positions.forEach((list, id) => {
+    if (list) found.set(substrings[id]!, list);
+  });
+  return found;
+}
+
 /** End of a base64 run ending at `end`, with up to two `=` of padding. */
 function paddedEnd(units: Uint16Array, end: number, length: number): number {
   let padded = end;
@@ -142,13 +154,17 @@ export function createEvidenceScanner(options: {
   if (unsupported !== undefined)
     throw new Error(`evidence scanner: substring anchor ${unsupported} is not scanned`);
   const classes = buildClasses(substrings);
-  // Substring anchors by their first char code.
-  const anchorsByFirst: (string[] | undefined)[] = new Array(128).fill(undefined);
-  for (const anchor of substrings) {
+  // Substring anchors by id, grouped by their first char code; the second char (-1: none) is compared
+  // before the whole anchor, so a char that starts many anchors ("<") stays cheap.
+  const anchorsByFirst: (number[] | undefined)[] = new Array(128).fill(undefined);
+  const anchorSeconds = Int32Array.from(substrings, (anchor) =>
+    anchor.length > 1 ? anchor.charCodeAt(1) : -1,
+  );
+  substrings.forEach((anchor, id) => {
     const list = anchorsByFirst[anchor.charCodeAt(0)];
-    if (list) list.push(anchor);
-    else anchorsByFirst[anchor.charCodeAt(0)] = [anchor];
-  }
+    if (list) list.push(id);
+    else anchorsByFirst[anchor.charCodeAt(0)] = [id];
+  });
 
   function isHexDigit(code: number): boolean {
     return code < 0x80 && (classes[code]! & HEX_DIGIT) !== 0;
@@ -176,8 +192,8 @@ export function createEvidenceScanner(options: {
     scan(text) {
       const units = codeUnits(text);
       const found = new Map<string, number[]>();
-      let foundSubstrings: Map<string, number[]> | undefined;
-      let nextAllowed: Map<string, number> | undefined;
+      let substringPositions: (number[] | undefined)[] | undefined;
+      let nextAllowed: Int32Array | undefined;
       const base64Runs: [number, number][] = [];
       const leetTokens: number[] = [];
       let nonAscii = false;
@@ -303,21 +319,25 @@ export function createEvidenceScanner(options: {
           } else if (code === 48) hexPrefix ||= next === 120;
           const anchors = anchorsByFirst[code];
           if (anchors !== undefined) {
-            nextAllowed ??= new Map();
-            foundSubstrings ??= new Map();
-            for (const anchor of anchors) {
-              if (index < (nextAllowed.get(anchor) ?? 0) || !text.startsWith(anchor, index)) continue;
-              nextAllowed.set(anchor, index + anchor.length);
-              const positions = foundSubstrings.get(anchor);
+            nextAllowed ??= new Int32Array(substrings.length);
+            substringPositions ??= new Array(substrings.length).fill(undefined);
+            for (const id of anchors) {
+              // Non-overlapping occurrences, as `indexOf` from the end of the previous one finds them.
+              const second = anchorSeconds[id]!;
+              if ((second >= 0 && next !== second) || index < nextAllowed[id]!) continue;
+              const anchor = substrings[id]!;
+              if (!text.startsWith(anchor, index)) continue;
+              nextAllowed[id] = index + anchor.length;
+              const positions = substringPositions[id];
               if (positions) positions.push(index);
-              else foundSubstrings.set(anchor, [index]);
+              else substringPositions[id] = [index];
             }
           }
         }
       }
       return {
         words: found,
-        substrings: foundSubstrings ?? NO_SUBSTRINGS,
+        substrings: substringPositions ? substringMap(substrings, substringPositions) : NO_SUBSTRINGS,
         nonAscii,
         wordFlags: flags,
         wide,
