@@ -9,6 +9,7 @@
  * Each field is exactly what the step that used to scan the text computed, or a necessary condition of it
  * (stated on the field), so a step skipped on this evidence would have found nothing.
  */
+import { AegisError, ERROR_CODES } from '../../spec/errors.js';
 import { codeUnits } from './code-units.js';
 import type { DecoderEvidence } from './decoders.js';
 
@@ -151,8 +152,12 @@ export function createEvidenceScanner(options: {
   });
   const substrings = [...new Set(options.substrings)];
   const unsupported = substrings.find((anchor) => !SCANNED_SUBSTRING.test(anchor));
-  if (unsupported !== undefined)
-    throw new Error(`evidence scanner: substring anchor ${unsupported} is not scanned`);
+  if (unsupported !== undefined) {
+    throw new AegisError(
+      ERROR_CODES.INVALID_ARGUMENT,
+      `evidence scanner: substring anchor ${unsupported} is not scanned (it starts with a letter)`,
+    );
+  }
   const classes = buildClasses(substrings);
   // Substring anchors by id, grouped by their first char code; the second char (-1: none) is compared
   // before the whole anchor, so a char that starts many anchors ("<") stays cheap.
@@ -218,9 +223,9 @@ export function createEvidenceScanner(options: {
         let code = units[index]!;
         let kind = code < 0x80 ? classes[code]! : 0;
         if ((kind & LETTER) !== 0) {
-          // A whole run of ASCII letters in a tight loop (most of a text). Letters extend the current leet
-          // token and base64 run.
-          // The run holds ASCII letters only, so `| 0x20` lowercases exactly.
+          // A whole run of ASCII letters in a tight loop (most of a text), hashed lowercase as it is read
+          // (`| 0x20` lowercases ASCII letters exactly). Letters extend the current leet token and base64
+          // run.
           const start = index;
           let hash = Math.imul(FNV_BASIS ^ (code | 0x20), FNV_PRIME);
           for (;;) {
