@@ -54,11 +54,14 @@ export function createSecretScanner(matchers: readonly Matcher[]): SecretScanner
     }
   }
   const table: (AnchorEntry[] | undefined)[] = new Array(128 * 128);
-  // 1 where `table` has a list: the hot loop reads a byte array instead of a sparse array of lists.
-  const occupied = new Uint8Array(128 * 128);
-  // For each two-character slot, a 128-bit set of the third characters its anchors allow; two-character
-  // anchors allow any. Cuts candidates on English text several times over.
-  const thirdCharacters = new Uint32Array(128 * 128 * 4);
+  // One bit per (first, second, third) ASCII triple that may open an anchor (a third code above 127 is
+  // clamped to 127; two-character anchors, and anchors whose third character is not ASCII, allow any
+  // third code). One lookup per position replaces a two-character slot test followed by a third-character
+  // test, and cuts the candidates on English text several times over. 2^21 bits: 256 KiB.
+  const triples = new Uint32Array(1 << 16);
+  const allowAll = (slot: number): void => {
+    triples.fill(0xffffffff, slot << 2, (slot << 2) + 4);
+  };
   const variants = (entry: AnchorEntry, offset: number): number[] => {
     const code = entry.anchor.charCodeAt(offset);
     return entry.caseInsensitive ? caseVariants(code) : [code];
@@ -70,13 +73,15 @@ export function createSecretScanner(matchers: readonly Matcher[]): SecretScanner
         const list = table[slot] ?? [];
         list.push(entry);
         table[slot] = list;
-        occupied[slot] = 1;
         const thirds = entry.anchor.length > 2 ? variants(entry, 2) : [];
-        if (entry.anchor.length === 2 || thirds.some((code) => code > 127)) {
-          thirdCharacters.fill(0xffffffff, slot * 4, slot * 4 + 4);
-        }
+        // A third code of 127 or more also opens the slot to every third character, so that the scan's
+        // branch-free filter (codes masked to 7 bits) passes every position the exact test passes.
+        if (entry.anchor.length === 2 || thirds.some((code) => code >= 127)) allowAll(slot);
         for (const code of thirds) {
-          if (code <= 127) thirdCharacters[slot * 4 + (code >> 5)]! |= 1 << (code & 31);
+          if (code < 127) {
+            const key = (slot << 7) | code;
+            triples[key >> 5]! |= 1 << (key & 31);
+          }
         }
       }
     }
@@ -88,16 +93,23 @@ export function createSecretScanner(matchers: readonly Matcher[]): SecretScanner
       // Where each matcher's last match ended: an anchor inside it would only find an overlapping match.
       const matchedUntil = new Map<Matcher, number>();
       const last = text.length - 1;
+      let current = 0;
       let next = text.charCodeAt(0);
+      let third = last > 0 ? text.charCodeAt(1) : 0;
       for (let index = 0; index < last; index++) {
-        const current = next;
-        next = text.charCodeAt(index + 1);
+        current = next;
+        next = third;
+        // Reading past the end would give NaN, a double that slows the whole loop down.
+        third = index + 2 <= last ? text.charCodeAt(index + 2) : 0;
+        // Masking each code to 7 bits needs no branch; a non-ASCII code can then only add candidates,
+        // which the exact test below rejects (mispredicted branches were most of the loop's cost).
+        const masked = ((current & 127) << 14) | ((next & 127) << 7) | (third & 127);
+        if (((triples[masked >> 5]! >>> (masked & 31)) & 1) === 0) continue;
         // Both codes are below 2^16, so their OR exceeds 127 exactly when one of them does.
         if ((current | next) > 127) continue;
-        const slot = (current << 7) | next;
-        if (occupied[slot] === 0) continue;
-        const third = Math.min(text.charCodeAt(index + 2) || 0, 127);
-        if ((thirdCharacters[slot * 4 + (third >> 5)]! & (1 << (third & 31))) === 0) continue;
+        const key = (current << 14) | (next << 7) | Math.min(third, 127);
+        if ((triples[key >> 5]! & (1 << (key & 31))) === 0) continue;
+        const slot = key >> 7;
         const list = table[slot]!;
         for (const entry of list) {
           if (!anchorAt(text, index, entry)) continue;
@@ -121,40 +133,49 @@ export function createSecretScanner(matchers: readonly Matcher[]): SecretScanner
  * number of matches.
  */
 export function resolveOverlaps(matches: readonly SecretMatch[]): SecretMatch[] {
-  const sorted = [...matches].sort((a, b) => a.start - b.start || b.end - a.end);
   const kept: SecretMatch[] = [];
+  // Most texts hold no secret: nothing to sort or allocate.
+  if (matches.length === 0) return kept;
+  const sorted = [...matches].sort((a, b) => a.start - b.start || b.end - a.end);
   let cluster: SecretMatch[] = [];
   let clusterEnd = -1;
-  const flush = (): void => {
-    if (cluster.length === 0) return;
-    // Provider-level matches (context rules 4, prefix rules and keys 3) form one tier where the longer span
-    // wins, so a keyword rule cannot carve a piece out of a longer token; on equal spans the more specific
-    // rule wins. Lower tiers (JWT, URLs, generic assignments) only fill gaps.
-    const tier = (match: SecretMatch): number => Math.min(match.priority, 3);
-    const ranked = [...cluster].sort(
-      (a, b) =>
-        tier(b) - tier(a) ||
-        b.end - b.start - (a.end - a.start) ||
-        b.priority - a.priority ||
-        b.score - a.score,
-    );
-    const chosen: SecretMatch[] = [];
-    for (const candidate of ranked) {
-      if (chosen.every((other) => candidate.end <= other.start || candidate.start >= other.end))
-        chosen.push(candidate);
-    }
-    kept.push(...chosen.sort((a, b) => a.start - b.start));
-    cluster = [];
-  };
   for (const match of sorted) {
     if (match.start >= clusterEnd) {
-      flush();
+      resolveCluster(cluster, kept);
+      cluster = [];
       clusterEnd = match.end;
     } else {
       clusterEnd = Math.max(clusterEnd, match.end);
     }
     cluster.push(match);
   }
-  flush();
+  resolveCluster(cluster, kept);
   return kept;
+}
+
+/**
+ * Provider-level matches (context rules 4, prefix rules and keys 3) form one tier where the longer span
+ * wins, so a keyword rule cannot carve a piece out of a longer token; on equal spans the more specific
+ * rule wins. Lower tiers (JWT, URLs, generic assignments) only fill gaps.
+ */
+function tier(match: SecretMatch): number {
+  return Math.min(match.priority, 3);
+}
+
+/** Appends the matches of one cluster of overlapping spans that win, in text order. */
+function resolveCluster(cluster: readonly SecretMatch[], kept: SecretMatch[]): void {
+  if (cluster.length === 0) return;
+  const ranked = [...cluster].sort(
+    (a, b) =>
+      tier(b) - tier(a) ||
+      b.end - b.start - (a.end - a.start) ||
+      b.priority - a.priority ||
+      b.score - a.score,
+  );
+  const chosen: SecretMatch[] = [];
+  for (const candidate of ranked) {
+    if (chosen.every((other) => candidate.end <= other.start || candidate.start >= other.end))
+      chosen.push(candidate);
+  }
+  kept.push(...chosen.sort((a, b) => a.start - b.start));
 }

@@ -1,0 +1,111 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Matcher } from './matcher.js';
+import { createSecretScanner, resolveOverlaps } from './scanner.js';
+
+// Anchors that exercise every path of the scan's filters: two-character anchors (any third character),
+// case-insensitive keywords, a non-ASCII third character and a third character of 127 (both open their
+// slot to any third character), and prefixes that share their first two characters.
+const ANCHORS: readonly { anchor: string; caseInsensitive: boolean }[] = [
+  { anchor: 'SK', caseInsensitive: false },
+  { anchor: 'pass', caseInsensitive: true },
+  { anchor: 'api_key', caseInsensitive: true },
+  { anchor: 'sk-', caseInsensitive: false },
+  { anchor: 'sk_live_', caseInsensitive: false },
+  { anchor: 'abé', caseInsensitive: false },
+  { anchor: 'xy\u007f', caseInsensitive: false },
+  { anchor: '://', caseInsensitive: false },
+];
+
+// Characters whose low seven bits equal anchor characters (á is 0xE1, 0xE1 & 127 is `a`), so the
+// branch-free filter that masks codes to seven bits sees false candidates the exact test must reject.
+const alphabet = fc.constantFrom(
+  ...'SKskpPaAsS_-:/xyébil ve',
+  '\u007f',
+  '\u00e1',
+  '\u00f3',
+  '\u00cb',
+  '\u0161',
+  '\u2013',
+  '😀',
+  'pass',
+  'PaSs',
+  'API_KEY',
+  'api_',
+  'sk_live_',
+  'ab',
+  'abé',
+  'abá',
+  'xy',
+  'xy\u00ff',
+  'SK',
+  ':/',
+);
+const text = fc.array(alphabet, { maxLength: 80 }).map((parts) => parts.join(''));
+
+interface Call {
+  index: number;
+  anchor: string;
+  matcher: number;
+}
+
+/** Matchers that record every call and never match, so every anchor occurrence is reported. */
+function recordingMatchers(calls: Call[]): Matcher[] {
+  return ANCHORS.map(({ anchor, caseInsensitive }, matcher) => ({
+    anchors: [anchor],
+    caseInsensitive,
+    find(_text, index, found) {
+      calls.push({ index, anchor: found, matcher });
+      return undefined;
+    },
+  }));
+}
+
+/** The slow path the scan replaces: every position, every anchor, compared directly. */
+function naiveCalls(value: string): Call[] {
+  const calls: Call[] = [];
+  for (let index = 0; index < value.length - 1; index++) {
+    ANCHORS.forEach(({ anchor, caseInsensitive }, matcher) => {
+      const piece = value.slice(index, index + anchor.length);
+      const folded = caseInsensitive ? piece.replace(/[A-Z]/g, (c) => c.toLowerCase()) : piece;
+      if (folded === anchor) calls.push({ index, anchor, matcher });
+    });
+  }
+  return calls;
+}
+
+const byPosition = (a: Call, b: Call) => a.index - b.index || a.matcher - b.matcher;
+
+describe('createSecretScanner', () => {
+  it('calls matchers at exactly the anchor occurrences a position-by-position search finds, in order', () => {
+    fc.assert(
+      fc.property(text, (value) => {
+        const calls: Call[] = [];
+        createSecretScanner(recordingMatchers(calls)).scan(value);
+        for (let index = 1; index < calls.length; index++)
+          expect(calls[index]!.index).toBeGreaterThanOrEqual(calls[index - 1]!.index);
+        expect([...calls].sort(byPosition)).toEqual(naiveCalls(value).sort(byPosition));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('finds anchors at the very start and end of the text', () => {
+    const calls: Call[] = [];
+    const scanner = createSecretScanner(recordingMatchers(calls));
+    scanner.scan('SK');
+    scanner.scan('x://');
+    scanner.scan('S');
+    scanner.scan('');
+    expect(calls).toEqual([
+      { index: 0, anchor: 'SK', matcher: 0 },
+      { index: 1, anchor: '://', matcher: 7 },
+    ]);
+  });
+});
+
+describe('resolveOverlaps', () => {
+  it('returns a new empty list for no matches', () => {
+    expect(resolveOverlaps([])).toEqual([]);
+  });
+});
