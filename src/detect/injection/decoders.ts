@@ -192,6 +192,13 @@ function decodeRun(run: string): { decoder: DecoderName; text: string } | undefi
   return decoded === undefined ? undefined : { decoder: 'base64', text: decoded };
 }
 
+/** Keeps a decoded run that changed and reads as natural text or as another encoded token. */
+function accept(segments: DecodedSegment[], segment: DecodedSegment, run: string): void {
+  if (segment.text === run) return;
+  if (!looksLikeText(segment.text) && !looksEncoded(segment.text)) return;
+  segments.push(segment);
+}
+
 /**
  * What a single pass over a text (`text-evidence.ts`) already knows, so the decoders need not scan the
  * text again: exactly the base64-alphabet runs `alphabetRuns` finds and whether the markers occur.
@@ -231,22 +238,22 @@ function markerPresent(text: string, marker: string, evidence: DecoderEvidence |
  */
 export function decodeSegments(text: string, limit: number, evidence?: DecoderEvidence): DecodedSegment[] {
   const segments: DecodedSegment[] = [];
-  const accept = (
-    decoder: DecoderName,
-    start: number,
-    end: number,
-    run: string,
-    decoded: string | undefined,
-  ) => {
-    if (decoded === undefined || decoded === run) return;
-    if (!looksLikeText(decoded) && !looksEncoded(decoded)) return;
-    segments.push({ decoder, start, end, text: decoded });
-  };
+  // Most texts show no evidence of any encoding: nothing to decode (and nothing to allocate).
+  if (
+    evidence &&
+    evidence.base64Runs.length === 0 &&
+    !evidence.percent &&
+    !evidence.entity &&
+    !evidence.unicodeEscape &&
+    !hasSeparatedHex(text, evidence)
+  ) {
+    return segments;
+  }
   for (const [start, end] of evidence ? evidence.base64Runs : alphabetRuns(text)) {
     if (segments.length >= limit) return segments;
     const run = text.slice(start, Math.min(end, start + MAX_SEGMENT_LENGTH));
     const decoded = decodeRun(run);
-    if (decoded) accept(decoded.decoder, start, end, run, decoded.text);
+    if (decoded) accept(segments, { decoder: decoded.decoder, start, end, text: decoded.text }, run);
   }
   for (const decoder of SEGMENT_DECODERS) {
     if (decoder.marker !== undefined && !markerPresent(text, decoder.marker, evidence)) continue;
@@ -264,7 +271,8 @@ export function decodeSegments(text: string, limit: number, evidence?: DecoderEv
       if (decoder.name === 'hex' && segments.some((segment) => segment.start <= start && segment.end >= end))
         continue;
       const run = text.slice(start, Math.min(end, start + MAX_SEGMENT_LENGTH));
-      accept(decoder.name, start, end, run, decoder.decode(run));
+      const decoded = decoder.decode(run);
+      if (decoded !== undefined) accept(segments, { decoder: decoder.name, start, end, text: decoded }, run);
     }
   }
   return segments;
@@ -343,9 +351,9 @@ export function unleet(text: string, keywords?: ReadonlySet<string>): string | u
  */
 export function mayUnleet(text: string, evidence: DecoderEvidence, keywords: ReadonlySet<string>): boolean {
   const tokens = evidence.leetTokens;
+  if (tokens.length === 0) return false;
   // Folding keeps lengths: only tokens as long as some keyword can fold to one.
-  const lengths = new Set<number>();
-  for (const keyword of keywords) lengths.add(keyword.length);
+  const lengths = keywordLengths(keywords);
   for (const length of lengths) if (length > 24) return true;
   for (let index = 0; index < tokens.length; index += 2) {
     const start = tokens[index]!;
@@ -353,6 +361,18 @@ export function mayUnleet(text: string, evidence: DecoderEvidence, keywords: Rea
     if (lengths.has(end - start) && keywords.has(foldLeet(text, start, end).toLowerCase())) return true;
   }
   return false;
+}
+
+const lengthsOfKeywords = new WeakMap<ReadonlySet<string>, ReadonlySet<number>>();
+
+/** The lengths of a keyword set, computed once per set. */
+function keywordLengths(keywords: ReadonlySet<string>): ReadonlySet<number> {
+  let lengths = lengthsOfKeywords.get(keywords);
+  if (!lengths) {
+    lengths = new Set([...keywords].map((keyword) => keyword.length));
+    lengthsOfKeywords.set(keywords, lengths);
+  }
+  return lengths;
 }
 
 function foldLeet(text: string, start: number, end: number): string {
