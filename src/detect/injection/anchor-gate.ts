@@ -115,6 +115,8 @@ export function createAnchorGate(
   });
 
   const phrases = createPhraseMatcher(phrasesByKey);
+  const reusedHits: PlanHits = { lists: new Array(plans.length).fill(undefined), touched: [] };
+  const allPlanIndexes = plans.map((_, planIndex) => planIndex);
 
   return {
     index(text) {
@@ -123,7 +125,10 @@ export function createAnchorGate(
     select(text, index) {
       // Plain loops and module functions: this runs for every scanned text, and closures made per call
       // cost an allocation each (and a naming call under some loaders).
-      const hits: PlanHits = new Array(plans.length);
+      // One hit table per gate, emptied first (select is done with it before any nested scan starts).
+      const hits = reusedHits;
+      for (const planIndex of hits.touched) hits.lists[planIndex] = undefined;
+      hits.touched.length = 0;
       for (const [word, positions] of index.words) {
         const planIndexes = plansByWord.get(word);
         if (planIndexes) addHits(hits, planIndexes, positions);
@@ -138,9 +143,11 @@ export function createAnchorGate(
       if (plansByForeign.size > 0 && index.nonAscii) searchSubstrings(text, plansByForeign, hits);
       if (plansByWide.size > 0 && index.wide) searchSubstrings(text, plansByWide, hits);
       const selected: SelectedRule[] = [];
-      for (let planIndex = 0; planIndex < plans.length; planIndex++) {
+      // Plans in their original order: the touched ones sorted (few), or all when some always run.
+      const order = alwaysRun.length > 0 ? allPlanIndexes : hits.touched.sort(byNumber);
+      for (const planIndex of order) {
         const plan = plans[planIndex]!;
-        const planHits = hits[planIndex];
+        const planHits = hits.lists[planIndex];
         if (planHits === undefined) {
           if (alwaysRun.includes(planIndex)) selected.push({ rule: plan.rule, region: 'all' });
           continue;
@@ -153,6 +160,10 @@ export function createAnchorGate(
       return selected;
     },
   };
+}
+
+function byNumber(left: number, right: number): number {
+  return left - right;
 }
 
 function addHits(hits: PlanHits, plans: readonly number[], positions: readonly number[]): void {

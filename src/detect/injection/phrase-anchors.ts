@@ -14,15 +14,22 @@ export interface PhraseAnchor {
   readonly plans: readonly number[];
 }
 
-/** Anchor positions found in one text, by rule plan index (`undefined`: the plan's anchors are absent). */
-export type PlanHits = (number[] | undefined)[];
+/** Anchor positions found in one text, by rule plan index, and the plans that have any, in hit order. */
+export interface PlanHits {
+  /** Positions by plan index (`undefined`: none of the plan's anchors occur). */
+  readonly lists: (number[] | undefined)[];
+  readonly touched: number[];
+}
 
 /** Records `position` as a hit of each plan in `plans`. */
 export function addHit(hits: PlanHits, plans: readonly number[], position: number): void {
   for (const plan of plans) {
-    const list = hits[plan];
+    const list = hits.lists[plan];
     if (list) list.push(position);
-    else hits[plan] = [position];
+    else {
+      hits.lists[plan] = [position];
+      hits.touched.push(plan);
+    }
   }
 }
 
