@@ -71,10 +71,11 @@ export function createPiiDetector(options?: PiiDetectorOptions | Record<string, 
           candidates.push(candidate);
         }
       }
-      const toOriginal = (index: number): number => (normalized ? normalized.toOriginal(index) : index);
+      // Most texts hold no personal data: skip the overlap pass and the mapping.
+      if (candidates.length === 0) return [];
       return resolveOverlaps(candidates, scanned.length).map((candidate) => {
-        const start = toOriginal(candidate.start);
-        const end = toOriginal(candidate.end);
+        const start = normalized ? normalized.toOriginal(candidate.start) : candidate.start;
+        const end = normalized ? normalized.toOriginal(candidate.end) : candidate.end;
         return {
           detector: 'pii',
           family: 'pii',

@@ -28,6 +28,39 @@ function candidate(options: { text: string; start: number; end: number; base: nu
   };
 }
 
+/** Letters, digits and underscore: what `(?<![\w])` refuses before an address. */
+function isWordCode(code: number): boolean {
+  return (
+    (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95
+  );
+}
+
+/** Base58 characters that are not digits (no I, O or l). */
+function isBase58Letter(code: number): boolean {
+  return (
+    (code >= 65 && code <= 90 && code !== 73 && code !== 79) || (code >= 97 && code <= 122 && code !== 108)
+  );
+}
+
+/**
+ * Digit runs where BITCOIN_BASE58 can match: it starts with 1 or 3 after a non-word character and
+ * holds at least 26 base58 characters, so a run shorter than that must go on with a base58 letter
+ * (the character after a run is not a digit). Other starts would fail; dropping them changes nothing.
+ * Code is full of short numbers, each of which cost a pattern call.
+ */
+export function base58Starts(input: ScanInput): number[] {
+  const { text } = input;
+  const starts: number[] = [];
+  for (const run of input.digitRuns) {
+    const first = text.charCodeAt(run.start);
+    if (first !== 49 && first !== 51) continue;
+    if (run.start > 0 && isWordCode(text.charCodeAt(run.start - 1))) continue;
+    if (run.end - run.start < 26 && !isBase58Letter(text.charCodeAt(run.end))) continue;
+    starts.push(run.start);
+  }
+  return starts;
+}
+
 /** CRYPTO: wallet addresses whose checksum verifies (EIP-55 only applies to mixed-case Ethereum addresses). */
 export const cryptoWalletRecognizer: Recognizer = {
   name: 'crypto-wallet',
@@ -37,10 +70,7 @@ export const cryptoWalletRecognizer: Recognizer = {
     const { text } = input;
     if (!input.hasDigit) return [];
     const found: PiiCandidate[] = [];
-    const starts = input.digitRuns
-      .map((run) => run.start)
-      .filter((start) => text[start] === '1' || text[start] === '3');
-    for (const found58 of stickyMatchesAt({ text, pattern: BITCOIN_BASE58, starts })) {
+    for (const found58 of stickyMatchesAt({ text, pattern: BITCOIN_BASE58, starts: base58Starts(input) })) {
       const payload = base58CheckDecode(found58.value);
       // version byte 0x00 = P2PKH, 0x05 = P2SH, followed by a 20-byte hash
       if (payload === undefined || payload.length !== 21 || (payload[0] !== 0 && payload[0] !== 5)) continue;
@@ -49,7 +79,7 @@ export const cryptoWalletRecognizer: Recognizer = {
       );
     }
     // Searched by the digit, which prose rarely has, rather than by the common first letter.
-    if (includesLiteral(text, 'bc1', '1') || includesLiteral(text, 'BC1', '1')) {
+    if (includesLiteral(text, 'bc1', 'c1') || includesLiteral(text, 'BC1', 'C1')) {
       for (const match of execAll(BITCOIN_BECH32, text)) {
         if (!segwitAddressValid(match[0])) continue;
         found.push(candidate({ text, start: match.index, end: match.index + match[0].length, base: 0.9 }));

@@ -48,7 +48,7 @@ describe('longNumberRuns', () => {
 
 describe('includesLiteral and literalPositions', () => {
   const texts = fc
-    .array(fc.constantFrom('bc1', 'BC1', 'b', 'c', '1', 'regards', ',', 'assport', 'port', 'x'), {
+    .array(fc.constantFrom('bc1', 'BC1', 'b', 'c', 'C', 'B', '1', 'regards', ',', 'assport', 'port', 'x'), {
       maxLength: 40,
     })
     .map((parts) => parts.join(''));
@@ -57,6 +57,8 @@ describe('includesLiteral and literalPositions', () => {
     fc.assert(
       fc.property(texts, (text) => {
         expect(includesLiteral(text, 'bc1', '1')).toBe(text.includes('bc1'));
+        expect(includesLiteral(text, 'bc1', 'c1')).toBe(text.includes('bc1'));
+        expect(includesLiteral(text, 'BC1', 'C1')).toBe(text.includes('BC1'));
         expect(includesLiteral(text, 'assport', 'port')).toBe(text.includes('assport'));
         const expected: number[] = [];
         for (let at = text.indexOf('regards,'); at >= 0; at = text.indexOf('regards,', at + 1))
@@ -64,6 +66,32 @@ describe('includesLiteral and literalPositions', () => {
         expect(literalPositions(text, 'regards,', ',')).toEqual(expected);
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('digitRuns', () => {
+  // Digits in runs and gaps of every length around the hand-searched lookahead, other scripts included.
+  const texts = fc
+    .array(
+      fc.tuple(
+        fc.stringMatching(/^[0-9]{0,4}$/),
+        fc.constantFrom('', 'a', ' ', 'ab', 'abcde', 'abcdef', 'abcdefg', 'x'.repeat(20), '١', '😀', '-'),
+      ),
+      { maxLength: 40 },
+    )
+    .map((parts) => parts.map(([digits, gap]) => digits + gap).join(''));
+
+  it('are exactly the matches of /[0-9]+/g', () => {
+    fc.assert(
+      fc.property(texts, (text) => {
+        const expected = execAll(/[0-9]+/g, text).map((match) => ({
+          start: match.index,
+          end: match.index + match[0].length,
+        }));
+        expect(createScanInput(text, 'US').digitRuns).toEqual(expected);
+      }),
+      { numRuns: 3000 },
     );
   });
 });

@@ -3,6 +3,8 @@ import { execAll } from './exec-all.js';
 
 const DIGIT = /\d/;
 const DIGIT_JUMP = /\d/g;
+/** Characters searched by hand for the next digit before the pattern jump takes over. */
+const DIGIT_LOOKAHEAD = 6;
 /** What `longNumberRuns` computes without a regex pass (kept as its specification and test oracle). */
 export const LONG_NUMBER_RUN = /\d(?:[ ./-]?\d){5,64}/g;
 /** Characters kept around a long number: enough for the longest identifier that contains one (IBAN). */
@@ -37,15 +39,36 @@ class LazyScanInput implements ScanInput {
     if (this.#digitRuns === undefined) {
       const runs: { start: number; end: number }[] = [];
       if (this.hasDigit) {
-        // Jump to each digit with a pattern that allocates nothing, then extend the run by hand.
         const { text } = this;
-        DIGIT_JUMP.lastIndex = 0;
-        while (DIGIT_JUMP.test(text)) {
-          const start = DIGIT_JUMP.lastIndex - 1;
+        const length = text.length;
+        let position = 0;
+        for (;;) {
+          // Numbers cluster (code, tables, addresses): look a few characters ahead by hand first, and
+          // jump with a pattern that allocates nothing only past that, where the call pays for itself.
+          let start = -1;
+          const near = Math.min(length, position + DIGIT_LOOKAHEAD);
+          for (let index = position; index < near; index++) {
+            const code = text.charCodeAt(index);
+            if (code >= 48 && code <= 57) {
+              start = index;
+              break;
+            }
+          }
+          if (start < 0) {
+            if (near >= length) break;
+            DIGIT_JUMP.lastIndex = near;
+            if (!DIGIT_JUMP.test(text)) break;
+            start = DIGIT_JUMP.lastIndex - 1;
+          }
           let end = start + 1;
-          while (end < text.length && text.charCodeAt(end) >= 48 && text.charCodeAt(end) <= 57) end += 1;
+          while (end < length) {
+            const code = text.charCodeAt(end);
+            if (code < 48 || code > 57) break;
+            end += 1;
+          }
           runs.push({ start, end });
-          DIGIT_JUMP.lastIndex = end;
+          // The character at `end` is not a digit.
+          position = end + 1;
         }
       }
       this.#digitRuns = runs;
