@@ -70,8 +70,28 @@ export function hasAnyWord(window: string, words: readonly string[]): boolean {
 /** The base score moved up by positive context and down by negative context. */
 export function contextScore(options: ContextScoreOptions): number {
   const window = contextWindow(options);
+  return scoreInWindow({
+    window,
+    base: options.base,
+    positiveFound: hasAnyWord(window, options.positive),
+    boost: options.boost,
+    penalty: options.penalty,
+  });
+}
+
+/**
+ * `contextScore` over a window already cut, for callers that have also looked for the positive words
+ * in it (so the window is cut and searched once).
+ */
+export function scoreInWindow(options: {
+  window: string;
+  base: number;
+  positiveFound: boolean;
+  boost: number;
+  penalty?: number;
+}): number {
   let score = options.base;
-  if (hasAnyWord(window, options.positive)) score += options.boost;
-  if (hasAnyWord(window, NEGATIVE_CONTEXT_WORDS)) score -= options.penalty ?? 0.2;
+  if (options.positiveFound) score += options.boost;
+  if (hasAnyWord(options.window, NEGATIVE_CONTEXT_WORDS)) score -= options.penalty ?? 0.2;
   return score;
 }

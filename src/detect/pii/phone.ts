@@ -1,7 +1,7 @@
 import { type CountryCode, findPhoneNumbersInText } from 'libphonenumber-js/max';
 import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
 import { clampScore } from './candidate.js';
-import { contextScore, contextWindow, hasAnyWord } from './context-words.js';
+import { contextWindow, hasAnyWord, scoreInWindow } from './context-words.js';
 import { stickyMatchesAt } from './scan-input.js';
 
 // libphonenumber-js does the real work (metadata per region, validity, international prefixes). It is
@@ -115,7 +115,8 @@ export const phoneRecognizer: Recognizer = {
       // REGION needs seven characters of its class from the first digit on; when the digit run is
       // shorter and the character after it is outside the class, it cannot match at this run.
       if (run.end - run.start < 7 && !inRegionClass(text.charCodeAt(run.end))) continue;
-      starts.push(run.start > 0 && '+('.includes(text[run.start - 1]!) ? run.start - 1 : run.start);
+      const before = text.charCodeAt(run.start - 1); // NaN before the text
+      starts.push(before === 43 || before === 40 ? run.start - 1 : run.start); // + or (
     }
     for (const region of stickyMatchesAt({ text, pattern: REGION, starts })) {
       const offset = region.index;
@@ -146,18 +147,15 @@ export const phoneRecognizer: Recognizer = {
           value.startsWith('+') ||
           value.includes('(') ||
           (value.match(SEPARATOR_BETWEEN_DIGITS)?.length ?? 0) >= 2;
-        const inContext = hasAnyWord(contextWindow({ text, start, end, before: 30, after: 10 }), POSITIVE);
+        // One context window, cut and searched once, for both the filter and the score.
+        const window = contextWindow({ text, start, end, before: 30, after: 10 });
+        const inContext = hasAnyWord(window, POSITIVE);
         if (!shaped && !inContext) continue;
-        const base = shaped ? 0.7 : 0.45;
-        const score = contextScore({
-          text,
-          start,
-          end,
-          base,
-          positive: POSITIVE,
+        const score = scoreInWindow({
+          window,
+          base: shaped ? 0.7 : 0.45,
+          positiveFound: inContext,
           boost: 0.25,
-          before: 30,
-          after: 10,
         });
         found.push({
           type: 'PHONE_NUMBER',

@@ -48,9 +48,27 @@ describe('longNumberRuns', () => {
 
 describe('includesLiteral and literalPositions', () => {
   const texts = fc
-    .array(fc.constantFrom('bc1', 'BC1', 'b', 'c', 'C', 'B', '1', 'regards', ',', 'assport', 'port', 'x'), {
-      maxLength: 40,
-    })
+    .array(
+      fc.constantFrom(
+        'bc1',
+        'BC1',
+        'b',
+        'c',
+        'C',
+        'B',
+        '1',
+        'regards',
+        ',',
+        's',
+        's,',
+        'assport',
+        'port',
+        'x',
+      ),
+      {
+        maxLength: 40,
+      },
+    )
     .map((parts) => parts.join(''));
 
   it('agree with plain substring search', () => {
@@ -64,6 +82,7 @@ describe('includesLiteral and literalPositions', () => {
         for (let at = text.indexOf('regards,'); at >= 0; at = text.indexOf('regards,', at + 1))
           expected.push(at);
         expect(literalPositions(text, 'regards,', ',')).toEqual(expected);
+        expect(literalPositions(text, 'regards,', 's,')).toEqual(expected);
       }),
       { numRuns: 2000 },
     );
