@@ -12,7 +12,7 @@ import {
   SPACE,
   WORD_SALT,
 } from './hashed-features.js';
-import { isTwoToSixSpec, sumTwoToSixGrams } from './sum-two-to-six-grams.js';
+import { isUnrolledSpec, sumUnrolledGrams } from './sum-char-grams.js';
 
 // Imported bindings copied into module constants once: some loaders (tsx, bundlers emitting CommonJS)
 // turn every use of an imported binding into a getter call, which would dominate this hot loop.
@@ -85,9 +85,9 @@ export function sumFeatureWeights(
   },
   sums: FeatureSums,
 ): void {
-  // The shipped model's spec has its own unrolled loop (same features, see its tests).
-  if (isTwoToSixSpec(range.spec)) {
-    sumTwoToSixGrams(text, range, sums);
+  // The shipped model's spec (and its neighbours) have an unrolled loop (same features, see its tests).
+  if (isUnrolledSpec(range.spec)) {
+    sumUnrolledGrams(text, range, sums);
     return;
   }
   const { spec, weights, outliers } = range;

@@ -7,15 +7,15 @@ import { createDefaultModelSignal } from './model-signal.js';
  * abstaining (see `src/detect/injection/combine-signals.ts`). Chosen by `npm run train` on out-of-fold
  * validation scores held out by source, for the best balanced accuracy averaged over sources while real
  * benign prompts pass at least 99% and synthetic trigger-word look-alikes at least 95% (see
- * models/MODEL_CARD.md); never on eval-only data. A rule hit at 0.75 or more flags on its own, the model
- * alone from 0.94, weaker evidence adds up, and the weakest rule hit cannot cancel a model at 0.999.
+ * models/MODEL_CARD.md); never on eval-only data. A rule hit at about 0.72 or more flags on its own, the
+ * model alone from about 0.94, and weaker evidence adds up.
  */
 export const MODEL_CALIBRATION = Object.freeze({
   // npm run train -- --data ../shared/data --seed 1 --hyper 12,0.1,0.00001: out-of-fold, real benign pass
-  // 99.1%, look-alike pass 96.1%, detection averaged over sources 76.9%. Refit after rule changes: the
+  // 99.0%, look-alike pass 95.9%, detection averaged over sources 77.3%. Refit after rule changes: the
   // training script prints the calibration, the model floor and the preset thresholds.
-  bias: -6.5,
-  weights: Object.freeze({ rules: 6, model: 2.3 }),
+  bias: -3.75,
+  weights: Object.freeze({ rules: 4, model: 1.4 }),
 });
 
 /** Model scores below this abstain in the combined score (chosen with the calibration on validation). */

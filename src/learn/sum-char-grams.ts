@@ -52,20 +52,23 @@ const UNIT_CLASS = (() => {
   return table;
 })();
 
-/** True for the spec this loop is written for: character n-grams of lengths 2 to 6 (`injection-v1`). */
-export function isTwoToSixSpec(spec: FeatureSpec): boolean {
-  return spec.charMin === 2 && spec.charMax === 6;
+/**
+ * True for the specs this loop is written for: character n-grams from 2 or 3 up to 5 or 6 characters
+ * (`injection-v1` uses 3 to 5). Other specs take the general loop in `feature-weight-sums.ts`.
+ */
+export function isUnrolledSpec(spec: FeatureSpec): boolean {
+  return (spec.charMin === 2 || spec.charMin === 3) && (spec.charMax === 5 || spec.charMax === 6);
 }
 
 /**
- * `sumFeatureWeights` for character 2- to 6-grams: the same features in the same buckets (the tests
+ * `sumFeatureWeights` for character n-grams of lengths 2|3 to 5|6: the same features in the same buckets (the tests
  * compare it with the streaming hasher on random and adversarial text), with the lengths unrolled, no
  * per-length checks once six codes have been seen, and the virtual spaces at both ends handled outside the
  * per-character work. The 8-bit weights are summed as integers (exact, and a short dependency chain) and
  * the rare outliers apart; both are added at the end, so a sum can differ from adding in text order only
  * by the rounding of the outlier additions (around 1e-13, far below what moves a score).
  */
-export function sumTwoToSixGrams(
+export function sumUnrolledGrams(
   text: string,
   range: {
     start: number;
@@ -80,6 +83,9 @@ export function sumTwoToSixGrams(
   const end = range.end;
   const shift = 32 - spec.bits;
   const bigrams = spec.wordBigrams;
+  // Loop-invariant flags: the hash chain always runs from length 2, only the lookups depend on them.
+  const withTwo = spec.charMin === 2;
+  const withSix = spec.charMax === 6;
   // The leading virtual space is pushed already: it alone forms no n-gram of length 2 or more.
   let c1 = SPACE_CODE;
   let c2 = 0;
@@ -156,13 +162,17 @@ export function sumTwoToSixGrams(
     c1 = code;
     count++;
     let hash = Math.imul(Math.imul(BASIS ^ c1, PRIME) ^ c2, PRIME);
-    let bucket = Math.imul(hash ^ SALT2, MIX) >>> shift;
-    let value = weights[bucket]!;
-    if (value !== OUTLIER) charSum += value;
-    else charOutliers += outliers.get(bucket)!;
+    let bucket = 0;
+    let value = 0;
+    if (withTwo) {
+      bucket = Math.imul(hash ^ SALT2, MIX) >>> shift;
+      value = weights[bucket]!;
+      if (value !== OUTLIER) charSum += value;
+      else charOutliers += outliers.get(bucket)!;
+      charCount++;
+    }
     if (count < 6) {
       // The first codes of a range: only the lengths that fit.
-      charCount++;
       if (count < 3) continue;
       hash = Math.imul(hash ^ c3, PRIME);
       bucket = Math.imul(hash ^ SALT3, MIX) >>> shift;
@@ -201,12 +211,15 @@ export function sumTwoToSixGrams(
     value = weights[bucket]!;
     if (value !== OUTLIER) charSum += value;
     else charOutliers += outliers.get(bucket)!;
-    hash = Math.imul(hash ^ c6, PRIME);
-    bucket = Math.imul(hash ^ SALT6, MIX) >>> shift;
-    value = weights[bucket]!;
-    if (value !== OUTLIER) charSum += value;
-    else charOutliers += outliers.get(bucket)!;
-    charCount += 5;
+    charCount += 3;
+    if (withSix) {
+      hash = Math.imul(hash ^ c6, PRIME);
+      bucket = Math.imul(hash ^ SALT6, MIX) >>> shift;
+      value = weights[bucket]!;
+      if (value !== OUTLIER) charSum += value;
+      else charOutliers += outliers.get(bucket)!;
+      charCount++;
+    }
   }
   sums.charSum = charSum + charOutliers;
   sums.charCount = charCount;
