@@ -79,7 +79,7 @@ export const cryptoWalletRecognizer: Recognizer = {
       );
     }
     // Searched by the digit, which prose rarely has, rather than by the common first letter.
-    if (includesLiteral(text, 'bc1', 'c1') || includesLiteral(text, 'BC1', 'C1')) {
+    if (includesLiteral(text, 'bc1', '1') || includesLiteral(text, 'BC1', '1')) {
       for (const match of execAll(BITCOIN_BECH32, text)) {
         if (!segwitAddressValid(match[0])) continue;
         found.push(candidate({ text, start: match.index, end: match.index + match[0].length, base: 0.9 }));

@@ -65,5 +65,6 @@ export const usDriverLicenseRecognizer = createPatternRecognizer({
   requireContext: true,
   before: 48,
   needsLongNumber: false,
-  prefilter: (text) => text.includes('icen') || text.includes('DL'),
+  // Searched by `cen`: a plain search for `icen` stops at every i.
+  prefilter: (text) => includesLiteral(text, 'icen', 'cen') || text.includes('DL'),
 });

@@ -68,7 +68,8 @@ function worthParsing(options: { text: string; start: number; end: number; regio
   const international = region.includes('+');
   // 4-4-4-4 is how card numbers are written, not phone numbers.
   if (groups === 4 && fours === 4 && !international) return false;
-  if (DECIMAL.test(region) || YEAR_RANGE.test(region.trim())) return false;
+  // Both shapes hold exactly two digit groups, so other regions skip the two pattern calls.
+  if (groups === 2 && (DECIMAL.test(region) || YEAR_RANGE.test(region.trim()))) return false;
   if (international || region.includes('(') || groups >= 2) return true;
   return hasAnyWord(contextWindow({ ...options, before: 30, after: 10 }), POSITIVE);
 }

@@ -61,6 +61,10 @@ describe('includesLiteral and literalPositions', () => {
         ',',
         's',
         's,',
+        'i',
+        'icen',
+        'cen',
+        'en',
         'assport',
         'port',
         'x',
@@ -75,14 +79,12 @@ describe('includesLiteral and literalPositions', () => {
     fc.assert(
       fc.property(texts, (text) => {
         expect(includesLiteral(text, 'bc1', '1')).toBe(text.includes('bc1'));
-        expect(includesLiteral(text, 'bc1', 'c1')).toBe(text.includes('bc1'));
-        expect(includesLiteral(text, 'BC1', 'C1')).toBe(text.includes('BC1'));
+        expect(includesLiteral(text, 'icen', 'cen')).toBe(text.includes('icen'));
         expect(includesLiteral(text, 'assport', 'port')).toBe(text.includes('assport'));
         const expected: number[] = [];
         for (let at = text.indexOf('regards,'); at >= 0; at = text.indexOf('regards,', at + 1))
           expected.push(at);
         expect(literalPositions(text, 'regards,', ',')).toEqual(expected);
-        expect(literalPositions(text, 'regards,', 's,')).toEqual(expected);
       }),
       { numRuns: 2000 },
     );
