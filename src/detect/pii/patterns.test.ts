@@ -105,6 +105,10 @@ const ADVERSARIAL: readonly [string, string][] = [
   ['uppercase letters and digits', fill('AB12')],
   ['birth phrases', fill('born on 1 ')],
   ['introducers', fill('Mr. ')],
+  // More lowercase introducer positions than a call has argument slots.
+  ['lowercase introducers', fill('name')],
+  ['letter closings', fill('regards,')],
+  ['camel case', fill('aB')],
 ];
 
 describe('pii detector on 1 MB adversarial inputs', () => {

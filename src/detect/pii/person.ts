@@ -188,7 +188,8 @@ export const personRecognizer: Recognizer = {
     const positions = gazetteer.introducerAt;
     const lowercase = lowercaseIntroducerPositions(text);
     if (lowercase.length > 0) {
-      positions.push(...lowercase);
+      // A loop, not a spread: a hostile text can hold more positions than a call has argument slots.
+      for (const position of lowercase) positions.push(position);
       positions.sort((a, b) => a - b);
     }
     if (positions.length === 0) return gazetteer.found;

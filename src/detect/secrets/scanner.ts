@@ -92,6 +92,8 @@ export function createSecretScanner(matchers: readonly Matcher[]): SecretScanner
       const scratch = new Map<Matcher, unknown>();
       // Where each matcher's last match ended: an anchor inside it would only find an overlapping match.
       const matchedUntil = new Map<Matcher, number>();
+      // Locals, not closure variables: the loop then keeps the table in a register.
+      const bits = triples;
       const last = text.length - 1;
       let current = 0;
       let next = text.charCodeAt(0);
@@ -104,11 +106,11 @@ export function createSecretScanner(matchers: readonly Matcher[]): SecretScanner
         // Masking each code to 7 bits needs no branch; a non-ASCII code can then only add candidates,
         // which the exact test below rejects (mispredicted branches were most of the loop's cost).
         const masked = ((current & 127) << 14) | ((next & 127) << 7) | (third & 127);
-        if (((triples[masked >> 5]! >>> (masked & 31)) & 1) === 0) continue;
+        if (((bits[masked >> 5]! >>> (masked & 31)) & 1) === 0) continue;
         // Both codes are below 2^16, so their OR exceeds 127 exactly when one of them does.
         if ((current | next) > 127) continue;
         const key = (current << 14) | (next << 7) | Math.min(third, 127);
-        if ((triples[key >> 5]! & (1 << (key & 31))) === 0) continue;
+        if ((bits[key >> 5]! & (1 << (key & 31))) === 0) continue;
         const slot = key >> 7;
         const list = table[slot]!;
         for (const entry of list) {
@@ -177,5 +179,6 @@ function resolveCluster(cluster: readonly SecretMatch[], kept: SecretMatch[]): v
     if (chosen.every((other) => candidate.end <= other.start || candidate.start >= other.end))
       chosen.push(candidate);
   }
-  kept.push(...chosen.sort((a, b) => a.start - b.start));
+  // A loop, not a spread: a long cluster must not be limited by a call's argument slots.
+  for (const match of chosen.sort((a, b) => a.start - b.start)) kept.push(match);
 }
