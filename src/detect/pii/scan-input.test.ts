@@ -111,6 +111,12 @@ describe('digitRuns', () => {
           end: match.index + match[0].length,
         }));
         expect(createScanInput(text, 'US').digitRuns).toEqual(expected);
+        // hasDigit answers the same whether it is asked before or after the runs are found.
+        const before = createScanInput(text, 'US');
+        expect(before.hasDigit).toBe(/[0-9]/.test(text));
+        const after = createScanInput(text, 'US');
+        void after.digitRuns;
+        expect(after.hasDigit).toBe(/[0-9]/.test(text));
       }),
       { numRuns: 3000 },
     );

@@ -26,7 +26,8 @@ class LazyScanInput implements ScanInput {
   ) {}
 
   get hasDigit(): boolean {
-    this.#hasDigit ??= DIGIT.test(this.text);
+    // Once the runs are known they answer this; otherwise one search that stops at the first digit.
+    this.#hasDigit ??= this.#digitRuns === undefined ? DIGIT.test(this.text) : this.#digitRuns.length > 0;
     return this.#hasDigit;
   }
 
@@ -36,43 +37,9 @@ class LazyScanInput implements ScanInput {
   }
 
   get digitRuns(): readonly { start: number; end: number }[] {
-    if (this.#digitRuns === undefined) {
-      const runs: { start: number; end: number }[] = [];
-      if (this.hasDigit) {
-        const { text } = this;
-        const length = text.length;
-        let position = 0;
-        for (;;) {
-          // Numbers cluster (code, tables, addresses): look a few characters ahead by hand first, and
-          // jump with a pattern that allocates nothing only past that, where the call pays for itself.
-          let start = -1;
-          const near = Math.min(length, position + DIGIT_LOOKAHEAD);
-          for (let index = position; index < near; index++) {
-            const code = text.charCodeAt(index);
-            if (code >= 48 && code <= 57) {
-              start = index;
-              break;
-            }
-          }
-          if (start < 0) {
-            if (near >= length) break;
-            DIGIT_JUMP.lastIndex = near;
-            if (!DIGIT_JUMP.test(text)) break;
-            start = DIGIT_JUMP.lastIndex - 1;
-          }
-          let end = start + 1;
-          while (end < length) {
-            const code = text.charCodeAt(end);
-            if (code < 48 || code > 57) break;
-            end += 1;
-          }
-          runs.push({ start, end });
-          // The character at `end` is not a digit.
-          position = end + 1;
-        }
-      }
-      this.#digitRuns = runs;
-    }
+    // No separate digit test first: on a text whose first digit is far in, it would read the text up to
+    // there twice. Without any digit the search reads the text once and finds nothing.
+    this.#digitRuns ??= findDigitRuns(this.text);
     return this.#digitRuns;
   }
 
@@ -92,6 +59,42 @@ class LazyScanInput implements ScanInput {
     }
     return this.#longNumberWindows;
   }
+}
+
+/** The maximal runs of ASCII digits (the matches of `/\d+/g`), in text order. */
+function findDigitRuns(text: string): { start: number; end: number }[] {
+  const runs: { start: number; end: number }[] = [];
+  const length = text.length;
+  let position = 0;
+  for (;;) {
+    // Numbers cluster (code, tables, addresses): look a few characters ahead by hand first, and
+    // jump with a pattern that allocates nothing only past that, where the call pays for itself.
+    let start = -1;
+    const near = Math.min(length, position + DIGIT_LOOKAHEAD);
+    for (let index = position; index < near; index++) {
+      const code = text.charCodeAt(index);
+      if (code >= 48 && code <= 57) {
+        start = index;
+        break;
+      }
+    }
+    if (start < 0) {
+      if (near >= length) break;
+      DIGIT_JUMP.lastIndex = near;
+      if (!DIGIT_JUMP.test(text)) break;
+      start = DIGIT_JUMP.lastIndex - 1;
+    }
+    let end = start + 1;
+    while (end < length) {
+      const code = text.charCodeAt(end);
+      if (code < 48 || code > 57) break;
+      end += 1;
+    }
+    runs.push({ start, end });
+    // The character at `end` is not a digit.
+    position = end + 1;
+  }
+  return runs;
 }
 
 /** True for the separators LONG_NUMBER_RUN allows between two digits: space, dot, slash, hyphen. */
