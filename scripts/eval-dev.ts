@@ -315,7 +315,7 @@ async function main(): Promise<void> {
     '  with its unchanged validation criterion and chose 12 epochs (pooled detection 76.2%, balanced accuracy',
     '  88.1%); (6) later, a compositional hijack / extraction grammar was tried and dropped on validation (never',
     '  evaluated here), and the feature space was moved from character 2–6-grams to 3–5-grams, chosen on',
-    '  validation (balanced accuracy 90.1% against 90.0%) and for speed, then evaluated here once: the model',
+    '  validation (balanced accuracy 90.1% against 90.0%) and for speed, then evaluated here: the model',
     '  reported here. Every value was decided on validation only.',
     '- The ranking is good (ROC-AUC and recall at 1% FPR above the operating point); what would help most:',
     '  more train-ok attack sources of hijacking and role-play kinds for training and validation (e.g. licensed',
