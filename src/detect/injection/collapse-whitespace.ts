@@ -1,3 +1,5 @@
+import { isWhitespace } from '../is-whitespace.js';
+
 /**
  * Whitespace collapsed for rule matching: a run of spaces and tabs becomes one space, a run containing a
  * line break becomes one `\n`. Rules can then use a single `\s` between words instead of `\s{1,n}`, which
@@ -11,22 +13,6 @@ export interface CollapsedText {
 
 /** Finds whitespace that collapsing would change. */
 export const WHITESPACE_TO_COLLAPSE = /\s{2}|[^\S \n]/;
-
-function isWhitespace(code: number): boolean {
-  return (
-    code === 32 ||
-    (code >= 9 && code <= 13) ||
-    code === 0xa0 ||
-    code === 0x1680 ||
-    (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    code === 0x202f ||
-    code === 0x205f ||
-    code === 0x3000 ||
-    code === 0xfeff
-  );
-}
 
 /** Collapses whitespace runs; returns the text unchanged (identity map) when nothing needs collapsing. */
 export function collapseWhitespace(source: string): CollapsedText {

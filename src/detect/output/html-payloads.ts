@@ -1,5 +1,5 @@
+import { isWhitespace } from '../is-whitespace.js';
 import { type OutputMatch, severityForScore, snippet } from './output-match.js';
-import { isWhitespace } from './payload-rule.js';
 
 // Raw HTML that a Markdown renderer or a browser would execute (OWASP XSS prevention cheat sheet).
 /** Opening tags worth a look; the attributes are read by hand from the tag text. */

@@ -1,3 +1,5 @@
+import { includesLiteral } from '../find-literal.js';
+import { isWhitespace } from '../is-whitespace.js';
 import { type OutputMatch, severityForScore, snippet } from './output-match.js';
 
 /**
@@ -73,13 +75,7 @@ export function includesByRareTail(text: string, word: string): boolean {
     TAILS.set(word, tail);
   }
   if (tail.length === word.length) return text.includes(word);
-  const offset = word.length - tail.length;
-  let at = text.indexOf(tail, offset);
-  while (at >= 0) {
-    if (text.startsWith(word, at - offset)) return true;
-    at = text.indexOf(tail, at + 1);
-  }
-  return false;
+  return includesLiteral(text, word, tail);
 }
 
 /** True when `word` occurs in `text` right before a whitespace character (`\s`). */
@@ -90,22 +86,6 @@ export function followedBySpace(text: string, word: string): boolean {
     at = text.indexOf(word, at + 1);
   }
   return false;
-}
-
-/** The characters `\s` matches in a regular expression (ECMA-262 WhiteSpace and LineTerminator). */
-export function isWhitespace(code: number): boolean {
-  if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
-  return (
-    code === 0xa0 ||
-    code === 0x1680 ||
-    (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    code === 0x202f ||
-    code === 0x205f ||
-    code === 0x3000 ||
-    code === 0xfeff
-  );
 }
 
 /** Each rule's pattern compiled once with `gi` (patterns are written without flags). */

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { isWhitespace } from '../is-whitespace.js';
 import { SCRIPT_URL_PATTERN, scriptUrlPossible } from './html-payloads.js';
 import { linkCannotCarryData, urlFacts } from './markdown-exfiltration.js';
-import { followedBySpace, includesByRareTail, isWhitespace } from './payload-rule.js';
+import { followedBySpace, includesByRareTail } from './payload-rule.js';
 
 // The prefilters skip work only when a pattern cannot match; these properties check that they never
 // answer "absent" for something a plain search or the pattern itself would find.

@@ -1,3 +1,4 @@
+import { includesLiteral } from '../find-literal.js';
 import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
 import { clampScore } from './candidate.js';
 import { base58CheckDecode } from './checksums/base58check.js';
@@ -5,7 +6,6 @@ import { segwitAddressValid } from './checksums/bech32.js';
 import { eip55Valid } from './checksums/eip55.js';
 import { contextScore } from './context-words.js';
 import { execAll } from './exec-all.js';
-import { includesLiteral } from './find-literal.js';
 import { stickyMatchesAt } from './scan-input.js';
 
 // Bitcoin legacy P2PKH (1…) and P2SH (3…) in Base58Check; SegWit bc1… in Bech32/Bech32m; Ethereum 0x….

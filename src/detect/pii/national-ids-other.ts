@@ -1,5 +1,5 @@
+import { includesLiteral } from '../find-literal.js';
 import { verhoeffValid } from './checksums/verhoeff.js';
-import { includesLiteral } from './find-literal.js';
 import { createPatternRecognizer } from './pattern-recognizer.js';
 
 // Aadhaar: 12 digits, first digit 2–9, Verhoeff check digit (UIDAI), usually printed as 4-4-4.

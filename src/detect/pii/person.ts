@@ -1,7 +1,7 @@
+import { literalPositions } from '../find-literal.js';
 import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
 import { clampScore } from './candidate.js';
 import { contextWindow, hasAnyWord, NEGATIVE_CONTEXT_WORDS } from './context-words.js';
-import { literalPositions } from './find-literal.js';
 import { FIRST_NAMES } from './first-names.js';
 import {
   capitalizedWordEnd,

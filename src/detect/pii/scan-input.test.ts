@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { includesLiteral, literalPositions } from '../find-literal.js';
 import { execAll } from './exec-all.js';
-import { includesLiteral, literalPositions } from './find-literal.js';
 import { createScanInput, LONG_NUMBER_RUN, longNumberRuns } from './scan-input.js';
 
 /** The spans the regular expression finds: the specification `longNumberRuns` must reproduce. */

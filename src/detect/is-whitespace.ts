@@ -1,0 +1,18 @@
+/**
+ * True for the characters `\s` matches in a regular expression (ECMA-262 WhiteSpace and LineTerminator),
+ * for hand-written scans that must agree with the patterns they stand in for.
+ */
+export function isWhitespace(code: number): boolean {
+  if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}
