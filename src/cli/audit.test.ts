@@ -1,45 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuditLog } from '../store/audit-log.js';
 import { openDatabase } from '../store/open-database.js';
-import { main } from './main.js';
-
-const entry = fileURLToPath(new URL('./run.ts', import.meta.url));
-let dataDir: string;
-
-function aegis(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', entry, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { runCliSpawned as aegis, runCliInProcess as inProcess } from './test-support/run-cli.js';
 
 // Each spawn loads the whole CLI from source, so only exit codes and files are checked by spawning; the
 // rest runs in process.
-async function inProcess(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { status: await main(args), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+let dataDir: string;
 
 function writeRecords(count: number, key?: Buffer): void {
   const database = openDatabase({ dataDir });

@@ -1,30 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { main } from './main.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCliInProcess as inProcess } from './test-support/run-cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'aegis-eval-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-async function inProcess(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { status: await main(args), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 describe('aegis eval', () => {
   const file = join(root, 'mine.jsonl');

@@ -1,40 +1,16 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createKeyStore } from '../store/key-store.js';
 import { openDatabase } from '../store/open-database.js';
-import { main } from './main.js';
+import { runCliInProcess, runCliSpawned } from './test-support/run-cli.js';
 
-const entry = fileURLToPath(new URL('./run.ts', import.meta.url));
 let dataDir: string;
 
 // Each spawn loads the whole CLI from source, so only the main flow is spawned; edge cases run in process.
-function spawned(...args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', entry, ...args], { encoding: 'utf8' });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-async function inProcess(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { status: await main(args), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const spawned = (...args: string[]) => runCliSpawned(args);
+const inProcess = (...args: string[]) => runCliInProcess(args);
 
 beforeEach(() => {
   dataDir = mkdtempSync(join(tmpdir(), 'aegis-cli-keys-'));
