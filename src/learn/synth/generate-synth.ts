@@ -98,7 +98,7 @@ export function generateSynthRows(options: SynthOptions): SynthRow[] {
   // so those stay byte-identical for a given seed.
   for (const row of generateFamilyRows({ random, perTemplate: options.perFamilyTemplate ?? 6 })) add(row);
   // The hijack / extraction grammar comes last for the same reason.
-  if ((options.grammarRows ?? 0) > 0)
-    for (const row of generateGrammarRows({ random, count: options.grammarRows ?? 0 })) add(row);
+  // With the default of 0 rows it draws nothing, so the rows above stay byte-identical.
+  for (const row of generateGrammarRows({ random, count: options.grammarRows ?? 0 })) add(row);
   return rows;
 }
