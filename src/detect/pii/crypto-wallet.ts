@@ -17,7 +17,9 @@ const ETHEREUM = /(?<![\w])0x[0-9a-fA-F]{40}(?![\w])/g;
 const POSITIVE = ['wallet', 'bitcoin', 'btc', 'eth', 'ethereum', 'crypto', 'send', 'address', 'usdt', 'pay'];
 
 function candidate(options: { text: string; start: number; end: number; base: number }): PiiCandidate {
-  const score = contextScore({ ...options, positive: POSITIVE, boost: 0.1 });
+  // Fields spelled out: an object spread costs far more than the context lookup itself.
+  const { text, start, end, base } = options;
+  const score = contextScore({ text, start, end, base, positive: POSITIVE, boost: 0.1 });
   return {
     type: 'CRYPTO',
     start: options.start,

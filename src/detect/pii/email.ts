@@ -63,10 +63,12 @@ export const emailRecognizer: Recognizer = {
     while (at >= 0) {
       const span = emailAt(text, at);
       if (span) {
-        const score = contextScore({ text, ...span, base: 0.85, positive: POSITIVE, boost: 0.1 });
+        const { start, end } = span;
+        const score = contextScore({ text, start, end, base: 0.85, positive: POSITIVE, boost: 0.1 });
         found.push({
           type: 'EMAIL_ADDRESS',
-          ...span,
+          start,
+          end,
           score: clampScore(score),
           severity: 'medium',
           ruleId: 'pii.email-address',
