@@ -90,6 +90,23 @@ describe('createSecretScanner', () => {
     );
   });
 
+  it('finds the same anchors when the byte copy of the text is cut into small chunks', () => {
+    // Chunks of 1 to 6 positions put anchors across every kind of chunk boundary; the default chunk is
+    // larger than the generated texts, so the test above covers the single-chunk path.
+    fc.assert(
+      fc.property(text, fc.integer({ min: 1, max: 6 }), (value, chunkSize) => {
+        const calls: Call[] = [];
+        createSecretScanner(recordingMatchers(calls), { chunkSize }).scan(value);
+        expect([...calls].sort(byPosition)).toEqual(naiveCalls(value).sort(byPosition));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('rejects a chunk size that is not a positive integer', () => {
+    expect(() => createSecretScanner([], { chunkSize: 0 })).toThrow(/chunk size/);
+  });
+
   it('finds anchors at the very start and end of the text', () => {
     const calls: Call[] = [];
     const scanner = createSecretScanner(recordingMatchers(calls));

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { AegisError, ERROR_CODES } from '../../spec/errors.js';
 import type { Matcher, SecretMatch } from './matcher.js';
 
@@ -26,6 +27,16 @@ function caseVariants(code: number): number[] {
   return [code];
 }
 
+/** Positions scanned per byte copy of the text by default (the copy buffer holds this many plus four). */
+const SCAN_CHUNK = 16_384;
+
+interface ScanState {
+  found: SecretMatch[];
+  scratch: Map<Matcher, unknown>;
+  /** Where each matcher's last match ended: an anchor inside it would only find an overlapping match. */
+  matchedUntil: Map<Matcher, number>;
+}
+
 /** Finds secrets by scanning once for every matcher's anchors. */
 export interface SecretScanner {
   scan(text: string): SecretMatch[];
@@ -35,8 +46,16 @@ export interface SecretScanner {
  * Builds a scanner over `matchers`. Anchors are looked up by their first two (ASCII) characters in a
  * 128×128 table, so one tight pass over the text finds every candidate; a single regex alternation of
  * ~200 literals was several times slower in V8. Matchers run only where their anchor occurs.
+ * `chunkSize` (positions per byte copy of the text) exists so tests can cross chunk boundaries.
  */
-export function createSecretScanner(matchers: readonly Matcher[]): SecretScanner {
+export function createSecretScanner(
+  matchers: readonly Matcher[],
+  options: { chunkSize?: number } = {},
+): SecretScanner {
+  const chunkSize = options.chunkSize ?? SCAN_CHUNK;
+  if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) {
+    throw new AegisError(ERROR_CODES.INTERNAL, `scan chunk size must be a positive integer: ${chunkSize}`);
+  }
   const entries = new Map<string, AnchorEntry>();
   for (const matcher of matchers) {
     for (const raw of matcher.anchors) {
@@ -86,45 +105,62 @@ export function createSecretScanner(matchers: readonly Matcher[]): SecretScanner
       }
     }
   }
+  // The scan reads the text through a byte copy: a typed-array load is several times cheaper in V8 than
+  // `charCodeAt` (which dispatches on the string's representation each time). Latin-1 encoding keeps one
+  // byte per UTF-16 code unit, the code's low 8 bits, so every position keeps its offset and its code
+  // masked to 7 bits: the filter sees exactly the masked key it would compute from `charCodeAt`. The copy
+  // is made in chunks so the buffer stays small whatever the text's length.
+  const chunk = new Uint8Array(chunkSize + 4);
+  const chunkBuffer = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+
+  /** Runs the matchers of every anchor that occurs at `index`, a position the masked filter let through. */
+  const visit = (text: string, index: number, state: ScanState): void => {
+    const current = text.charCodeAt(index);
+    const next = text.charCodeAt(index + 1);
+    // Both codes are below 2^16, so their OR exceeds 127 exactly when one of them does.
+    if ((current | next) > 127) return;
+    const third = index + 2 < text.length ? Math.min(text.charCodeAt(index + 2), 127) : 0;
+    const key = (current << 14) | (next << 7) | third;
+    if ((triples[key >> 5]! & (1 << (key & 31))) === 0) return;
+    const list = table[key >> 7]!;
+    for (const entry of list) {
+      if (!anchorAt(text, index, entry)) continue;
+      for (const matcher of entry.matchers) {
+        if (index < (state.matchedUntil.get(matcher) ?? 0)) continue;
+        const match = matcher.find(text, index, entry.anchor, state.scratch);
+        if (!match) continue;
+        state.found.push(match);
+        state.matchedUntil.set(matcher, match.end);
+      }
+    }
+  };
+
   return {
     scan(text) {
-      const found: SecretMatch[] = [];
-      const scratch = new Map<Matcher, unknown>();
-      // Where each matcher's last match ended: an anchor inside it would only find an overlapping match.
-      const matchedUntil = new Map<Matcher, number>();
-      // Locals, not closure variables: the loop then keeps the table in a register.
+      const state: ScanState = { found: [], scratch: new Map(), matchedUntil: new Map() };
+      // Locals, not closure variables: the loop then keeps them in registers.
       const bits = triples;
-      const last = text.length - 1;
-      let current = 0;
-      let next = text.charCodeAt(0);
-      let third = last > 0 ? text.charCodeAt(1) : 0;
-      for (let index = 0; index < last; index++) {
-        current = next;
-        next = third;
-        // Reading past the end would give NaN, a double that slows the whole loop down.
-        third = index + 2 <= last ? text.charCodeAt(index + 2) : 0;
-        // Masking each code to 7 bits needs no branch; a non-ASCII code can then only add candidates,
-        // which the exact test below rejects (mispredicted branches were most of the loop's cost).
-        const masked = ((current & 127) << 14) | ((next & 127) << 7) | (third & 127);
-        if (((bits[masked >> 5]! >>> (masked & 31)) & 1) === 0) continue;
-        // Both codes are below 2^16, so their OR exceeds 127 exactly when one of them does.
-        if ((current | next) > 127) continue;
-        const key = (current << 14) | (next << 7) | Math.min(third, 127);
-        if ((bits[key >> 5]! & (1 << (key & 31))) === 0) continue;
-        const slot = key >> 7;
-        const list = table[slot]!;
-        for (const entry of list) {
-          if (!anchorAt(text, index, entry)) continue;
-          for (const matcher of entry.matchers) {
-            if (index < (matchedUntil.get(matcher) ?? 0)) continue;
-            const match = matcher.find(text, index, entry.anchor, scratch);
-            if (!match) continue;
-            found.push(match);
-            matchedUntil.set(matcher, match.end);
-          }
+      const bytes = chunk;
+      const length = text.length;
+      // Anchors have at least two characters: positions 0 .. length - 2 can open one.
+      for (let base = 0; base < length - 1; base += chunkSize) {
+        const stop = Math.min(length - 1, base + chunkSize) - base;
+        // The third character of the chunk's last position is 2 past it; past the text's end it reads as
+        // 0, as the exact test in `visit` does.
+        const copied = Math.min(length - base, stop + 2);
+        chunkBuffer.write(text.slice(base, base + copied), 0, copied, 'latin1');
+        bytes[copied] = 0;
+        bytes[copied + 1] = 0;
+        let key = ((bytes[0]! & 127) << 7) | (bytes[1]! & 127);
+        for (let offset = 0; offset < stop; offset++) {
+          // Masking each code to 7 bits needs no branch; a non-ASCII code can then only add candidates,
+          // which the exact test in `visit` rejects (mispredicted branches were most of the loop's cost).
+          key = ((key << 7) | (bytes[offset + 2]! & 127)) & 0x1fffff;
+          if (((bits[key >> 5]! >>> (key & 31)) & 1) === 0) continue;
+          visit(text, base + offset, state);
         }
       }
-      return found;
+      return state.found;
     },
   };
 }
