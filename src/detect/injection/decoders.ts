@@ -171,12 +171,9 @@ function alphabetRuns(text: string): [number, number][] {
  * finds seven pair-and-separator triples in a row, which is what a greedy scan over char codes counts
  * (two triples cannot overlap: a separator is not a hex digit), several times faster in the regex engine.
  */
-/** Pair-and-separator groups in a `SEPARATED_HEX_PAIRS` match. */
-const SEPARATED_HEX_GROUPS = 7;
-
 function hasSeparatedHex(text: string, evidence?: DecoderEvidence): boolean {
   // The regex matches exactly where seven such groups stand in a row.
-  if (evidence) return evidence.hexPrefix || evidence.separatedHexGroups >= SEPARATED_HEX_GROUPS;
+  if (evidence) return evidence.hexPrefix || evidence.separatedHex;
   if (text.includes('\\x') || text.includes('0x')) return true;
   return SEPARATED_HEX_PAIRS.test(text);
 }
@@ -219,8 +216,8 @@ export interface DecoderEvidence {
   readonly unicodeEscape: boolean;
   /** The text contains `\x` or `0x`. */
   readonly hexPrefix: boolean;
-  /** Longest streak of hex digit pairs each followed by a space, `:` or `,` (`aa bb cc ` is three). */
-  readonly separatedHexGroups: number;
+  /** Seven hex digit pairs in a row, each followed by a space, `:` or `,`: `SEPARATED_HEX_PAIRS` matches. */
+  readonly separatedHex: boolean;
 }
 
 /** Whether each marker-gated decoder can find anything, by what the evidence (or `includes`) says. */

@@ -82,9 +82,7 @@ describe('text evidence', () => {
         expect(evidence.entity).toBe(text.includes('&#'));
         expect(evidence.unicodeEscape).toBe(text.includes('\\u'));
         expect(evidence.hexPrefix).toBe(text.includes('\\x') || text.includes('0x'));
-        expect(evidence.separatedHexGroups >= 7).toBe(
-          /[0-9a-fA-F]{2}[ :,](?:[0-9a-fA-F]{2}[ :,]){6}/.test(text),
-        );
+        expect(evidence.separatedHex).toBe(/[0-9a-fA-F]{2}[ :,](?:[0-9a-fA-F]{2}[ :,]){6}/.test(text));
       }),
       { numRuns: 400 },
     );
@@ -99,6 +97,33 @@ describe('text evidence', () => {
       }),
       { numRuns: 400 },
     );
+  });
+
+  it('finds seven separated hex groups in a row exactly where the regex does, after words of any length (property)', () => {
+    // Groups after words of three letters or more are recorded late (`closedRun`): streaks that start
+    // with one, or with a group after digits or a one-letter word, are the cases to cover.
+    const hexPieces = fc.constantFrom(
+      ...'abcdefABCDEFgxz0123456789 :,.\n'.split(''),
+      'ab ',
+      'cd:',
+      'ef,',
+      '12 ',
+      'fade ',
+      'decade ',
+      'abc',
+      'e1 ',
+    );
+    const hexTexts = fc.array(hexPieces, { maxLength: 80 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(hexTexts, (text) => {
+        expect(scanner.scan(text).separatedHex).toBe(
+          /[0-9a-fA-F]{2}[ :,](?:[0-9a-fA-F]{2}[ :,]){6}/.test(text),
+        );
+      }),
+      { numRuns: 2000 },
+    );
+    expect(scanner.scan('decade be ef 01 23 45 67 ').separatedHex).toBe(true);
+    expect(scanner.scan('decade be ef 01 23 45 ').separatedHex).toBe(false);
   });
 
   it('keeps separated hex, long base64 runs and leet keywords in view', () => {

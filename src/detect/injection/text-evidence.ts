@@ -27,6 +27,36 @@ export interface TextEvidence extends DecoderEvidence {
   readonly wordFlags: number;
 }
 
+/** Everything one scan tracks besides the hot loop's own variables. */
+interface ScanState {
+  readonly text: string;
+  readonly units: Uint16Array;
+  readonly length: number;
+  readonly found: Map<string, number[]>;
+  substringPositions: (number[] | undefined)[] | undefined;
+  /** By substring anchor id: where its next occurrence may start (occurrences do not overlap). */
+  nextAllowed: Int32Array | undefined;
+  readonly base64Runs: [number, number][];
+  readonly leetTokens: number[];
+  nonAscii: boolean;
+  wide: boolean;
+  flags: number;
+  percent: boolean;
+  entity: boolean;
+  unicodeEscape: boolean;
+  hexPrefix: boolean;
+  separatedHex: boolean;
+  /** End (the separator) of the last hex group recorded, and the length of its streak. */
+  groupEnd: number;
+  groups: number;
+  /** Start of the open leet token (-1: none), and its letters and other chars so far. */
+  leetStart: number;
+  leetLetters: number;
+  leetOthers: number;
+  /** Start of the open base64-alphabet run (-1: none). */
+  base64Start: number;
+}
+
 /** Scans texts for the words and substrings it was built with. */
 export interface EvidenceScanner {
   scan(text: string): TextEvidence;
@@ -38,6 +68,8 @@ export const MAX_WORD_LENGTH = 24;
 export const MAX_LEET_TOKEN = 24;
 /** Shortest base64-alphabet run the decoders try (`decoders.ts` MIN_RUN). */
 const MIN_BASE64_RUN = 16;
+/** Hex groups in a row that `SEPARATED_HEX_PAIRS` (`decoders.ts`) matches. */
+const SEPARATED_HEX_GROUPS = 7;
 
 const LETTER = 1;
 const DIGIT = 2;
@@ -175,6 +207,10 @@ export function createEvidenceScanner(options: {
     return code < 0x80 && (classes[code]! & HEX_DIGIT) !== 0;
   }
 
+  function isHexSeparator(code: number): boolean {
+    return code < 0x80 && (classes[code]! & HEX_SEPARATOR) !== 0;
+  }
+
   const wordFlags = Int32Array.from(words, (word) => options.flags?.get(word) ?? 0);
 
   /** Index in `words` of the vocabulary word spelled (in any case) by `units[start, end)`, or -1. */
@@ -193,39 +229,176 @@ export function createEvidenceScanner(options: {
     return -1;
   }
 
+  /** Records a letter run that the bit filter let through, when it spells a vocabulary word. */
+  function addWord(state: ScanState, start: number, end: number, hash: number): void {
+    const wordIndex = lookup(state.units, start, end, hash);
+    if (wordIndex < 0) return;
+    const word = words[wordIndex]!;
+    state.flags |= wordFlags[wordIndex]!;
+    const positions = state.found.get(word);
+    if (positions) positions.push(start);
+    else state.found.set(word, [start]);
+  }
+
+  /**
+   * The rare steps for a letter run with no leet token or base64 run open before it and a plain char
+   * after it: the run is its whole leet token (letters only, so none to record) and its whole base64 run.
+   * A hex group ends after it only when its last two letters are hex digits; it is recorded when the run
+   * has two letters. A longer run's group is left for `hexGroup` to find from the group after it: three
+   * chars before its end is a letter of the run, no separator, so it can only start a streak.
+   */
+  function closedRun(state: ScanState, start: number, end: number, kind: number): void {
+    const units = state.units;
+    if (end - start >= MIN_BASE64_RUN) state.base64Runs.push([start, paddedEnd(units, end, state.length)]);
+    else if (
+      end - start === 2 &&
+      (kind & HEX_SEPARATOR) !== 0 &&
+      isHexDigit(units[end - 1]!) &&
+      isHexDigit(units[start]!)
+    ) {
+      hexGroup(state, end);
+    }
+  }
+
+  /**
+   * A hex group (two hex digits and a separator) ends at `index`. A group three chars after the previous
+   * one continues its streak; seven in a row are what `SEPARATED_HEX_PAIRS` matches. The only groups
+   * not recorded as they end (see `closedRun`) start their streak, so one found just before a group that
+   * starts a streak here makes it the second of that streak.
+   */
+  function hexGroup(state: ScanState, index: number): void {
+    const units = state.units;
+    if (state.groupEnd === index - 3) state.groups++;
+    else {
+      state.groups =
+        index >= 5 &&
+        isHexSeparator(units[index - 3]!) &&
+        isHexDigit(units[index - 4]!) &&
+        isHexDigit(units[index - 5]!)
+          ? 2
+          : 1;
+    }
+    state.groupEnd = index;
+    if (state.groups >= SEPARATED_HEX_GROUPS) state.separatedHex = true;
+  }
+
+  /** A letter run that extends an open leet token or base64 run, or is followed by a char that does. */
+  function openRun(state: ScanState, start: number, end: number): void {
+    if (state.leetStart < 0) {
+      state.leetStart = start;
+      state.leetLetters = 0;
+      state.leetOthers = 0;
+    }
+    state.leetLetters += end - start;
+    if (state.base64Start < 0) state.base64Start = start;
+  }
+
+  /** Every step for one char that is no ASCII letter (the terminator included). */
+  function otherChar(state: ScanState, index: number, code: number): void {
+    const units = state.units;
+    const kind = code < 0x80 ? classes[code]! : 0;
+    if (code >= 0x80) {
+      state.nonAscii = true;
+      if (code >= 0x100) state.wide = true;
+    }
+
+    if ((kind & LEET_OTHER) !== 0) {
+      if (state.leetStart < 0) {
+        state.leetStart = index;
+        state.leetLetters = 0;
+        state.leetOthers = 0;
+      }
+      state.leetOthers++;
+    } else if (state.leetStart >= 0) {
+      if (state.leetLetters > 0 && state.leetOthers > 0 && index - state.leetStart <= MAX_LEET_TOKEN)
+        state.leetTokens.push(state.leetStart, index);
+      state.leetStart = -1;
+    }
+
+    if ((kind & BASE64) !== 0) {
+      if (state.base64Start < 0) state.base64Start = index;
+    } else if (state.base64Start >= 0) {
+      if (index - state.base64Start >= MIN_BASE64_RUN)
+        state.base64Runs.push([state.base64Start, paddedEnd(units, index, state.length)]);
+      state.base64Start = -1;
+    }
+
+    if (
+      (kind & HEX_SEPARATOR) !== 0 &&
+      index >= 2 &&
+      isHexDigit(units[index - 1]!) &&
+      isHexDigit(units[index - 2]!)
+    ) {
+      hexGroup(state, index);
+    }
+
+    if ((kind & SPECIAL) !== 0) special(state, index, code);
+  }
+
+  /** Encoding markers and substring anchors at a special char. */
+  function special(state: ScanState, index: number, code: number): void {
+    const next = state.units[index + 1]!; // index < length here: at worst the terminator
+    if (code === 37) state.percent = true;
+    else if (code === 38) state.entity ||= next === 35;
+    else if (code === 92) {
+      state.unicodeEscape ||= next === 117;
+      state.hexPrefix ||= next === 120;
+    } else if (code === 48) state.hexPrefix ||= next === 120;
+    const anchors = anchorsByFirst[code];
+    if (anchors === undefined) return;
+    state.nextAllowed ??= new Int32Array(substrings.length);
+    state.substringPositions ??= new Array(substrings.length).fill(undefined);
+    for (const id of anchors) {
+      // Non-overlapping occurrences, as `indexOf` from the end of the previous one finds them.
+      const second = anchorSeconds[id]!;
+      if ((second >= 0 && next !== second) || index < state.nextAllowed[id]!) continue;
+      const anchor = substrings[id]!;
+      if (!state.text.startsWith(anchor, index)) continue;
+      state.nextAllowed[id] = index + anchor.length;
+      const positions = state.substringPositions[id];
+      if (positions) positions.push(index);
+      else state.substringPositions[id] = [index];
+    }
+  }
+
   return {
     scan(text) {
       const units = codeUnits(text);
-      const found = new Map<string, number[]>();
-      let substringPositions: (number[] | undefined)[] | undefined;
-      let nextAllowed: Int32Array | undefined;
-      const base64Runs: [number, number][] = [];
-      const leetTokens: number[] = [];
-      let nonAscii = false;
-      let flags = 0;
-      let wide = false;
-      let percent = false;
-      let entity = false;
-      let unicodeEscape = false;
-      let hexPrefix = false;
-      let separatedHexGroups = 0;
-      let groupEnd = -1;
-      let groups = 0;
-      let leetStart = -1;
-      let leetLetters = 0;
-      let leetOthers = 0;
-      let base64Start = -1;
       const length = text.length;
-      // `units[length]` is a 0 terminator (kind 0) that closes every open run inside the loop: code after
-      // a hot loop that has never run gives optimized code nothing to go on (it was seen deoptimizing on
-      // every call).
+      const state: ScanState = {
+        text,
+        units,
+        length,
+        found: new Map(),
+        substringPositions: undefined,
+        nextAllowed: undefined,
+        base64Runs: [],
+        leetTokens: [],
+        nonAscii: false,
+        wide: false,
+        flags: 0,
+        percent: false,
+        entity: false,
+        unicodeEscape: false,
+        hexPrefix: false,
+        separatedHex: false,
+        groupEnd: -1,
+        groups: 0,
+        leetStart: -1,
+        leetLetters: 0,
+        leetOthers: 0,
+        base64Start: -1,
+      };
+      // The hot loop keeps only a few variables (the rest of the state lives in `state`, touched by the
+      // rare steps): with every counter in it, it ran at half the speed on plain prose.
+      // `units[length]` is a 0 terminator that closes every open run inside the loop: code after a hot
+      // loop that has never run gives optimized code nothing to go on (it was seen deoptimizing on every
+      // call).
       for (let index = 0; index <= length; index++) {
         let code = units[index]!;
-        let kind = code < 0x80 ? classes[code]! : 0;
-        if ((kind & LETTER) !== 0) {
+        if (isAsciiLetter(code)) {
           // A whole run of ASCII letters in a tight loop (most of a text), hashed lowercase as it is read
-          // (`| 0x20` lowercases ASCII letters exactly). Letters extend the current leet token and base64
-          // run.
+          // (`| 0x20` lowercases ASCII letters exactly).
           const start = index;
           let hash = Math.imul(FNV_BASIS ^ (code | 0x20), FNV_PRIME);
           for (;;) {
@@ -234,125 +407,39 @@ export function createEvidenceScanner(options: {
             if (!isAsciiLetter(code)) break;
             hash = Math.imul(hash ^ (code | 0x20), FNV_PRIME);
           }
-          kind = code < 0x80 ? classes[code]! : 0;
-          const runLength = index - start;
-          const lastLetter = units[index - 1]!;
           if (
             (filter[hash >>> (35 - FILTER_BITS)]! & (1 << ((hash >>> (32 - FILTER_BITS)) & 7))) !== 0 &&
-            runLength <= MAX_WORD_LENGTH
+            index - start <= MAX_WORD_LENGTH
           ) {
-            const wordIndex = lookup(units, start, index, hash);
-            if (wordIndex >= 0) {
-              const word = words[wordIndex]!;
-              flags |= wordFlags[wordIndex]!;
-              const positions = found.get(word);
-              if (positions) positions.push(start);
-              else found.set(word, [start]);
-            }
+            addWord(state, start, index, hash);
           }
-          if (leetStart < 0 && base64Start < 0 && (kind & PLAIN) !== 0) {
-            // The common case, a word between spaces or punctuation: the run is its whole leet token
-            // (letters only, so none to record) and its whole base64 run, and the plain char after it
-            // opens nothing; only a hex group can end here. Same outcome as the general steps below.
-            if (runLength >= MIN_BASE64_RUN) base64Runs.push([start, paddedEnd(units, index, length)]);
-            if (
-              (kind & HEX_SEPARATOR) !== 0 &&
-              index >= 2 &&
-              isHexDigit(lastLetter) &&
-              isHexDigit(units[index - 2]!)
-            ) {
-              groups = groupEnd === index - 3 ? groups + 1 : 1;
-              groupEnd = index;
-              if (groups > separatedHexGroups) separatedHexGroups = groups;
-            }
+          // The common case, a word between spaces or punctuation with no leet token or base64 run open
+          // (both starts are -1, so their AND is negative): the plain char after it opens nothing.
+          const kind = code < 0x80 ? classes[code]! : 0;
+          if ((state.leetStart & state.base64Start) < 0 && (kind & PLAIN) !== 0) {
+            const runLength = index - start;
+            if (runLength === 2 || runLength >= MIN_BASE64_RUN) closedRun(state, start, index, kind);
             continue;
           }
-          if (leetStart < 0) {
-            leetStart = start;
-            leetLetters = 0;
-            leetOthers = 0;
-          }
-          leetLetters += runLength;
-          if (base64Start < 0) base64Start = start;
+          openRun(state, start, index);
         }
-        if (code >= 0x80) {
-          nonAscii = true;
-          if (code >= 0x100) wide = true;
-        }
-
-        if ((kind & LEET_OTHER) !== 0) {
-          if (leetStart < 0) {
-            leetStart = index;
-            leetLetters = 0;
-            leetOthers = 0;
-          }
-          leetOthers++;
-        } else if (leetStart >= 0) {
-          if (leetLetters > 0 && leetOthers > 0 && index - leetStart <= MAX_LEET_TOKEN)
-            leetTokens.push(leetStart, index);
-          leetStart = -1;
-        }
-
-        if ((kind & BASE64) !== 0) {
-          if (base64Start < 0) base64Start = index;
-        } else if (base64Start >= 0) {
-          if (index - base64Start >= MIN_BASE64_RUN)
-            base64Runs.push([base64Start, paddedEnd(units, index, length)]);
-          base64Start = -1;
-        }
-
-        // A separator after two hex digits ends a hex group; a group three chars after the previous one
-        // continues its streak (what `SEPARATED_HEX_PAIRS` matches, counted exactly).
-        if (
-          (kind & HEX_SEPARATOR) !== 0 &&
-          index >= 2 &&
-          isHexDigit(units[index - 1]!) &&
-          isHexDigit(units[index - 2]!)
-        ) {
-          groups = groupEnd === index - 3 ? groups + 1 : 1;
-          groupEnd = index;
-          if (groups > separatedHexGroups) separatedHexGroups = groups;
-        }
-
-        if ((kind & SPECIAL) !== 0) {
-          const next = units[index + 1]!; // index < length here: at worst the terminator
-          if (code === 37) percent = true;
-          else if (code === 38) entity ||= next === 35;
-          else if (code === 92) {
-            unicodeEscape ||= next === 117;
-            hexPrefix ||= next === 120;
-          } else if (code === 48) hexPrefix ||= next === 120;
-          const anchors = anchorsByFirst[code];
-          if (anchors !== undefined) {
-            nextAllowed ??= new Int32Array(substrings.length);
-            substringPositions ??= new Array(substrings.length).fill(undefined);
-            for (const id of anchors) {
-              // Non-overlapping occurrences, as `indexOf` from the end of the previous one finds them.
-              const second = anchorSeconds[id]!;
-              if ((second >= 0 && next !== second) || index < nextAllowed[id]!) continue;
-              const anchor = substrings[id]!;
-              if (!text.startsWith(anchor, index)) continue;
-              nextAllowed[id] = index + anchor.length;
-              const positions = substringPositions[id];
-              if (positions) positions.push(index);
-              else substringPositions[id] = [index];
-            }
-          }
-        }
+        otherChar(state, index, code);
       }
       return {
-        words: found,
-        substrings: substringPositions ? substringMap(substrings, substringPositions) : NO_SUBSTRINGS,
-        nonAscii,
-        wordFlags: flags,
-        wide,
-        base64Runs,
-        leetTokens,
-        percent,
-        entity,
-        unicodeEscape,
-        hexPrefix,
-        separatedHexGroups,
+        words: state.found,
+        substrings: state.substringPositions
+          ? substringMap(substrings, state.substringPositions)
+          : NO_SUBSTRINGS,
+        nonAscii: state.nonAscii,
+        wordFlags: state.flags,
+        wide: state.wide,
+        base64Runs: state.base64Runs,
+        leetTokens: state.leetTokens,
+        percent: state.percent,
+        entity: state.entity,
+        unicodeEscape: state.unicodeEscape,
+        hexPrefix: state.hexPrefix,
+        separatedHex: state.separatedHex,
       };
     },
   };
