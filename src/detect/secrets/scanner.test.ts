@@ -5,7 +5,8 @@ import { createSecretScanner, resolveOverlaps } from './scanner.js';
 
 // Anchors that exercise every path of the scan's filters: two-character anchors (any third character),
 // case-insensitive keywords, a non-ASCII third character and a third character of 127 (both open their
-// slot to any third character), and prefixes that share their first two characters.
+// slot to any third character), a non-ASCII fourth character (any fourth character passes the
+// four-character filter), and prefixes that share their first two or three characters.
 const ANCHORS: readonly { anchor: string; caseInsensitive: boolean }[] = [
   { anchor: 'SK', caseInsensitive: false },
   { anchor: 'pass', caseInsensitive: true },
@@ -15,6 +16,7 @@ const ANCHORS: readonly { anchor: string; caseInsensitive: boolean }[] = [
   { anchor: 'abé', caseInsensitive: false },
   { anchor: 'xy\u007f', caseInsensitive: false },
   { anchor: '://', caseInsensitive: false },
+  { anchor: 'api\u00e9', caseInsensitive: false },
 ];
 
 // Characters whose low seven bits equal anchor characters (á is 0xE1, 0xE1 & 127 is `a`), so the
@@ -32,6 +34,9 @@ const alphabet = fc.constantFrom(
   'PaSs',
   'API_KEY',
   'api_',
+  'api\u00e9',
+  'api\u00e1',
+  'APIé',
   'sk_live_',
   'ab',
   'abé',

@@ -27,8 +27,16 @@ function caseVariants(code: number): number[] {
   return [code];
 }
 
-/** Positions scanned per byte copy of the text by default (the copy buffer holds this many plus four). */
+/** Positions scanned per byte copy of the text by default (the copy buffer holds this many plus eight). */
 const SCAN_CHUNK = 16_384;
+
+/** Size of the four-character filter: 2^20 bits, 128 KiB. */
+const QUAD_HASH_BITS = 20;
+
+/** Multiplicative hash of four masked codes (28 bits) to `QUAD_HASH_BITS` bits. */
+function quadHash(key: number): number {
+  return Math.imul(key, 0x9e3779b1) >>> (32 - QUAD_HASH_BITS);
+}
 
 interface ScanState {
   found: SecretMatch[];
@@ -105,12 +113,35 @@ export function createSecretScanner(
       }
     }
   }
+  // A second filter on the first four characters, for the positions the triple filter lets through
+  // (common English triples such as `con`, `dat` or `ser` open anchors like `confluence_token`): one bit
+  // per hash of the four masked codes. Every code a position can hold is added for each character an
+  // anchor does not fix: past its end (two- and three-character anchors) and where it is not ASCII (the
+  // masked code of such a character can be anything). A hash collision only lets a position through.
+  const quads = new Uint32Array(1 << (QUAD_HASH_BITS - 5));
+  const anyCode = Array.from({ length: 128 }, (_, code) => code);
+  const maskedCodes = (entry: AnchorEntry, offset: number): number[] => {
+    if (offset >= entry.anchor.length || entry.anchor.charCodeAt(offset) >= 127) return anyCode;
+    return variants(entry, offset);
+  };
+  for (const entry of entries.values()) {
+    for (const a of maskedCodes(entry, 0)) {
+      for (const b of maskedCodes(entry, 1)) {
+        for (const c of maskedCodes(entry, 2)) {
+          for (const d of maskedCodes(entry, 3)) {
+            const hash = quadHash((a << 21) | (b << 14) | (c << 7) | d);
+            quads[hash >> 5]! |= 1 << (hash & 31);
+          }
+        }
+      }
+    }
+  }
   // The scan reads the text through a byte copy: a typed-array load is several times cheaper in V8 than
   // `charCodeAt` (which dispatches on the string's representation each time). Latin-1 encoding keeps one
   // byte per UTF-16 code unit, the code's low 8 bits, so every position keeps its offset and its code
   // masked to 7 bits: the filter sees exactly the masked key it would compute from `charCodeAt`. The copy
   // is made in chunks so the buffer stays small whatever the text's length.
-  const chunk = new Uint8Array(chunkSize + 4);
+  const chunk = new Uint8Array(chunkSize + 8);
   const chunkBuffer = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 
   /** Runs the matchers of every anchor that occurs at `index`, a position the masked filter let through. */
@@ -140,23 +171,27 @@ export function createSecretScanner(
       const state: ScanState = { found: [], scratch: new Map(), matchedUntil: new Map() };
       // Locals, not closure variables: the loop then keeps them in registers.
       const bits = triples;
+      const quadBits = quads;
       const bytes = chunk;
       const length = text.length;
       // Anchors have at least two characters: positions 0 .. length - 2 can open one.
       for (let base = 0; base < length - 1; base += chunkSize) {
         const stop = Math.min(length - 1, base + chunkSize) - base;
-        // The third character of the chunk's last position is 2 past it; past the text's end it reads as
-        // 0, as the exact test in `visit` does.
-        const copied = Math.min(length - base, stop + 2);
+        // The fourth character of the chunk's last position is 3 past it; past the text's end it reads
+        // as 0, as the exact test in `visit` does for the third.
+        const copied = Math.min(length - base, stop + 3);
         chunkBuffer.write(text.slice(base, base + copied), 0, copied, 'latin1');
-        bytes[copied] = 0;
-        bytes[copied + 1] = 0;
-        let key = ((bytes[0]! & 127) << 7) | (bytes[1]! & 127);
+        bytes.fill(0, copied, copied + 3);
+        // The masked codes of positions offset .. offset + 3, seven bits each.
+        let key = ((bytes[0]! & 127) << 14) | ((bytes[1]! & 127) << 7) | (bytes[2]! & 127);
         for (let offset = 0; offset < stop; offset++) {
           // Masking each code to 7 bits needs no branch; a non-ASCII code can then only add candidates,
           // which the exact test in `visit` rejects (mispredicted branches were most of the loop's cost).
-          key = ((key << 7) | (bytes[offset + 2]! & 127)) & 0x1fffff;
-          if (((bits[key >> 5]! >>> (key & 31)) & 1) === 0) continue;
+          key = ((key << 7) | (bytes[offset + 3]! & 127)) & 0xfffffff;
+          const triple = key >>> 7;
+          if (((bits[triple >> 5]! >>> (triple & 31)) & 1) === 0) continue;
+          const hash = quadHash(key);
+          if (((quadBits[hash >> 5]! >>> (hash & 31)) & 1) === 0) continue;
           visit(text, base + offset, state);
         }
       }
