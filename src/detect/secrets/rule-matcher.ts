@@ -1,6 +1,7 @@
 import { shannonEntropy } from './entropy.js';
 import type { Matcher, SecretMatch } from './matcher.js';
 import { isDocumentedExample, isPlaceholder } from './placeholders.js';
+import { runShape } from './run-shape.js';
 import type { ContextRule, PrefixRule, SecretRule } from './secret-rule.js';
 
 const DEFAULT_WINDOW = 120;
@@ -66,6 +67,9 @@ function contextMatcher(rule: ContextRule): Matcher {
   // Sticky like prefix rules: tried only at token starts after the keyword, so each attempt is anchored
   // and the cost per keyword is bounded by the window.
   const sticky = new RegExp(rule.pattern.source, 'dy');
+  // A start the shape rules out is one where `sticky` would not match (see run-shape.ts): skipping the
+  // regex call there changes nothing but the time taken.
+  const shape = runShape(sticky);
   const window = rule.window ?? DEFAULT_WINDOW;
   return {
     anchors: rule.keywords,
@@ -82,6 +86,7 @@ function contextMatcher(rule: ContextRule): Matcher {
       for (let start = from; start < to; start++) {
         // Inside a run of letters and digits no value can start (values begin at a token boundary).
         if (isAlphanumeric(text.charCodeAt(start - 1)) && isAlphanumeric(text.charCodeAt(start))) continue;
+        if (shape && !shape.canMatchAt(text, start)) continue;
         sticky.lastIndex = start;
         const match = sticky.exec(text);
         if (!match) continue;
