@@ -58,15 +58,67 @@ export function phraseKey(words: readonly string[]): { word: string; index: numb
   return { word: words[index] ?? '', index };
 }
 
+/** A neighbour word of two-word phrases and those phrases. */
+interface Neighbour {
+  readonly word: string;
+  readonly phrases: PhraseAnchor[];
+}
+
 interface KeyGroup {
-  /** Two-word phrases whose key is the second word, by their first word. */
-  readonly byPrevious: Map<string, PhraseAnchor[]>;
-  /** Two-word phrases whose key is the first word, by their second word. */
-  readonly byNext: Map<string, PhraseAnchor[]>;
+  /** Two-word phrases whose key is the second word, by the hash of their first word. */
+  readonly byPrevious: Map<number, Neighbour[]>;
+  /** Two-word phrases whose key is the first word, by the hash of their second word. */
+  readonly byNext: Map<number, Neighbour[]>;
   /** Longer phrases, checked word by word. */
   readonly general: PhraseAnchor[];
   /** Longest neighbour word of the two-word phrases. */
   longest: number;
+}
+
+const FNV_PRIME = 0x01000193;
+const FNV_BASIS = 0x811c9dc5;
+
+/**
+ * FNV-1a of the lowercase ASCII letters `text[start, end)` (`| 0x20` lowercases a letter exactly), cut to
+ * 30 bits so that a `Map` key stays a small integer (a larger one is boxed on every lookup).
+ */
+function runHash(text: string, start: number, end: number): number {
+  let hash = FNV_BASIS;
+  for (let index = start; index < end; index++)
+    hash = Math.imul(hash ^ (text.charCodeAt(index) | 0x20), FNV_PRIME);
+  return hash & 0x3fffffff;
+}
+
+function addNeighbour(map: Map<number, Neighbour[]>, phrase: PhraseAnchor, word: string): void {
+  const hash = runHash(word, 0, word.length);
+  const list = map.get(hash) ?? [];
+  const known = list.find((neighbour) => neighbour.word === word);
+  if (known) known.phrases.push(phrase);
+  else list.push({ word, phrases: [phrase] });
+  map.set(hash, list);
+}
+
+/**
+ * The neighbour whose word the letter run `text[start, end)` spells in any case. The run is hashed in
+ * place instead of sliced and lowercased: this runs at every occurrence of a common key word.
+ */
+function neighbourAt(
+  map: ReadonlyMap<number, readonly Neighbour[]>,
+  text: string,
+  start: number,
+  end: number,
+): Neighbour | undefined {
+  const candidates = map.get(runHash(text, start, end));
+  if (candidates === undefined) return undefined;
+  for (const neighbour of candidates) {
+    const word = neighbour.word;
+    if (word.length !== end - start) continue;
+    let offset = 0;
+    while (offset < word.length && (text.charCodeAt(start + offset) | 0x20) === word.charCodeAt(offset))
+      offset++;
+    if (offset === word.length) return neighbour;
+  }
+  return undefined;
 }
 
 /**
@@ -87,10 +139,7 @@ export function createPhraseMatcher(
         continue;
       }
       const neighbour = phrase.words[1 - phrase.key] ?? '';
-      const map = phrase.key === 1 ? group.byPrevious : group.byNext;
-      const list = map.get(neighbour);
-      if (list) list.push(phrase);
-      else map.set(neighbour, [phrase]);
+      addNeighbour(phrase.key === 1 ? group.byPrevious : group.byNext, phrase, neighbour);
       group.longest = Math.max(group.longest, neighbour.length);
     }
     groups.set(keyWord, group);
@@ -101,13 +150,12 @@ export function createPhraseMatcher(
       if (!group) return;
       for (const position of positions) {
         if (group.byPrevious.size > 0) {
-          const previous = group.byPrevious.get(letterRunBefore(text, position, group.longest) ?? '');
-          if (previous) for (const phrase of previous) addHit(hits, phrase.plans, position);
+          const previous = previousNeighbour(group, text, position);
+          if (previous) for (const phrase of previous.phrases) addHit(hits, phrase.plans, position);
         }
         if (group.byNext.size > 0) {
-          const after = position + keyWord.length;
-          const next = group.byNext.get(letterRunAfter(text, after, group.longest) ?? '');
-          if (next) for (const phrase of next) addHit(hits, phrase.plans, position);
+          const next = nextNeighbour(group, text, position + keyWord.length);
+          if (next) for (const phrase of next.phrases) addHit(hits, phrase.plans, position);
         }
         for (const phrase of group.general) {
           if (phraseAt(text, position, phrase.words, phrase.key)) addHit(hits, phrase.plans, position);
@@ -117,28 +165,26 @@ export function createPhraseMatcher(
   };
 }
 
-/** The lowercase letter run that ends 1–3 separators before `position`, if at most `longest` long. */
-function letterRunBefore(text: string, position: number, longest: number): string | undefined {
-  const end = skipSeparators(text, position, -1);
+/** The neighbour spelled by the letter run that ends 1–3 separators before `position` (at most `longest` long). */
+function previousNeighbour(group: KeyGroup, text: string, position: number): Neighbour | undefined {
+  const end = separatorsBefore(text, position);
   if (end === position) return undefined;
+  const limit = Math.max(0, end - group.longest - 1);
   let start = end;
-  while (start > 0 && isAsciiLetter(text.charCodeAt(start - 1))) {
-    start--;
-    if (end - start > longest) return undefined;
-  }
-  return start === end ? undefined : text.slice(start, end).toLowerCase();
+  while (start > limit && isAsciiLetter(text.charCodeAt(start - 1))) start--;
+  if (start === end || end - start > group.longest) return undefined;
+  return neighbourAt(group.byPrevious, text, start, end);
 }
 
-/** The lowercase letter run that starts 1–3 separators after `position`, if at most `longest` long. */
-function letterRunAfter(text: string, position: number, longest: number): string | undefined {
-  const start = skipSeparators(text, position, 1);
+/** The neighbour spelled by the letter run that starts 1–3 separators after `position` (at most `longest` long). */
+function nextNeighbour(group: KeyGroup, text: string, position: number): Neighbour | undefined {
+  const start = separatorsAfter(text, position);
   if (start === position) return undefined;
+  const limit = Math.min(text.length, start + group.longest + 1);
   let end = start;
-  while (end < text.length && isAsciiLetter(text.charCodeAt(end))) {
-    end++;
-    if (end - start > longest) return undefined;
-  }
-  return start === end ? undefined : text.slice(start, end).toLowerCase();
+  while (end < limit && isAsciiLetter(text.charCodeAt(end))) end++;
+  if (start === end || end - start > group.longest) return undefined;
+  return neighbourAt(group.byNext, text, start, end);
 }
 
 /** True when the words of a phrase surround the key word found at `position`. */
@@ -146,28 +192,33 @@ export function phraseAt(text: string, position: number, words: readonly string[
   let after = position + (words[key]?.length ?? 0);
   for (let wordIndex = key + 1; wordIndex < words.length; wordIndex++) {
     const word = words[wordIndex] ?? '';
-    const start = skipSeparators(text, after, 1);
+    const start = separatorsAfter(text, after);
     if (start === after || !wordAt(text, start, word)) return false;
     after = start + word.length;
   }
   let before = position;
   for (let wordIndex = key - 1; wordIndex >= 0; wordIndex--) {
     const word = words[wordIndex] ?? '';
-    const end = skipSeparators(text, before, -1);
+    const end = separatorsBefore(text, before);
     if (end === before || !wordAt(text, end - word.length, word)) return false;
     before = end - word.length;
   }
   return true;
 }
 
-/** Position after up to `MAX_PHRASE_GAP` separators from `from`, walking forward (1) or backward (-1). */
-function skipSeparators(text: string, from: number, direction: 1 | -1): number {
+/** Position after up to `MAX_PHRASE_GAP` separators from `from`, walking forward. */
+function separatorsAfter(text: string, from: number): number {
+  const limit = Math.min(text.length, from + MAX_PHRASE_GAP);
   let position = from;
-  for (let gap = 0; gap < MAX_PHRASE_GAP; gap++) {
-    const code = text.charCodeAt(direction === 1 ? position : position - 1);
-    if (!isSeparator(code)) break;
-    position += direction;
-  }
+  while (position < limit && isSeparator(text.charCodeAt(position))) position++;
+  return position;
+}
+
+/** Position before up to `MAX_PHRASE_GAP` separators that end at `from`, walking backward. */
+function separatorsBefore(text: string, from: number): number {
+  const limit = Math.max(0, from - MAX_PHRASE_GAP);
+  let position = from;
+  while (position > limit && isSeparator(text.charCodeAt(position - 1))) position--;
   return position;
 }
 
