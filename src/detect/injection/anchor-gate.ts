@@ -7,7 +7,7 @@ import {
   phraseKey,
 } from './phrase-anchors.js';
 import type { InjectionRule } from './rule.js';
-import { createEvidenceScanner, SCANNED_SUBSTRING, type TextEvidence } from './text-evidence.js';
+import { createEvidenceScanner, isScannedSubstring, type TextEvidence } from './text-evidence.js';
 
 const WORD_ANCHOR = /^[a-z]+$/;
 /** Lowercase ASCII words separated by single spaces: a phrase anchor. */
@@ -44,9 +44,10 @@ export interface AnchorGate {
 }
 
 /**
- * Builds the gate for a rule list. Anchor words and ASCII punctuation anchors such as `<|` are found by
- * one linear pass over char codes (`text-evidence.ts`, no regex); other anchors (CJK, Cyrillic)
- * case-sensitively with `indexOf`, only when that pass saw non-ASCII characters. Each rule then runs only
+ * Builds the gate for a rule list. Anchor words, ASCII punctuation anchors such as `<|` and anchors that
+ * start with a non-ASCII char (CJK, Cyrillic) are found by one linear pass over char codes
+ * (`text-evidence.ts`, no regex); the few others (an accented word after an ASCII letter) case-sensitively
+ * with `indexOf`, only when that pass saw non-ASCII characters. Each rule then runs only
  * on windows around its anchors, which is what keeps a hundred alternation-heavy patterns fast on long
  * benign texts. Rules anchored to
  * line starts (`^`) always run on the whole text, since a window would invent line starts.
@@ -61,7 +62,7 @@ export function createAnchorGate(
     for (const anchor of rule.anchors) {
       if (WORD_ANCHOR.test(anchor)) vocabulary.add(anchor);
       else if (PHRASE_ANCHOR.test(anchor)) vocabulary.add(phraseKey(anchor.split(' ')).word);
-      else if (SCANNED_SUBSTRING.test(anchor)) scannedSubstrings.add(anchor);
+      else if (isScannedSubstring(anchor)) scannedSubstrings.add(anchor);
     }
   }
   const scanner = createEvidenceScanner({
@@ -72,22 +73,24 @@ export function createAnchorGate(
   const wholeText = new Set(
     rules.filter((rule) => rule.pattern.source.includes('(?:^|')).map((rule) => rule.id),
   );
-  const plans = rules.map((rule) => ({ rule, wholeText: wholeText.has(rule.id) }));
+  const plans = rules.map((rule) => ({
+    rule,
+    wholeText: wholeText.has(rule.id),
+    alwaysRun: rule.anchors.length === 0,
+  }));
   // Inverted index: anchor → plans that list it, so a text costs work only for the anchors it contains.
   const plansByWord = new Map<string, number[]>();
-  /** ASCII substrings the index pass finds (see `SCANNED_SUBSTRING`). */
+  /** Substrings the index pass finds (see `isScannedSubstring`): most non-ASCII anchors are among them. */
   const plansBySubstring = new Map<string, number[]>();
   /** Other ASCII substrings (starting with a letter): searched with `indexOf`. */
   const plansBySearched = new Map<string, number[]>();
-  /** Non-ASCII anchors within Latin-1 (accented Latin), searched when the text has non-ASCII. */
+  /** Other anchors within Latin-1 (accented Latin after a letter), searched when the text has non-ASCII. */
   const plansByForeign = new Map<string, number[]>();
-  /** Anchors with a char beyond Latin-1 (CJK, Cyrillic, …), searched only when the text has one. */
+  /** Other anchors with a char beyond Latin-1, searched only when the text has one. */
   const plansByWide = new Map<string, number[]>();
   // Phrases grouped by their key word (the longest, the last among equals: usually the rarest).
   const phrasesByKey = new Map<string, (PhraseAnchor & { plans: number[] })[]>();
-  const alwaysRun: number[] = [];
   rules.forEach((rule, planIndex) => {
-    if (rule.anchors.length === 0) alwaysRun.push(planIndex);
     for (const anchor of rule.anchors) {
       if (PHRASE_ANCHOR.test(anchor)) {
         const words = anchor.split(' ');
@@ -101,12 +104,12 @@ export function createAnchorGate(
       }
       const target = WORD_ANCHOR.test(anchor)
         ? plansByWord
-        : WIDE.test(anchor)
-          ? plansByWide
-          : NON_ASCII.test(anchor)
-            ? plansByForeign
-            : SCANNED_SUBSTRING.test(anchor)
-              ? plansBySubstring
+        : isScannedSubstring(anchor)
+          ? plansBySubstring
+          : WIDE.test(anchor)
+            ? plansByWide
+            : NON_ASCII.test(anchor)
+              ? plansByForeign
               : plansBySearched;
       const list = target.get(anchor);
       if (list) list.push(planIndex);
@@ -116,7 +119,6 @@ export function createAnchorGate(
 
   const phrases = createPhraseMatcher(phrasesByKey);
   const reusedHits: PlanHits = { lists: new Array(plans.length).fill(undefined), touched: [] };
-  const allPlanIndexes = plans.map((_, planIndex) => planIndex);
 
   return {
     index(text) {
@@ -134,7 +136,7 @@ export function createAnchorGate(
         if (planIndexes) addHits(hits, planIndexes, positions);
         phrases.match(text, word, positions, hits);
       }
-      // ASCII substrings were found by the index pass (same non-overlapping occurrences as `indexOf`).
+      // Substrings found by the index pass (the same non-overlapping occurrences as `indexOf`).
       for (const [anchor, positions] of index.substrings) {
         const planIndexes = plansBySubstring.get(anchor);
         if (planIndexes) addHits(hits, planIndexes, positions);
@@ -143,13 +145,13 @@ export function createAnchorGate(
       if (plansByForeign.size > 0 && index.nonAscii) searchSubstrings(text, plansByForeign, hits);
       if (plansByWide.size > 0 && index.wide) searchSubstrings(text, plansByWide, hits);
       const selected: SelectedRule[] = [];
-      // Plans in their original order: the touched ones sorted (few), or all when some always run.
-      const order = alwaysRun.length > 0 ? allPlanIndexes : hits.touched.sort(byNumber);
-      for (const planIndex of order) {
+      // Plans in their original order: a walk over the hit table (a hundred-odd slots) costs less than
+      // sorting the touched plans with a comparator call per step.
+      for (let planIndex = 0; planIndex < plans.length; planIndex++) {
         const plan = plans[planIndex]!;
         const planHits = hits.lists[planIndex];
         if (planHits === undefined) {
-          if (alwaysRun.includes(planIndex)) selected.push({ rule: plan.rule, region: 'all' });
+          if (plan.alwaysRun) selected.push({ rule: plan.rule, region: 'all' });
           continue;
         }
         selected.push({
@@ -160,10 +162,6 @@ export function createAnchorGate(
       return selected;
     },
   };
-}
-
-function byNumber(left: number, right: number): number {
-  return left - right;
 }
 
 function addHits(hits: PlanHits, plans: readonly number[], positions: readonly number[]): void {

@@ -1,10 +1,23 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeSegments, mayUnleet, unleet } from './decoders.js';
-import { createEvidenceScanner } from './text-evidence.js';
+import { createEvidenceScanner, isScannedSubstring } from './text-evidence.js';
 
 const VOCABULARY = ['ignore', 'previous', 'instructions', 'you', 'are', 'now', 'dan', 'rules', 'a', 'be'];
-const SUBSTRINGS = ['<|', '[INST]', '##', '###', '---', '_of_turn>', '<system'];
+const SUBSTRINGS = [
+  '<|',
+  '[INST]',
+  '##',
+  '###',
+  '---',
+  '_of_turn>',
+  '<system',
+  '指令',
+  '指示',
+  '忽',
+  'órdenes',
+  'ии',
+];
 const KEYWORDS: ReadonlySet<string> = new Set(['ignore', 'previous', 'rules', 'above', 'secret']);
 const scanner = createEvidenceScanner({
   vocabulary: VOCABULARY,
@@ -54,6 +67,12 @@ const pieces = fc.constantFrom(
   '###',
   '<system',
   '_of_turn>',
+  '指令',
+  '指',
+  '忽略',
+  'órdenes',
+  'ó',
+  'иии',
   '\\x41',
   '0x',
   '\\u0041',
@@ -139,6 +158,10 @@ describe('text evidence', () => {
 
   it('rejects substring anchors the pass cannot see', () => {
     expect(() => createEvidenceScanner({ vocabulary: [], substrings: ['abc'] })).toThrow(/not scanned/);
+    expect(() => createEvidenceScanner({ vocabulary: [], substrings: ['règles'] })).toThrow(/not scanned/);
+    expect(isScannedSubstring('règles')).toBe(false);
+    expect(isScannedSubstring('órdenes')).toBe(true);
+    expect(isScannedSubstring('')).toBe(false);
   });
 
   it('handles texts longer than the reused code-unit buffer', () => {

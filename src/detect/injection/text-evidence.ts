@@ -87,11 +87,17 @@ const HEX_SEPARATOR = 64;
 const PLAIN = 128;
 /** The leet token chars besides letters. */
 const LEET_OTHER = DIGIT | LEET_SYMBOL;
+/** ASCII anchors the pass finds: not starting with a letter. */
+const SCANNED_ASCII = /^[\x00-\x40\x5b-\x60\x7b-\x7f][\x00-\x7f]*$/;
+
 /**
- * Substring anchors the pass finds: ASCII, not starting with a letter (letters are consumed by the word
- * loop without looking at anchors). The gate searches other anchors itself.
+ * Substring anchors the pass finds: ASCII ones that do not start with a letter (letters are consumed by
+ * the word loop without looking at anchors), and any that start with a non-ASCII char (CJK, Cyrillic,
+ * Arabic, …). The gate searches other anchors itself.
  */
-export const SCANNED_SUBSTRING = /^[\x00-\x40\x5b-\x60\x7b-\x7f][\x00-\x7f]*$/;
+export function isScannedSubstring(anchor: string): boolean {
+  return anchor.length > 0 && (anchor.charCodeAt(0) >= 0x80 || SCANNED_ASCII.test(anchor));
+}
 const NO_SUBSTRINGS: ReadonlyMap<string, readonly number[]> = new Map();
 
 const FNV_PRIME = 0x01000193;
@@ -113,7 +119,10 @@ function buildClasses(substrings: readonly string[]): Uint8Array {
     if (char === '%' || char === '&' || char === '\\' || char === '0') kind |= SPECIAL;
     classes[code] = kind;
   }
-  for (const anchor of substrings) classes[anchor.charCodeAt(0)]! |= SPECIAL;
+  for (const anchor of substrings) {
+    const first = anchor.charCodeAt(0);
+    if (first < 0x80) classes[first]! |= SPECIAL;
+  }
   for (let code = 0; code < 128; code++) {
     if ((classes[code]! & (LETTER | LEET_OTHER | BASE64 | SPECIAL)) === 0) classes[code]! |= PLAIN;
   }
@@ -183,7 +192,7 @@ export function createEvidenceScanner(options: {
     slotWords[slot] = wordIndex + 1;
   });
   const substrings = [...new Set(options.substrings)];
-  const unsupported = substrings.find((anchor) => !SCANNED_SUBSTRING.test(anchor));
+  const unsupported = substrings.find((anchor) => !isScannedSubstring(anchor));
   if (unsupported !== undefined) {
     throw new AegisError(
       ERROR_CODES.INVALID_ARGUMENT,
@@ -192,15 +201,26 @@ export function createEvidenceScanner(options: {
   }
   const classes = buildClasses(substrings);
   // Substring anchors by id, grouped by their first char code; the second char (-1: none) is compared
-  // before the whole anchor, so a char that starts many anchors ("<") stays cheap.
+  // before the whole anchor, so a char that starts many anchors ("<") stays cheap. Non-ASCII first chars
+  // are marked in a bit table (one bit per code unit) so the other non-ASCII chars skip the map.
   const anchorsByFirst: (number[] | undefined)[] = new Array(128).fill(undefined);
+  const anchorsByWideFirst = new Map<number, number[]>();
+  const wideFirsts = new Uint8Array(0x10000 / 8);
   const anchorSeconds = Int32Array.from(substrings, (anchor) =>
     anchor.length > 1 ? anchor.charCodeAt(1) : -1,
   );
   substrings.forEach((anchor, id) => {
-    const list = anchorsByFirst[anchor.charCodeAt(0)];
+    const first = anchor.charCodeAt(0);
+    if (first < 0x80) {
+      const list = anchorsByFirst[first];
+      if (list) list.push(id);
+      else anchorsByFirst[first] = [id];
+      return;
+    }
+    wideFirsts[first >>> 3]! |= 1 << (first & 7);
+    const list = anchorsByWideFirst.get(first);
     if (list) list.push(id);
-    else anchorsByFirst[anchor.charCodeAt(0)] = [id];
+    else anchorsByWideFirst.set(first, [id]);
   });
 
   function isHexDigit(code: number): boolean {
@@ -300,6 +320,8 @@ export function createEvidenceScanner(options: {
     if (code >= 0x80) {
       state.nonAscii = true;
       if (code >= 0x100) state.wide = true;
+      if ((wideFirsts[code >>> 3]! & (1 << (code & 7))) !== 0)
+        findAnchors(state, index, anchorsByWideFirst.get(code)!);
     }
 
     if ((kind & LEET_OTHER) !== 0) {
@@ -345,7 +367,12 @@ export function createEvidenceScanner(options: {
       state.hexPrefix ||= next === 120;
     } else if (code === 48) state.hexPrefix ||= next === 120;
     const anchors = anchorsByFirst[code];
-    if (anchors === undefined) return;
+    if (anchors !== undefined) findAnchors(state, index, anchors);
+  }
+
+  /** Records the anchors (ids, all starting with the char at `index`) that occur at `index`. */
+  function findAnchors(state: ScanState, index: number, anchors: readonly number[]): void {
+    const next = state.units[index + 1]!; // index < length here: at worst the terminator
     state.nextAllowed ??= new Int32Array(substrings.length);
     state.substringPositions ??= new Array(substrings.length).fill(undefined);
     for (const id of anchors) {
