@@ -105,17 +105,34 @@ export function isPlaceholder(value: string): boolean {
   return isRepetitive(trimmed);
 }
 
-/** True when one character makes up most of the value (`aaaaaaa1`, `--------`). */
-function isRepetitive(value: string): boolean {
+// Counts of ASCII code points for `isRepetitive`, zeroed again before it returns (cheaper than a Map).
+const repeatCounts = new Int32Array(128);
+
+/** True when one character (code point) makes up most of the value (`aaaaaaa1`, `--------`). */
+export function isRepetitive(value: string): boolean {
   if (value.length < 6) return false;
-  const counts = new Map<string, number>();
+  const touched: number[] = [];
+  let others: Map<number, number> | undefined;
   let highest = 0;
-  for (const character of value) {
-    const count = (counts.get(character) ?? 0) + 1;
-    counts.set(character, count);
+  let distinct = 0;
+  for (let index = 0; index < value.length; ) {
+    // Code points, as `for…of` over a string yields them: a surrogate pair is one character.
+    const code = value.codePointAt(index)!;
+    index += code > 0xffff ? 2 : 1;
+    let count: number;
+    if (code < 128) {
+      count = ++repeatCounts[code]!;
+      if (count === 1) touched.push(code);
+    } else {
+      others ??= new Map();
+      count = (others.get(code) ?? 0) + 1;
+      others.set(code, count);
+    }
+    if (count === 1) distinct++;
     if (count > highest) highest = count;
   }
-  return highest / value.length > 0.6 || counts.size <= 2;
+  for (const code of touched) repeatCounts[code] = 0;
+  return highest / value.length > 0.6 || distinct <= 2;
 }
 
 /**
