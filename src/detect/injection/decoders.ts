@@ -178,10 +178,40 @@ function hasSeparatedHex(text: string, evidence?: DecoderEvidence): boolean {
   return SEPARATED_HEX_PAIRS.test(text);
 }
 
+/** Value of a hex digit char code (the caller has checked it is one). */
+function hexValue(code: number): number {
+  return code <= 57 ? code - 48 : (code | 0x20) - 87;
+}
+
+/**
+ * False when the bytes spelled by `digits` (an even number of hex digits) are certainly not UTF-8, so the
+ * decoder would put U+FFFD in their text and `decodeBytes` would return undefined. Every rejection is an
+ * error in the WHATWG UTF-8 decoder: a continuation byte (80–BF) where a sequence starts, a byte that
+ * starts none (C0, C1, F5–FF), a sequence cut short or continued by a byte outside 80–BF. The finer
+ * rules (overlong E0/F0 forms, surrogates, F4 limits) are left to the decoder. Hex digests and ids are
+ * the usual contiguous hex runs; their random bytes fail here within a few bytes, before any buffer is
+ * made.
+ */
+export function mayBeUtf8Hex(digits: string): boolean {
+  let pending = 0;
+  for (let index = 0; index < digits.length; index += 2) {
+    const byte = (hexValue(digits.charCodeAt(index)) << 4) | hexValue(digits.charCodeAt(index + 1));
+    if (pending > 0) {
+      if (byte < 0x80 || byte > 0xbf) return false;
+      pending--;
+    } else if (byte >= 0x80) {
+      if (byte < 0xc2 || byte > 0xf4) return false;
+      pending = byte < 0xe0 ? 1 : byte < 0xf0 ? 2 : 3;
+    }
+  }
+  return pending === 0;
+}
+
 function decodeRun(run: string): { decoder: DecoderName; text: string } | undefined {
   let hex = run.length % 2 === 0;
   for (let index = 0; hex && index < run.length; index++) hex = isHexDigit(run.charCodeAt(index));
   if (hex) {
+    if (!mayBeUtf8Hex(run)) return undefined;
     const decoded = decodeHex(run);
     return decoded === undefined ? undefined : { decoder: 'hex', text: decoded };
   }
