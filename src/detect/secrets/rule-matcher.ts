@@ -67,8 +67,8 @@ function contextMatcher(rule: ContextRule): Matcher {
   // Sticky like prefix rules: tried only at token starts after the keyword, so each attempt is anchored
   // and the cost per keyword is bounded by the window.
   const sticky = new RegExp(rule.pattern.source, 'dy');
-  // A start the shape rules out is one where `sticky` would not match (see run-shape.ts): skipping the
-  // regex call there changes nothing but the time taken.
+  // A start the shape rules out is one where `sticky` would not match (see run-shape.ts): skipping to the
+  // next start it allows changes nothing but the time taken.
   const shape = runShape(sticky);
   const window = rule.window ?? DEFAULT_WINDOW;
   return {
@@ -84,9 +84,12 @@ function contextMatcher(rule: ContextRule): Matcher {
         if (secondNewline !== -1 && secondNewline < to) to = secondNewline;
       }
       for (let start = from; start < to; start++) {
+        if (shape) {
+          start = shape.nextStart(text, start, to);
+          if (start >= to) break;
+        }
         // Inside a run of letters and digits no value can start (values begin at a token boundary).
         if (isAlphanumeric(text.charCodeAt(start - 1)) && isAlphanumeric(text.charCodeAt(start))) continue;
-        if (shape && !shape.canMatchAt(text, start)) continue;
         sticky.lastIndex = start;
         const match = sticky.exec(text);
         if (!match) continue;

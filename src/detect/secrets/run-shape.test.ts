@@ -59,6 +59,26 @@ describe('runShape', () => {
     );
   });
 
+  it.each(SHAPED)(
+    'finds the next start where $id may match as a start-by-start search does',
+    ({ sticky, shape }) => {
+      const matches = fc
+        .stringMatching(core(sticky.source))
+        .chain((match) => fc.oneof(fc.constant(match), mutated(match)));
+      const pieces = fc.array(fc.oneof(context, matches), { maxLength: 5 }).map((parts) => parts.join(''));
+      fc.assert(
+        fc.property(pieces, fc.nat(), fc.nat(), (text, a, b) => {
+          const from = a % (text.length + 1);
+          const to = from + (b % (text.length - from + 1));
+          let expected = from;
+          while (expected < to && !shape!.canMatchAt(text, expected)) expected++;
+          expect(shape!.nextStart(text, from, to)).toBe(expected);
+        }),
+        { numRuns: 60 },
+      );
+    },
+  );
+
   it('rules out ordinary words for a 44-character token pattern', () => {
     const shape = runShape(/(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{44}(?![A-Za-z0-9_-])/dy)!;
     const text = 'apiKey = readFromVault("name") // rotated weekly';

@@ -15,6 +15,8 @@
 export interface RunShape {
   /** False only where the pattern cannot match starting at `start` (sticky, as the matchers run it). */
   canMatchAt(text: string, start: number): boolean;
+  /** The first start in `from` .. `to` - 1 where `canMatchAt` holds, or `to` (`to` ≤ the text's length). */
+  nextStart(text: string, from: number, to: number): number;
 }
 
 /** Membership of the 128 ASCII codes; a code of 128 or more is in no class (classes are ASCII-only). */
@@ -156,19 +158,45 @@ export function runShape(pattern: RegExp): RunShape | undefined {
   const exact = aheadSet !== undefined && body.every((inBody, code) => !inBody || aheadSet[code] === 1);
   const before = behind?.set;
 
+  // When the lookbehind's class holds every body character, no start inside a run of body characters can
+  // match (the character before it is in the run), so a failed start skips the rest of its run.
+  const skipsRuns = before !== undefined && body.every((inBody, code) => !inBody || before[code] === 1);
+
+  /** The end of the run of body characters at `start`, counted up to `maximum + 1` characters. */
+  const runEnd = (text: string, start: number): number => {
+    const limit = Math.min(text.length, start + maximum + 1);
+    let end = start;
+    while (end < limit && isIn(body, text.charCodeAt(end))) end++;
+    return end;
+  };
+  // A match is `minimum`..`maximum` characters, all from `body`: the run of body characters at `start` is
+  // at least that long, and exactly the match when the match must consume the whole run.
+  const runFits = (run: number): boolean => run >= minimum && !(exact && run > maximum);
+
   return {
     canMatchAt(text, start) {
       // The lookbehind sees the character before `start` (none at the start of the text).
       if (before && start > 0 && isIn(before, text.charCodeAt(start - 1))) return false;
       if (first && !(start < text.length && isIn(first, text.charCodeAt(start)))) return false;
-      // A match is `minimum`..`maximum` characters, all from `body`: the run of body characters at
-      // `start` is at least that long (counted only up to `maximum + 1`, so each call is bounded).
-      const limit = Math.min(text.length, start + maximum + 1);
-      let end = start;
-      while (end < limit && isIn(body, text.charCodeAt(end))) end++;
-      const run = end - start;
-      if (run < minimum) return false;
-      return !(exact && run > maximum);
+      return runFits(runEnd(text, start) - start);
+    },
+    nextStart(text, from, to) {
+      let start = from;
+      while (start < to) {
+        if (before && start > 0 && isIn(before, text.charCodeAt(start - 1))) {
+          start++;
+          continue;
+        }
+        if (first && !isIn(first, text.charCodeAt(start))) {
+          start++;
+          continue;
+        }
+        const end = runEnd(text, start);
+        if (runFits(end - start)) return start;
+        // Starts start + 1 .. end follow a body character, which the lookbehind rejects.
+        start = skipsRuns && end > start ? end + 1 : start + 1;
+      }
+      return to;
     },
   };
 }
