@@ -109,7 +109,8 @@ const SPECS: readonly Omit<RuleSpec, 'type' | 'category'>[] = [
       'send',
       'forward',
       'email',
-      'e',
+      // "e-mail" holds the whole word "mail" ("e" alone is in every hex digest).
+      'mail',
       'post',
       'upload',
       'transmit',
