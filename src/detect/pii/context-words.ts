@@ -55,8 +55,45 @@ function isWordChar(char: string | undefined): boolean {
 /**
  * True when any of `words` occurs in `window` as a whole word (so `tin` does not match `meeting`).
  * A word may end in punctuation such as `dob:`; only letters and digits count as word characters.
+ *
+ * Windows are mostly ASCII, where the word characters are exactly `[A-Za-z0-9]`: there one pattern per
+ * list (the words as literal alternatives between two single-character lookarounds) answers in one
+ * native pass, instead of one substring search per word. The alternation backtracks into every word at
+ * every position, so it matches exactly when some word occurs with no word character on either side.
+ * Windows with a non-ASCII character, where the Unicode classes apply to single UTF-16 units, and lists
+ * with an empty word take `hasAnyWordSlowly`.
  */
 export function hasAnyWord(window: string, words: readonly string[]): boolean {
+  const pattern = wordListPattern(words);
+  if (pattern === undefined || NON_ASCII.test(window)) return hasAnyWordSlowly(window, words);
+  return pattern.test(window);
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+const REGEX_SPECIAL = /[.*+?^${}()|[\]\\/]/g;
+
+// Lists are module constants, so each is compiled once.
+const WORD_LIST_PATTERNS = new WeakMap<readonly string[], RegExp | null>();
+
+/**
+ * The whole-word pattern of a list for ASCII windows (no quantifiers: linear in the window), or
+ * undefined for a list with an empty word.
+ */
+export function wordListPattern(words: readonly string[]): RegExp | undefined {
+  let pattern = WORD_LIST_PATTERNS.get(words);
+  if (pattern === undefined) {
+    pattern = words.some((word) => word.length === 0)
+      ? null
+      : new RegExp(
+          `(?<![A-Za-z0-9])(?:${words.map((word) => word.replace(REGEX_SPECIAL, '\\$&')).join('|')})(?![A-Za-z0-9])`,
+        );
+    WORD_LIST_PATTERNS.set(words, pattern);
+  }
+  return pattern ?? undefined;
+}
+
+/** `hasAnyWord` by one substring search per word (the specification, and the path for non-ASCII windows). */
+export function hasAnyWordSlowly(window: string, words: readonly string[]): boolean {
   for (const word of words) {
     let index = window.indexOf(word);
     while (index >= 0) {
