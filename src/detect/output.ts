@@ -8,7 +8,7 @@ import { createHostAllowlist } from './output/host-allowlist.js';
 import { findHtmlPayloads } from './output/html-payloads.js';
 import { findMarkdownExfiltration } from './output/markdown-exfiltration.js';
 import { type OutputMatch, severityForScore } from './output/output-match.js';
-import { runPayloadRules } from './output/payload-rule.js';
+import { createPayloadRunner } from './output/payload-rule.js';
 import { SHELL_INJECTION_RULES } from './output/shell-injection.js';
 import { SQL_INJECTION_RULES } from './output/sql-injection.js';
 import { createSystemPromptLeakCheck } from './output/system-prompt-leak.js';
@@ -54,7 +54,7 @@ export function createOutputDetector(options?: OutputDetectorOptions): Detector 
     minOverlap: settings.minPromptOverlap ?? 0.1,
     minShingles: settings.minPromptShingles ?? 6,
   });
-  const payloadRules = [...SQL_INJECTION_RULES, ...SHELL_INJECTION_RULES];
+  const payloads = createPayloadRunner([...SQL_INJECTION_RULES, ...SHELL_INJECTION_RULES]);
 
   return {
     id: 'output',
@@ -75,7 +75,7 @@ export function createOutputDetector(options?: OutputDetectorOptions): Detector 
       // Code spans matter only for HTML findings; most texts have none, so they are found lazily.
       const code = html.length > 0 ? findCodeSpans(scanned) : undefined;
       for (const match of html) mapped.push(code?.contains(match.start) ? softenInCode(match) : match);
-      mapped.push(...runPayloadRules(scanned, payloadRules));
+      mapped.push(...payloads.run(scanned));
       for (const match of mapped) {
         matches.push({
           ...match,

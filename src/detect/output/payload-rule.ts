@@ -1,5 +1,6 @@
 import { includesLiteral } from '../find-literal.js';
 import { isWhitespace } from '../is-whitespace.js';
+import { createHintScanner, needsLowerCase } from './hint-scan.js';
 import { type OutputMatch, severityForScore, snippet } from './output-match.js';
 
 /**
@@ -21,7 +22,12 @@ export interface PayloadRule {
    * word whose first letter is common, and without it the pattern cannot match.
    */
   requires?: readonly string[];
-  /** A last cheap test on the lower-cased text (after `requires` and `hints`); false skips the rule. */
+  /**
+   * Lower-case words (two or more characters) of which at least one must occur right before whitespace
+   * (`\s`) in the lower-cased text, checked after `hints`.
+   */
+  spaceAfter?: readonly string[];
+  /** A last cheap test on the lower-cased text (after the checks above); false skips the rule. */
   prefilter?: (lower: string) => boolean;
   confirm?: (context: {
     text: string;
@@ -103,7 +109,36 @@ function globalPattern(rule: PayloadRule): RegExp {
 /** Texts longer than this search hints by their rarest character (see `includesByRareTail`). */
 const LONG_TEXT = 2048;
 
-/** Runs payload rules over a text. */
+/** Runs one rule's pattern over `text` (its prefilters passed) and adds what it confirms to `found`. */
+function runRule(rule: PayloadRule, text: string, found: OutputMatch[]): void {
+  // One compiled pattern per rule, reused; `lastIndex` is reset before each text. Empty matches advance
+  // by one, as `matchAll` does.
+  const pattern = globalPattern(rule);
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+    if (match[0].length === 0) pattern.lastIndex += 1;
+    const start = match.index;
+    const end = start + match[0].length;
+    const score = rule.confirm ? rule.confirm({ text, start, end, match }) : rule.score;
+    if (score === undefined) continue;
+    found.push({
+      ruleId: rule.id,
+      type: rule.type,
+      category: 'improper-output',
+      score,
+      severity: severityForScore(score),
+      start,
+      end,
+      evidence: snippet(text, start, end),
+    });
+  }
+}
+
+/**
+ * Runs payload rules over a text, testing each rule's hints with its own searches of the lower-cased
+ * text. `createPayloadRunner` finds the same matches faster; this is the path it is checked against, and
+ * the one it takes for the rare texts whose lower-casing is not position by position.
+ */
 export function runPayloadRules(text: string, rules: readonly PayloadRule[]): OutputMatch[] {
   const found: OutputMatch[] = [];
   const lower = text.toLowerCase();
@@ -114,28 +149,54 @@ export function runPayloadRules(text: string, rules: readonly PayloadRule[]): Ou
     // Punctuation is the same in `text` and `lower` (lower-casing changes letters only).
     if (rule.requires && !rule.requires.some((character) => text.includes(character))) continue;
     if (rule.hints && !rule.hints.some(inLower)) continue;
+    if (rule.spaceAfter && !rule.spaceAfter.some((word) => followedBySpace(lower, word))) continue;
     if (rule.prefilter && !rule.prefilter(lower)) continue;
-    // One compiled pattern per rule, reused; `lastIndex` is reset before each text. Empty matches advance
-    // by one, as `matchAll` does.
-    const pattern = globalPattern(rule);
-    pattern.lastIndex = 0;
-    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-      if (match[0].length === 0) pattern.lastIndex += 1;
-      const start = match.index;
-      const end = start + match[0].length;
-      const score = rule.confirm ? rule.confirm({ text, start, end, match }) : rule.score;
-      if (score === undefined) continue;
-      found.push({
-        ruleId: rule.id,
-        type: rule.type,
-        category: 'improper-output',
-        score,
-        severity: severityForScore(score),
-        start,
-        end,
-        evidence: snippet(text, start, end),
-      });
-    }
+    runRule(rule, text, found);
   }
   return found;
+}
+
+/** Runs a fixed list of payload rules over texts. */
+export interface PayloadRunner {
+  run(text: string): OutputMatch[];
+}
+
+/**
+ * Runs `rules` with every hint and `spaceAfter` word found in one pass (see hint-scan.ts): the same
+ * matches as `runPayloadRules`, in the same order, for a fraction of the searches.
+ */
+export function createPayloadRunner(rules: readonly PayloadRule[]): PayloadRunner {
+  const words: string[] = [];
+  const indexOf = (word: string): number => {
+    let index = words.indexOf(word);
+    if (index === -1) index = words.push(word) - 1;
+    return index;
+  };
+  const compiled = rules.map((rule) => ({
+    rule,
+    hints: rule.hints?.map(indexOf),
+    spaceAfter: rule.spaceAfter?.map(indexOf),
+  }));
+  const scanner = createHintScanner(words);
+  return {
+    run(text) {
+      // Lower-casing these texts moves characters or turns non-ASCII into ASCII: search them as before.
+      if (needsLowerCase(text)) return runPayloadRules(text, rules);
+      const hints = scanner.scan(text);
+      const found: OutputMatch[] = [];
+      let lower: string | undefined;
+      for (const entry of compiled) {
+        const { rule } = entry;
+        if (rule.requires && !rule.requires.some((character) => text.includes(character))) continue;
+        if (entry.hints && !entry.hints.some((index) => hints.has(index))) continue;
+        if (entry.spaceAfter && !entry.spaceAfter.some((index) => hints.hasBeforeSpace(index))) continue;
+        if (rule.prefilter) {
+          lower ??= text.toLowerCase();
+          if (!rule.prefilter(lower)) continue;
+        }
+        runRule(rule, text, found);
+      }
+      return found;
+    },
+  };
 }

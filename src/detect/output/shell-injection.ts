@@ -1,4 +1,4 @@
-import { followedBySpace, lineAround, type PayloadRule } from './payload-rule.js';
+import { lineAround, type PayloadRule } from './payload-rule.js';
 
 // Shell payloads that would hurt a system that runs model output (agents, copy-paste into a terminal).
 // Ordinary commands (`ls -la`, `rm -rf node_modules`, `curl https://api…`) match none of these.
@@ -79,7 +79,7 @@ export const SHELL_INJECTION_RULES: readonly PayloadRule[] = [
     score: 0.9,
     hints: ['nc', 'socat'],
     // Every alternative ends in `nc` or `cat` followed by whitespace.
-    prefilter: (lower) => followedBySpace(lower, 'nc') || followedBySpace(lower, 'cat'),
+    spaceAfter: ['nc', 'cat'],
     confirm: ({ text, start }) => {
       const { line } = lineAround(text, start);
       if (
