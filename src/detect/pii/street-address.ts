@@ -69,25 +69,70 @@ function isWordOrHyphen(code: number): boolean {
   );
 }
 
+function isAsciiLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+/** The capitals of NAME_WORD (`[A-ZÀ-ÖØ-Þ]`). */
+function isNameUpper(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 0xc0 && code <= 0xde && code !== 0xd7);
+}
+
+/** The lowercase letters of NAME_WORD (`[a-zß-öø-ÿ]`). */
+function isNameLower(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 0xdf && code <= 0xff && code !== 0xf7);
+}
+
 /**
- * Digit runs where a number-first address can start. Both patterns open with `(?<![\w-])\d{1,N}` and
- * continue with a space, a comma or (English) one letter, so a run that is longer than N digits, follows
- * a word character or hyphen, or is followed by anything else cannot start a match: trying the pattern
- * there would fail. Dropping such starts leaves the matches unchanged (in code, most digit runs sit
- * inside identifiers and hex strings).
+ * Digit runs where a number-first address can start. Both patterns open with `(?<![\w-])\d{1,N}`, so a
+ * run that is longer than N digits or follows a word character or hyphen cannot start a match (the
+ * digits cannot stop inside the run, since what follows them is never a digit). After the digits:
+ * - English (`\d{1,5}[A-Za-z]? ` and then a capitalized word or a capital compass point) needs a space
+ *   and a capital, or one letter, a space and a capital;
+ * - Romance (`\d{1,4}(?: bis| ter)?,? ` and then a street type, which opens with a letter, as `bis`
+ *   and `ter` do) needs a space and a letter, or a comma, a space and a letter.
+ * Trying the pattern at any other run would fail; dropping such starts leaves the matches unchanged (in
+ * code, most digit runs sit inside identifiers, hex strings and expressions).
  */
-function numberFirstStarts(input: ScanInput, maxDigits: number): number[] {
+export function numberFirstStarts(input: ScanInput, form: 'english' | 'romance'): number[] {
   const { text } = input;
+  const maxDigits = form === 'english' ? 5 : 4;
   const starts: number[] = [];
   for (const run of input.digitRuns) {
     if (run.end - run.start > maxDigits) continue;
     if (run.start > 0 && isWordOrHyphen(text.charCodeAt(run.start - 1))) continue;
     const next = text.charCodeAt(run.end);
-    const letter = (next >= 65 && next <= 90) || (next >= 97 && next <= 122);
-    if (next !== 32 && next !== 44 && !letter) continue;
-    starts.push(run.start);
+    const second = text.charCodeAt(run.end + 1);
+    const third = text.charCodeAt(run.end + 2);
+    const fits =
+      form === 'english'
+        ? (next === 32 && isNameUpper(second)) || (isAsciiLetter(next) && second === 32 && isNameUpper(third))
+        : (next === 32 && isAsciiLetter(second)) || (next === 44 && second === 32 && isAsciiLetter(third));
+    if (fits) starts.push(run.start);
   }
   return starts;
+}
+
+/** What may come between a number-last street name and its house number (Romance `n`, `n.`, `nº` marks). */
+const HOUSE_NUMBER_MARKS = ['', 'n', 'n.', 'n ', 'n. ', 'nº', 'nº '];
+
+/**
+ * True when the characters before `start` can close a number-last address right before a house number.
+ * German forms end `…straße 5`, `Str. 5`: a space after a lowercase letter or a dot. Romance forms end
+ * with a capitalized name word, an optional comma, a space and an optional `n`, `n.`, `nº` mark with an
+ * optional space (`…Mayor 5`, `…Roma, 10`, `…Augusta, nº 12`). Both patterns need one of these shapes
+ * right before `\d{1,4}`.
+ */
+function closesHouseNumber(text: string, start: number): boolean {
+  for (const mark of HOUSE_NUMBER_MARKS) {
+    const at = start - mark.length;
+    if (at < 2 || (mark.length > 0 && !text.startsWith(mark, at))) continue;
+    if (text.charCodeAt(at - 1) !== 32) continue;
+    const last = text.charCodeAt(at - 2);
+    if (isNameLower(last) || (mark === '' && last === 46)) return true;
+    if (last === 44 && isNameLower(text.charCodeAt(at - 3))) return true;
+  }
+  return false;
 }
 
 /** What may come right before a number-last house number: a space, or `n`, `n.`, `nº` (Romance forms). */
@@ -97,22 +142,29 @@ function beforeHouseNumber(code: number): boolean {
 
 /**
  * The windows where a number-last pattern can match. Both end in `\d{1,4}[a-z]?(?![\w])` after one of
- * the characters `beforeHouseNumber` accepts, so a match holds a digit run of at most four digits with
- * such a character before it, both inside the window the pattern runs on (runs are cut to the window,
- * as the pattern sees them). Other windows are dropped: the pattern could find nothing in them.
+ * the shapes `closesHouseNumber` accepts, so a match holds a digit run of at most four digits with such
+ * a shape before it, both inside the window the pattern runs on (runs are cut to the window, as the
+ * pattern sees them). Other windows are dropped: the pattern could find nothing in them. When no digit
+ * run in the text has such a shape before it, no window can match and none is built.
  */
-function houseNumberWindows(input: ScanInput, windows: readonly TextWindow[]): TextWindow[] {
+export function numberLastWindows(input: ScanInput): TextWindow[] {
   const { text, digitRuns } = input;
+  if (!digitRuns.some((run) => closesHouseNumber(text, run.start))) return [];
   const kept: TextWindow[] = [];
   let first = 0;
-  for (const window of windows) {
+  for (const window of digitWindows({ input, before: 70, after: 6 })) {
     while (first < digitRuns.length && digitRuns[first]!.end <= window.start) first += 1;
     for (let index = first; index < digitRuns.length; index += 1) {
       const run = digitRuns[index]!;
       if (run.start >= window.end) break;
       const start = Math.max(run.start, window.start);
       const end = Math.min(run.end, window.end);
-      if (end - start <= 4 && start > window.start && beforeHouseNumber(text.charCodeAt(start - 1))) {
+      if (
+        end - start <= 4 &&
+        start > window.start &&
+        beforeHouseNumber(text.charCodeAt(start - 1)) &&
+        closesHouseNumber(text, start)
+      ) {
         kept.push(window);
         break;
       }
@@ -120,6 +172,14 @@ function houseNumberWindows(input: ScanInput, windows: readonly TextWindow[]): T
   }
   return kept;
 }
+
+/** The four address patterns, for the tests that compare the shortcuts with plain scans. */
+export const STREET_ADDRESS_PATTERNS = {
+  ENGLISH,
+  GERMAN,
+  ROMANCE_NUMBER_FIRST,
+  ROMANCE_NUMBER_LAST,
+} as const;
 
 /** STREET_ADDRESS: a house number with a street name and type, optionally city and postcode. */
 export const streetAddressRecognizer: Recognizer = {
@@ -134,10 +194,14 @@ export const streetAddressRecognizer: Recognizer = {
     // Every address holds a number. English and "12 rue …" forms start with it: their sticky patterns
     // are tried at each digit run. Forms that end with it run on short windows before digit runs.
     const numberFirst = [
-      ...stickyMatchesAt({ text, pattern: ENGLISH, starts: numberFirstStarts(input, 5) }),
-      ...stickyMatchesAt({ text, pattern: ROMANCE_NUMBER_FIRST, starts: numberFirstStarts(input, 4) }),
+      ...stickyMatchesAt({ text, pattern: ENGLISH, starts: numberFirstStarts(input, 'english') }),
+      ...stickyMatchesAt({
+        text,
+        pattern: ROMANCE_NUMBER_FIRST,
+        starts: numberFirstStarts(input, 'romance'),
+      }),
     ];
-    const windows = houseNumberWindows(input, digitWindows({ input, before: 70, after: 6 }));
+    const windows = numberLastWindows(input);
     const numberLast = [GERMAN, ROMANCE_NUMBER_LAST].flatMap((pattern) =>
       matchesInWindows({ text, windows, pattern }),
     );
