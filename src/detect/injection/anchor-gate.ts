@@ -118,6 +118,8 @@ export function createAnchorGate(
   });
 
   const phrases = createPhraseMatcher(phrasesByKey);
+  const alwaysRun = plans.some((plan) => plan.alwaysRun);
+  const allPlanIndexes = plans.map((_, planIndex) => planIndex);
   const reusedHits: PlanHits = { lists: new Array(plans.length).fill(undefined), touched: [] };
 
   return {
@@ -145,9 +147,10 @@ export function createAnchorGate(
       if (plansByForeign.size > 0 && index.nonAscii) searchSubstrings(text, plansByForeign, hits);
       if (plansByWide.size > 0 && index.wide) searchSubstrings(text, plansByWide, hits);
       const selected: SelectedRule[] = [];
-      // Plans in their original order: a walk over the hit table (a hundred-odd slots) costs less than
-      // sorting the touched plans with a comparator call per step.
-      for (let planIndex = 0; planIndex < plans.length; planIndex++) {
+      // Plans in their original order: the touched ones sorted in place (few, and a sort with a comparator
+      // call per step costs more), or all when some always run.
+      const order = alwaysRun ? allPlanIndexes : sortNumbers(hits.touched);
+      for (const planIndex of order) {
         const plan = plans[planIndex]!;
         const planHits = hits.lists[planIndex];
         if (planHits === undefined) {
@@ -162,6 +165,20 @@ export function createAnchorGate(
       return selected;
     },
   };
+}
+
+/** Sorts `numbers` in place, ascending, by insertion: the touched plans of a text are few. */
+function sortNumbers(numbers: number[]): number[] {
+  for (let index = 1; index < numbers.length; index++) {
+    const value = numbers[index]!;
+    let position = index;
+    while (position > 0 && numbers[position - 1]! > value) {
+      numbers[position] = numbers[position - 1]!;
+      position--;
+    }
+    numbers[position] = value;
+  }
+  return numbers;
 }
 
 function addHits(hits: PlanHits, plans: readonly number[], positions: readonly number[]): void {
