@@ -149,7 +149,10 @@ function beforeHouseNumber(code: number): boolean {
  */
 export function numberLastWindows(input: ScanInput): TextWindow[] {
   const { text, digitRuns } = input;
-  if (!digitRuns.some((run) => closesHouseNumber(text, run.start))) return [];
+  // The one-character test first: most runs fail it, and `closesHouseNumber` implies it.
+  const closes = (start: number) =>
+    beforeHouseNumber(text.charCodeAt(start - 1)) && closesHouseNumber(text, start);
+  if (!digitRuns.some((run) => closes(run.start))) return [];
   const kept: TextWindow[] = [];
   let first = 0;
   for (const window of digitWindows({ input, before: 70, after: 6 })) {
@@ -159,12 +162,7 @@ export function numberLastWindows(input: ScanInput): TextWindow[] {
       if (run.start >= window.end) break;
       const start = Math.max(run.start, window.start);
       const end = Math.min(run.end, window.end);
-      if (
-        end - start <= 4 &&
-        start > window.start &&
-        beforeHouseNumber(text.charCodeAt(start - 1)) &&
-        closesHouseNumber(text, start)
-      ) {
+      if (end - start <= 4 && start > window.start && closes(start)) {
         kept.push(window);
         break;
       }
