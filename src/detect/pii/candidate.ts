@@ -30,6 +30,12 @@ export interface ScanInput {
    * Identifiers that contain a long number lie inside them.
    */
   readonly longNumberWindows: readonly { start: number; end: number }[];
+  /**
+   * The long-number windows that meet a chain of at least `digits` digits (digit runs joined by single
+   * spaces, dots, slashes or hyphens, as in `hasLongNumber`); the same window objects, in order. A value
+   * whose digits are joined by such separators needs a window that meets a chain holding all of them.
+   */
+  longNumberWindowsWith(digits: number): readonly { start: number; end: number }[];
   /** Spans of the digit runs in the text, in order. */
   readonly digitRuns: readonly { start: number; end: number }[];
   /** Default region for phone numbers (ISO 3166-1 alpha-2). */

@@ -129,7 +129,8 @@ export const creditCardRecognizer: Recognizer = {
     if (!input.hasLongNumber) return [];
     const { text } = input;
     const found: PiiCandidate[] = [];
-    for (const match of matchesInWindows({ text, windows: input.longNumberWindows, pattern: CARD })) {
+    // CARD holds 12 or more digits joined by at most one space or hyphen: one chain of 12 digits.
+    for (const match of matchesInWindows({ text, windows: input.longNumberWindowsWith(12), pattern: CARD })) {
       const value = match.value;
       const digits = value.replace(/[ -]/g, '');
       if (!groupingPlausible(value) || cardIssuer(digits) === undefined || !luhnValid(digits)) continue;

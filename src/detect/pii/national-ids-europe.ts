@@ -31,6 +31,7 @@ export const spanishDniRecognizer = createPatternRecognizer({
   type: 'ES_DNI',
   severity: 'high',
   patterns: [DNI],
+  minDigits: 8,
   validate: (value) => dniLetterValid(value.slice(0, 8), value[value.length - 1]!),
   base: 0.6,
   positive: SPANISH_CONTEXT,
@@ -42,6 +43,7 @@ export const spanishNieRecognizer = createPatternRecognizer({
   type: 'ES_NIE',
   severity: 'high',
   patterns: [NIE],
+  minDigits: 7,
   validate: (value) => nieValid(value.replace(/-/g, '')),
   base: 0.65,
   positive: SPANISH_CONTEXT,
@@ -115,6 +117,7 @@ export const germanTaxIdRecognizer = createPatternRecognizer({
   type: 'DE_TAX_ID',
   severity: 'high',
   patterns: [DE_TAX_ID],
+  minDigits: 11,
   validate: (value) => {
     const digits = value.replace(/ /g, '');
     return germanTaxIdDigitsPlausible(digits) && iso7064Mod11And10Valid(digits);

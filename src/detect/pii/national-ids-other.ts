@@ -11,6 +11,7 @@ export const aadhaarRecognizer = createPatternRecognizer({
   type: 'IN_AADHAAR',
   severity: 'high',
   patterns: [AADHAAR],
+  minDigits: 12,
   validate: (value) =>
     (value.length === 12 || value[4] === value[9]) && verhoeffValid(value.replace(/[ -]/g, '')),
   base: 0.45,
@@ -28,6 +29,7 @@ export const usPassportRecognizer = createPatternRecognizer({
   type: 'US_PASSPORT',
   severity: 'high',
   patterns: [US_PASSPORT],
+  minDigits: 8,
   base: 0.45,
   positive: ['passport', 'passport no', 'passport number', 'passport#'],
   boost: 0.4,

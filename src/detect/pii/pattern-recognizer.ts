@@ -25,6 +25,11 @@ export interface PatternRecognizerOptions {
   before?: number;
   /** Skip the scan unless the text has a run of six digits (default true). */
   needsLongNumber?: boolean;
+  /**
+   * With `needsLongNumber`: the fewest digits of a match, all joined by at most one space, dot, slash or
+   * hyphen each, so only windows meeting such a chain are scanned (default 6, every window).
+   */
+  minDigits?: number;
   /** Other regular expressions the recognizer uses (listed for the ReDoS test, not scanned). */
   helperPatterns?: readonly RegExp[];
   /**
@@ -47,7 +52,9 @@ export function createPatternRecognizer(options: PatternRecognizerOptions): Reco
       if ((options.needsLongNumber ?? true) && !input.hasLongNumber) return [];
       if (options.prefilter && !options.prefilter(input.text)) return [];
       const windows =
-        (options.needsLongNumber ?? true) ? input.longNumberWindows : [{ start: 0, end: input.text.length }];
+        (options.needsLongNumber ?? true)
+          ? input.longNumberWindowsWith(options.minDigits ?? 6)
+          : [{ start: 0, end: input.text.length }];
       const { text } = input;
       const found: PiiCandidate[] = [];
       for (const pattern of options.patterns) {

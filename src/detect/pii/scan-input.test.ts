@@ -1,8 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { includesLiteral, literalPositions } from '../find-literal.js';
+import type { ScanInput } from './candidate.js';
+import { creditCardRecognizer } from './credit-card.js';
 import { execAll } from './exec-all.js';
+import { germanTaxIdRecognizer, spanishDniRecognizer, spanishNieRecognizer } from './national-ids-europe.js';
+import { aadhaarRecognizer, usPassportRecognizer } from './national-ids-other.js';
 import { createScanInput, LONG_NUMBER_RUN, longNumberRuns } from './scan-input.js';
+import { usSsnRecognizer } from './us-ssn.js';
 
 /** The spans the regular expression finds: the specification `longNumberRuns` must reproduce. */
 function oracle(text: string): { start: number; end: number }[] {
@@ -120,5 +125,99 @@ describe('digitRuns', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('longNumberWindowsWith', () => {
+  // Digit groups of every length joined by each separator, letters the identifiers use, context words.
+  const texts = fc
+    .array(
+      fc.tuple(
+        fc.stringMatching(/^[0-9]{1,13}$/),
+        fc.constantFrom(
+          ' ',
+          '-',
+          '.',
+          '/',
+          '',
+          '  ',
+          'A',
+          'X',
+          'Z-',
+          'x',
+          ',',
+          ' ssn ',
+          ' passport ',
+          ' aadhaar ',
+        ),
+      ),
+      { maxLength: 12 },
+    )
+    .map((parts) => parts.map(([digits, gap]) => digits + gap).join(''));
+
+  /** The same facts, but every window offered whatever the chain length: the path being shortened. */
+  function everyWindow(text: string): ScanInput {
+    const input = createScanInput(text, 'US');
+    return {
+      text,
+      defaultRegion: input.defaultRegion,
+      hasDigit: input.hasDigit,
+      hasLongNumber: input.hasLongNumber,
+      digitRuns: input.digitRuns,
+      longNumberWindows: input.longNumberWindows,
+      longNumberWindowsWith: () => input.longNumberWindows,
+    };
+  }
+
+  it('leaves every recognizer that uses it finding the same values', () => {
+    const recognizers = [
+      creditCardRecognizer,
+      usSsnRecognizer,
+      aadhaarRecognizer,
+      usPassportRecognizer,
+      germanTaxIdRecognizer,
+      spanishDniRecognizer,
+      spanishNieRecognizer,
+    ];
+    fc.assert(
+      fc.property(texts, (text) => {
+        const fast = createScanInput(text, 'US');
+        const slow = everyWindow(text);
+        for (const recognizer of recognizers) expect(recognizer.find(fast)).toEqual(recognizer.find(slow));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('leaves values at the shortest lengths found', () => {
+    const recognizers = [
+      creditCardRecognizer,
+      usSsnRecognizer,
+      aadhaarRecognizer,
+      usPassportRecognizer,
+      germanTaxIdRecognizer,
+      spanishDniRecognizer,
+      spanishNieRecognizer,
+    ];
+    for (const text of [
+      'card 4222222222222.',
+      'card 4111 1111 1111 1111',
+      'ssn 521-44-9382 or 521449382',
+      'passport 123456789 or A12345678',
+      'dni 12345678Z, nie X1234567L',
+    ]) {
+      const fast = createScanInput(text, 'US');
+      const slow = everyWindow(text);
+      expect(recognizers.flatMap((recognizer) => recognizer.find(fast)).length).toBeGreaterThan(0);
+      for (const recognizer of recognizers) expect(recognizer.find(fast)).toEqual(recognizer.find(slow));
+    }
+  });
+
+  it('keeps the windows that meet a long enough chain, in order', () => {
+    const input = createScanInput('id 12345678 and 4111 1111 1111 1111 and 123-456', 'US');
+    expect(input.longNumberWindowsWith(6)).toBe(input.longNumberWindows);
+    expect(input.longNumberWindowsWith(16).length).toBeGreaterThan(0);
+    expect(input.longNumberWindowsWith(17)).toEqual([]);
+    for (const window of input.longNumberWindowsWith(12)) expect(input.longNumberWindows).toContain(window);
   });
 });

@@ -19,6 +19,8 @@ class LazyScanInput implements ScanInput {
   #hasLongNumber: boolean | undefined;
   #digitRuns: { start: number; end: number }[] | undefined;
   #longNumberWindows: TextWindow[] | undefined;
+  #windowsWith: Map<number, TextWindow[]> | undefined;
+  #windowChainDigits: number[] | undefined;
 
   constructor(
     readonly text: string,
@@ -59,6 +61,57 @@ class LazyScanInput implements ScanInput {
     }
     return this.#longNumberWindows;
   }
+
+  longNumberWindowsWith(digits: number): readonly TextWindow[] {
+    const windows = this.longNumberWindows;
+    // Every window already meets a chain of six digits (a LONG_NUMBER_RUN match).
+    if (digits <= 6) return windows;
+    this.#windowsWith ??= new Map();
+    let kept = this.#windowsWith.get(digits);
+    if (kept === undefined) {
+      this.#windowChainDigits ??= windowChainDigits(this.text, this.digitRuns, windows);
+      const chainDigits = this.#windowChainDigits;
+      kept = windows.filter((_, index) => chainDigits[index]! >= digits);
+      this.#windowsWith.set(digits, kept);
+    }
+    return kept;
+  }
+}
+
+/**
+ * For each window (in text order, not overlapping), the digit count of the longest chain it meets: a
+ * chain is a maximal sequence of digit runs each joined to the next by exactly one space, dot, slash or
+ * hyphen. Whole chains are counted, also where they reach outside the window, so this bounds the digits
+ * of any value inside the window whose digits are joined by at most one such separator.
+ */
+export function windowChainDigits(
+  text: string,
+  runs: readonly { start: number; end: number }[],
+  windows: readonly { start: number; end: number }[],
+): number[] {
+  const result = new Array<number>(windows.length).fill(0);
+  let window = 0;
+  let first = 0;
+  while (first < runs.length && window < windows.length) {
+    let last = first;
+    let digits = runs[first]!.end - runs[first]!.start;
+    while (
+      last + 1 < runs.length &&
+      runs[last + 1]!.start === runs[last]!.end + 1 &&
+      isNumberSeparator(text.charCodeAt(runs[last]!.end))
+    ) {
+      last += 1;
+      digits += runs[last]!.end - runs[last]!.start;
+    }
+    const chainStart = runs[first]!.start;
+    const chainEnd = runs[last]!.end;
+    while (window < windows.length && windows[window]!.end <= chainStart) window += 1;
+    for (let index = window; index < windows.length && windows[index]!.start < chainEnd; index += 1) {
+      if (digits > result[index]!) result[index] = digits;
+    }
+    first = last + 1;
+  }
+  return result;
 }
 
 /** The maximal runs of ASCII digits (the matches of `/\d+/g`), in text order. */

@@ -29,7 +29,9 @@ export const usSsnRecognizer: Recognizer = {
     if (!input.hasLongNumber) return [];
     const { text } = input;
     const found: PiiCandidate[] = [];
-    for (const match of matchesInWindows({ text, windows: input.longNumberWindows, pattern: SSN_GROUPED })) {
+    // Both patterns hold nine digits joined by at most one hyphen or space: one chain of nine digits.
+    const windows = input.longNumberWindowsWith(9);
+    for (const match of matchesInWindows({ text, windows, pattern: SSN_GROUPED })) {
       const value = match.value;
       if (value[3] !== value[6]) continue; // mixed separators
       if (!ssnValid(value.replace(/[- ]/g, ''))) continue;
@@ -46,7 +48,7 @@ export const usSsnRecognizer: Recognizer = {
         ruleId: 'pii.us-ssn',
       });
     }
-    for (const match of matchesInWindows({ text, windows: input.longNumberWindows, pattern: SSN_BARE })) {
+    for (const match of matchesInWindows({ text, windows, pattern: SSN_BARE })) {
       const start = match.index;
       const end = start + 9;
       if (!ssnValid(match.value)) continue;
