@@ -167,6 +167,13 @@ export function createAnchorGate(
   };
 }
 
+/** Longest list sorted by insertion (quadratic: long hit lists of hostile texts take the built-in sort). */
+const MAX_INSERTION_SORT = 16;
+
+function byNumber(left: number, right: number): number {
+  return left - right;
+}
+
 /** Sorts `numbers` in place, ascending, by insertion: the touched plans of a text are few. */
 function sortNumbers(numbers: number[]): number[] {
   for (let index = 1; index < numbers.length; index++) {
@@ -194,9 +201,11 @@ function searchSubstrings(text: string, plansByAnchor: ReadonlyMap<string, numbe
 }
 
 /** Merged windows of `reach` around each hit, widened to whitespace so `\b` stays truthful. */
-function windowsAround(text: string, hits: number[], reach: number): RuleRegion {
-  if (hits.length * 2 * reach > text.length * 4) return 'all';
-  hits.sort((left, right) => left - right);
+export function windowsAround(text: string, hits: number[], reach: number): RuleRegion {
+  // A text no longer than the reach is covered by the window of any one hit: [0, length).
+  if (text.length <= reach || hits.length * 2 * reach > text.length * 4) return 'all';
+  if (hits.length <= MAX_INSERTION_SORT) sortNumbers(hits);
+  else hits.sort(byNumber);
   const windows: [number, number][] = [];
   let covered = 0;
   for (const hit of hits) {
