@@ -1,4 +1,5 @@
 import { includesLiteral } from '../find-literal.js';
+import type { ScanInput } from './candidate.js';
 import { verhoeffValid } from './checksums/verhoeff.js';
 import { createPatternRecognizer } from './pattern-recognizer.js';
 
@@ -40,8 +41,53 @@ export const usPassportRecognizer = createPatternRecognizer({
 
 // State driver's licence formats vary (AAMVA DL/ID standard annex): a letter and 4–14 digits, 7–9
 // digits, or dashed forms such as Florida's A123-456-78-901 and Illinois' A123-4567-8901.
+// Sticky: tried only at the anchors `driverLicenseAnchors` gives.
 const US_DRIVER_LICENSE =
-  /(?<![\w-])(?:[A-Z]{1,2}\d{4,14}|\d{7,9}|[A-Z]\d{3}-\d{3,4}-\d{2,4}(?:-\d{1,3})?)(?![\w-])/g;
+  /(?<![\w-])(?:[A-Z]{1,2}\d{4,14}|\d{7,9}|[A-Z]\d{3}-\d{3,4}-\d{2,4}(?:-\d{1,3})?)(?![\w-])/y;
+
+function isCapital(code: number): boolean {
+  return code >= 65 && code <= 90;
+}
+
+/** Letters, digits, underscore and hyphen: what `(?<![\w-])` refuses (NaN, before the text, is none). */
+function isWordOrHyphen(code: number): boolean {
+  return (
+    (code >= 48 && code <= 57) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 97 && code <= 122) ||
+    code === 95 ||
+    code === 45
+  );
+}
+
+/**
+ * Where a driver's licence number can start. Every form opens with its first digit run, which it takes
+ * whole (what follows the digits is never a digit): `[A-Z]{1,2}\d{4,14}` one or two capitals before a
+ * run of 4–14 digits, `[A-Z]\d{3}-…` one capital before a run of three digits and a hyphen, `\d{7,9}` a
+ * run of 7–9 digits itself; and the lookbehind refuses a word character or hyphen before the start.
+ * Trying the sticky pattern at these starts, in order, finds exactly what a scan of the whole text finds.
+ */
+export function driverLicenseAnchors(input: ScanInput): number[] {
+  const { text } = input;
+  const anchors: number[] = [];
+  for (const run of input.digitRuns) {
+    const start = run.start;
+    const digits = run.end - start;
+    const lettered = digits >= 4 && digits <= 14;
+    const dashed = digits === 3 && text.charCodeAt(run.end) === 45;
+    if (lettered || dashed) {
+      const one = text.charCodeAt(start - 1);
+      if (isCapital(one)) {
+        const two = text.charCodeAt(start - 2);
+        if (lettered && isCapital(two) && !isWordOrHyphen(text.charCodeAt(start - 3)))
+          anchors.push(start - 2);
+        if (!isWordOrHyphen(two)) anchors.push(start - 1);
+      }
+    }
+    if (digits >= 7 && digits <= 9 && !isWordOrHyphen(text.charCodeAt(start - 1))) anchors.push(start);
+  }
+  return anchors;
+}
 
 /** US_DRIVER_LICENSE (format, in context only; the substring prefilter covers license, licence and DL; all-caps LICENSE alone is not looked for). */
 export const usDriverLicenseRecognizer = createPatternRecognizer({
@@ -67,6 +113,7 @@ export const usDriverLicenseRecognizer = createPatternRecognizer({
   requireContext: true,
   before: 48,
   needsLongNumber: false,
+  anchors: driverLicenseAnchors,
   // Searched by `cen`: a plain search for `icen` stops at every i.
   prefilter: (text) => includesLiteral(text, 'icen', 'cen') || text.includes('DL'),
 });

@@ -37,7 +37,10 @@ export interface PatternRecognizerOptions {
    * scanning the text (e.g. a fixed offset before each digit run).
    */
   anchors?: (input: ScanInput) => number[];
-  /** Extra cheap test; the scan is skipped when it returns false. */
+  /**
+   * Extra test of the whole text; nothing is found when it returns false. It runs only once a match
+   * has passed validation, so texts without any such match skip it.
+   */
   prefilter?: (text: string) => boolean;
 }
 
@@ -50,13 +53,15 @@ export function createPatternRecognizer(options: PatternRecognizerOptions): Reco
     patterns: [...options.patterns, ...(options.helperPatterns ?? [])],
     find(input: ScanInput): PiiCandidate[] {
       if ((options.needsLongNumber ?? true) && !input.hasLongNumber) return [];
-      if (options.prefilter && !options.prefilter(input.text)) return [];
       const windows =
         (options.needsLongNumber ?? true)
           ? input.longNumberWindowsWith(options.minDigits ?? 6)
           : [{ start: 0, end: input.text.length }];
       const { text } = input;
       const found: PiiCandidate[] = [];
+      // The prefilter answers for the whole text, so asking it before the first validated match or
+      // after it gives the same findings; most texts hold no such match and never pay for the search.
+      let prefilterPassed = options.prefilter === undefined;
       for (const pattern of options.patterns) {
         const matches = options.anchors
           ? stickyMatchesAt({
@@ -70,6 +75,10 @@ export function createPatternRecognizer(options: PatternRecognizerOptions): Reco
           const start = match.index;
           const end = start + value.length;
           if (options.validate && !options.validate(value)) continue;
+          if (!prefilterPassed) {
+            if (!options.prefilter!(text)) return [];
+            prefilterPassed = true;
+          }
           const before = options.before ?? 40;
           if (
             options.requireContext &&
