@@ -30,12 +30,12 @@ function caseVariants(code: number): number[] {
 /** Positions scanned per byte copy of the text by default (the copy buffer holds this many plus eight). */
 const SCAN_CHUNK = 16_384;
 
-/** Size of the four-character filter: 2^20 bits, 128 KiB. */
-const QUAD_HASH_BITS = 20;
+/** Triples hashed to this many bits key the four-character filter: 2^13 blocks of 128 bits, 128 KiB. */
+const QUAD_TRIPLE_BITS = 13;
 
-/** Multiplicative hash of four masked codes (28 bits) to `QUAD_HASH_BITS` bits. */
-function quadHash(key: number): number {
-  return Math.imul(key, 0x9e3779b1) >>> (32 - QUAD_HASH_BITS);
+/** Multiplicative hash of three masked codes (21 bits) to `QUAD_TRIPLE_BITS` bits. */
+function tripleHash(triple: number): number {
+  return Math.imul(triple, 0x9e3779b1) >>> (32 - QUAD_TRIPLE_BITS);
 }
 
 interface ScanState {
@@ -114,24 +114,24 @@ export function createSecretScanner(
     }
   }
   // A second filter on the first four characters, for the positions the triple filter lets through
-  // (common English triples such as `con`, `dat` or `ser` open anchors like `confluence_token`): one bit
-  // per hash of the four masked codes. Every code a position can hold is added for each character an
-  // anchor does not fix: past its end (two- and three-character anchors) and where it is not ASCII (the
-  // masked code of such a character can be anything). A hash collision only lets a position through.
-  const quads = new Uint32Array(1 << (QUAD_HASH_BITS - 5));
+  // (common English triples such as `con`, `dat` or `ser` open anchors like `confluence_token`): one
+  // 128-bit block per hash of the triple, one bit in it per fourth (masked) code. A character an anchor
+  // does not fix, past its end (two- and three-character anchors) or not ASCII (its masked code can be
+  // anything), allows every code there: the whole block. A hash collision only lets a position through.
+  const quads = new Uint32Array(1 << (QUAD_TRIPLE_BITS + 2));
   const anyCode = Array.from({ length: 128 }, (_, code) => code);
-  const maskedCodes = (entry: AnchorEntry, offset: number): number[] => {
-    if (offset >= entry.anchor.length || entry.anchor.charCodeAt(offset) >= 127) return anyCode;
+  const maskedCodes = (entry: AnchorEntry, offset: number): number[] | undefined => {
+    if (offset >= entry.anchor.length || entry.anchor.charCodeAt(offset) >= 127) return undefined;
     return variants(entry, offset);
   };
   for (const entry of entries.values()) {
-    for (const a of maskedCodes(entry, 0)) {
-      for (const b of maskedCodes(entry, 1)) {
-        for (const c of maskedCodes(entry, 2)) {
-          for (const d of maskedCodes(entry, 3)) {
-            const hash = quadHash((a << 21) | (b << 14) | (c << 7) | d);
-            quads[hash >> 5]! |= 1 << (hash & 31);
-          }
+    for (const a of maskedCodes(entry, 0)!) {
+      for (const b of maskedCodes(entry, 1)!) {
+        for (const c of maskedCodes(entry, 2) ?? anyCode) {
+          const block = tripleHash((a << 14) | (b << 7) | c) << 7;
+          const fourths = maskedCodes(entry, 3);
+          if (fourths === undefined) quads.fill(0xffffffff, block >> 5, (block >> 5) + 4);
+          else for (const d of fourths) quads[(block | d) >> 5]! |= 1 << (d & 31);
         }
       }
     }
@@ -190,8 +190,8 @@ export function createSecretScanner(
           key = ((key << 7) | (bytes[offset + 3]! & 127)) & 0xfffffff;
           const triple = key >>> 7;
           if (((bits[triple >> 5]! >>> (triple & 31)) & 1) === 0) continue;
-          const hash = quadHash(key);
-          if (((quadBits[hash >> 5]! >>> (hash & 31)) & 1) === 0) continue;
+          const quad = (tripleHash(triple) << 7) | (key & 127);
+          if (((quadBits[quad >> 5]! >>> (quad & 31)) & 1) === 0) continue;
           visit(text, base + offset, state);
         }
       }
