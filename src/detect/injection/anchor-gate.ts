@@ -1,3 +1,4 @@
+import { AegisError, ERROR_CODES } from '../../spec/errors.js';
 import {
   addHit,
   createPhraseMatcher,
@@ -10,6 +11,8 @@ import type { InjectionRule } from './rule.js';
 import { createEvidenceScanner, isScannedSubstring, type TextEvidence } from './text-evidence.js';
 
 const WORD_ANCHOR = /^[a-z]+$/;
+/** A required word: what the index pass looks up (`MAX_WORD_LENGTH`). */
+const REQUIRED_WORD = /^[a-z]{1,24}$/;
 /** Lowercase ASCII words separated by single spaces: a phrase anchor. */
 const PHRASE_ANCHOR = /^[a-z]+(?: [a-z]+)+$/;
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -63,6 +66,16 @@ export function createAnchorGate(
       if (WORD_ANCHOR.test(anchor)) vocabulary.add(anchor);
       else if (PHRASE_ANCHOR.test(anchor)) vocabulary.add(phraseKey(anchor.split(' ')).word);
       else if (isScannedSubstring(anchor)) scannedSubstrings.add(anchor);
+    }
+    for (const words of rule.requires ?? []) {
+      const unsupported = words.length === 0 ? '(none)' : words.find((word) => !REQUIRED_WORD.test(word));
+      if (unsupported !== undefined) {
+        throw new AegisError(
+          ERROR_CODES.INVALID_ARGUMENT,
+          `anchor gate: rule ${rule.id} requires ${unsupported}, not a lowercase ASCII word of 1-24 letters`,
+        );
+      }
+      for (const word of words) vocabulary.add(word);
     }
   }
   const scanner = createEvidenceScanner({
@@ -154,17 +167,36 @@ export function createAnchorGate(
         const plan = plans[planIndex]!;
         const planHits = hits.lists[planIndex];
         if (planHits === undefined) {
-          if (plan.alwaysRun) selected.push({ rule: plan.rule, region: 'all' });
+          if (plan.alwaysRun && meetsRequirements(plan.rule, index)) {
+            selected.push({ rule: plan.rule, region: 'all' });
+          }
           continue;
         }
-        selected.push({
-          rule: plan.rule,
-          region: plan.wholeText ? 'all' : windowsAround(text, planHits, plan.rule.reach),
-        });
+        const region = plan.wholeText ? 'all' : windowsAround(text, planHits, plan.rule.reach);
+        // On the whole text every match is a match of the text itself, which holds a word of each
+        // required set; windows are left alone (a window cut may end a word the text continues).
+        if (region === 'all' && !meetsRequirements(plan.rule, index)) continue;
+        selected.push({ rule: plan.rule, region });
       }
       return selected;
     },
   };
+}
+
+/** True when the text holds a word of each set the rule requires (see `InjectionRule.requires`). */
+function meetsRequirements(rule: InjectionRule, index: TextIndex): boolean {
+  if (rule.requires === undefined) return true;
+  for (const words of rule.requires) {
+    let found = false;
+    for (const word of words) {
+      if (index.words.has(word)) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
+  }
+  return true;
 }
 
 /** Longest list sorted by insertion (quadratic: long hit lists of hostile texts take the built-in sort). */

@@ -36,6 +36,12 @@ export interface InjectionRule {
    * the scan fast; an empty list means the rule always runs on the whole text.
    */
   readonly anchors: readonly string[];
+  /**
+   * Word sets of which every match holds a whole word from each (lowercase ASCII words, found as whole
+   * words in any case): a necessary condition on the whole text, checked when the rule would run on the
+   * whole text, so a benign text that has an anchor but none of a set's words skips the pattern.
+   */
+  readonly requires?: readonly (readonly string[])[];
   /** A text the rule must match (checked by the tests). */
   readonly example: string;
   /** Longest text the rule can match, in code units: the reach of its windows around an anchor. */
@@ -67,6 +73,7 @@ export interface RuleSpec {
   dataWeight?: number;
   language?: string;
   anchors: readonly string[];
+  requires?: readonly (readonly string[])[];
   example: string;
   reach?: number;
   /** Source of `InjectionRule.sentenceStart` (flags `iu`). */
@@ -90,6 +97,9 @@ export function defineRules(specs: readonly RuleSpec[]): readonly InjectionRule[
         ...(spec.dataWeight === undefined ? {} : { dataWeight: spec.dataWeight }),
         ...(spec.language === undefined ? {} : { language: spec.language }),
         anchors: Object.freeze(spec.anchors.map((anchor) => anchor.normalize('NFKC'))),
+        ...(spec.requires === undefined
+          ? {}
+          : { requires: Object.freeze(spec.requires.map((words) => Object.freeze([...words]))) }),
         example: spec.example,
         reach: spec.reach ?? DEFAULT_REACH,
         ...(spec.sentenceStart === undefined ? {} : { sentenceStart: new RegExp(spec.sentenceStart, 'iu') }),
