@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { base58Starts, cryptoWalletRecognizer } from './crypto-wallet.js';
+import { cryptoWalletRecognizer, walletStarts } from './crypto-wallet.js';
+import { execAll } from './exec-all.js';
 import { createScanInput, stickyMatchesAt } from './scan-input.js';
 
 // The legacy address pattern, sticky, as the recognizer lists it first.
@@ -30,12 +31,23 @@ const texts = fc
       ';',
       '-',
       'é',
+      'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq',
+      'BC1QAR0SRRR7XFKVY5L643LYDNW9RE59GTZZWF5MDQ',
+      'bc1',
+      'b',
+      'c',
+      'BC',
+      '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed',
+      '0x',
+      '00x',
+      'x',
+      'f',
     ),
     { maxLength: 30 },
   )
   .map((parts) => parts.join(''));
 
-describe('base58Starts', () => {
+describe('walletStarts', () => {
   it('drops only starts where the legacy address pattern cannot match', () => {
     fc.assert(
       fc.property(texts, (text) => {
@@ -44,9 +56,26 @@ describe('base58Starts', () => {
         const everyStart = input.digitRuns
           .map((run) => run.start)
           .filter((start) => text[start] === '1' || text[start] === '3');
-        expect(stickyMatchesAt({ text, pattern: BITCOIN_BASE58, starts: base58Starts(input) })).toEqual(
-          stickyMatchesAt({ text, pattern: BITCOIN_BASE58, starts: everyStart }),
-        );
+        expect(
+          stickyMatchesAt({ text, pattern: BITCOIN_BASE58, starts: walletStarts(input).base58 }),
+        ).toEqual(stickyMatchesAt({ text, pattern: BITCOIN_BASE58, starts: everyStart }));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('give the SegWit and Ethereum matches a scan of the whole text finds', () => {
+    fc.assert(
+      fc.property(texts, (text) => {
+        const starts = walletStarts(createScanInput(text, 'US'));
+        for (const [pattern, at] of [
+          [cryptoWalletRecognizer.patterns[1]!, starts.bech32],
+          [cryptoWalletRecognizer.patterns[2]!, starts.ethereum],
+        ] as const) {
+          const global = new RegExp(pattern.source, 'g');
+          const expected = execAll(global, text).map((match) => ({ value: match[0], index: match.index }));
+          expect(stickyMatchesAt({ text, pattern, starts: at })).toEqual(expected);
+        }
       }),
       { numRuns: 3000 },
     );
