@@ -29,10 +29,16 @@ export const macAddressRecognizer: Recognizer = {
     const { text } = input;
     const found: PiiCandidate[] = [];
     for (const { separator, offset, pattern } of FORMS) {
+      const separatorCode = separator.charCodeAt(0);
       let at = text.indexOf(separator, offset);
       while (at >= 0) {
-        // Cheap check first: separators in prose rarely have hex digits on both sides.
-        if (!isHexCode(text.charCodeAt(at - 1)) || !isHexCode(text.charCodeAt(at + 1))) {
+        // Cheap checks first: separators in prose rarely have hex digits on both sides, and a match
+        // that begins `offset` characters before this separator has the next one `offset + 1` after it.
+        if (
+          !isHexCode(text.charCodeAt(at - 1)) ||
+          !isHexCode(text.charCodeAt(at + 1)) ||
+          text.charCodeAt(at + offset + 1) !== separatorCode
+        ) {
           at = text.indexOf(separator, at + 1);
           continue;
         }

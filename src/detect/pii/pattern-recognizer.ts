@@ -44,6 +44,14 @@ export interface PatternRecognizerOptions {
   prefilter?: (text: string) => boolean;
 }
 
+/** The anchors in ascending order without repeats; most lists already are, and are returned as they are. */
+function ascendingUnique(anchors: number[]): number[] {
+  for (let index = 1; index < anchors.length; index += 1) {
+    if (anchors[index]! <= anchors[index - 1]!) return [...new Set(anchors)].sort((a, b) => a - b);
+  }
+  return anchors;
+}
+
 /** A recognizer for a fixed format: patterns, validation, context words. */
 export function createPatternRecognizer(options: PatternRecognizerOptions): Recognizer {
   const ruleId = `pii.${options.type.toLowerCase().replace(/_/g, '-')}`;
@@ -67,7 +75,7 @@ export function createPatternRecognizer(options: PatternRecognizerOptions): Reco
           ? stickyMatchesAt({
               text,
               pattern,
-              starts: [...new Set(options.anchors(input))].sort((a, b) => a - b),
+              starts: ascendingUnique(options.anchors(input)),
             })
           : matchesInWindows({ text, windows, pattern });
         for (const match of matches) {
