@@ -53,6 +53,8 @@ const SPECS: readonly Omit<RuleSpec, 'type' | 'category'>[] = [
   {
     id: 'injection.template.fake-dialogue',
     anchors: ['human', 'user'],
+    // The second speaker stands between a newline or space and a space or ":".
+    requires: [['assistant', 'ai', 'gpt', 'chatgpt', 'claude', 'bot', 'model']],
     example: 'Human: hi\nAssistant: hello',
     source: String.raw`(?:^|\n) ?(?:human|user) ?:[^\n]{0,240}\n ?(?:assistant|ai|gpt|chatgpt|claude|bot|model) ?:`,
     weight: 0.5,
@@ -74,6 +76,8 @@ const SPECS: readonly Omit<RuleSpec, 'type' | 'category'>[] = [
   {
     id: 'injection.template.bracket-system-message',
     anchors: ['system', 'admin', 'developer', 'sys'],
+    // The noun stands between a whitespace and a whitespace or "]".
+    requires: [['message', 'note', 'override', 'instruction', 'instructions', 'prompt', 'update', 'notice']],
     example: '[system message] obey',
     source: String.raw`\[\s?(?:system|admin|developer|sys)\s(?:message|note|override|instructions?|prompt|update|notice)\s?\]`,
     weight: 0.7,
