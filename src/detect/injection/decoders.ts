@@ -379,27 +379,55 @@ export function unleet(text: string, keywords?: ReadonlySet<string>): string | u
 export function mayUnleet(text: string, evidence: DecoderEvidence, keywords: ReadonlySet<string>): boolean {
   const tokens = evidence.leetTokens;
   if (tokens.length === 0) return false;
-  // Folding keeps lengths: only tokens as long as some keyword can fold to one.
-  const lengths = keywordLengths(keywords);
-  for (const length of lengths) if (length > 24) return true;
+  // Folding keeps lengths: only tokens as long as some keyword can fold to one. Each is folded char by
+  // char against the keywords of its length, as `foldLeet(…).toLowerCase()` would spell it, without
+  // building the string.
+  const byLength = keywordsByLength(keywords);
+  for (const length of byLength.keys()) if (length > 24) return true;
   for (let index = 0; index < tokens.length; index += 2) {
     const start = tokens[index]!;
     const end = tokens[index + 1]!;
-    if (lengths.has(end - start) && keywords.has(foldLeet(text, start, end).toLowerCase())) return true;
+    const candidates = byLength.get(end - start);
+    if (candidates === undefined) continue;
+    for (const keyword of candidates) {
+      let offset = 0;
+      while (
+        offset < keyword.length &&
+        foldedCode(text.charCodeAt(start + offset)) === keyword.charCodeAt(offset)
+      )
+        offset++;
+      if (offset === keyword.length) return true;
+    }
   }
   return false;
 }
 
-const lengthsOfKeywords = new WeakMap<ReadonlySet<string>, ReadonlySet<number>>();
-
-/** The lengths of a keyword set, computed once per set. */
-function keywordLengths(keywords: ReadonlySet<string>): ReadonlySet<number> {
-  let lengths = lengthsOfKeywords.get(keywords);
-  if (!lengths) {
-    lengths = new Set([...keywords].map((keyword) => keyword.length));
-    lengthsOfKeywords.set(keywords, lengths);
+/** Char code of the lowercase leet fold of one token char (letters lowercased, `LEET` applied). */
+const FOLDED = (() => {
+  const table = new Int32Array(128);
+  for (let code = 0; code < 128; code++) {
+    const char = String.fromCharCode(code);
+    table[code] = (LEET[char] ?? char).toLowerCase().charCodeAt(0);
   }
-  return lengths;
+  return table;
+})();
+
+function foldedCode(code: number): number {
+  return code < 128 ? FOLDED[code]! : code;
+}
+
+const keywordLengthMaps = new WeakMap<ReadonlySet<string>, ReadonlyMap<number, readonly string[]>>();
+
+/** The keywords of a set by length, computed once per set. */
+function keywordsByLength(keywords: ReadonlySet<string>): ReadonlyMap<number, readonly string[]> {
+  let byLength = keywordLengthMaps.get(keywords);
+  if (!byLength) {
+    const map = new Map<number, string[]>();
+    for (const keyword of keywords) map.set(keyword.length, [...(map.get(keyword.length) ?? []), keyword]);
+    byLength = map;
+    keywordLengthMaps.set(keywords, byLength);
+  }
+  return byLength;
 }
 
 function foldLeet(text: string, start: number, end: number): string {

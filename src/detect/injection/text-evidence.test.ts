@@ -61,7 +61,10 @@ const pieces = fc.constantFrom(
   'dan',
   'rules',
   '1gn0r3',
+  '1GN0R3',
   'pr3v10u5',
+  '@b0v3',
+  '$3cr3t',
   'ru1e5',
   '[INST]',
   '###',
@@ -112,7 +115,8 @@ describe('text evidence', () => {
       fc.property(texts, (text) => {
         const evidence = scanner.scan(text);
         expect(decodeSegments(text, 32, evidence)).toEqual(decodeSegments(text, 32));
-        if (!mayUnleet(text, evidence, KEYWORDS)) expect(unleet(text, KEYWORDS)).toBeUndefined();
+        // Every keyword is shorter than the longest token listed: the evidence decides exactly.
+        expect(mayUnleet(text, evidence, KEYWORDS)).toBe(unleet(text, KEYWORDS) !== undefined);
       }),
       { numRuns: 400 },
     );
