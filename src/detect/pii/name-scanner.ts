@@ -64,18 +64,43 @@ export function capitalizedWordEnd(text: string, start: number): number {
   return end;
 }
 
+// Lowercase name particles (`van der`, `de la`) that `nextNameWord` skips, and their first letters.
+const PARTICLE_INITIALS = 'vdlbiae';
+const PARTICLES = new Set([
+  'van',
+  'von',
+  'der',
+  'den',
+  'de',
+  'del',
+  'della',
+  'da',
+  'di',
+  'du',
+  'le',
+  'la',
+  'bin',
+  'ibn',
+  'al',
+  'el',
+]);
+
 // Jumps from capital to capital with a one-character-class pattern, which the regular expression engine
 // scans much faster than a JavaScript character loop; `test` allocates no match object.
 // The lookbehind skips capitals inside a word (camelCase, ALLCAPS, McDonald) in the engine, without a
 // call per capital; it holds exactly the characters `isWordInner` accepts, which the loop still checks.
 const CAPITAL = /(?<![A-Za-zÀ-ÖØ-öø-ÿ'’-])[A-ZÀ-ÖØ-Þ]/g;
 // The same jump, but it also consumes the commonest capitalized word, a sentence start: at most 24
-// lowercase letters, a space and a lowercase letter that cannot open a particle (`vdlbiae`). For such a
-// word `nextNameWord` finds nothing and there is no capital inside it, so a visitor that only acts on a
-// word followed by a name word or by punctuation (the person gazetteer) would return at once. When the
-// match ends on a lowercase letter the word was consumed this way and the scan goes on after it.
-const CAPITAL_OR_SENTENCE_WORD =
-  /(?<![A-Za-zÀ-ÖØ-öø-ÿ'’-])[A-ZÀ-ÖØ-Þ](?:[a-zß-öø-ÿ]{1,24} [cf-hj-km-uw-zß-öø-ÿ])?/g;
+// lowercase letters, a space and a lowercase letter that does not open a particle: either one that
+// cannot (`vdlbiae`), or one that can but where no particle and space follow (`nextNameWord` reads a
+// particle as a whole lowercase run followed by a space, so `der ` is one and `dear ` or `de-` is not).
+// For such a word `nextNameWord` finds nothing and there is no capital inside it, so a visitor that only
+// acts on a word followed by a name word or by punctuation (the person gazetteer) would return at once.
+// When the match ends on a lowercase letter the word was consumed this way and the scan goes on after it.
+const CAPITAL_OR_SENTENCE_WORD = new RegExp(
+  `(?<![A-Za-zÀ-ÖØ-öø-ÿ'’-])[A-ZÀ-ÖØ-Þ](?:[a-zß-öø-ÿ]{1,24} (?:[cf-hj-km-uw-zß-öø-ÿ]|(?!${[...PARTICLES].map((particle) => `${particle} `).join('|')})[${PARTICLE_INITIALS}]))?`,
+  'g',
+);
 
 /** Patterns used by the scanner (for the ReDoS test). */
 export const NAME_SCANNER_PATTERNS: readonly RegExp[] = [CAPITAL, CAPITAL_OR_SENTENCE_WORD];
@@ -102,26 +127,6 @@ export function forEachCapitalizedWord(
     pattern.lastIndex = resume !== undefined && resume > end ? resume : end;
   }
 }
-
-const PARTICLE_INITIALS = 'vdlbiae';
-const PARTICLES = new Set([
-  'van',
-  'von',
-  'der',
-  'den',
-  'de',
-  'del',
-  'della',
-  'da',
-  'di',
-  'du',
-  'le',
-  'la',
-  'bin',
-  'ibn',
-  'al',
-  'el',
-]);
 
 /**
  * The next name word after a single space at `position`, skipping up to two lowercase particles
