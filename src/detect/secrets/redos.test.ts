@@ -58,6 +58,12 @@ describe('secret patterns', () => {
       // Codes whose low seven bits spell anchors (the scan's branch-free filter masks them).
       '\u00f0\u00e1\u00f3'.repeat(1 << 18),
       'pa\u00f3'.repeat(1 << 18),
+      // Context keywords followed by near misses of their run shapes (run-shape.ts): many starts per
+      // window, each rejected after a few characters.
+      `adyen ${'A+'.repeat(60)}\n`.repeat(1 << 13),
+      `telegram ${'1a'.repeat(60)}\n`.repeat(1 << 13),
+      `apikey ${'a-'.repeat(60)}\n`.repeat(1 << 13),
+      `secret ${'abc1Q~'.repeat(20)}\n`.repeat(1 << 13),
     ];
     for (const text of runs) {
       const findings = detector.detect(text, { role: 'user', normalized: identityText(text) });

@@ -111,6 +111,9 @@ function parseLookaround(
   return { set: parsed.set, next: parsed.next + 1 };
 }
 
+/** How many leading characters `canMatchAt` checks against their classes before counting the run. */
+const PREFIX_LIMIT = 16;
+
 function isIn(set: CodeSet, code: number): boolean {
   return code < 128 && set[code] === 1;
 }
@@ -151,7 +154,25 @@ export function runShape(pattern: RegExp): RunShape | undefined {
     minimum += atom.min;
     maximum += atom.max;
   }
-  const first = atoms[0]!.min > 0 ? atoms[0]!.set : undefined;
+  // The classes of the first characters of every match, as far as they sit at fixed offsets: each atom's
+  // first `min` characters, through the first atom whose length varies (up to `PREFIX_LIMIT`). Checking
+  // them first keeps a near miss cheap (`A+A+…` against `AQE[…]{60,300}`) before the run is counted.
+  // An atom whose class is the body's adds nothing the run count does not check, so the prefix ends
+  // there (after its first character, which is still checked first).
+  const prefix: CodeSet[] = [];
+  for (const atom of atoms) {
+    const sameAsBody = atom.set.every((inSet, code) => inSet === body[code]);
+    const count = sameAsBody ? Math.min(atom.min, prefix.length === 0 ? 1 : 0) : atom.min;
+    for (let added = 0; added < count && prefix.length < PREFIX_LIMIT; added++) prefix.push(atom.set);
+    if (sameAsBody || atom.min !== atom.max || prefix.length >= PREFIX_LIMIT) break;
+  }
+  /** True when the characters at `start` fit the fixed-offset classes (the text may end before). */
+  const prefixFits = (text: string, start: number): boolean => {
+    for (let offset = 0; offset < prefix.length; offset++) {
+      if (!isIn(prefix[offset]!, text.charCodeAt(start + offset))) return false;
+    }
+    return true;
+  };
   // When the lookahead's class holds every body character, the match cannot stop inside a run of body
   // characters: it consumes the whole run, so the run's length is the match's length.
   const aheadSet = ahead?.set;
@@ -177,7 +198,7 @@ export function runShape(pattern: RegExp): RunShape | undefined {
     canMatchAt(text, start) {
       // The lookbehind sees the character before `start` (none at the start of the text).
       if (before && start > 0 && isIn(before, text.charCodeAt(start - 1))) return false;
-      if (first && !(start < text.length && isIn(first, text.charCodeAt(start)))) return false;
+      if (!prefixFits(text, start)) return false;
       return runFits(runEnd(text, start) - start);
     },
     nextStart(text, from, to) {
@@ -187,7 +208,7 @@ export function runShape(pattern: RegExp): RunShape | undefined {
           start++;
           continue;
         }
-        if (first && !isIn(first, text.charCodeAt(start))) {
+        if (!prefixFits(text, start)) {
           start++;
           continue;
         }
