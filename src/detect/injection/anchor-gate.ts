@@ -89,6 +89,7 @@ export function createAnchorGate(
   const plans = rules.map((rule) => ({
     rule,
     wholeText: wholeText.has(rule.id),
+    lineWindows: wholeText.has(rule.id) && startsAtLines(rule),
     alwaysRun: rule.anchors.length === 0,
   }));
   // Inverted index: anchor → plans that list it, so a text costs work only for the anchors it contains.
@@ -172,7 +173,11 @@ export function createAnchorGate(
           }
           continue;
         }
-        const region = plan.wholeText ? 'all' : windowsAround(text, planHits, plan.rule.reach);
+        const region = plan.lineWindows
+          ? lineWindowsAround(text, planHits, plan.rule.reach)
+          : plan.wholeText
+            ? 'all'
+            : windowsAround(text, planHits, plan.rule.reach);
         // On the whole text every match is a match of the text itself, which holds a word of each
         // required set; windows are left alone (a window cut may end a word the text continues).
         if (region === 'all' && !meetsRequirements(plan.rule, index)) continue;
@@ -230,6 +235,53 @@ function searchSubstrings(text: string, plansByAnchor: ReadonlyMap<string, numbe
     for (let at = text.indexOf(anchor); at >= 0; at = text.indexOf(anchor, at + anchor.length))
       addHit(hits, planIndexes, at);
   }
+}
+
+/**
+ * True for a rule whose only line anchor opens it, `(?:^|\n) ?` before a `#` or a word, without the `m`
+ * flag: a window that starts at a line break (or the text start) finds the same matches as the whole text.
+ * At a window start on a line break `^` also holds, but what follows it must be a space, `#` or a letter,
+ * not the line break, so only the `\n` branch can match there, as in the whole text.
+ */
+export function startsAtLines(rule: InjectionRule): boolean {
+  const source = rule.pattern.source;
+  return (
+    !rule.pattern.multiline &&
+    !rule.pattern.sticky &&
+    /^\(\?:\^\|\\n\) \?(?:#|\(\?:[a-z])/.test(source) &&
+    // No other `^` outside a negated class (`[^\n]`), and no lookbehind that could see before the window.
+    !/(?<!\[)\^/.test(source.slice(5)) &&
+    !source.includes('(?<')
+  );
+}
+
+/**
+ * Windows of `reach` around each hit for a rule that opens at a line start (`startsAtLines`): each starts
+ * at the line break before it (or the text start), and a window that would reach back into the one before
+ * is merged with it, so windows never overlap and no match is found twice. The walk back stops at the end
+ * of the window before, so it stays linear in the text.
+ */
+export function lineWindowsAround(text: string, hits: number[], reach: number): RuleRegion {
+  if (text.length <= reach || hits.length * 2 * reach > text.length * 4) return 'all';
+  if (hits.length <= MAX_INSERTION_SORT) sortNumbers(hits);
+  else hits.sort(byNumber);
+  const windows: [number, number][] = [];
+  let covered = 0;
+  for (const hit of hits) {
+    let start = Math.max(0, hit - reach);
+    const end = Math.min(text.length, hit + reach);
+    const last = windows[windows.length - 1];
+    const floor = last ? last[1] : 0;
+    while (start > floor && text.charCodeAt(start) !== 10) start--;
+    if (last && start <= last[1]) {
+      covered += end - last[1];
+      last[1] = end;
+      continue;
+    }
+    windows.push([start, end]);
+    covered += end - start;
+  }
+  return covered > text.length * WHOLE_TEXT_SHARE ? 'all' : windows;
 }
 
 /** Merged windows of `reach` around each hit, widened to whitespace so `\b` stays truthful. */
