@@ -86,11 +86,28 @@ export function createAnchorGate(
   const wholeText = new Set(
     rules.filter((rule) => rule.pattern.source.includes('(?:^|')).map((rule) => rule.id),
   );
+  // Required word sets by id (equal sets share one), and the ids of the sets each word belongs to.
+  const setIds = new Map<string, number>();
+  const setsByWord = new Map<string, number[]>();
   const plans = rules.map((rule) => ({
     rule,
     wholeText: wholeText.has(rule.id),
     lineWindows: wholeText.has(rule.id) && startsAtLines(rule),
     alwaysRun: rule.anchors.length === 0,
+    requiredSets: (rule.requires ?? []).map((words) => {
+      const key = [...new Set(words)].sort().join(' ');
+      let id = setIds.get(key);
+      if (id === undefined) {
+        id = setIds.size;
+        setIds.set(key, id);
+        for (const word of new Set(words)) {
+          const list = setsByWord.get(word);
+          if (list) list.push(id);
+          else setsByWord.set(word, [id]);
+        }
+      }
+      return id;
+    }),
   }));
   // Inverted index: anchor → plans that list it, so a text costs work only for the anchors it contains.
   const plansByWord = new Map<string, number[]>();
@@ -135,6 +152,8 @@ export function createAnchorGate(
   const alwaysRun = plans.some((plan) => plan.alwaysRun);
   const allPlanIndexes = plans.map((_, planIndex) => planIndex);
   const reusedHits: PlanHits = { lists: new Array(plans.length).fill(undefined), touched: [] };
+  /** By set id: 1 when the text being selected for holds a word of the set. */
+  const metSets = new Uint8Array(setIds.size);
 
   return {
     index(text) {
@@ -147,10 +166,13 @@ export function createAnchorGate(
       const hits = reusedHits;
       for (const planIndex of hits.touched) hits.lists[planIndex] = undefined;
       hits.touched.length = 0;
+      metSets.fill(0);
       for (const [word, positions] of index.words) {
         const planIndexes = plansByWord.get(word);
         if (planIndexes) addHits(hits, planIndexes, positions);
         phrases.match(text, word, positions, hits);
+        const sets = setsByWord.get(word);
+        if (sets) for (const id of sets) metSets[id] = 1;
       }
       // Substrings found by the index pass (the same non-overlapping occurrences as `indexOf`).
       for (const [anchor, positions] of index.substrings) {
@@ -168,7 +190,7 @@ export function createAnchorGate(
         const plan = plans[planIndex]!;
         const planHits = hits.lists[planIndex];
         if (planHits === undefined) {
-          if (plan.alwaysRun && meetsRequirements(plan.rule, index)) {
+          if (plan.alwaysRun && meetsRequirements(plan.requiredSets, metSets)) {
             selected.push({ rule: plan.rule, region: 'all' });
           }
           continue;
@@ -180,7 +202,7 @@ export function createAnchorGate(
             : windowsAround(text, planHits, plan.rule.reach);
         // On the whole text every match is a match of the text itself, which holds a word of each
         // required set; windows are left alone (a window cut may end a word the text continues).
-        if (region === 'all' && !meetsRequirements(plan.rule, index)) continue;
+        if (region === 'all' && !meetsRequirements(plan.requiredSets, metSets)) continue;
         selected.push({ rule: plan.rule, region });
       }
       return selected;
@@ -188,19 +210,9 @@ export function createAnchorGate(
   };
 }
 
-/** True when the text holds a word of each set the rule requires (see `InjectionRule.requires`). */
-function meetsRequirements(rule: InjectionRule, index: TextIndex): boolean {
-  if (rule.requires === undefined) return true;
-  for (const words of rule.requires) {
-    let found = false;
-    for (const word of words) {
-      if (index.words.has(word)) {
-        found = true;
-        break;
-      }
-    }
-    if (!found) return false;
-  }
+/** True when the text holds a word of each set a rule requires (see `InjectionRule.requires`). */
+function meetsRequirements(requiredSets: readonly number[], metSets: Uint8Array): boolean {
+  for (const id of requiredSets) if (metSets[id] === 0) return false;
   return true;
 }
 
