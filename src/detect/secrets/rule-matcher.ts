@@ -11,21 +11,29 @@ function isAlphanumeric(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 }
 
+/**
+ * The checks every rule shares, on a matched value: not a placeholder or filler, enough entropy (unless a
+ * documented example), and the rule's own validation.
+ */
+export function passesSharedChecks(rule: SecretRule, value: string): boolean {
+  const anchor =
+    rule.match === 'prefix' ? rule.prefixes.find((prefix) => value.startsWith(prefix)) : undefined;
+  const body = anchor === undefined ? value : value.slice(anchor.length);
+  if (isPlaceholder(body)) return false;
+  if (rule.minEntropy !== undefined && shannonEntropy(body) < rule.minEntropy) {
+    // Vendor docs keep their example keys readable (`…EXAMPLE`), which can lower entropy.
+    if (!isDocumentedExample(value, rule.examples)) return false;
+  }
+  return !rule.validate || rule.validate(value);
+}
+
 /** Applies the checks every rule shares and builds the match. */
 function accept(
   rule: SecretRule,
   options: { value: string; start: number; end: number },
 ): SecretMatch | undefined {
   const { value } = options;
-  const anchor =
-    rule.match === 'prefix' ? rule.prefixes.find((prefix) => value.startsWith(prefix)) : undefined;
-  const body = anchor === undefined ? value : value.slice(anchor.length);
-  if (isPlaceholder(body)) return undefined;
-  if (rule.minEntropy !== undefined && shannonEntropy(body) < rule.minEntropy) {
-    // Vendor docs keep their example keys readable (`…EXAMPLE`), which can lower entropy.
-    if (!isDocumentedExample(value, rule.examples)) return undefined;
-  }
-  if (rule.validate && !rule.validate(value)) return undefined;
+  if (!passesSharedChecks(rule, value)) return undefined;
   const example = isDocumentedExample(value, rule.examples);
   return {
     ruleId: rule.id,
