@@ -271,8 +271,9 @@ export function stickyMatchesAt(options: {
 
 /** The window's text, cut once and cached on the window (windows are this module's own objects). */
 function windowText(text: string, window: TextWindow): string {
-  if (window.start === 0 && window.end === text.length) return text;
-  window.slice ??= text.slice(window.start, window.end);
+  // Set as `matchesInWindows` sets it, whole-text windows included, so windows keep one shape.
+  window.slice ??=
+    window.start === 0 && window.end === text.length ? text : text.slice(window.start, window.end);
   return window.slice;
 }
 
@@ -284,7 +285,12 @@ export function matchesInWindows(options: {
 }): { value: string; index: number }[] {
   const matches: { value: string; index: number }[] = [];
   for (const window of options.windows) {
-    const slice = windowText(options.text, window as TextWindow);
+    // Windows are this module's own objects: caching the cut text on them is safe.
+    const whole = window.start === 0 && window.end === options.text.length;
+    const slice = whole
+      ? options.text
+      : ((window as TextWindow).slice ?? options.text.slice(window.start, window.end));
+    (window as TextWindow).slice = slice;
     for (const match of execAll(options.pattern, slice))
       matches.push({ value: match[0], index: window.start + match.index });
   }
