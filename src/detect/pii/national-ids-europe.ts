@@ -10,6 +10,23 @@ import { createPatternRecognizer } from './pattern-recognizer.js';
 const NINO = /(?<![\w])[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![\w])/g;
 const NINO_INVALID_PREFIXES = new Set(['BG', 'GB', 'NK', 'KN', 'TN', 'NT', 'ZZ']);
 
+/**
+ * Where a NIE can start in a window's text: X, Y or Z, an optional hyphen, then `\d{7}` followed by a
+ * hyphen or a letter, never a digit, so a run of exactly seven digits. A match starts 1 or 2 characters
+ * before such a run with the letter (and hyphen) in place; the sticky pattern fails anywhere else.
+ */
+export function nieStarts(input: ScanInput): number[] {
+  const { text } = input;
+  const starts: number[] = [];
+  for (const run of input.digitRuns) {
+    if (run.end - run.start !== 7) continue;
+    const hyphen = text.charCodeAt(run.start - 1) === 45 ? 1 : 0;
+    const letter = text.charCodeAt(run.start - 1 - hyphen);
+    if (letter >= 88 && letter <= 90) starts.push(run.start - 1 - hyphen); // X, Y, Z
+  }
+  return starts;
+}
+
 /** UK_NINO. */
 export const ukNinoRecognizer = createPatternRecognizer({
   name: 'uk-nino',
@@ -44,6 +61,7 @@ export const spanishNieRecognizer = createPatternRecognizer({
   type: 'ES_NIE',
   severity: 'high',
   patterns: [NIE],
+  windowAnchors: nieStarts,
   minDigits: 7,
   validate: (value) => nieValid(value.replace(/-/g, '')),
   base: 0.65,
