@@ -2,9 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { execAll } from './exec-all.js';
 import {
+  dniStarts,
   fiscalCodeAnchors,
   italianFiscalCodeRecognizer,
   nieStarts,
+  spanishDniRecognizer,
   spanishNieRecognizer,
 } from './national-ids-europe.js';
 import { createScanInput, matchesInWindows, stickyMatchesAt, stickyMatchesInWindows } from './scan-input.js';
@@ -59,7 +61,7 @@ describe('fiscal code anchors', () => {
   });
 });
 
-describe('NIE starts', () => {
+describe('NIE and DNI starts', () => {
   // Prefix letters (allowed and refused), hyphens, spaces and digit groups of every length, with a long
   // number nearby so the texts have windows.
   const texts = fc
@@ -67,13 +69,30 @@ describe('NIE starts', () => {
       fc.tuple(
         fc.constantFrom('', ' ', '-', '_', 'a', 'AB', 'AB ', 'QQ', 'AO', 'X', 'Y-', 'Z', 'XX-', 'nino '),
         fc.stringMatching(/^[0-9]{1,8}$/),
-        fc.constantFrom('', ' ', '-', 'A', 'D', 'L', ' C', '-L', ' 12', ' 34 56 B', ' 1234567'),
+        fc.constantFrom(
+          '',
+          ' ',
+          '-',
+          'A',
+          'D',
+          'L',
+          ' C',
+          '-L',
+          ' 12',
+          ' 34 56 B',
+          ' 1234567',
+          '12345678Z',
+          '0'.repeat(40),
+        ),
       ),
       { maxLength: 8 },
     )
     .map((parts) => parts.map((part) => part.join('')).join(''));
 
-  for (const [recognizer, starts] of [[spanishNieRecognizer, nieStarts]] as const) {
+  for (const [recognizer, starts, windowStarts] of [
+    [spanishNieRecognizer, nieStarts, false],
+    [spanishDniRecognizer, dniStarts, true],
+  ] as const) {
     it(`${recognizer.name}: find what a scan of each long-number window finds`, () => {
       const [global, sticky] = recognizer.patterns as [RegExp, RegExp];
       expect(sticky.sticky).toBe(true);
@@ -81,9 +100,9 @@ describe('NIE starts', () => {
         fc.property(texts, (text) => {
           const input = createScanInput(text, 'US');
           const windows = input.longNumberWindows;
-          expect(stickyMatchesInWindows({ text, windows, pattern: sticky, starts: starts(input) })).toEqual(
-            matchesInWindows({ text, windows, pattern: global }),
-          );
+          expect(
+            stickyMatchesInWindows({ text, windows, pattern: sticky, starts: starts(input), windowStarts }),
+          ).toEqual(matchesInWindows({ text, windows, pattern: global }));
         }),
         { numRuns: 4000 },
       );

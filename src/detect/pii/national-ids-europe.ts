@@ -43,12 +43,31 @@ const DNI = /(?<![\w])\d{8}-?[A-Z](?![\w])/g;
 const NIE = /(?<![\w])[XYZ]-?\d{7}-?[A-Z](?![\w])/g;
 const SPANISH_CONTEXT = ['dni', 'nie', 'nif', 'documento', 'identidad', 'extranjero', 'id', 'identity'];
 
+/**
+ * Where a DNI can start in a window's text, besides the window's first character: `\d{8}` after no word
+ * character, then a hyphen or a capital, never a digit; so the start of a run of exactly eight digits
+ * followed by a hyphen or a capital. (A window that begins inside a longer run shows a run start of its
+ * own there, which is why the windows' first characters are tried too.)
+ */
+export function dniStarts(input: ScanInput): number[] {
+  const { text } = input;
+  const starts: number[] = [];
+  for (const run of input.digitRuns) {
+    if (run.end - run.start !== 8) continue;
+    const next = text.charCodeAt(run.end);
+    if (next === 45 || isCapitalCode(next)) starts.push(run.start);
+  }
+  return starts;
+}
+
 /** ES_DNI: eight digits and the mod 23 control letter. */
 export const spanishDniRecognizer = createPatternRecognizer({
   name: 'es-dni',
   type: 'ES_DNI',
   severity: 'high',
   patterns: [DNI],
+  windowAnchors: dniStarts,
+  windowAnchorsAtWindowStarts: true,
   minDigits: 8,
   validate: (value) => dniLetterValid(value.slice(0, 8), value[value.length - 1]!),
   base: 0.6,

@@ -36,6 +36,8 @@ export interface PatternRecognizerOptions {
    * instead of scanning the windows; each recognizer says why its positions hold.
    */
   windowAnchors?: (input: ScanInput) => number[];
+  /** With `windowAnchors`: also try each window's first character when it is a digit. */
+  windowAnchorsAtWindowStarts?: boolean;
   /** Other regular expressions the recognizer uses (listed for the ReDoS test, not scanned). */
   helperPatterns?: readonly RegExp[];
   /**
@@ -86,7 +88,13 @@ export function createPatternRecognizer(options: PatternRecognizerOptions): Reco
         options.windowAnchors && !options.anchors ? options.windowAnchors(input) : undefined;
       for (const pattern of options.patterns) {
         const matches = windowStarts
-          ? stickyMatchesInWindows({ text, windows, pattern: sticky.get(pattern)!, starts: windowStarts })
+          ? stickyMatchesInWindows({
+              text,
+              windows,
+              pattern: sticky.get(pattern)!,
+              starts: windowStarts,
+              windowStarts: options.windowAnchorsAtWindowStarts ?? false,
+            })
           : options.anchors
             ? stickyMatchesAt({
                 text,

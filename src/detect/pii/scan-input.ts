@@ -118,6 +118,10 @@ function findDigitRuns(text: string): { start: number; end: number }[] {
   return runs;
 }
 
+function isDigitCode(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
 /** True for the separators LONG_NUMBER_RUN allows between two digits: space, dot, slash, hyphen. */
 function isNumberSeparator(code: number): boolean {
   return code === 32 || code === 46 || code === 47 || code === 45;
@@ -310,16 +314,32 @@ export function stickyMatchesInWindows(options: {
   windows: readonly TextWindow[];
   pattern: RegExp;
   starts: readonly number[];
+  /**
+   * Also try each window's first character (before the starts in it): for patterns whose matches open
+   * at a digit-run start, since a window may begin inside a run, where its text shows a run start.
+   */
+  windowStarts?: boolean;
 }): { value: string; index: number }[] {
   const { text, pattern, starts } = options;
   const matches: { value: string; index: number }[] = [];
   let next = 0;
   for (const window of options.windows) {
     while (next < starts.length && starts[next]! < window.start) next += 1;
-    if (next === starts.length) break;
+    let after = window.start;
+    if (options.windowStarts && isDigitCode(text.charCodeAt(window.start))) {
+      pattern.lastIndex = 0;
+      const match = pattern.exec(windowText(text, window as TextWindow));
+      if (match !== null) {
+        matches.push({ value: match[0], index: window.start });
+        after = window.start + Math.max(1, match[0].length);
+      }
+    }
+    if (next === starts.length) {
+      if (options.windowStarts) continue;
+      break;
+    }
     if (starts[next]! >= window.end) continue;
     const slice = windowText(text, window as TextWindow);
-    let after = window.start;
     for (; next < starts.length && starts[next]! < window.end; next += 1) {
       const start = starts[next]!;
       if (start < after) continue;
