@@ -24,12 +24,30 @@ export const aadhaarRecognizer = createPatternRecognizer({
 // format alone is just a number, so a passport word must be near.
 const US_PASSPORT = /(?<![\w])(?:[A-Z]\d{8}|\d{9})(?![\w])/g;
 
+/**
+ * Where a US passport number can start in a window's text, besides the window's first character: a
+ * capital right before a run of exactly eight digits, or a run of exactly nine (no word character may
+ * follow the digits, so the run ends there). The sticky pattern fails at every other position.
+ */
+export function passportStarts(input: ScanInput): number[] {
+  const { text } = input;
+  const starts: number[] = [];
+  for (const run of input.digitRuns) {
+    const digits = run.end - run.start;
+    if (digits === 9) starts.push(run.start);
+    else if (digits === 8 && isCapital(text.charCodeAt(run.start - 1))) starts.push(run.start - 1);
+  }
+  return starts;
+}
+
 /** US_PASSPORT (format, in context only). */
 export const usPassportRecognizer = createPatternRecognizer({
   name: 'us-passport',
   type: 'US_PASSPORT',
   severity: 'high',
   patterns: [US_PASSPORT],
+  windowAnchors: passportStarts,
+  windowAnchorsAtWindowStarts: true,
   minDigits: 8,
   base: 0.45,
   positive: ['passport', 'passport no', 'passport number', 'passport#'],
