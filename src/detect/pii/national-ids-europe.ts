@@ -1,3 +1,4 @@
+import { isAsciiCapital, isAsciiWordCode } from '../ascii-codes.js';
 import type { ScanInput } from './candidate.js';
 import { codiceFiscaleValid } from './checksums/codice-fiscale.js';
 import { frenchNirValid } from './checksums/french-nir.js';
@@ -55,7 +56,7 @@ export function dniStarts(input: ScanInput): number[] {
   for (const run of input.digitRuns) {
     if (run.end - run.start !== 8) continue;
     const next = text.charCodeAt(run.end);
-    if (next === 45 || isCapitalCode(next)) starts.push(run.start);
+    if (next === 45 || isAsciiCapital(next)) starts.push(run.start);
   }
   return starts;
 }
@@ -95,15 +96,6 @@ const FISCAL_CODE = new RegExp(
   'y',
 );
 
-function isCapitalCode(code: number): boolean {
-  return code >= 65 && code <= 90;
-}
-
-/** `\w` of the pattern's lookbehind: ASCII letters, digits, underscore (false for NaN before the text). */
-function isWordCode(code: number): boolean {
-  return isCapitalCode(code) || (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 95;
-}
-
 /**
  * Where a fiscal code can start: 6, 9 or 12 characters before a digit run that directly follows a
  * capital letter (the year, day and municipality digits; any of them may be a letter under omocodia, but
@@ -116,10 +108,14 @@ export function fiscalCodeAnchors(input: ScanInput): number[] {
   const { text } = input;
   const anchors: number[] = [];
   for (const run of input.digitRuns) {
-    if (!isCapitalCode(text.charCodeAt(run.start - 1))) continue;
+    if (!isAsciiCapital(text.charCodeAt(run.start - 1))) continue;
     for (const offset of [12, 9, 6]) {
       const start = run.start - offset;
-      if (start >= 0 && isCapitalCode(text.charCodeAt(start)) && !isWordCode(text.charCodeAt(start - 1)))
+      if (
+        start >= 0 &&
+        isAsciiCapital(text.charCodeAt(start)) &&
+        !isAsciiWordCode(text.charCodeAt(start - 1))
+      )
         anchors.push(start);
     }
   }

@@ -1,3 +1,4 @@
+import { isAsciiCapital, isWordOrHyphen } from '../ascii-codes.js';
 import { includesLiteral } from '../find-literal.js';
 import type { ScanInput } from './candidate.js';
 import { verhoeffValid } from './checksums/verhoeff.js';
@@ -35,7 +36,7 @@ export function passportStarts(input: ScanInput): number[] {
   for (const run of input.digitRuns) {
     const digits = run.end - run.start;
     if (digits === 9) starts.push(run.start);
-    else if (digits === 8 && isCapital(text.charCodeAt(run.start - 1))) starts.push(run.start - 1);
+    else if (digits === 8 && isAsciiCapital(text.charCodeAt(run.start - 1))) starts.push(run.start - 1);
   }
   return starts;
 }
@@ -63,21 +64,6 @@ export const usPassportRecognizer = createPatternRecognizer({
 const US_DRIVER_LICENSE =
   /(?<![\w-])(?:[A-Z]{1,2}\d{4,14}|\d{7,9}|[A-Z]\d{3}-\d{3,4}-\d{2,4}(?:-\d{1,3})?)(?![\w-])/y;
 
-function isCapital(code: number): boolean {
-  return code >= 65 && code <= 90;
-}
-
-/** Letters, digits, underscore and hyphen: what `(?<![\w-])` refuses (NaN, before the text, is none). */
-function isWordOrHyphen(code: number): boolean {
-  return (
-    (code >= 48 && code <= 57) ||
-    (code >= 65 && code <= 90) ||
-    (code >= 97 && code <= 122) ||
-    code === 95 ||
-    code === 45
-  );
-}
-
 /**
  * Where a driver's licence number can start. Every form opens with its first digit run, which it takes
  * whole (what follows the digits is never a digit): `[A-Z]{1,2}\d{4,14}` one or two capitals before a
@@ -95,9 +81,9 @@ export function driverLicenseAnchors(input: ScanInput): number[] {
     const dashed = digits === 3 && text.charCodeAt(run.end) === 45;
     if (lettered || dashed) {
       const one = text.charCodeAt(start - 1);
-      if (isCapital(one)) {
+      if (isAsciiCapital(one)) {
         const two = text.charCodeAt(start - 2);
-        if (lettered && isCapital(two) && !isWordOrHyphen(text.charCodeAt(start - 3)))
+        if (lettered && isAsciiCapital(two) && !isWordOrHyphen(text.charCodeAt(start - 3)))
           anchors.push(start - 2);
         if (!isWordOrHyphen(two)) anchors.push(start - 1);
       }

@@ -1,3 +1,4 @@
+import { isAsciiAlphanumeric } from '../ascii-codes.js';
 import { contextWindowEnd } from './context-window-end.js';
 import { shannonEntropy } from './entropy.js';
 import type { Matcher, SecretMatch } from './matcher.js';
@@ -6,10 +7,6 @@ import { runShape } from './run-shape.js';
 import type { ContextRule, PrefixRule, SecretRule } from './secret-rule.js';
 
 const DEFAULT_WINDOW = 120;
-
-function isAlphanumeric(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-}
 
 /**
  * The checks every rule shares, on a matched value: not a placeholder or filler, enough entropy (unless a
@@ -64,7 +61,7 @@ function prefixMatcher(rule: PrefixRule): Matcher {
     find(text, anchorStart) {
       const start = anchorStart - offset;
       if (start < 0) return undefined;
-      if (leftBoundary && start > 0 && isAlphanumeric(text.charCodeAt(start - 1))) return undefined;
+      if (leftBoundary && start > 0 && isAsciiAlphanumeric(text.charCodeAt(start - 1))) return undefined;
       sticky.lastIndex = start;
       const match = sticky.exec(text);
       return match ? accept(rule, valueSpan(match)) : undefined;
@@ -93,7 +90,8 @@ function contextMatcher(rule: ContextRule): Matcher {
           if (start >= to) break;
         }
         // Inside a run of letters and digits no value can start (values begin at a token boundary).
-        if (isAlphanumeric(text.charCodeAt(start - 1)) && isAlphanumeric(text.charCodeAt(start))) continue;
+        if (isAsciiAlphanumeric(text.charCodeAt(start - 1)) && isAsciiAlphanumeric(text.charCodeAt(start)))
+          continue;
         sticky.lastIndex = start;
         const match = sticky.exec(text);
         if (!match) continue;
