@@ -46,9 +46,12 @@ class ConversationVault implements Vault {
   }
 
   readonly placeholderFor = (type: string, value: string): string => {
-    const byValue = (this.#byValue ??= new Map());
-    const byPlaceholder = (this.#byPlaceholder ??= new Map());
-    const counters = (this.#counters ??= new Map());
+    this.#byValue ??= new Map();
+    this.#byPlaceholder ??= new Map();
+    this.#counters ??= new Map();
+    const byValue = this.#byValue;
+    const byPlaceholder = this.#byPlaceholder;
+    const counters = this.#counters;
     const safeType = placeholderType(type);
     const key = `${safeType}\u0000${value}`;
     const known = byValue.get(key);
