@@ -86,10 +86,28 @@ export function createAnchorGate(
   const wholeText = new Set(
     rules.filter((rule) => rule.pattern.source.includes('(?:^|')).map((rule) => rule.id),
   );
+  // Required word sets by id (equal sets share one), and the ids of the sets each word belongs to.
+  const setIds = new Map<string, number>();
+  const setsByWord = new Map<string, number[]>();
   const plans = rules.map((rule) => ({
     rule,
     wholeText: wholeText.has(rule.id),
+    lineWindows: wholeText.has(rule.id) && startsAtLines(rule),
     alwaysRun: rule.anchors.length === 0,
+    requiredSets: (rule.requires ?? []).map((words) => {
+      const key = [...new Set(words)].sort().join(' ');
+      let id = setIds.get(key);
+      if (id === undefined) {
+        id = setIds.size;
+        setIds.set(key, id);
+        for (const word of new Set(words)) {
+          const list = setsByWord.get(word);
+          if (list) list.push(id);
+          else setsByWord.set(word, [id]);
+        }
+      }
+      return id;
+    }),
   }));
   // Inverted index: anchor → plans that list it, so a text costs work only for the anchors it contains.
   const plansByWord = new Map<string, number[]>();
@@ -134,6 +152,8 @@ export function createAnchorGate(
   const alwaysRun = plans.some((plan) => plan.alwaysRun);
   const allPlanIndexes = plans.map((_, planIndex) => planIndex);
   const reusedHits: PlanHits = { lists: new Array(plans.length).fill(undefined), touched: [] };
+  /** By set id: 1 when the text being selected for holds a word of the set. */
+  const metSets = new Uint8Array(setIds.size);
 
   return {
     index(text) {
@@ -146,10 +166,13 @@ export function createAnchorGate(
       const hits = reusedHits;
       for (const planIndex of hits.touched) hits.lists[planIndex] = undefined;
       hits.touched.length = 0;
+      metSets.fill(0);
       for (const [word, positions] of index.words) {
         const planIndexes = plansByWord.get(word);
         if (planIndexes) addHits(hits, planIndexes, positions);
         phrases.match(text, word, positions, hits);
+        const sets = setsByWord.get(word);
+        if (sets) for (const id of sets) metSets[id] = 1;
       }
       // Substrings found by the index pass (the same non-overlapping occurrences as `indexOf`).
       for (const [anchor, positions] of index.substrings) {
@@ -167,15 +190,19 @@ export function createAnchorGate(
         const plan = plans[planIndex]!;
         const planHits = hits.lists[planIndex];
         if (planHits === undefined) {
-          if (plan.alwaysRun && meetsRequirements(plan.rule, index)) {
+          if (plan.alwaysRun && meetsRequirements(plan.requiredSets, metSets)) {
             selected.push({ rule: plan.rule, region: 'all' });
           }
           continue;
         }
-        const region = plan.wholeText ? 'all' : windowsAround(text, planHits, plan.rule.reach);
+        const region = plan.lineWindows
+          ? lineWindowsAround(text, planHits, plan.rule.reach)
+          : plan.wholeText
+            ? 'all'
+            : windowsAround(text, planHits, plan.rule.reach);
         // On the whole text every match is a match of the text itself, which holds a word of each
         // required set; windows are left alone (a window cut may end a word the text continues).
-        if (region === 'all' && !meetsRequirements(plan.rule, index)) continue;
+        if (region === 'all' && !meetsRequirements(plan.requiredSets, metSets)) continue;
         selected.push({ rule: plan.rule, region });
       }
       return selected;
@@ -183,19 +210,9 @@ export function createAnchorGate(
   };
 }
 
-/** True when the text holds a word of each set the rule requires (see `InjectionRule.requires`). */
-function meetsRequirements(rule: InjectionRule, index: TextIndex): boolean {
-  if (rule.requires === undefined) return true;
-  for (const words of rule.requires) {
-    let found = false;
-    for (const word of words) {
-      if (index.words.has(word)) {
-        found = true;
-        break;
-      }
-    }
-    if (!found) return false;
-  }
+/** True when the text holds a word of each set a rule requires (see `InjectionRule.requires`). */
+function meetsRequirements(requiredSets: readonly number[], metSets: Uint8Array): boolean {
+  for (const id of requiredSets) if (metSets[id] === 0) return false;
   return true;
 }
 
@@ -230,6 +247,53 @@ function searchSubstrings(text: string, plansByAnchor: ReadonlyMap<string, numbe
     for (let at = text.indexOf(anchor); at >= 0; at = text.indexOf(anchor, at + anchor.length))
       addHit(hits, planIndexes, at);
   }
+}
+
+/**
+ * True for a rule whose only line anchor opens it, `(?:^|\n) ?` before a `#` or a word, without the `m`
+ * flag: a window that starts at a line break (or the text start) finds the same matches as the whole text.
+ * At a window start on a line break `^` also holds, but what follows it must be a space, `#` or a letter,
+ * not the line break, so only the `\n` branch can match there, as in the whole text.
+ */
+export function startsAtLines(rule: InjectionRule): boolean {
+  const source = rule.pattern.source;
+  return (
+    !rule.pattern.multiline &&
+    !rule.pattern.sticky &&
+    /^\(\?:\^\|\\n\) \?(?:#|\(\?:[a-z])/.test(source) &&
+    // No other `^` outside a negated class (`[^\n]`), and no lookbehind that could see before the window.
+    !/(?<!\[)\^/.test(source.slice(5)) &&
+    !source.includes('(?<')
+  );
+}
+
+/**
+ * Windows of `reach` around each hit for a rule that opens at a line start (`startsAtLines`): each starts
+ * at the line break before it (or the text start), and a window that would reach back into the one before
+ * is merged with it, so windows never overlap and no match is found twice. The walk back stops at the end
+ * of the window before, so it stays linear in the text.
+ */
+export function lineWindowsAround(text: string, hits: number[], reach: number): RuleRegion {
+  if (text.length <= reach || hits.length * 2 * reach > text.length * 4) return 'all';
+  if (hits.length <= MAX_INSERTION_SORT) sortNumbers(hits);
+  else hits.sort(byNumber);
+  const windows: [number, number][] = [];
+  let covered = 0;
+  for (const hit of hits) {
+    let start = Math.max(0, hit - reach);
+    const end = Math.min(text.length, hit + reach);
+    const last = windows[windows.length - 1];
+    const floor = last ? last[1] : 0;
+    while (start > floor && text.charCodeAt(start) !== 10) start--;
+    if (last && start <= last[1]) {
+      covered += end - last[1];
+      last[1] = end;
+      continue;
+    }
+    windows.push([start, end]);
+    covered += end - start;
+  }
+  return covered > text.length * WHOLE_TEXT_SHARE ? 'all' : windows;
 }
 
 /** Merged windows of `reach` around each hit, widened to whitespace so `\b` stays truthful. */

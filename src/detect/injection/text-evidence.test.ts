@@ -136,7 +136,7 @@ describe('text evidence', () => {
       'abc',
       'e1 ',
     );
-    const hexTexts = fc.array(hexPieces, { maxLength: 80 }).map((parts) => parts.join(''));
+    const hexTexts = fc.array(hexPieces, { maxLength: 80, size: 'max' }).map((parts) => parts.join(''));
     fc.assert(
       fc.property(hexTexts, (text) => {
         expect(scanner.scan(text).separatedHex).toBe(

@@ -1,6 +1,6 @@
 /**
  * One pass over the char codes of a scanned text that collects what the rule scan needs to decide what to
- * run: anchor words with their positions, ASCII substring anchors, whether the text has non-ASCII
+ * run: anchor words with their positions, substring anchors, whether the text has non-ASCII
  * characters, and the cheap evidence the decoders look for (base64-alphabet runs, short tokens mixing
  * letters with leetspeak characters, the marker characters of percent, entity, escape and hex encodings).
  * Before, each of these was its own pass over the text (plus a slice and a lowercase copy per word); on
@@ -17,7 +17,7 @@ import type { DecoderEvidence } from './decoders.js';
 export interface TextEvidence extends DecoderEvidence {
   /** Vocabulary words found as whole ASCII-letter runs (any case) → their start offsets, in text order. */
   readonly words: ReadonlyMap<string, readonly number[]>;
-  /** ASCII substring anchors (case-sensitive) → start offsets of their non-overlapping occurrences. */
+  /** Substring anchors (case-sensitive) → start offsets of their non-overlapping occurrences. */
   readonly substrings: ReadonlyMap<string, readonly number[]>;
   /** True when some char code is ≥ 0x80. */
   readonly nonAscii: boolean;

@@ -1,4 +1,5 @@
 import { isWhitespace } from '../is-whitespace.js';
+import { lineEndWithin } from './line-end-within.js';
 import { type OutputMatch, severityForScore, snippet } from './output-match.js';
 
 // Raw HTML that a Markdown renderer or a browser would execute (OWASP XSS prevention cheat sheet).
@@ -158,8 +159,7 @@ export function findHtmlPayloads(text: string): OutputMatch[] {
     const before = text.slice(Math.max(0, scheme.index - 4), scheme.index).trimEnd();
     const previous = before[before.length - 1];
     if (previous === undefined || !'=("\'`<'.includes(previous)) continue;
-    const lineEnd = text.indexOf('\n', scheme.index);
-    const limit = Math.min(lineEnd === -1 ? text.length : lineEnd, scheme.index + 500);
+    const limit = lineEndWithin(text, scheme.index, 500);
     let end = scheme.index + scheme[0].length;
     while (end < limit && !' \t)"\'>`'.includes(text[end] ?? ' ')) end++;
     const isData = scheme[0].toLowerCase().startsWith('data');

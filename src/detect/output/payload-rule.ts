@@ -1,6 +1,7 @@
 import { includesLiteral } from '../find-literal.js';
 import { isWhitespace } from '../is-whitespace.js';
 import { createHintScanner, needsLowerCase } from './hint-scan.js';
+import { lineEndWithin } from './line-end-within.js';
 import { type OutputMatch, severityForScore, snippet } from './output-match.js';
 
 /**
@@ -37,14 +38,19 @@ export interface PayloadRule {
   }) => number | undefined;
 }
 
-/** The line around `index`, bounded to 1000 characters each way. */
+/**
+ * The line around `index`, bounded to 1000 characters each way. The line breaks are looked for only
+ * inside those bounds (a break outside them never moved them), so many matches on one long line stay
+ * linear in its length.
+ */
 export function lineAround(text: string, index: number): { line: string; lineStart: number } {
   const from = Math.max(0, index - 1000);
-  const previousBreak = text.lastIndexOf('\n', index - 1);
-  const lineStart = Math.max(from, previousBreak + 1);
-  const nextBreak = text.indexOf('\n', index);
-  const lineEnd = Math.min(nextBreak === -1 ? text.length : nextBreak, index + 1000);
-  return { line: text.slice(lineStart, lineEnd), lineStart };
+  // As `lastIndexOf('\n', index - 1)`, which looks at position 0 even for index 0 (a negative start
+  // counts as 0), restricted to `from` and after.
+  const backFrom = Math.max(0, index - 1);
+  const previousBreak = text.slice(from, backFrom + 1).lastIndexOf('\n');
+  const lineStart = previousBreak === -1 ? from : from + previousBreak + 1;
+  return { line: text.slice(lineStart, lineEndWithin(text, index, 1000)), lineStart };
 }
 
 // Letters from most to least frequent in English prose; other characters count as rarer than all of them.

@@ -53,6 +53,14 @@ describe('output patterns', () => {
       ':'.repeat(size),
       'ript    :'.repeat(size / 9),
       'ncat'.repeat(size / 4),
+      // Many matches on one line without breaks: the line around each is found within its bounds only
+      // (a quarter of the size: each match still reads up to 2000 characters around it).
+      'NC '.repeat(size / 12),
+      'K\u0130nc '.repeat(size / 20),
+      '| sh '.repeat(size / 20),
+      'iex '.repeat(size / 16),
+      'powershell '.repeat(size / 44),
+      '="javascript:'.repeat(size / 52),
       '[a](https://docs.example.com/x)'.repeat(size / 31),
     ];
     for (const text of runs) {

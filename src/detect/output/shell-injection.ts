@@ -1,3 +1,4 @@
+import { lineEndWithin } from './line-end-within.js';
 import { lineAround, type PayloadRule } from './payload-rule.js';
 
 // Shell payloads that would hurt a system that runs model output (agents, copy-paste into a terminal).
@@ -26,8 +27,7 @@ export const SHELL_INJECTION_RULES: readonly PayloadRule[] = [
     score: 0.95,
     hints: ['rm'],
     confirm: ({ text, end }) => {
-      const lineEnd = text.indexOf('\n', end);
-      const rest = text.slice(end, Math.min(lineEnd === -1 ? text.length : lineEnd, end + 200));
+      const rest = text.slice(end, lineEndWithin(text, end, 200));
       let recursive = false;
       for (const word of rest.split(/[\s;&|)]/)) {
         if (word.length === 0) continue;

@@ -31,9 +31,10 @@ export interface ScanInput {
    */
   readonly longNumberWindows: readonly { start: number; end: number }[];
   /**
-   * The long-number windows that meet a chain of at least `digits` digits (digit runs joined by single
-   * spaces, dots, slashes or hyphens, as in `hasLongNumber`); the same window objects, in order. A value
-   * whose digits are joined by such separators needs a window that meets a chain holding all of them.
+   * The long-number windows holding a long number whose chain (digit runs joined by single spaces, dots,
+   * slashes or hyphens, as in `hasLongNumber`) has at least `digits` digits; the same window objects, in
+   * order. A value of seven digits or more, each joined to the next by at most one such separator, can
+   * only lie in one of these.
    */
   longNumberWindowsWith(digits: number): readonly { start: number; end: number }[];
   /** Spans of the digit runs in the text, in order. */

@@ -48,16 +48,21 @@ class LazyScanInput implements ScanInput {
   get longNumberWindows(): readonly TextWindow[] {
     if (this.#longNumberWindows === undefined) {
       const windows: TextWindow[] = [];
+      const chainDigits: number[] = [];
       // The matches of LONG_NUMBER_RUN, derived from the digit runs instead of a second regex pass.
-      for (const run of longNumberRuns(this.text, this.digitRuns)) {
+      forEachLongNumber(this.text, this.digitRuns, (start, end, digits) => {
         addWindow({
           text: this.text,
           windows,
-          start: run.start - LONG_NUMBER_MARGIN,
-          end: run.end + LONG_NUMBER_MARGIN,
+          start: start - LONG_NUMBER_MARGIN,
+          end: end + LONG_NUMBER_MARGIN,
         });
-      }
+        // `addWindow` leaves the window that holds this match last (new, widened or unchanged).
+        const index = windows.length - 1;
+        if (digits > (chainDigits[index] ?? 0)) chainDigits[index] = digits;
+      });
       this.#longNumberWindows = windows;
+      this.#windowChainDigits = chainDigits;
     }
     return this.#longNumberWindows;
   }
@@ -69,49 +74,12 @@ class LazyScanInput implements ScanInput {
     this.#windowsWith ??= new Map();
     let kept = this.#windowsWith.get(digits);
     if (kept === undefined) {
-      this.#windowChainDigits ??= windowChainDigits(this.text, this.digitRuns, windows);
-      const chainDigits = this.#windowChainDigits;
+      const chainDigits = this.#windowChainDigits!;
       kept = windows.filter((_, index) => chainDigits[index]! >= digits);
       this.#windowsWith.set(digits, kept);
     }
     return kept;
   }
-}
-
-/**
- * For each window (in text order, not overlapping), the digit count of the longest chain it meets: a
- * chain is a maximal sequence of digit runs each joined to the next by exactly one space, dot, slash or
- * hyphen. Whole chains are counted, also where they reach outside the window, so this bounds the digits
- * of any value inside the window whose digits are joined by at most one such separator.
- */
-export function windowChainDigits(
-  text: string,
-  runs: readonly { start: number; end: number }[],
-  windows: readonly { start: number; end: number }[],
-): number[] {
-  const result = new Array<number>(windows.length).fill(0);
-  let window = 0;
-  let first = 0;
-  while (first < runs.length && window < windows.length) {
-    let last = first;
-    let digits = runs[first]!.end - runs[first]!.start;
-    while (
-      last + 1 < runs.length &&
-      runs[last + 1]!.start === runs[last]!.end + 1 &&
-      isNumberSeparator(text.charCodeAt(runs[last]!.end))
-    ) {
-      last += 1;
-      digits += runs[last]!.end - runs[last]!.start;
-    }
-    const chainStart = runs[first]!.start;
-    const chainEnd = runs[last]!.end;
-    while (window < windows.length && windows[window]!.end <= chainStart) window += 1;
-    for (let index = window; index < windows.length && windows[index]!.start < chainEnd; index += 1) {
-      if (digits > result[index]!) result[index] = digits;
-    }
-    first = last + 1;
-  }
-  return result;
 }
 
 /** The maximal runs of ASCII digits (the matches of `/\d+/g`), in text order. */
@@ -166,6 +134,24 @@ export function longNumberRuns(
   runs: readonly { start: number; end: number }[],
 ): { start: number; end: number }[] {
   const matches: { start: number; end: number }[] = [];
+  forEachLongNumber(text, runs, (start, end) => {
+    matches.push({ start, end });
+  });
+  return matches;
+}
+
+/**
+ * Calls `visit` with each span `longNumberRuns` gives, in order, and the digit count of the whole chain
+ * the span belongs to. A value whose digits are joined by at most one space, dot, slash or hyphen lies
+ * in one chain; if it holds seven digits or more it meets one of the chain's spans (only a chain's last
+ * five digits or fewer can be left out of them), so its window is that span's window, which therefore
+ * counts at least as many chain digits as the value holds.
+ */
+function forEachLongNumber(
+  text: string,
+  runs: readonly { start: number; end: number }[],
+  visit: (start: number, end: number, chainDigits: number) => void,
+): void {
   let first = 0;
   while (first < runs.length) {
     // The chain: runs [first, last] where each gap is exactly one separator character.
@@ -180,6 +166,7 @@ export function longNumberRuns(
       digits += runs[last]!.end - runs[last]!.start;
     }
     // Walk the chain in matches of at most 65 digits.
+    const chainDigits = digits;
     let runIndex = first;
     let position = runs[first]!.start;
     while (digits >= 6) {
@@ -199,7 +186,7 @@ export function longNumberRuns(
         runIndex += 1;
         position = runs[runIndex]!.start;
       }
-      matches.push({ start, end: position });
+      visit(start, position, chainDigits);
       digits -= take;
       if (position === runs[runIndex]!.end && runIndex < last) {
         runIndex += 1;
@@ -208,7 +195,6 @@ export function longNumberRuns(
     }
     first = last + 1;
   }
-  return matches;
 }
 
 /** A slice of the text: `start` inclusive, `end` exclusive. */

@@ -64,6 +64,9 @@ describe('secret patterns', () => {
       `telegram ${'1a'.repeat(60)}\n`.repeat(1 << 13),
       `apikey ${'a-'.repeat(60)}\n`.repeat(1 << 13),
       `secret ${'abc1Q~'.repeat(20)}\n`.repeat(1 << 13),
+      // Keywords on one long line: each window's line breaks are looked for within the window only.
+      'apikey '.repeat(1 << 17),
+      'datadog '.repeat(1 << 17),
     ];
     for (const text of runs) {
       const findings = detector.detect(text, { role: 'user', normalized: identityText(text) });

@@ -1,3 +1,4 @@
+import { contextWindowEnd } from './context-window-end.js';
 import { shannonEntropy } from './entropy.js';
 import type { Matcher, SecretMatch } from './matcher.js';
 import { isDocumentedExample, isPlaceholder } from './placeholders.js';
@@ -76,13 +77,8 @@ function contextMatcher(rule: ContextRule): Matcher {
     caseInsensitive: true,
     find(text, anchorStart, anchor) {
       const from = anchorStart + anchor.length;
-      let to = Math.min(text.length, from + window);
       // The value sits on the keyword's line or the next one (YAML and JSON blocks).
-      const firstNewline = text.indexOf('\n', from);
-      if (firstNewline !== -1 && firstNewline < to) {
-        const secondNewline = text.indexOf('\n', firstNewline + 1);
-        if (secondNewline !== -1 && secondNewline < to) to = secondNewline;
-      }
+      const to = contextWindowEnd(text, from, window);
       for (let start = from; start < to; start++) {
         if (shape) {
           start = shape.nextStart(text, start, to);
