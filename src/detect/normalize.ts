@@ -1,5 +1,6 @@
 import type { NormalizedText, Normalizer } from '../spec/text.js';
 import { identityText } from '../spec/text.js';
+import { isAscii } from './is-ascii.js';
 import { CONFUSABLE_TO_LATIN, isLatinLetter } from './unicode/confusables.js';
 import { invisibleKind } from './unicode/invisible.js';
 
@@ -215,8 +216,9 @@ function normalizeSlow(original: string, firstNonAscii: number): NormalizedText 
  * in mixed words, with an exact offset map back to the original. Plain ASCII returns the identity view.
  */
 export const normalizeText: Normalizer = (text) => {
-  // One scan finds whether the text is plain ASCII and, if not, where the first other character is.
+  if (isAscii(text)) return identityText(text);
+  // Not plain ASCII: the regex finds where the first other character is.
   NON_ASCII_FROM.lastIndex = 0;
-  if (!NON_ASCII_FROM.test(text)) return identityText(text);
+  NON_ASCII_FROM.test(text);
   return normalizeSlow(text, NON_ASCII_FROM.lastIndex - 1);
 };

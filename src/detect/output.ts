@@ -55,6 +55,7 @@ export function createOutputDetector(options?: OutputDetectorOptions): Detector 
     minShingles: settings.minPromptShingles ?? 6,
   });
   const payloads = createPayloadRunner([...SQL_INJECTION_RULES, ...SHELL_INJECTION_RULES]);
+  const settingsAllowlist = createHostAllowlist(settings.allowedHosts ?? []);
 
   return {
     id: 'output',
@@ -63,10 +64,12 @@ export function createOutputDetector(options?: OutputDetectorOptions): Detector 
       const normalized: NormalizedText =
         context?.normalized && context.normalized.original === text ? context.normalized : identityText(text);
       const scanned = normalized.text;
-      const allowlist = createHostAllowlist([
-        ...(settings.allowedHosts ?? []),
-        ...(context?.allowedHosts ?? []),
-      ]);
+      // Most checks add no hosts of their own: the detector's allowlist then serves as it is.
+      const contextHosts = context?.allowedHosts ?? [];
+      const allowlist =
+        contextHosts.length === 0
+          ? settingsAllowlist
+          : createHostAllowlist([...(settings.allowedHosts ?? []), ...contextHosts]);
       const matches: OutputMatch[] = [];
       // Hosts are read from the original text: normalization may fold characters inside a URL.
       for (const match of findMarkdownExfiltration(text, allowlist)) matches.push(match);

@@ -1,11 +1,11 @@
 import type { Detector } from '../spec/detector.js';
 import type { UnicodeFinding } from '../spec/finding.js';
 import type { Severity } from '../spec/severity.js';
+import { isAscii } from './is-ascii.js';
 import { decodeTagRun, decodeVariationSelectorRun } from './unicode/hidden-payloads.js';
 import { findHomoglyphWords } from './unicode/homoglyph-words.js';
 import { invisibleKind } from './unicode/invisible.js';
 
-const NON_ASCII = /[^\x00-\x7f]/;
 const MAX_FINDINGS = 100;
 /** Any code point `invisibleKind` classifies; combining ones sit outside the class, as alternatives. */
 const ANY_INVISIBLE =
@@ -170,7 +170,7 @@ export function createUnicodeDetector(): Detector {
     id: 'unicode',
     family: 'unicode',
     detect(text) {
-      if (!NON_ASCII.test(text)) return [];
+      if (isAscii(text)) return [];
       const findings: UnicodeFinding[] = [];
       const firstInvisible = text.search(ANY_INVISIBLE);
       const rightToLeftText = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]/.test(text);

@@ -17,17 +17,23 @@ import { isWhitespace } from '../is-whitespace.js';
  * tells the caller when to search the lower-cased text instead.
  */
 
-/** What a scan found: per word, whether it occurs and whether it occurs right before whitespace. */
-export interface HintsFound {
-  /** True when word number `index` (in the order given to `createHintScanner`) occurs. */
-  has(index: number): boolean;
-  /** True when word number `index` occurs right before a whitespace character (`\s`). */
-  hasBeforeSpace(index: number): boolean;
+/** What one scan found: per word, whether it occurs and whether it occurs right before whitespace. */
+export interface HintScan {
+  text: string;
+  /** Per word: `FOUND`, `BEFORE_SPACE` bits; one-character words are searched when first asked. */
+  flags: Uint8Array;
 }
 
-/** Finds hint words in texts. */
+/**
+ * Finds hint words in texts. The answers are methods of the scanner taking the scan, not closures made
+ * per scan: a check runs on every message, and per-call closures showed in its fixed cost.
+ */
 export interface HintScanner {
-  scan(text: string): HintsFound;
+  scan(text: string): HintScan;
+  /** True when word number `index` (in the order given to `createHintScanner`) occurs. */
+  has(found: HintScan, index: number): boolean;
+  /** True when word number `index` (two or more characters) occurs right before whitespace (`\s`). */
+  hasBeforeSpace(found: HintScan, index: number): boolean;
 }
 
 /** True when lower-casing `text` turns a non-ASCII character into ASCII (see above). */
@@ -37,6 +43,8 @@ export function needsLowerCase(text: string): boolean {
 
 const FOUND = 1;
 const BEFORE_SPACE = 2;
+/** A one-character word has been searched for (its `FOUND` bit is then the answer). */
+const SEARCHED = 4;
 
 /** Positions scanned per byte copy of the text by default. */
 const SCAN_CHUNK = 16_384;
@@ -138,27 +146,29 @@ export function createHintScanner(
           visit(text, base + offset, flags);
         }
       }
+      return { text, flags };
+    },
+    has(found, index) {
+      const word = words[index]!;
+      if (word.length > 1) return (found.flags[index]! & FOUND) !== 0;
       // One-character words: a plain search, run only when a rule asks (most rules stop earlier).
-      const single = (index: number): boolean => {
-        const word = words[index]!;
+      if ((found.flags[index]! & SEARCHED) === 0) {
         const code = word.charCodeAt(0);
-        return text.includes(word) || (isLetter(code) && text.includes(String.fromCharCode(code - 32)));
-      };
-      return {
-        has(index) {
-          if (words[index]!.length === 1) return single(index);
-          return (flags[index]! & FOUND) !== 0;
-        },
-        hasBeforeSpace(index) {
-          if (words[index]!.length === 1) {
-            throw new AegisError(
-              ERROR_CODES.INTERNAL,
-              'one-character hints cannot be tested for a following space',
-            );
-          }
-          return (flags[index]! & BEFORE_SPACE) !== 0;
-        },
-      };
+        const { text } = found;
+        const present =
+          text.includes(word) || (isLetter(code) && text.includes(String.fromCharCode(code - 32)));
+        found.flags[index] = SEARCHED | (present ? FOUND : 0);
+      }
+      return (found.flags[index]! & FOUND) !== 0;
+    },
+    hasBeforeSpace(found, index) {
+      if (words[index]!.length === 1) {
+        throw new AegisError(
+          ERROR_CODES.INTERNAL,
+          'one-character hints cannot be tested for a following space',
+        );
+      }
+      return (found.flags[index]! & BEFORE_SPACE) !== 0;
     },
   };
 }

@@ -170,10 +170,14 @@ function attributeValue(tag: string, name: RegExp): { value: string; start: numb
   return end > start ? { value: tag.slice(start, end), start } : undefined;
 }
 
+/** Where `url` (a group of `match`) starts in the text. */
+function urlStart(match: RegExpExecArray, url: string): number {
+  return match.index + match[0].lastIndexOf(url);
+}
+
 /** Markdown (and HTML) images and links that send data to hosts outside the allowlist. */
 export function findMarkdownExfiltration(text: string, allowlist: HostAllowlist): OutputMatch[] {
   const found: OutputMatch[] = [];
-  const urlStart = (match: RegExpExecArray, url: string): number => match.index + match[0].lastIndexOf(url);
   // Each pattern below needs a literal that most text lacks (`](`, `]:`, `<`); a substring search for it
   // skips the scan when it is absent, which cannot miss a match.
   const hasInline = text.includes('](');

@@ -194,8 +194,10 @@ export function createPayloadRunner(rules: readonly PayloadRule[]): PayloadRunne
       for (const entry of compiled) {
         const { rule } = entry;
         if (rule.requires && !rule.requires.some((character) => text.includes(character))) continue;
-        if (entry.hints && !entry.hints.some((index) => hints.has(index))) continue;
-        if (entry.spaceAfter && !entry.spaceAfter.some((index) => hints.hasBeforeSpace(index))) continue;
+        if (entry.hints && !entry.hints.some((index) => scanner.has(hints, index))) continue;
+        if (entry.spaceAfter && !entry.spaceAfter.some((index) => scanner.hasBeforeSpace(hints, index))) {
+          continue;
+        }
         if (rule.prefilter) {
           lower ??= text.toLowerCase();
           if (!rule.prefilter(lower)) continue;

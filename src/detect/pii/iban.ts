@@ -3,10 +3,32 @@ import { clampScore } from './candidate.js';
 import { mod97 } from './checksums/mod97.js';
 import { contextScore } from './context-words.js';
 import { IBAN_LENGTHS } from './iban-lengths.js';
-import { matchesInWindows } from './scan-input.js';
+import { stickyMatchesInWindows } from './scan-input.js';
 
 // Country code, two check digits, then the BBAN, written compact or in groups separated by single spaces.
 const IBAN = /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}/g;
+/** IBAN, sticky: tried only where `ibanStarts` says a match can begin. */
+const IBAN_AT = new RegExp(IBAN.source, 'y');
+
+function isCapitalCode(code: number): boolean {
+  return code >= 65 && code <= 90;
+}
+
+/**
+ * Where an IBAN can start: two characters before a digit run that follows two capitals. A match of
+ * IBAN in a window's text opens with two capitals and two digits, so the second capital is right
+ * before a digit that the text has no digit before: the start of a digit run. Trying the sticky pattern
+ * only at these starts finds what a scan of each long-number window finds.
+ */
+export function ibanStarts(input: ScanInput): number[] {
+  const { text } = input;
+  const starts: number[] = [];
+  for (const run of input.digitRuns) {
+    if (isCapitalCode(text.charCodeAt(run.start - 1)) && isCapitalCode(text.charCodeAt(run.start - 2)))
+      starts.push(run.start - 2);
+  }
+  return starts;
+}
 
 /** True when a compact IBAN has its country's length and passes the ISO 7064 MOD 97-10 check. */
 export function ibanValid(compact: string): boolean {
@@ -26,12 +48,18 @@ const POSITIVE = ['iban', 'account', 'bank', 'transfer', 'konto', 'compte', 'cue
 export const ibanRecognizer: Recognizer = {
   name: 'iban',
   types: ['IBAN_CODE'],
-  patterns: [IBAN],
+  patterns: [IBAN, IBAN_AT],
   find(input: ScanInput): PiiCandidate[] {
     if (!input.hasLongNumber) return [];
     const { text } = input;
     const found: PiiCandidate[] = [];
-    for (const match of matchesInWindows({ text, windows: input.longNumberWindows, pattern: IBAN })) {
+    const windows = input.longNumberWindows;
+    for (const match of stickyMatchesInWindows({
+      text,
+      windows,
+      pattern: IBAN_AT,
+      starts: ibanStarts(input),
+    })) {
       const value = match.value;
       const expected = IBAN_LENGTHS[value.slice(0, 2)];
       if (expected === undefined) continue;

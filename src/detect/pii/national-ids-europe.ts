@@ -1,3 +1,4 @@
+import type { ScanInput } from './candidate.js';
 import { codiceFiscaleValid } from './checksums/codice-fiscale.js';
 import { frenchNirValid } from './checksums/french-nir.js';
 import { iso7064Mod11And10Valid } from './checksums/iso7064-mod11-10.js';
@@ -57,6 +58,37 @@ const FISCAL_CODE = new RegExp(
   'y',
 );
 
+function isCapitalCode(code: number): boolean {
+  return code >= 65 && code <= 90;
+}
+
+/** `\w` of the pattern's lookbehind: ASCII letters, digits, underscore (false for NaN before the text). */
+function isWordCode(code: number): boolean {
+  return isCapitalCode(code) || (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 95;
+}
+
+/**
+ * Where a fiscal code can start: 6, 9 or 12 characters before a digit run that directly follows a
+ * capital letter (the year, day and municipality digits; any of them may be a letter under omocodia, but
+ * not all three). Of those, only starts holding a capital with no word character before it are kept: the
+ * sticky pattern opens with `(?<![\w])[A-Z]`, so at any other start it fails at its first character, and
+ * dropping a start where it cannot match leaves the matches the same. Most runs in code and prose follow
+ * no such start, so the list stays short and rarely needs sorting.
+ */
+export function fiscalCodeAnchors(input: ScanInput): number[] {
+  const { text } = input;
+  const anchors: number[] = [];
+  for (const run of input.digitRuns) {
+    if (!isCapitalCode(text.charCodeAt(run.start - 1))) continue;
+    for (const offset of [12, 9, 6]) {
+      const start = run.start - offset;
+      if (start >= 0 && isCapitalCode(text.charCodeAt(start)) && !isWordCode(text.charCodeAt(start - 1)))
+        anchors.push(start);
+    }
+  }
+  return anchors;
+}
+
 /** IT_FISCAL_CODE. */
 export const italianFiscalCodeRecognizer = createPatternRecognizer({
   name: 'it-fiscal-code',
@@ -65,17 +97,7 @@ export const italianFiscalCodeRecognizer = createPatternRecognizer({
   patterns: [FISCAL_CODE],
   validate: codiceFiscaleValid,
   needsLongNumber: false,
-  // Sticky at 6, 9 or 12 characters before a digit run that directly follows a capital letter: the year,
-  // day and municipality digits (any of them may be a letter under omocodia, but not all three).
-  anchors: (input) => {
-    const anchors: number[] = [];
-    for (const run of input.digitRuns) {
-      const before = input.text.charCodeAt(run.start - 1);
-      if (!(before >= 65 && before <= 90)) continue;
-      for (const offset of [12, 9, 6]) if (run.start - offset >= 0) anchors.push(run.start - offset);
-    }
-    return anchors;
-  },
+  anchors: fiscalCodeAnchors,
   base: 0.8,
   positive: ['codice fiscale', 'fiscal code', 'cf', 'c.f.', 'tax code'],
   boost: 0.15,

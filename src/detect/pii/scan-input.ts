@@ -269,6 +269,13 @@ export function stickyMatchesAt(options: {
   return matches;
 }
 
+/** The window's text, cut once and cached on the window (windows are this module's own objects). */
+function windowText(text: string, window: TextWindow): string {
+  if (window.start === 0 && window.end === text.length) return text;
+  window.slice ??= text.slice(window.start, window.end);
+  return window.slice;
+}
+
 /** Matches of a global pattern inside the windows, with indexes into the whole text. */
 export function matchesInWindows(options: {
   text: string;
@@ -277,15 +284,47 @@ export function matchesInWindows(options: {
 }): { value: string; index: number }[] {
   const matches: { value: string; index: number }[] = [];
   for (const window of options.windows) {
-    // Windows are this module's own objects: caching the cut text on them is safe.
-    const whole = window.start === 0 && window.end === options.text.length;
-    const slice = whole
-      ? options.text
-      : ((window as TextWindow).slice ?? options.text.slice(window.start, window.end));
-    (window as TextWindow).slice = slice;
+    const slice = windowText(options.text, window as TextWindow);
     for (const match of execAll(options.pattern, slice))
       matches.push({ value: match[0], index: window.start + match.index });
   }
+  return matches;
+}
+
+/**
+ * What `matchesInWindows` gives for a global pattern, found by its sticky twin tried only at `starts`
+ * (ascending, without repeats, as offsets into the whole text) inside each window's text. It gives the
+ * same matches whenever every match the global pattern can find in a window's text starts at one of
+ * `starts`: from each search position the global scan returns the match at the first start at or after
+ * it where the pattern matches, and trying the starts in order past the previous match does the same.
+ * Windows without a start are not cut at all.
+ */
+export function stickyMatchesInWindows(options: {
+  text: string;
+  windows: readonly TextWindow[];
+  pattern: RegExp;
+  starts: readonly number[];
+}): { value: string; index: number }[] {
+  const { text, pattern, starts } = options;
+  const matches: { value: string; index: number }[] = [];
+  let next = 0;
+  for (const window of options.windows) {
+    while (next < starts.length && starts[next]! < window.start) next += 1;
+    if (next === starts.length) break;
+    if (starts[next]! >= window.end) continue;
+    const slice = windowText(text, window as TextWindow);
+    let after = window.start;
+    for (; next < starts.length && starts[next]! < window.end; next += 1) {
+      const start = starts[next]!;
+      if (start < after) continue;
+      pattern.lastIndex = start - window.start;
+      const match = pattern.exec(slice);
+      if (match === null) continue;
+      matches.push({ value: match[0], index: start });
+      after = start + Math.max(1, match[0].length);
+    }
+  }
+  pattern.lastIndex = 0;
   return matches;
 }
 

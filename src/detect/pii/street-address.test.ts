@@ -83,7 +83,7 @@ describe('street address shortcuts', () => {
           [STREET_ADDRESS_PATTERNS.ENGLISH, 'english'],
           [STREET_ADDRESS_PATTERNS.ROMANCE_NUMBER_FIRST, 'romance'],
         ] as const) {
-          expect(stickyMatchesAt({ text: value, pattern, starts: numberFirstStarts(input, form) })).toEqual(
+          expect(stickyMatchesAt({ text: value, pattern, starts: numberFirstStarts(input)[form] })).toEqual(
             stickyMatchesAt({ text: value, pattern, starts: every }),
           );
         }

@@ -94,23 +94,28 @@ function isNameLower(code: number): boolean {
  * Trying the pattern at any other run would fail; dropping such starts leaves the matches unchanged (in
  * code, most digit runs sit inside identifiers, hex strings and expressions).
  */
-export function numberFirstStarts(input: ScanInput, form: 'english' | 'romance'): number[] {
+export function numberFirstStarts(input: ScanInput): { english: number[]; romance: number[] } {
   const { text } = input;
-  const maxDigits = form === 'english' ? 5 : 4;
-  const starts: number[] = [];
+  const english: number[] = [];
+  const romance: number[] = [];
+  // One walk for both forms: the length and lookbehind tests, which most runs fail, are shared, and a
+  // run is kept for a form exactly when the form's own test above holds.
   for (const run of input.digitRuns) {
-    if (run.end - run.start > maxDigits) continue;
+    const digits = run.end - run.start;
+    if (digits > 5) continue;
     if (run.start > 0 && isWordOrHyphen(text.charCodeAt(run.start - 1))) continue;
     const next = text.charCodeAt(run.end);
     const second = text.charCodeAt(run.end + 1);
     const third = text.charCodeAt(run.end + 2);
-    const fits =
-      form === 'english'
-        ? (next === 32 && isNameUpper(second)) || (isAsciiLetter(next) && second === 32 && isNameUpper(third))
-        : (next === 32 && isAsciiLetter(second)) || (next === 44 && second === 32 && isAsciiLetter(third));
-    if (fits) starts.push(run.start);
+    if ((next === 32 && isNameUpper(second)) || (isAsciiLetter(next) && second === 32 && isNameUpper(third)))
+      english.push(run.start);
+    if (
+      digits <= 4 &&
+      ((next === 32 && isAsciiLetter(second)) || (next === 44 && second === 32 && isAsciiLetter(third)))
+    )
+      romance.push(run.start);
   }
-  return starts;
+  return { english, romance };
 }
 
 /** What may come between a number-last street name and its house number (Romance `n`, `n.`, `nº` marks). */
@@ -191,13 +196,10 @@ export const streetAddressRecognizer: Recognizer = {
     const seen = new Set<number>();
     // Every address holds a number. English and "12 rue …" forms start with it: their sticky patterns
     // are tried at each digit run. Forms that end with it run on short windows before digit runs.
+    const starts = numberFirstStarts(input);
     const numberFirst = [
-      ...stickyMatchesAt({ text, pattern: ENGLISH, starts: numberFirstStarts(input, 'english') }),
-      ...stickyMatchesAt({
-        text,
-        pattern: ROMANCE_NUMBER_FIRST,
-        starts: numberFirstStarts(input, 'romance'),
-      }),
+      ...stickyMatchesAt({ text, pattern: ENGLISH, starts: starts.english }),
+      ...stickyMatchesAt({ text, pattern: ROMANCE_NUMBER_FIRST, starts: starts.romance }),
     ];
     const windows = numberLastWindows(input);
     const numberLast = [GERMAN, ROMANCE_NUMBER_LAST].flatMap((pattern) =>

@@ -1,0 +1,55 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { execAll } from './exec-all.js';
+import { fiscalCodeAnchors, italianFiscalCodeRecognizer } from './national-ids-europe.js';
+import { createScanInput, stickyMatchesAt } from './scan-input.js';
+
+// Capitals, omocodia letters and digit groups in the fiscal-code layout, with word characters around.
+const texts = fc
+  .array(
+    fc.tuple(
+      fc.constantFrom('', ' ', '_', 'a', '-', '\n', 'cf: ', 'é'),
+      fc.stringMatching(/^[A-Z]{0,7}$/),
+      fc.stringMatching(/^[0-9LMNPQRSTUV]{0,3}$/),
+      fc.constantFrom('', 'A', 'T', 'Z', 'AB'),
+      fc.stringMatching(/^[0-9]{0,3}$/),
+      fc.constantFrom('', 'A', 'S', '1'),
+    ),
+    { maxLength: 10 },
+  )
+  .map((parts) => parts.map((part) => part.join('')).join(''));
+
+/** Every start the recognizer used to try: 12, 9 and 6 before a digit run that follows a capital. */
+function everyAnchor(text: string): number[] {
+  const anchors: number[] = [];
+  for (const run of createScanInput(text, 'US').digitRuns) {
+    const before = text.charCodeAt(run.start - 1);
+    if (!(before >= 65 && before <= 90)) continue;
+    for (const offset of [12, 9, 6]) if (run.start - offset >= 0) anchors.push(run.start - offset);
+  }
+  return [...new Set(anchors)].sort((a, b) => a - b);
+}
+
+describe('fiscal code anchors', () => {
+  const sticky = italianFiscalCodeRecognizer.patterns[0]!;
+  const global = new RegExp(sticky.source, 'g');
+
+  it('find what every digit-run anchor and a scan of the whole text find', () => {
+    fc.assert(
+      fc.property(texts, (text) => {
+        const starts = [...new Set(fiscalCodeAnchors(createScanInput(text, 'US')))].sort((a, b) => a - b);
+        const fast = stickyMatchesAt({ text, pattern: sticky, starts });
+        expect(fast).toEqual(stickyMatchesAt({ text, pattern: sticky, starts: everyAnchor(text) }));
+        expect(fast).toEqual(execAll(global, text).map((match) => ({ value: match[0], index: match.index })));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('keeps codes with omocodia letters and drops starts inside words', () => {
+    const text = 'cf RSSMRA85T10A562S, MRTMTT91D08F20LJ and xRSSMRA85T10A562S';
+    const starts = fiscalCodeAnchors(createScanInput(text, 'US'));
+    expect(starts.length).toBeLessThan(everyAnchor(text).length);
+    expect(stickyMatchesAt({ text, pattern: sticky, starts }).map((match) => match.index)).toEqual([3, 21]);
+  });
+});
