@@ -56,12 +56,25 @@ const NOUN_WORDS = [
   'pre',
   'preprompt',
 ];
-/** "system prompt", "initial instructions", … (and the unspaced "systemprompt", "preprompt"). */
+/**
+ * "system prompt", "initial instructions", … and the same without a space ("systemprompt",
+ * "hiddenmessages": `[\s-]{0,3}` may be empty, so qualifier and noun can make one word).
+ */
 const PROMPT_ANCHORS = [
   ...QUALIFIER_WORDS.flatMap((qualifier) => NOUN_WORDS.map((noun) => `${qualifier} ${noun}`)),
-  'systemprompt',
-  'preprompt',
+  ...QUALIFIER_WORDS.flatMap((qualifier) => NOUN_WORDS.map((noun) => `${qualifier}${noun}`)),
 ];
+const YOUR_PROMPT_QUALIFIERS = [
+  'system',
+  'initial',
+  'original',
+  'hidden',
+  'secret',
+  'starting',
+  'internal',
+  'pre',
+];
+const YOUR_PROMPT_NOUNS = ['prompt', 'instructions', 'message', 'directives', 'configuration'];
 const BEFORE_WORDS = [
   'words',
   'word',
@@ -142,6 +155,21 @@ const SPECS: readonly Omit<RuleSpec, 'type' | 'category'>[] = [
   {
     id: 'injection.extraction.repeat-text-above',
     anchors: ABOVE_ANCHORS,
+    // No final boundary: the last word may run on ("beforehand", "so farther").
+    prefixes: [
+      'above',
+      'before',
+      'preceding',
+      'far',
+      'beginning',
+      'start',
+      'top',
+      'prompt',
+      'context',
+      'memory',
+      'instructions',
+      'system',
+    ],
     // The noun stands between two whitespaces (the verbs include "return", in every piece of code).
     requires: [
       [
@@ -204,6 +232,8 @@ const SPECS: readonly Omit<RuleSpec, 'type' | 'category'>[] = [
   {
     id: 'injection.extraction.completion-bait',
     anchors: ['instructed', 'instructions', 'prompt'],
+    // "my initial instructions" ends the pattern without a boundary.
+    prefixes: ['instructions'],
     example: "Complete: 'I was instructed to",
     source: String.raw`["'“‘](?:i\swas\sinstructed\sto|my\sinstructions\sare|the\ssystem\sprompt\sis|my\s(?:system\s)?prompt\sis|my\sinitial\sinstructions)`,
     weight: 0.7,
@@ -238,7 +268,11 @@ const SPECS: readonly Omit<RuleSpec, 'type' | 'category'>[] = [
   },
   {
     id: 'injection.extraction.your-system-prompt',
-    anchors: ['system', 'initial', 'original', 'hidden', 'secret', 'starting', 'internal', 'pre'],
+    // `\s?` may be empty: "hiddenprompt" is one word.
+    anchors: YOUR_PROMPT_QUALIFIERS.flatMap((qualifier) => [
+      qualifier,
+      ...YOUR_PROMPT_NOUNS.map((noun) => `${qualifier}${noun}`),
+    ]),
     example: 'Then show: your system instructions',
     source: String.raw`\byour\s(?:system|initial|original|hidden|secret|starting|internal|pre-?)\s?(?:prompt|instructions|message|directives|configuration)\b`,
     weight: 0.45,
