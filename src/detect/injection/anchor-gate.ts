@@ -15,8 +15,15 @@ const WORD_ANCHOR = /^[a-z]+$/;
 const REQUIRED_WORD = /^[a-z]{1,24}$/;
 /** Lowercase ASCII words separated by single spaces: a phrase anchor. */
 const PHRASE_ANCHOR = /^[a-z]+(?: [a-z]+)+$/;
-/** A prefix word: what the index pass looks up at the start of longer letter runs. */
-const PREFIX_WORD = /^[a-z]{3,24}$/;
+/** A prefix word of a rule (`InjectionRule.prefixes`). */
+const PREFIX_WORD = /^[a-z]{4,24}$/;
+/**
+ * Shortest prefix word the index pass looks up: it then checks only letter runs of six letters or more,
+ * which keeps the check off most words of a text. A four-letter one is looked up as its 26 extensions by
+ * one letter, each both a word and a prefix word (`expandPrefix`).
+ */
+const SCANNED_PREFIX = 5;
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 /** Two letters each before a dot ("a.i."): found in any case by the index pass. */
 const DOTTED_PAIR = /^[a-z]\.[a-z]\.$/;
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -93,10 +100,12 @@ export function createAnchorGate(
       if (!PREFIX_WORD.test(word)) {
         throw new AegisError(
           ERROR_CODES.INVALID_ARGUMENT,
-          `anchor gate: rule ${rule.id} has prefix ${word}, not a lowercase ASCII word of 3-24 letters`,
+          `anchor gate: rule ${rule.id} has prefix ${word}, not a lowercase ASCII word of 4-24 letters`,
         );
       }
-      prefixWords.add(word);
+      const expanded = expandPrefix(word);
+      for (const scanned of expanded.prefixes) prefixWords.add(scanned);
+      for (const whole of expanded.words) vocabulary.add(whole);
     }
   }
   const scanner = createEvidenceScanner({
@@ -151,9 +160,17 @@ export function createAnchorGate(
   const phrasesByKey = new Map<string, (PhraseAnchor & { plans: number[] })[]>();
   rules.forEach((rule, planIndex) => {
     for (const word of new Set(rule.prefixes ?? [])) {
-      const list = plansByPrefix.get(word);
-      if (list) list.push(planIndex);
-      else plansByPrefix.set(word, [planIndex]);
+      const expanded = expandPrefix(word);
+      for (const scanned of expanded.prefixes) {
+        const list = plansByPrefix.get(scanned);
+        if (list) list.push(planIndex);
+        else plansByPrefix.set(scanned, [planIndex]);
+      }
+      for (const whole of expanded.words) {
+        const list = plansByWord.get(whole);
+        if (list) list.push(planIndex);
+        else plansByWord.set(whole, [planIndex]);
+      }
     }
     for (const anchor of rule.anchors) {
       if (PHRASE_ANCHOR.test(anchor)) {
@@ -264,6 +281,17 @@ export function createAnchorGate(
       return selected;
     },
   };
+}
+
+/**
+ * What the index pass looks up for a prefix word: the word itself as a prefix, or, for a shorter one, its
+ * extensions by one letter as words (a run one letter longer) and as prefixes (longer runs): together the
+ * same letter runs, those longer than the word that start with it.
+ */
+function expandPrefix(word: string): { prefixes: readonly string[]; words: readonly string[] } {
+  if (word.length >= SCANNED_PREFIX) return { prefixes: [word], words: [] };
+  const extended = [...LETTERS].map((letter) => `${word}${letter}`);
+  return { prefixes: extended, words: extended };
 }
 
 /** The two letters of a dotted pair anchor: "a.i." → "ai". */

@@ -265,10 +265,10 @@ const SPECS: readonly Omit<RuleSpec, 'type' | 'category'>[] = [
       'sorry',
       'as an ai',
     ],
-    // No final boundary: "disclaimersX" and, after `\s?`, "moraldisclaimers" match too.
+    // No final boundary: "disclaimersX" and, after `\s?`, "moraldisclaimers" match too ("can't" and
+    // "as an ai" end at a boundary: one- and two-letter words are too short a prefix word).
     prefixes: [
       'cannot',
-      'cant',
       'unable',
       'able',
       'disclaimer',

@@ -246,16 +246,21 @@ export function createEvidenceScanner(options: {
     );
   }
   // Prefix words by their first three letters: a letter run is compared only with those its head selects.
-  const prefixHeads = new Uint8Array(PREFIX_HEADS);
+  // One bit per head (2 KiB, so the table stays in the first-level cache: every longer run looks it up).
+  const prefixHeads = new Int32Array(PREFIX_HEADS / 32 + 1);
   const prefixesByHead = new Map<number, number[]>();
   prefixWords.forEach((word, id) => {
     const head = (word.charCodeAt(0) - 97) * 676 + (word.charCodeAt(1) - 97) * 26 + (word.charCodeAt(2) - 97);
-    prefixHeads[head] = 1;
+    prefixHeads[head >>> 5]! |= 1 << (head & 31);
     const list = prefixesByHead.get(head);
     if (list) list.push(id);
     else prefixesByHead.set(head, [id]);
   });
-  const hasPrefixes = prefixWords.length > 0;
+  /** Runs longer than the shortest prefix word are looked up (none when there is no prefix word). */
+  const prefixRunFloor = prefixWords.reduce(
+    (shortest, word) => Math.min(shortest, word.length),
+    MAX_WORD_LENGTH,
+  );
   const pairs = [...new Set(options.dottedPairs ?? [])];
   const badPair = pairs.find((pair) => !/^[a-z]{2}$/.test(pair));
   if (badPair !== undefined) {
@@ -573,12 +578,13 @@ export function createEvidenceScanner(options: {
           ) {
             addWord(state, start, index, hash);
           }
-          if (hasPrefixes && index - start > PREFIX_HEAD) {
+          if (index - start > prefixRunFloor) {
             const head =
               ((units[start]! | 0x20) - 97) * 676 +
               ((units[start + 1]! | 0x20) - 97) * 26 +
               ((units[start + 2]! | 0x20) - 97);
-            if (prefixHeads[head] === 1) addPrefixes(state, start, index, prefixesByHead.get(head)!);
+            if ((prefixHeads[head >>> 5]! & (1 << (head & 31))) !== 0)
+              addPrefixes(state, start, index, prefixesByHead.get(head)!);
           }
           // The common case, a word between spaces or punctuation with no leet token or base64 run open
           // (both starts are -1, so their AND is negative): the plain char after it opens nothing.
