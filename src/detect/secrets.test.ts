@@ -4,6 +4,7 @@ import { isAegisError } from '../spec/errors.js';
 import { identityText, type NormalizedText } from '../spec/text.js';
 import { sampleFromPattern, seededRandom } from './secrets/__fixtures__/sample-from-pattern.js';
 import { PROVIDER_RULES } from './secrets/provider-rules.js';
+import { passesSharedChecks } from './secrets/rule-matcher.js';
 import { createSecretsDetector } from './secrets.js';
 
 const detector = createSecretsDetector();
@@ -207,15 +208,20 @@ describe('secrets detector', () => {
         fc.string({ maxLength: 200 }),
         fc.string({ maxLength: 200 }),
         fc.integer({ min: 0, max: prefixRules.length - 1 }),
-        (before, after, which) => {
+        fc.integer(),
+        (before, after, which, seed) => {
           const rule = prefixRules[which]!;
-          let sample = sampleFromPattern(rule.pattern);
-          for (
-            let attempt = 0;
-            attempt < 50 && !rule.prefixes.some((prefix) => sample.startsWith(prefix));
-            attempt++
-          ) {
-            sample = sampleFromPattern(rule.pattern);
+          // Seeded from the property's own input, so a failure replays. Samples the rule refuses by design
+          // (filler such as `888Lk8`, too little entropy, failed validation) are drawn again.
+          const random = seededRandom(seed);
+          const reportable = (candidate: string) => {
+            if (!rule.prefixes.some((known) => candidate.startsWith(known))) return false;
+            const match = rule.pattern.exec(candidate);
+            return match !== null && passesSharedChecks(rule, match.groups?.value ?? match[0]);
+          };
+          let sample = sampleFromPattern(rule.pattern, random);
+          for (let attempt = 0; attempt < 50 && !reportable(sample); attempt++) {
+            sample = sampleFromPattern(rule.pattern, random);
           }
           const text = `${before} ${sample} ${after}`;
           const findings = detect(text);

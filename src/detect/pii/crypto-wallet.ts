@@ -1,3 +1,4 @@
+import { isAsciiWordCode } from '../ascii-codes.js';
 import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
 import { clampScore } from './candidate.js';
 import { base58CheckDecode } from './checksums/base58check.js';
@@ -26,13 +27,6 @@ function candidate(options: { text: string; start: number; end: number; base: nu
     severity: 'medium',
     ruleId: 'pii.crypto-wallet',
   };
-}
-
-/** Letters, digits and underscore: what `(?<![\w])` refuses before an address. */
-function isWordCode(code: number): boolean {
-  return (
-    (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95
-  );
 }
 
 /** Base58 characters that are not digits (no I, O or l). */
@@ -64,7 +58,7 @@ export function walletStarts(input: ScanInput): { base58: number[]; bech32: numb
     const first = text.charCodeAt(start);
     const before = text.charCodeAt(start - 1); // NaN before the text
     if (first === 49 || first === 51) {
-      if (!isWordCode(before) && (run.end - start >= 26 || isBase58Letter(text.charCodeAt(run.end)))) {
+      if (!isAsciiWordCode(before) && (run.end - start >= 26 || isBase58Letter(text.charCodeAt(run.end)))) {
         base58.push(start);
       }
       const prefix = text.charCodeAt(start - 2);

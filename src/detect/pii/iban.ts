@@ -1,3 +1,4 @@
+import { isAsciiCapital } from '../ascii-codes.js';
 import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
 import { clampScore } from './candidate.js';
 import { mod97 } from './checksums/mod97.js';
@@ -10,10 +11,6 @@ const IBAN = /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}/g;
 /** IBAN, sticky: tried only where `ibanStarts` says a match can begin. */
 const IBAN_AT = new RegExp(IBAN.source, 'y');
 
-function isCapitalCode(code: number): boolean {
-  return code >= 65 && code <= 90;
-}
-
 /**
  * Where an IBAN can start: two characters before a digit run that follows two capitals. A match of
  * IBAN in a window's text opens with two capitals and two digits, so the second capital is right
@@ -24,7 +21,7 @@ export function ibanStarts(input: ScanInput): number[] {
   const { text } = input;
   const starts: number[] = [];
   for (const run of input.digitRuns) {
-    if (isCapitalCode(text.charCodeAt(run.start - 1)) && isCapitalCode(text.charCodeAt(run.start - 2)))
+    if (isAsciiCapital(text.charCodeAt(run.start - 1)) && isAsciiCapital(text.charCodeAt(run.start - 2)))
       starts.push(run.start - 2);
   }
   return starts;

@@ -1,8 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { execAll } from './exec-all.js';
-import { fiscalCodeAnchors, italianFiscalCodeRecognizer } from './national-ids-europe.js';
-import { createScanInput, stickyMatchesAt } from './scan-input.js';
+import {
+  dniStarts,
+  fiscalCodeAnchors,
+  italianFiscalCodeRecognizer,
+  nieStarts,
+  spanishDniRecognizer,
+  spanishNieRecognizer,
+} from './national-ids-europe.js';
+import { createScanInput, matchesInWindows, stickyMatchesAt, stickyMatchesInWindows } from './scan-input.js';
 
 // Capitals, omocodia letters and digit groups in the fiscal-code layout, with word characters around.
 const texts = fc
@@ -51,5 +58,60 @@ describe('fiscal code anchors', () => {
     const starts = fiscalCodeAnchors(createScanInput(text, 'US'));
     expect(starts.length).toBeLessThan(everyAnchor(text).length);
     expect(stickyMatchesAt({ text, pattern: sticky, starts }).map((match) => match.index)).toEqual([3, 21]);
+  });
+});
+
+describe('NIE and DNI starts', () => {
+  // Prefix letters (allowed and refused), hyphens, spaces and digit groups of every length, with a long
+  // number nearby so the texts have windows.
+  const texts = fc
+    .array(
+      fc.tuple(
+        fc.constantFrom('', ' ', '-', '_', 'a', 'AB', 'AB ', 'QQ', 'AO', 'X', 'Y-', 'Z', 'XX-', 'nino '),
+        fc.stringMatching(/^[0-9]{1,8}$/),
+        fc.constantFrom(
+          '',
+          ' ',
+          '-',
+          'A',
+          'D',
+          'L',
+          ' C',
+          '-L',
+          ' 12',
+          ' 34 56 B',
+          ' 1234567',
+          '12345678Z',
+          '0'.repeat(40),
+        ),
+      ),
+      { maxLength: 8 },
+    )
+    .map((parts) => parts.map((part) => part.join('')).join(''));
+
+  for (const [recognizer, starts, windowStarts] of [
+    [spanishNieRecognizer, nieStarts, false],
+    [spanishDniRecognizer, dniStarts, true],
+  ] as const) {
+    it(`${recognizer.name}: find what a scan of each long-number window finds`, () => {
+      const [global, sticky] = recognizer.patterns as [RegExp, RegExp];
+      expect(sticky.sticky).toBe(true);
+      fc.assert(
+        fc.property(texts, (text) => {
+          const input = createScanInput(text, 'US');
+          const windows = input.longNumberWindows;
+          expect(
+            stickyMatchesInWindows({ text, windows, pattern: sticky, starts: starts(input), windowStarts }),
+          ).toEqual(matchesInWindows({ text, windows, pattern: global }));
+        }),
+        { numRuns: 4000 },
+      );
+    });
+  }
+
+  it('finds hyphenated and compact forms', () => {
+    const text = 'nino AB 12 34 56 C and AB123456C, nie X-1234567-L and Y1234567X 00000000';
+    const input = createScanInput(text, 'US');
+    expect(nieStarts(input)).toEqual([38, 54]);
   });
 });

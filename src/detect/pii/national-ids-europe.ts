@@ -1,3 +1,4 @@
+import { isAsciiCapital, isAsciiWordCode } from '../ascii-codes.js';
 import type { ScanInput } from './candidate.js';
 import { codiceFiscaleValid } from './checksums/codice-fiscale.js';
 import { frenchNirValid } from './checksums/french-nir.js';
@@ -9,6 +10,23 @@ import { createPatternRecognizer } from './pattern-recognizer.js';
 // second), six digits, suffix A–D. No checksum, so context matters.
 const NINO = /(?<![\w])[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![\w])/g;
 const NINO_INVALID_PREFIXES = new Set(['BG', 'GB', 'NK', 'KN', 'TN', 'NT', 'ZZ']);
+
+/**
+ * Where a NIE can start in a window's text: X, Y or Z, an optional hyphen, then `\d{7}` followed by a
+ * hyphen or a letter, never a digit, so a run of exactly seven digits. A match starts 1 or 2 characters
+ * before such a run with the letter (and hyphen) in place; the sticky pattern fails anywhere else.
+ */
+export function nieStarts(input: ScanInput): number[] {
+  const { text } = input;
+  const starts: number[] = [];
+  for (const run of input.digitRuns) {
+    if (run.end - run.start !== 7) continue;
+    const hyphen = text.charCodeAt(run.start - 1) === 45 ? 1 : 0;
+    const letter = text.charCodeAt(run.start - 1 - hyphen);
+    if (letter >= 88 && letter <= 90) starts.push(run.start - 1 - hyphen); // X, Y, Z
+  }
+  return starts;
+}
 
 /** UK_NINO. */
 export const ukNinoRecognizer = createPatternRecognizer({
@@ -26,12 +44,31 @@ const DNI = /(?<![\w])\d{8}-?[A-Z](?![\w])/g;
 const NIE = /(?<![\w])[XYZ]-?\d{7}-?[A-Z](?![\w])/g;
 const SPANISH_CONTEXT = ['dni', 'nie', 'nif', 'documento', 'identidad', 'extranjero', 'id', 'identity'];
 
+/**
+ * Where a DNI can start in a window's text, besides the window's first character: `\d{8}` after no word
+ * character, then a hyphen or a capital, never a digit; so the start of a run of exactly eight digits
+ * followed by a hyphen or a capital. (A window that begins inside a longer run shows a run start of its
+ * own there, which is why the windows' first characters are tried too.)
+ */
+export function dniStarts(input: ScanInput): number[] {
+  const { text } = input;
+  const starts: number[] = [];
+  for (const run of input.digitRuns) {
+    if (run.end - run.start !== 8) continue;
+    const next = text.charCodeAt(run.end);
+    if (next === 45 || isAsciiCapital(next)) starts.push(run.start);
+  }
+  return starts;
+}
+
 /** ES_DNI: eight digits and the mod 23 control letter. */
 export const spanishDniRecognizer = createPatternRecognizer({
   name: 'es-dni',
   type: 'ES_DNI',
   severity: 'high',
   patterns: [DNI],
+  windowAnchors: dniStarts,
+  windowAnchorsAtWindowStarts: true,
   minDigits: 8,
   validate: (value) => dniLetterValid(value.slice(0, 8), value[value.length - 1]!),
   base: 0.6,
@@ -44,6 +81,7 @@ export const spanishNieRecognizer = createPatternRecognizer({
   type: 'ES_NIE',
   severity: 'high',
   patterns: [NIE],
+  windowAnchors: nieStarts,
   minDigits: 7,
   validate: (value) => nieValid(value.replace(/-/g, '')),
   base: 0.65,
@@ -58,15 +96,6 @@ const FISCAL_CODE = new RegExp(
   'y',
 );
 
-function isCapitalCode(code: number): boolean {
-  return code >= 65 && code <= 90;
-}
-
-/** `\w` of the pattern's lookbehind: ASCII letters, digits, underscore (false for NaN before the text). */
-function isWordCode(code: number): boolean {
-  return isCapitalCode(code) || (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 95;
-}
-
 /**
  * Where a fiscal code can start: 6, 9 or 12 characters before a digit run that directly follows a
  * capital letter (the year, day and municipality digits; any of them may be a letter under omocodia, but
@@ -79,10 +108,14 @@ export function fiscalCodeAnchors(input: ScanInput): number[] {
   const { text } = input;
   const anchors: number[] = [];
   for (const run of input.digitRuns) {
-    if (!isCapitalCode(text.charCodeAt(run.start - 1))) continue;
+    if (!isAsciiCapital(text.charCodeAt(run.start - 1))) continue;
     for (const offset of [12, 9, 6]) {
       const start = run.start - offset;
-      if (start >= 0 && isCapitalCode(text.charCodeAt(start)) && !isWordCode(text.charCodeAt(start - 1)))
+      if (
+        start >= 0 &&
+        isAsciiCapital(text.charCodeAt(start)) &&
+        !isAsciiWordCode(text.charCodeAt(start - 1))
+      )
         anchors.push(start);
     }
   }

@@ -1,3 +1,4 @@
+import { isAsciiCapital, isWordOrHyphen } from '../ascii-codes.js';
 import { includesLiteral } from '../find-literal.js';
 import type { ScanInput } from './candidate.js';
 import { verhoeffValid } from './checksums/verhoeff.js';
@@ -24,12 +25,30 @@ export const aadhaarRecognizer = createPatternRecognizer({
 // format alone is just a number, so a passport word must be near.
 const US_PASSPORT = /(?<![\w])(?:[A-Z]\d{8}|\d{9})(?![\w])/g;
 
+/**
+ * Where a US passport number can start in a window's text, besides the window's first character: a
+ * capital right before a run of exactly eight digits, or a run of exactly nine (no word character may
+ * follow the digits, so the run ends there). The sticky pattern fails at every other position.
+ */
+export function passportStarts(input: ScanInput): number[] {
+  const { text } = input;
+  const starts: number[] = [];
+  for (const run of input.digitRuns) {
+    const digits = run.end - run.start;
+    if (digits === 9) starts.push(run.start);
+    else if (digits === 8 && isAsciiCapital(text.charCodeAt(run.start - 1))) starts.push(run.start - 1);
+  }
+  return starts;
+}
+
 /** US_PASSPORT (format, in context only). */
 export const usPassportRecognizer = createPatternRecognizer({
   name: 'us-passport',
   type: 'US_PASSPORT',
   severity: 'high',
   patterns: [US_PASSPORT],
+  windowAnchors: passportStarts,
+  windowAnchorsAtWindowStarts: true,
   minDigits: 8,
   base: 0.45,
   positive: ['passport', 'passport no', 'passport number', 'passport#'],
@@ -44,21 +63,6 @@ export const usPassportRecognizer = createPatternRecognizer({
 // Sticky: tried only at the anchors `driverLicenseAnchors` gives.
 const US_DRIVER_LICENSE =
   /(?<![\w-])(?:[A-Z]{1,2}\d{4,14}|\d{7,9}|[A-Z]\d{3}-\d{3,4}-\d{2,4}(?:-\d{1,3})?)(?![\w-])/y;
-
-function isCapital(code: number): boolean {
-  return code >= 65 && code <= 90;
-}
-
-/** Letters, digits, underscore and hyphen: what `(?<![\w-])` refuses (NaN, before the text, is none). */
-function isWordOrHyphen(code: number): boolean {
-  return (
-    (code >= 48 && code <= 57) ||
-    (code >= 65 && code <= 90) ||
-    (code >= 97 && code <= 122) ||
-    code === 95 ||
-    code === 45
-  );
-}
 
 /**
  * Where a driver's licence number can start. Every form opens with its first digit run, which it takes
@@ -77,9 +81,9 @@ export function driverLicenseAnchors(input: ScanInput): number[] {
     const dashed = digits === 3 && text.charCodeAt(run.end) === 45;
     if (lettered || dashed) {
       const one = text.charCodeAt(start - 1);
-      if (isCapital(one)) {
+      if (isAsciiCapital(one)) {
         const two = text.charCodeAt(start - 2);
-        if (lettered && isCapital(two) && !isWordOrHyphen(text.charCodeAt(start - 3)))
+        if (lettered && isAsciiCapital(two) && !isWordOrHyphen(text.charCodeAt(start - 3)))
           anchors.push(start - 2);
         if (!isWordOrHyphen(two)) anchors.push(start - 1);
       }

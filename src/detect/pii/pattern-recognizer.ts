@@ -2,7 +2,7 @@ import type { Severity } from '../../spec/severity.js';
 import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
 import { clampScore } from './candidate.js';
 import { contextScore, contextWindow, hasAnyWord } from './context-words.js';
-import { matchesInWindows, stickyMatchesAt } from './scan-input.js';
+import { matchesInWindows, stickyMatchesAt, stickyMatchesInWindows } from './scan-input.js';
 
 /** Options of `createPatternRecognizer`. */
 export interface PatternRecognizerOptions {
@@ -30,6 +30,14 @@ export interface PatternRecognizerOptions {
    * hyphen each, so only windows meeting such a chain are scanned (default 6, every window).
    */
   minDigits?: number;
+  /**
+   * With `needsLongNumber`: positions (ascending, without repeats) where every match of every pattern
+   * in a window's text begins. The sticky twins of the patterns are then tried there, inside the windows,
+   * instead of scanning the windows; each recognizer says why its positions hold.
+   */
+  windowAnchors?: (input: ScanInput) => number[];
+  /** With `windowAnchors`: also try each window's first character when it is a digit. */
+  windowAnchorsAtWindowStarts?: boolean;
   /** Other regular expressions the recognizer uses (listed for the ReDoS test, not scanned). */
   helperPatterns?: readonly RegExp[];
   /**
@@ -55,10 +63,16 @@ function ascendingUnique(anchors: number[]): number[] {
 /** A recognizer for a fixed format: patterns, validation, context words. */
 export function createPatternRecognizer(options: PatternRecognizerOptions): Recognizer {
   const ruleId = `pii.${options.type.toLowerCase().replace(/_/g, '-')}`;
+  // Sticky twins of the global patterns, for `windowAnchors`.
+  const sticky = new Map(
+    options.windowAnchors === undefined
+      ? []
+      : options.patterns.map((pattern) => [pattern, new RegExp(pattern.source, 'y')] as const),
+  );
   return {
     name: options.name,
     types: [options.type],
-    patterns: [...options.patterns, ...(options.helperPatterns ?? [])],
+    patterns: [...options.patterns, ...sticky.values(), ...(options.helperPatterns ?? [])],
     find(input: ScanInput): PiiCandidate[] {
       if ((options.needsLongNumber ?? true) && !input.hasLongNumber) return [];
       const windows =
@@ -70,14 +84,24 @@ export function createPatternRecognizer(options: PatternRecognizerOptions): Reco
       // The prefilter answers for the whole text, so asking it before the first validated match or
       // after it gives the same findings; most texts hold no such match and never pay for the search.
       let prefilterPassed = options.prefilter === undefined;
+      const windowStarts =
+        options.windowAnchors && !options.anchors ? options.windowAnchors(input) : undefined;
       for (const pattern of options.patterns) {
-        const matches = options.anchors
-          ? stickyMatchesAt({
+        const matches = windowStarts
+          ? stickyMatchesInWindows({
               text,
-              pattern,
-              starts: ascendingUnique(options.anchors(input)),
+              windows,
+              pattern: sticky.get(pattern)!,
+              starts: windowStarts,
+              windowStarts: options.windowAnchorsAtWindowStarts ?? false,
             })
-          : matchesInWindows({ text, windows, pattern });
+          : options.anchors
+            ? stickyMatchesAt({
+                text,
+                pattern,
+                starts: ascendingUnique(options.anchors(input)),
+              })
+            : matchesInWindows({ text, windows, pattern });
         for (const match of matches) {
           const value = match.value;
           const start = match.index;

@@ -118,6 +118,10 @@ function findDigitRuns(text: string): { start: number; end: number }[] {
   return runs;
 }
 
+function isDigitCode(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
 /** True for the separators LONG_NUMBER_RUN allows between two digits: space, dot, slash, hyphen. */
 function isNumberSeparator(code: number): boolean {
   return code === 32 || code === 46 || code === 47 || code === 45;
@@ -271,8 +275,9 @@ export function stickyMatchesAt(options: {
 
 /** The window's text, cut once and cached on the window (windows are this module's own objects). */
 function windowText(text: string, window: TextWindow): string {
-  if (window.start === 0 && window.end === text.length) return text;
-  window.slice ??= text.slice(window.start, window.end);
+  // Set as `matchesInWindows` sets it, whole-text windows included, so windows keep one shape.
+  window.slice ??=
+    window.start === 0 && window.end === text.length ? text : text.slice(window.start, window.end);
   return window.slice;
 }
 
@@ -284,7 +289,12 @@ export function matchesInWindows(options: {
 }): { value: string; index: number }[] {
   const matches: { value: string; index: number }[] = [];
   for (const window of options.windows) {
-    const slice = windowText(options.text, window as TextWindow);
+    // Windows are this module's own objects: caching the cut text on them is safe.
+    const whole = window.start === 0 && window.end === options.text.length;
+    const slice = whole
+      ? options.text
+      : ((window as TextWindow).slice ?? options.text.slice(window.start, window.end));
+    (window as TextWindow).slice = slice;
     for (const match of execAll(options.pattern, slice))
       matches.push({ value: match[0], index: window.start + match.index });
   }
@@ -304,16 +314,32 @@ export function stickyMatchesInWindows(options: {
   windows: readonly TextWindow[];
   pattern: RegExp;
   starts: readonly number[];
+  /**
+   * Also try each window's first character (before the starts in it): for patterns whose matches open
+   * at a digit-run start, since a window may begin inside a run, where its text shows a run start.
+   */
+  windowStarts?: boolean;
 }): { value: string; index: number }[] {
   const { text, pattern, starts } = options;
   const matches: { value: string; index: number }[] = [];
   let next = 0;
   for (const window of options.windows) {
     while (next < starts.length && starts[next]! < window.start) next += 1;
-    if (next === starts.length) break;
+    let after = window.start;
+    if (options.windowStarts && isDigitCode(text.charCodeAt(window.start))) {
+      pattern.lastIndex = 0;
+      const match = pattern.exec(windowText(text, window as TextWindow));
+      if (match !== null) {
+        matches.push({ value: match[0], index: window.start });
+        after = window.start + Math.max(1, match[0].length);
+      }
+    }
+    if (next === starts.length) {
+      if (options.windowStarts) continue;
+      break;
+    }
     if (starts[next]! >= window.end) continue;
     const slice = windowText(text, window as TextWindow);
-    let after = window.start;
     for (; next < starts.length && starts[next]! < window.end; next += 1) {
       const start = starts[next]!;
       if (start < after) continue;

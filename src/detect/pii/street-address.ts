@@ -1,3 +1,4 @@
+import { isAsciiLetter, isWordOrHyphen } from '../ascii-codes.js';
 import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
 import { clampScore } from './candidate.js';
 import { contextScore } from './context-words.js';
@@ -57,21 +58,6 @@ const POSITIVE = [
   'indirizzo',
   'home',
 ];
-
-/** Letters, digits, underscore and hyphen: what `(?<![\w-])` refuses before a house number. */
-function isWordOrHyphen(code: number): boolean {
-  return (
-    (code >= 48 && code <= 57) ||
-    (code >= 65 && code <= 90) ||
-    (code >= 97 && code <= 122) ||
-    code === 95 ||
-    code === 45
-  );
-}
-
-function isAsciiLetter(code: number): boolean {
-  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-}
 
 /** The capitals of NAME_WORD (`[A-ZÀ-ÖØ-Þ]`). */
 function isNameUpper(code: number): boolean {

@@ -1,11 +1,34 @@
 import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
 import { clampScore } from './candidate.js';
 import { contextScore, contextWindow, hasAnyWord } from './context-words.js';
-import { matchesInWindows } from './scan-input.js';
+import { stickyMatchesInWindows } from './scan-input.js';
 
 // US Social Security numbers: AAA-GG-SSSS, with dashes, spaces, or (only in context) as nine bare digits.
 const SSN_GROUPED = /(?<![\d-])\d{3}[- ]\d{2}[- ]\d{4}(?![\d-]|\.\d)/g;
 const SSN_BARE = /(?<![\d-])\d{9}(?![\d-]|\.\d)/g;
+/** Sticky twins, tried only where `ssnStarts` says a match can begin. */
+const SSN_GROUPED_AT = new RegExp(SSN_GROUPED.source, 'y');
+const SSN_BARE_AT = new RegExp(SSN_BARE.source, 'y');
+
+/**
+ * Where each SSN pattern can match in a window's text, besides the window's first character: both open
+ * with a digit that no digit precedes, so at a digit-run start; the grouped form takes exactly three
+ * digits and then a hyphen or space, the bare form exactly nine digits (a digit never follows a run).
+ * The sticky patterns fail at every other run.
+ */
+export function ssnStarts(input: ScanInput): { grouped: number[]; bare: number[] } {
+  const { text } = input;
+  const grouped: number[] = [];
+  const bare: number[] = [];
+  for (const run of input.digitRuns) {
+    const digits = run.end - run.start;
+    if (digits === 3) {
+      const next = text.charCodeAt(run.end);
+      if (next === 45 || next === 32) grouped.push(run.start);
+    } else if (digits === 9) bare.push(run.start);
+  }
+  return { grouped, bare };
+}
 
 // Numbers the SSA never issues or that were published as examples (SSA POMS RM 10201.035).
 const RETIRED = new Set(['078051120', '219099999', '123456789']);
@@ -24,14 +47,16 @@ const POSITIVE = ['ssn', 'social security', 'social-security', 'ss#', 'ss #', 's
 export const usSsnRecognizer: Recognizer = {
   name: 'us-ssn',
   types: ['US_SSN'],
-  patterns: [SSN_GROUPED, SSN_BARE],
+  patterns: [SSN_GROUPED, SSN_BARE, SSN_GROUPED_AT, SSN_BARE_AT],
   find(input: ScanInput): PiiCandidate[] {
     if (!input.hasLongNumber) return [];
     const { text } = input;
     const found: PiiCandidate[] = [];
     // Both patterns hold nine digits joined by at most one hyphen or space: one chain of nine digits.
     const windows = input.longNumberWindowsWith(9);
-    for (const match of matchesInWindows({ text, windows, pattern: SSN_GROUPED })) {
+    const starts = ssnStarts(input);
+    const grouped = { text, windows, pattern: SSN_GROUPED_AT, starts: starts.grouped, windowStarts: true };
+    for (const match of stickyMatchesInWindows(grouped)) {
       const value = match.value;
       if (value[3] !== value[6]) continue; // mixed separators
       if (!ssnValid(value.replace(/[- ]/g, ''))) continue;
@@ -48,7 +73,8 @@ export const usSsnRecognizer: Recognizer = {
         ruleId: 'pii.us-ssn',
       });
     }
-    for (const match of matchesInWindows({ text, windows, pattern: SSN_BARE })) {
+    const bare = { text, windows, pattern: SSN_BARE_AT, starts: starts.bare, windowStarts: true };
+    for (const match of stickyMatchesInWindows(bare)) {
       const start = match.index;
       const end = start + 9;
       if (!ssnValid(match.value)) continue;

@@ -1,3 +1,4 @@
+import { isAsciiAlphanumeric } from '../ascii-codes.js';
 import { contextWindowEnd } from './context-window-end.js';
 import { shannonEntropy } from './entropy.js';
 import type { Matcher, SecretMatch } from './matcher.js';
@@ -7,8 +8,20 @@ import type { ContextRule, PrefixRule, SecretRule } from './secret-rule.js';
 
 const DEFAULT_WINDOW = 120;
 
-function isAlphanumeric(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+/**
+ * The checks every rule shares, on a matched value: not a placeholder or filler, enough entropy (unless a
+ * documented example), and the rule's own validation.
+ */
+export function passesSharedChecks(rule: SecretRule, value: string): boolean {
+  const anchor =
+    rule.match === 'prefix' ? rule.prefixes.find((prefix) => value.startsWith(prefix)) : undefined;
+  const body = anchor === undefined ? value : value.slice(anchor.length);
+  if (isPlaceholder(body)) return false;
+  if (rule.minEntropy !== undefined && shannonEntropy(body) < rule.minEntropy) {
+    // Vendor docs keep their example keys readable (`…EXAMPLE`), which can lower entropy.
+    if (!isDocumentedExample(value, rule.examples)) return false;
+  }
+  return !rule.validate || rule.validate(value);
 }
 
 /** Applies the checks every rule shares and builds the match. */
@@ -17,15 +30,7 @@ function accept(
   options: { value: string; start: number; end: number },
 ): SecretMatch | undefined {
   const { value } = options;
-  const anchor =
-    rule.match === 'prefix' ? rule.prefixes.find((prefix) => value.startsWith(prefix)) : undefined;
-  const body = anchor === undefined ? value : value.slice(anchor.length);
-  if (isPlaceholder(body)) return undefined;
-  if (rule.minEntropy !== undefined && shannonEntropy(body) < rule.minEntropy) {
-    // Vendor docs keep their example keys readable (`…EXAMPLE`), which can lower entropy.
-    if (!isDocumentedExample(value, rule.examples)) return undefined;
-  }
-  if (rule.validate && !rule.validate(value)) return undefined;
+  if (!passesSharedChecks(rule, value)) return undefined;
   const example = isDocumentedExample(value, rule.examples);
   return {
     ruleId: rule.id,
@@ -56,7 +61,7 @@ function prefixMatcher(rule: PrefixRule): Matcher {
     find(text, anchorStart) {
       const start = anchorStart - offset;
       if (start < 0) return undefined;
-      if (leftBoundary && start > 0 && isAlphanumeric(text.charCodeAt(start - 1))) return undefined;
+      if (leftBoundary && start > 0 && isAsciiAlphanumeric(text.charCodeAt(start - 1))) return undefined;
       sticky.lastIndex = start;
       const match = sticky.exec(text);
       return match ? accept(rule, valueSpan(match)) : undefined;
@@ -85,7 +90,8 @@ function contextMatcher(rule: ContextRule): Matcher {
           if (start >= to) break;
         }
         // Inside a run of letters and digits no value can start (values begin at a token boundary).
-        if (isAlphanumeric(text.charCodeAt(start - 1)) && isAlphanumeric(text.charCodeAt(start))) continue;
+        if (isAsciiAlphanumeric(text.charCodeAt(start - 1)) && isAsciiAlphanumeric(text.charCodeAt(start)))
+          continue;
         sticky.lastIndex = start;
         const match = sticky.exec(text);
         if (!match) continue;
