@@ -22,7 +22,7 @@ export interface FeatureSpec {
 }
 
 /** The feature space of `injection-v1`. */
-export const DEFAULT_FEATURE_SPEC: FeatureSpec = { bits: 20, charMin: 3, charMax: 5, wordBigrams: true };
+export const DEFAULT_FEATURE_SPEC: FeatureSpec = { bits: 18, charMin: 3, charMax: 5, wordBigrams: true };
 
 /** Receives every hashed feature: its bucket and its group (0 = character n-gram, 1 = word n-gram). */
 export interface FeatureSink {

@@ -39,9 +39,9 @@ export function vectorLogit(model: Pick<LinearModel, 'weights' | 'bias'>, vector
 
 /**
  * Weights as 8-bit integers with one scale, built once per weight array (the weights must not change
- * after first scoring). Inference reads about six random buckets per character, so it is bound by cache
- * misses: a quarter of the memory of Float32 (1 MiB for 2^20 buckets) keeps the table in a core's L2
- * cache and made the balanced guard ~40% faster on a shared machine. The scale covers the 99.9th
+ * after first scoring). Inference reads about four random buckets per character, so it is bound by cache
+ * misses: a quarter of the memory of Float32 (256 KiB for the shipped 2^18 buckets) keeps the table in a
+ * core's L2 cache beside the other detectors' data. The scale covers the 99.9th
  * percentile of |w|; the few larger weights are marked `OUTLIER` and kept exactly in a map, so the
  * rounding error of every weight is at most that percentile / 254 (checked in `linear-model.test.ts`).
  */

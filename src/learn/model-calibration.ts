@@ -7,15 +7,15 @@ import { createDefaultModelSignal } from './model-signal.js';
  * abstaining (see `src/detect/injection/combine-signals.ts`). Chosen by `npm run train` on out-of-fold
  * validation scores held out by source, for the best balanced accuracy averaged over sources while real
  * benign prompts pass at least 99% and synthetic trigger-word look-alikes at least 95% (see
- * models/MODEL_CARD.md); never on eval-only data. A rule hit at about 0.72 or more flags on its own, the
- * model alone from about 0.94, and weaker evidence adds up.
+ * models/MODEL_CARD.md); never on eval-only data. A rule hit at about 0.73 or more flags on its own, the
+ * model alone from about 0.88, and weaker evidence adds up.
  */
 export const MODEL_CALIBRATION = Object.freeze({
-  // npm run train -- --data ../shared/data --seed 1 --hyper 12,0.1,0.00001: out-of-fold, real benign pass
-  // 99.0%, look-alike pass 95.9%, detection averaged over sources 77.3%. Refit after rule changes: the
+  // npm run train -- --data ../shared/data --seed 1 --hyper 12,0.05,0.00001: out-of-fold, real benign pass
+  // 99.1%, look-alike pass 95.7%, detection averaged over sources 78.6%. Refit after rule changes: the
   // training script prints the calibration, the model floor and the preset thresholds.
-  bias: -3.75,
-  weights: Object.freeze({ rules: 4, model: 1.4 }),
+  bias: -1,
+  weights: Object.freeze({ rules: 1, model: 0.5 }),
 });
 
 /** Model scores below this abstain in the combined score (chosen with the calibration on validation). */

@@ -12,10 +12,10 @@ export const PRESET_THRESHOLDS = {
   // injection: from `npm run train` (models/MODEL_CARD.md): combined rules + model scores out-of-fold on the
   // train-ok sets held out by source; balanced = the operating point chosen there (decision at 0.5), strict =
   // 3% and permissive = 0.3% false-positive budget.
-  strict: { injection: 0.1785, indirectInjection: 0.3, unicode: 0.3, pii: 0.3, secrets: 0.3, output: 0.3 },
+  strict: { injection: 0.4032, indirectInjection: 0.3, unicode: 0.3, pii: 0.3, secrets: 0.3, output: 0.3 },
   balanced: { injection: 0.5, indirectInjection: 0.5, unicode: 0.5, pii: 0.5, secrets: 0.5, output: 0.5 },
   permissive: {
-    injection: 0.9986,
+    injection: 0.8302,
     indirectInjection: 0.7,
     unicode: 0.7,
     pii: 0.7,

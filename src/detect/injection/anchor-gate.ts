@@ -15,6 +15,17 @@ const WORD_ANCHOR = /^[a-z]+$/;
 const REQUIRED_WORD = /^[a-z]{1,24}$/;
 /** Lowercase ASCII words separated by single spaces: a phrase anchor. */
 const PHRASE_ANCHOR = /^[a-z]+(?: [a-z]+)+$/;
+/** A prefix word of a rule (`InjectionRule.prefixes`). */
+const PREFIX_WORD = /^[a-z]{4,24}$/;
+/**
+ * Shortest prefix word the index pass looks up: it then checks only letter runs of six letters or more,
+ * which keeps the check off most words of a text. A four-letter one is looked up as its 26 extensions by
+ * one letter, each both a word and a prefix word (`expandPrefix`).
+ */
+const SCANNED_PREFIX = 5;
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+/** Two letters each before a dot ("a.i."): found in any case by the index pass. */
+const DOTTED_PAIR = /^[a-z]\.[a-z]\.$/;
 const NON_ASCII = /[^\x00-\x7f]/;
 const WIDE = /[^\x00-\xff]/;
 /** Above this share of the text, windows are dropped and the rule scans the whole text. */
@@ -61,11 +72,19 @@ export function createAnchorGate(
 ): AnchorGate {
   const vocabulary = new Set<string>(extraWords.keys());
   const scannedSubstrings = new Set<string>();
+  const prefixWords = new Set<string>();
+  const caseless = new Set<string>();
+  const dottedPairs = new Set<string>();
   for (const rule of rules) {
     for (const anchor of rule.anchors) {
+      const folded = caselessKey(rule, anchor);
       if (WORD_ANCHOR.test(anchor)) vocabulary.add(anchor);
       else if (PHRASE_ANCHOR.test(anchor)) vocabulary.add(phraseKey(anchor.split(' ')).word);
-      else if (isScannedSubstring(anchor)) scannedSubstrings.add(anchor);
+      else if (DOTTED_PAIR.test(anchor)) dottedPairs.add(pairKey(anchor));
+      else if (folded !== undefined) {
+        scannedSubstrings.add(folded);
+        caseless.add(folded);
+      } else if (isScannedSubstring(anchor)) scannedSubstrings.add(anchor);
     }
     for (const words of rule.requires ?? []) {
       const unsupported = words.length === 0 ? '(none)' : words.find((word) => !REQUIRED_WORD.test(word));
@@ -77,11 +96,25 @@ export function createAnchorGate(
       }
       for (const word of words) vocabulary.add(word);
     }
+    for (const word of rule.prefixes ?? []) {
+      if (!PREFIX_WORD.test(word)) {
+        throw new AegisError(
+          ERROR_CODES.INVALID_ARGUMENT,
+          `anchor gate: rule ${rule.id} has prefix ${word}, not a lowercase ASCII word of 4-24 letters`,
+        );
+      }
+      const expanded = expandPrefix(word);
+      for (const scanned of expanded.prefixes) prefixWords.add(scanned);
+      for (const whole of expanded.words) vocabulary.add(whole);
+    }
   }
   const scanner = createEvidenceScanner({
     vocabulary,
     substrings: [...scannedSubstrings],
     flags: extraWords,
+    prefixes: prefixWords,
+    caseless,
+    dottedPairs,
   });
   const wholeText = new Set(
     rules.filter((rule) => rule.pattern.source.includes('(?:^|')).map((rule) => rule.id),
@@ -119,9 +152,26 @@ export function createAnchorGate(
   const plansByForeign = new Map<string, number[]>();
   /** Other anchors with a char beyond Latin-1, searched only when the text has one. */
   const plansByWide = new Map<string, number[]>();
+  /** Prefix words (`InjectionRule.prefixes`) → plans that list them. */
+  const plansByPrefix = new Map<string, number[]>();
+  /** Dotted pairs ("a.i." as "ai") → plans that list them. */
+  const plansByPair = new Map<string, number[]>();
   // Phrases grouped by their key word (the longest, the last among equals: usually the rarest).
   const phrasesByKey = new Map<string, (PhraseAnchor & { plans: number[] })[]>();
   rules.forEach((rule, planIndex) => {
+    for (const word of new Set(rule.prefixes ?? [])) {
+      const expanded = expandPrefix(word);
+      for (const scanned of expanded.prefixes) {
+        const list = plansByPrefix.get(scanned);
+        if (list) list.push(planIndex);
+        else plansByPrefix.set(scanned, [planIndex]);
+      }
+      for (const whole of expanded.words) {
+        const list = plansByWord.get(whole);
+        if (list) list.push(planIndex);
+        else plansByWord.set(whole, [planIndex]);
+      }
+    }
     for (const anchor of rule.anchors) {
       if (PHRASE_ANCHOR.test(anchor)) {
         const words = anchor.split(' ');
@@ -131,6 +181,20 @@ export function createAnchorGate(
         if (known) known.plans.push(planIndex);
         else group.push({ words, key: index, plans: [planIndex] });
         phrasesByKey.set(word, group);
+        continue;
+      }
+      if (DOTTED_PAIR.test(anchor)) {
+        const key = pairKey(anchor);
+        const list = plansByPair.get(key);
+        if (list) list.push(planIndex);
+        else plansByPair.set(key, [planIndex]);
+        continue;
+      }
+      const folded = WORD_ANCHOR.test(anchor) ? undefined : caselessKey(rule, anchor);
+      if (folded !== undefined) {
+        const list = plansBySubstring.get(folded);
+        if (list) list.push(planIndex);
+        else plansBySubstring.set(folded, [planIndex]);
         continue;
       }
       const target = WORD_ANCHOR.test(anchor)
@@ -174,6 +238,15 @@ export function createAnchorGate(
         const sets = setsByWord.get(word);
         if (sets) for (const id of sets) metSets[id] = 1;
       }
+      // Longer letter runs that start with a prefix word: anchors of rules whose matches may end inside one.
+      for (const [word, positions] of index.prefixes) {
+        const planIndexes = plansByPrefix.get(word);
+        if (planIndexes) addHits(hits, planIndexes, positions);
+      }
+      for (const [pair, positions] of index.dottedPairs) {
+        const planIndexes = plansByPair.get(pair);
+        if (planIndexes) addHits(hits, planIndexes, positions);
+      }
       // Substrings found by the index pass (the same non-overlapping occurrences as `indexOf`).
       for (const [anchor, positions] of index.substrings) {
         const planIndexes = plansBySubstring.get(anchor);
@@ -208,6 +281,37 @@ export function createAnchorGate(
       return selected;
     },
   };
+}
+
+/**
+ * What the index pass looks up for a prefix word: the word itself as a prefix, or, for a shorter one, its
+ * extensions by one letter as words (a run one letter longer) and as prefixes (longer runs): together the
+ * same letter runs, those longer than the word that start with it.
+ */
+function expandPrefix(word: string): { prefixes: readonly string[]; words: readonly string[] } {
+  if (word.length >= SCANNED_PREFIX) return { prefixes: [word], words: [] };
+  const extended = [...LETTERS].map((letter) => `${word}${letter}`);
+  return { prefixes: extended, words: extended };
+}
+
+/** The two letters of a dotted pair anchor: "a.i." → "ai". */
+function pairKey(anchor: string): string {
+  return `${anchor[0]}${anchor[2]}`;
+}
+
+/**
+ * The key under which a non-ASCII anchor of a rule that ignores case is found in any case: the anchor from
+ * its first non-ASCII char on, lowercased ("règles" → "ègles", "ИГНОР" → "игнор"), so the index pass
+ * finds it starting at that char. A match holding the anchor holds the key within the anchor's span, so
+ * windows around the key's position still cover the match. Undefined when case does not matter (a rule
+ * without the `i` flag, or no cased char in that part, as in CJK anchors).
+ */
+function caselessKey(rule: InjectionRule, anchor: string): string | undefined {
+  if (!rule.pattern.ignoreCase || PHRASE_ANCHOR.test(anchor)) return undefined;
+  const first = anchor.search(NON_ASCII);
+  if (first < 0) return undefined;
+  const key = anchor.slice(first).toLowerCase();
+  return key.toUpperCase() === key ? undefined : key;
 }
 
 /** True when the text holds a word of each set a rule requires (see `InjectionRule.requires`). */

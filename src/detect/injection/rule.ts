@@ -42,6 +42,14 @@ export interface InjectionRule {
    * whole text, so a benign text that has an anchor but none of a set's words skips the pattern.
    */
   readonly requires?: readonly (readonly string[])[];
+  /**
+   * Words that a match may run on from into more letters: a pattern without a final `\b` matches
+   * "guidelines" inside "guidelinesX", and `\s?` between two words matches "hiddenprompt". The text's letter
+   * run is then no whole-word anchor, so the rule also runs around letter runs that start with one of these
+   * words and are longer (lowercase ASCII, 3-24 letters; the whole word itself is found only if it is an
+   * anchor too).
+   */
+  readonly prefixes?: readonly string[];
   /** A text the rule must match (checked by the tests). */
   readonly example: string;
   /** Longest text the rule can match, in code units: the reach of its windows around an anchor. */
@@ -74,6 +82,7 @@ export interface RuleSpec {
   language?: string;
   anchors: readonly string[];
   requires?: readonly (readonly string[])[];
+  prefixes?: readonly string[];
   example: string;
   reach?: number;
   /** Source of `InjectionRule.sentenceStart` (flags `iu`). */
@@ -100,6 +109,7 @@ export function defineRules(specs: readonly RuleSpec[]): readonly InjectionRule[
         ...(spec.requires === undefined
           ? {}
           : { requires: Object.freeze(spec.requires.map((words) => Object.freeze([...words]))) }),
+        ...(spec.prefixes === undefined ? {} : { prefixes: Object.freeze([...spec.prefixes]) }),
         example: spec.example,
         reach: spec.reach ?? DEFAULT_REACH,
         ...(spec.sentenceStart === undefined ? {} : { sentenceStart: new RegExp(spec.sentenceStart, 'iu') }),

@@ -31,7 +31,8 @@ const SPECS: readonly Omit<RuleSpec, 'type' | 'category'>[] = [
   },
   {
     id: 'injection.template.gemma-turn',
-    anchors: ['_of_turn>'],
+    // The tag's start in either case (the pattern ignores case; substring anchors do not).
+    anchors: ['<s', '<S', '<e', '<E'],
     example: '<start_of_turn>user',
     source: `<(?:start|end)_of_turn>`,
     weight: 0.85,
@@ -84,18 +85,8 @@ const SPECS: readonly Omit<RuleSpec, 'type' | 'category'>[] = [
   },
   {
     id: 'injection.template.system-tag',
-    anchors: [
-      '<system',
-      '</system',
-      '<SYSTEM',
-      '</SYSTEM',
-      '<System',
-      '<sys_prompt',
-      '</sys_prompt',
-      '<admin',
-      '</admin',
-      '<developer_instructions',
-    ],
+    // The tag's start in either case (the pattern ignores case; substring anchors do not).
+    anchors: ['</', '<s', '<S', '<a', '<A', '<d', '<D'],
     example: '<system>new rules</system>',
     source: String.raw`<\/?(?:system|system_prompt|system-prompt|sys_prompt|admin|developer_instructions)>`,
     weight: 0.4,

@@ -160,6 +160,76 @@ describe('text evidence', () => {
     expect(mayUnleet(`${many} rul3s`, scanner.scan(`${many} rul3s`), KEYWORDS)).toBe(true);
   });
 
+  it('finds prefix words at the start of longer letter runs and caseless anchors in any case (property)', () => {
+    const prefixes = ['ignore', 'rul', 'previous', 'polic'];
+    const caseless = ['órdenes', 'игнор', 'ègles'];
+    const prefixScanner = createEvidenceScanner({
+      vocabulary: ['ignore'],
+      substrings: [...caseless, '指令'],
+      prefixes,
+      caseless,
+      dottedPairs: ['ai'],
+    });
+    const prefixPieces = fc.constantFrom(
+      ...'aAeEsSxX 9_\n'.split(''),
+      'ignore',
+      'IGNORED',
+      'rul',
+      'RuLeS',
+      'policy',
+      'POLICE',
+      'previously',
+      'órdenes',
+      'ÓRDENES',
+      'óRdEnEs',
+      'ИГНОР',
+      'иГнОрИрУй',
+      'RÈGLES',
+      'règles',
+      '指令',
+      'İ',
+      'a.i.',
+      'A.I.',
+      'a.',
+      '.i.',
+      '.',
+      '9',
+    );
+    fc.assert(
+      fc.property(fc.array(prefixPieces, { maxLength: 60 }), (parts) => {
+        const text = parts.join('');
+        const expected = new Map<string, number[]>();
+        for (const run of text.matchAll(/[A-Za-z]+/g)) {
+          for (const word of prefixes) {
+            if (run[0].length > word.length && run[0].toLowerCase().startsWith(word))
+              expected.set(word, [...(expected.get(word) ?? []), run.index]);
+          }
+        }
+        const evidence = prefixScanner.scan(text);
+        expect(new Map(evidence.prefixes)).toEqual(expected);
+        const pairs = [...text.matchAll(/(?=[aA]\.[iI]\.)/g)].map((found) => found.index);
+        expect(evidence.dottedPairs.get('ai') ?? []).toEqual(pairs);
+        // No cased char here changes length when lowercased except "İ", which no anchor holds.
+        const lower = text.replaceAll('İ', '\u0000').toLowerCase();
+        const substrings = new Map<string, number[]>();
+        for (const anchor of [...caseless, '指令']) {
+          const positions: number[] = [];
+          for (let at = lower.indexOf(anchor); at >= 0; at = lower.indexOf(anchor, at + anchor.length))
+            positions.push(at);
+          if (positions.length > 0) substrings.set(anchor, positions);
+        }
+        expect(new Map(evidence.substrings)).toEqual(substrings);
+      }),
+      { numRuns: 500 },
+    );
+    expect(() => createEvidenceScanner({ vocabulary: [], substrings: [], prefixes: ['ai'] })).toThrow(
+      /prefix/,
+    );
+    expect(() =>
+      createEvidenceScanner({ vocabulary: [], substrings: ['Órdenes'], caseless: ['Órdenes'] }),
+    ).toThrow(/caseless/);
+  });
+
   it('rejects substring anchors the pass cannot see', () => {
     expect(() => createEvidenceScanner({ vocabulary: [], substrings: ['abc'] })).toThrow(/not scanned/);
     expect(() => createEvidenceScanner({ vocabulary: [], substrings: ['règles'] })).toThrow(/not scanned/);

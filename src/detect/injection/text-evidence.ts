@@ -17,7 +17,20 @@ import type { DecoderEvidence } from './decoders.js';
 export interface TextEvidence extends DecoderEvidence {
   /** Vocabulary words found as whole ASCII-letter runs (any case) → their start offsets, in text order. */
   readonly words: ReadonlyMap<string, readonly number[]>;
-  /** Substring anchors (case-sensitive) → start offsets of their non-overlapping occurrences. */
+  /**
+   * Prefix words → start offsets of the longer letter runs (any case) that start with them, in text order
+   * (a run as long as the word is in `words` when the word is in the vocabulary).
+   */
+  readonly prefixes: ReadonlyMap<string, readonly number[]>;
+  /**
+   * Dotted letter pairs asked for ("a.i.": a letter, a dot, a one-letter word, a dot), by their two
+   * lowercase letters ("ai") → start offsets.
+   */
+  readonly dottedPairs: ReadonlyMap<string, readonly number[]>;
+  /**
+   * Substring anchors (case-sensitive, or in any case for the `caseless` ones) → start offsets of their
+   * non-overlapping occurrences.
+   */
   readonly substrings: ReadonlyMap<string, readonly number[]>;
   /** True when some char code is ≥ 0x80. */
   readonly nonAscii: boolean;
@@ -33,6 +46,8 @@ interface ScanState {
   readonly units: Uint16Array;
   readonly length: number;
   readonly found: Map<string, number[]>;
+  prefixFound: Map<string, number[]> | undefined;
+  dottedFound: Map<string, number[]> | undefined;
   substringPositions: (number[] | undefined)[] | undefined;
   /** By substring anchor id: where its next occurrence may start (occurrences do not overlap). */
   nextAllowed: Int32Array | undefined;
@@ -99,6 +114,10 @@ export function isScannedSubstring(anchor: string): boolean {
   return anchor.length > 0 && (anchor.charCodeAt(0) >= 0x80 || SCANNED_ASCII.test(anchor));
 }
 const NO_SUBSTRINGS: ReadonlyMap<string, readonly number[]> = new Map();
+/** Letters a prefix word is looked up by: its first three, so most letter runs end the check at one load. */
+const PREFIX_HEAD = 3;
+/** One entry per three lowercase letters. */
+const PREFIX_HEADS = 26 * 26 * 26;
 
 const FNV_PRIME = 0x01000193;
 const FNV_BASIS = 0x811c9dc5;
@@ -127,6 +146,12 @@ function buildClasses(substrings: readonly string[]): Uint8Array {
     if ((classes[code]! & (LETTER | LEET_OTHER | BASE64 | SPECIAL)) === 0) classes[code]! |= PLAIN;
   }
   return classes;
+}
+
+/** The upper case of one code unit, or the unit itself when its upper case is no single code unit. */
+function upperUnit(char: string): number {
+  const upper = char.toUpperCase();
+  return upper.length === 1 ? upper.charCodeAt(0) : char.charCodeAt(0);
 }
 
 /** True for ASCII letters: `| 0x20` folds case and no other code unit lands in a-z (no table, no branch). */
@@ -172,6 +197,18 @@ export function createEvidenceScanner(options: {
   substrings: readonly string[];
   /** Bits per vocabulary word, OR-ed into `TextEvidence.wordFlags` when the word is found. */
   flags?: ReadonlyMap<string, number>;
+  /** Lowercase ASCII words of 3-24 letters found also at the start of longer letter runs (`prefixes`). */
+  prefixes?: Iterable<string>;
+  /**
+   * Substring anchors (lowercase, starting with a non-ASCII char) found in any case: the text's chars
+   * compare equal after `toLowerCase`, as those of a pattern with the `i` flag do for Latin and Cyrillic.
+   */
+  caseless?: Iterable<string>;
+  /**
+   * Pairs of lowercase letters found as "a.i." in any case. A dot starting a substring anchor (".i.")
+   * would take the pass off its fast path after every sentence; a one-letter word before a dot is rare.
+   */
+  dottedPairs?: Iterable<string>;
 }): EvidenceScanner {
   const words = [...new Set(options.vocabulary)].filter(
     (word) => /^[a-z]+$/.test(word) && word.length <= MAX_WORD_LENGTH,
@@ -200,6 +237,41 @@ export function createEvidenceScanner(options: {
     );
   }
   const classes = buildClasses(substrings);
+  const prefixWords = [...new Set(options.prefixes ?? [])];
+  const badPrefix = prefixWords.find((word) => !/^[a-z]{3,24}$/.test(word));
+  if (badPrefix !== undefined) {
+    throw new AegisError(
+      ERROR_CODES.INVALID_ARGUMENT,
+      `evidence scanner: prefix word ${badPrefix} is not a lowercase ASCII word of 3-24 letters`,
+    );
+  }
+  // Prefix words by their first three letters: a letter run is compared only with those its head selects.
+  // One bit per head (2 KiB, so the table stays in the first-level cache: every longer run looks it up).
+  const prefixHeads = new Int32Array(PREFIX_HEADS / 32 + 1);
+  const prefixesByHead = new Map<number, number[]>();
+  prefixWords.forEach((word, id) => {
+    const head = (word.charCodeAt(0) - 97) * 676 + (word.charCodeAt(1) - 97) * 26 + (word.charCodeAt(2) - 97);
+    prefixHeads[head >>> 5]! |= 1 << (head & 31);
+    const list = prefixesByHead.get(head);
+    if (list) list.push(id);
+    else prefixesByHead.set(head, [id]);
+  });
+  /** Runs longer than the shortest prefix word are looked up (none when there is no prefix word). */
+  const prefixRunFloor = prefixWords.reduce(
+    (shortest, word) => Math.min(shortest, word.length),
+    MAX_WORD_LENGTH,
+  );
+  const pairs = [...new Set(options.dottedPairs ?? [])];
+  const badPair = pairs.find((pair) => !/^[a-z]{2}$/.test(pair));
+  if (badPair !== undefined) {
+    throw new AegisError(
+      ERROR_CODES.INVALID_ARGUMENT,
+      `evidence scanner: dotted pair ${badPair} is not two lowercase ASCII letters`,
+    );
+  }
+  const wantedPairs = new Uint8Array(26 * 26);
+  for (const pair of pairs) wantedPairs[(pair.charCodeAt(0) - 97) * 26 + pair.charCodeAt(1) - 97] = 1;
+  const hasPairs = pairs.length > 0;
   // Substring anchors by id, grouped by their first char code; the second char (-1: none) is compared
   // before the whole anchor, so a char that starts many anchors ("<") stays cheap. Non-ASCII first chars
   // are marked in a bit table (one bit per code unit) so the other non-ASCII chars skip the map.
@@ -209,8 +281,33 @@ export function createEvidenceScanner(options: {
   const anchorSeconds = Int32Array.from(substrings, (anchor) =>
     anchor.length > 1 ? anchor.charCodeAt(1) : -1,
   );
-  substrings.forEach((anchor, id) => {
+  const caselessAnchors = new Set(options.caseless ?? []);
+  const badCaseless = [...caselessAnchors].find(
+    (anchor) =>
+      !substrings.includes(anchor) || anchor.charCodeAt(0) < 0x80 || anchor !== anchor.toLowerCase(),
+  );
+  if (badCaseless !== undefined) {
+    throw new AegisError(
+      ERROR_CODES.INVALID_ARGUMENT,
+      `evidence scanner: caseless anchor ${badCaseless} is not a lowercase substring anchor starting with a non-ASCII char`,
+    );
+  }
+  const caseless = Uint8Array.from(substrings, (anchor) => (caselessAnchors.has(anchor) ? 1 : 0));
+  /** The second char in upper case for a caseless anchor (the same as `anchorSeconds` for the others). */
+  const anchorUpperSeconds = Int32Array.from(substrings, (anchor, id) =>
+    caseless[id] === 1 && anchor.length > 1 ? upperUnit(anchor[1]!) : anchorSeconds[id]!,
+  );
+  // A caseless anchor is also looked up at the upper case of its first char.
+  const firstsOf = (anchor: string, id: number): number[] => {
     const first = anchor.charCodeAt(0);
+    if (caseless[id] !== 1) return [first];
+    const upper = upperUnit(anchor[0]!);
+    return upper === first || upper < 0x80 ? [first] : [first, upper];
+  };
+  substrings.forEach((anchor, id) => {
+    for (const first of firstsOf(anchor, id)) registerFirst(first, id);
+  });
+  function registerFirst(first: number, id: number): void {
     if (first < 0x80) {
       const list = anchorsByFirst[first];
       if (list) list.push(id);
@@ -221,7 +318,7 @@ export function createEvidenceScanner(options: {
     const list = anchorsByWideFirst.get(first);
     if (list) list.push(id);
     else anchorsByWideFirst.set(first, [id]);
-  });
+  }
 
   function isHexDigit(code: number): boolean {
     return code < 0x80 && (classes[code]! & HEX_DIGIT) !== 0;
@@ -258,6 +355,36 @@ export function createEvidenceScanner(options: {
     const positions = state.found.get(word);
     if (positions) positions.push(start);
     else state.found.set(word, [start]);
+  }
+
+  /** Records the prefix words (ids sharing the run's head) that a letter run longer than them starts with. */
+  function addPrefixes(state: ScanState, start: number, end: number, ids: readonly number[]): void {
+    const units = state.units;
+    for (const id of ids) {
+      const word = prefixWords[id]!;
+      if (word.length >= end - start) continue;
+      let offset = PREFIX_HEAD;
+      while (offset < word.length && (units[start + offset]! | 0x20) === word.charCodeAt(offset)) offset++;
+      if (offset < word.length) continue;
+      state.prefixFound ??= new Map();
+      const positions = state.prefixFound.get(word);
+      if (positions) positions.push(start);
+      else state.prefixFound.set(word, [start]);
+    }
+  }
+
+  /** Records "a.i." when the one-letter word at `start`, before a dot, ends a pair asked for. */
+  function dottedPair(state: ScanState, start: number): void {
+    const units = state.units;
+    if (start < 2 || units[start - 1] !== 46 || !isAsciiLetter(units[start - 2]!)) return;
+    const first = (units[start - 2]! | 0x20) - 97;
+    const second = (units[start]! | 0x20) - 97;
+    if (wantedPairs[first * 26 + second] !== 1) return;
+    const pair = String.fromCharCode(first + 97, second + 97);
+    state.dottedFound ??= new Map();
+    const positions = state.dottedFound.get(pair);
+    if (positions) positions.push(start - 2);
+    else state.dottedFound.set(pair, [start - 2]);
   }
 
   /**
@@ -378,9 +505,18 @@ export function createEvidenceScanner(options: {
     for (const id of anchors) {
       // Non-overlapping occurrences, as `indexOf` from the end of the previous one finds them.
       const second = anchorSeconds[id]!;
-      if ((second >= 0 && next !== second) || index < state.nextAllowed[id]!) continue;
+      if (
+        (second >= 0 && next !== second && next !== anchorUpperSeconds[id]!) ||
+        index < state.nextAllowed[id]!
+      )
+        continue;
       const anchor = substrings[id]!;
-      if (!state.text.startsWith(anchor, index)) continue;
+      if (
+        caseless[id] === 1
+          ? state.text.slice(index, index + anchor.length).toLowerCase() !== anchor
+          : !state.text.startsWith(anchor, index)
+      )
+        continue;
       state.nextAllowed[id] = index + anchor.length;
       const positions = state.substringPositions[id];
       if (positions) positions.push(index);
@@ -397,6 +533,8 @@ export function createEvidenceScanner(options: {
         units,
         length,
         found: new Map(),
+        prefixFound: undefined,
+        dottedFound: undefined,
         substringPositions: undefined,
         nextAllowed: undefined,
         base64Runs: [],
@@ -440,12 +578,22 @@ export function createEvidenceScanner(options: {
           ) {
             addWord(state, start, index, hash);
           }
+          if (index - start > prefixRunFloor) {
+            const head =
+              ((units[start]! | 0x20) - 97) * 676 +
+              ((units[start + 1]! | 0x20) - 97) * 26 +
+              ((units[start + 2]! | 0x20) - 97);
+            if ((prefixHeads[head >>> 5]! & (1 << (head & 31))) !== 0)
+              addPrefixes(state, start, index, prefixesByHead.get(head)!);
+          }
           // The common case, a word between spaces or punctuation with no leet token or base64 run open
           // (both starts are -1, so their AND is negative): the plain char after it opens nothing.
           const kind = code < 0x80 ? classes[code]! : 0;
           if ((state.leetStart & state.base64Start) < 0 && (kind & PLAIN) !== 0) {
             const runLength = index - start;
             if (runLength === 2 || runLength >= MIN_BASE64_RUN) closedRun(state, start, index, kind);
+            // After a dot every run is closed, so the second letter of "a.i." always ends here.
+            else if (runLength === 1 && code === 46 && hasPairs) dottedPair(state, start);
             continue;
           }
           openRun(state, start, index);
@@ -454,6 +602,8 @@ export function createEvidenceScanner(options: {
       }
       return {
         words: state.found,
+        prefixes: state.prefixFound ?? NO_SUBSTRINGS,
+        dottedPairs: state.dottedFound ?? NO_SUBSTRINGS,
         substrings: state.substringPositions
           ? substringMap(substrings, state.substringPositions)
           : NO_SUBSTRINGS,
