@@ -4,15 +4,18 @@ import {
   FNV_BASIS,
   FNV_PRIME,
   GOLDEN,
-  isInvisible,
-  isSpace,
-  isWordCode,
   LOWER,
   SALTS,
   SPACE,
   WORD_SALT,
 } from './hashed-features.js';
 import { isUnrolledSpec, sumUnrolledGrams } from './sum-char-grams.js';
+import {
+  BLANK as BLANK_CLASS,
+  SKIPPED as SKIPPED_CLASS,
+  UNIT_CLASS as UNIT_CLASSES,
+  WORD_CODE as WORD_CLASS,
+} from './unit-class.js';
 
 // Imported bindings copied into module constants once: some loaders (tsx, bundlers emitting CommonJS)
 // turn every use of an imported binding into a getter call, which would dominate this hot loop.
@@ -23,28 +26,12 @@ const SPACE_CODE = SPACE;
 const WORD = WORD_SALT;
 const BIGRAM = BIGRAM_SALT;
 const LOWER_TABLE = LOWER;
-const invisible = isInvisible;
-const space = isSpace;
-const wordCharacter = isWordCode;
 const LENGTH_SALTS = SALTS;
 
-const OTHER = 0;
-const BLANK = 1;
-const WORD_CODE = 2;
-const SKIPPED = 3;
-
-/** Class of each ASCII code, derived from the hasher's own predicates: one table read per ASCII char. */
-const ASCII_CLASS = buildAsciiClass();
-
-function buildAsciiClass(): Uint8Array {
-  const table = new Uint8Array(0x80);
-  for (let code = 0; code < 0x80; code++) {
-    if (invisible(code)) table[code] = SKIPPED;
-    else if (space(code)) table[code] = BLANK;
-    else table[code] = wordCharacter(LOWER_TABLE[code]!) ? WORD_CODE : OTHER;
-  }
-  return table;
-}
+const UNIT_CLASS = UNIT_CLASSES;
+const BLANK = BLANK_CLASS;
+const WORD_CODE = WORD_CLASS;
+const SKIPPED = SKIPPED_CLASS;
 
 /** Marks a bucket whose weight does not fit the 8-bit range: its value is in the outlier map. */
 export const OUTLIER = -128;
@@ -134,7 +121,7 @@ export function sumFeatureWeights(
       push = !previousWasSpace;
     } else {
       const raw = text.charCodeAt(index);
-      const kind = raw < 0x80 ? ASCII_CLASS[raw]! : invisible(raw) ? SKIPPED : space(raw) ? BLANK : OTHER;
+      const kind = UNIT_CLASS[raw]!;
       if (kind === SKIPPED) continue;
       if (kind === BLANK) {
         push = !previousWasSpace;
@@ -142,7 +129,7 @@ export function sumFeatureWeights(
       } else {
         code = LOWER_TABLE[raw]!;
         previousWasSpace = false;
-        wordCode = raw < 0x80 ? kind === WORD_CODE : wordCharacter(code);
+        wordCode = kind === WORD_CODE;
       }
     }
 

@@ -5,14 +5,17 @@ import {
   FNV_BASIS,
   FNV_PRIME,
   GOLDEN,
-  isInvisible,
-  isSpace,
-  isWordCode,
   LOWER,
   SALTS,
   SPACE,
   WORD_SALT,
 } from './hashed-features.js';
+import {
+  BLANK as BLANK_CLASS,
+  SKIPPED as SKIPPED_CLASS,
+  UNIT_CLASS as UNIT_CLASSES,
+  WORD_CODE as WORD_CLASS,
+} from './unit-class.js';
 
 // Imported bindings copied into module constants once (some loaders turn each use into a getter call).
 const PRIME = FNV_PRIME;
@@ -27,30 +30,13 @@ const SALT3 = SALTS[3]!;
 const SALT4 = SALTS[4]!;
 const SALT5 = SALTS[5]!;
 const SALT6 = SALTS[6]!;
-const invisible = isInvisible;
-const space = isSpace;
-const wordCharacter = isWordCode;
 
-const OTHER = 0;
-const BLANK = 1;
-const WORD_CODE = 2;
-const SKIPPED = 3;
+const UNIT_CLASS = UNIT_CLASSES;
+const BLANK = BLANK_CLASS;
+const WORD_CODE = WORD_CLASS;
+const SKIPPED = SKIPPED_CLASS;
 /** Marks a bucket whose weight does not fit the 8-bit range (`feature-weight-sums.ts` `OUTLIER`). */
 const OUTLIER = -128;
-
-/**
- * Class of every UTF-16 code unit, derived from the hasher's own predicates once (64 KiB): one table read
- * per character instead of an ASCII test and predicate calls.
- */
-const UNIT_CLASS = (() => {
-  const table = new Uint8Array(0x10000);
-  for (let code = 0; code < 0x10000; code++) {
-    if (invisible(code)) table[code] = SKIPPED;
-    else if (space(code)) table[code] = BLANK;
-    else table[code] = wordCharacter(LOWER_TABLE[code]!) ? WORD_CODE : OTHER;
-  }
-  return table;
-})();
 
 /**
  * True for the specs this loop is written for: character n-grams from 2 or 3 up to 5 or 6 characters
