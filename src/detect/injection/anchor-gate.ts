@@ -372,15 +372,24 @@ export function startsAtLines(rule: InjectionRule): boolean {
 }
 
 /**
+ * Sorts `hits` in place for a walk that builds windows of `reach` around them; false when those windows
+ * would cover the text anyway (a text no longer than the reach is covered by the window of any one hit).
+ */
+function sortHitsForWindows(text: string, hits: number[], reach: number): boolean {
+  if (text.length <= reach || hits.length * 2 * reach > text.length * 4) return false;
+  if (hits.length <= MAX_INSERTION_SORT) sortNumbers(hits);
+  else hits.sort(byNumber);
+  return true;
+}
+
+/**
  * Windows of `reach` around each hit for a rule that opens at a line start (`startsAtLines`): each starts
  * at the line break before it (or the text start), and a window that would reach back into the one before
  * is merged with it, so windows never overlap and no match is found twice. The walk back stops at the end
  * of the window before, so it stays linear in the text.
  */
 export function lineWindowsAround(text: string, hits: number[], reach: number): RuleRegion {
-  if (text.length <= reach || hits.length * 2 * reach > text.length * 4) return 'all';
-  if (hits.length <= MAX_INSERTION_SORT) sortNumbers(hits);
-  else hits.sort(byNumber);
+  if (!sortHitsForWindows(text, hits, reach)) return 'all';
   const windows: [number, number][] = [];
   let covered = 0;
   for (const hit of hits) {
@@ -402,10 +411,7 @@ export function lineWindowsAround(text: string, hits: number[], reach: number): 
 
 /** Merged windows of `reach` around each hit, widened to whitespace so `\b` stays truthful. */
 export function windowsAround(text: string, hits: number[], reach: number): RuleRegion {
-  // A text no longer than the reach is covered by the window of any one hit: [0, length).
-  if (text.length <= reach || hits.length * 2 * reach > text.length * 4) return 'all';
-  if (hits.length <= MAX_INSERTION_SORT) sortNumbers(hits);
-  else hits.sort(byNumber);
+  if (!sortHitsForWindows(text, hits, reach)) return 'all';
   const windows: [number, number][] = [];
   let covered = 0;
   for (const hit of hits) {
