@@ -6,6 +6,7 @@ import { createGuard } from '../src/guard/create-guard.js';
 import type { Guard } from '../src/guard/types.js';
 import { learnedDetectorOptions } from '../src/learn/model-calibration.js';
 import { FAMILIES } from '../src/spec/finding.js';
+import { fastestPass, type Timing } from './support/fastest-pass.js';
 import { type CorpusItem, fixedLengthPrompts, guardCorpus, shortChatTexts } from './support/guard-corpus.js';
 
 const MEGABYTE = 1e6;
@@ -14,32 +15,8 @@ function utf8Bytes(items: readonly CorpusItem[]): number {
   return items.reduce((total, item) => total + Buffer.byteLength(item.text, 'utf8'), 0);
 }
 
-/** Wall-clock and CPU seconds of one pass. */
-interface Timing {
-  seconds: number;
-  cpuSeconds: number;
-}
-
-/**
- * Runs `pass` until at least `minimumSeconds` have passed and returns the fastest pass. CPU time is
- * reported beside wall time because benchmarks often share a busy machine: CPU seconds of this
- * single-threaded process are what "MB/s on one core" means.
- */
-function timePasses(pass: () => void, minimumSeconds = 1.5): Timing {
-  pass(); // warm-up: JIT, lazy tables
-  let best: Timing = { seconds: Number.POSITIVE_INFINITY, cpuSeconds: Number.POSITIVE_INFINITY };
-  const started = process.hrtime.bigint();
-  do {
-    const cpu = process.cpuUsage();
-    const start = process.hrtime.bigint();
-    pass();
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    const used = process.cpuUsage(cpu);
-    const cpuSeconds = (used.user + used.system) / 1e6;
-    if (cpuSeconds < best.cpuSeconds) best = { seconds, cpuSeconds };
-  } while (Number(process.hrtime.bigint() - started) / 1e9 < minimumSeconds);
-  return best;
-}
+/** The fastest of repeated passes over at least `minimumSeconds` (1.5 s by default). */
+const timePasses = (pass: () => void, minimumSeconds = 1.5): Timing => fastestPass(pass, minimumSeconds);
 
 function throughput(options: {
   name: string;

@@ -11,26 +11,13 @@ import { MODEL_CALIBRATION, MODEL_FLOOR } from '../src/learn/model-calibration.j
 import { bestWindow, createModelSignal } from '../src/learn/model-signal.js';
 import type { Role } from '../src/spec/role.js';
 import type { NormalizedText } from '../src/spec/text.js';
+import { fastestPass } from './support/fastest-pass.js';
 import { guardCorpus } from './support/guard-corpus.js';
 
 const MEGABYTE = 1e6;
 
-/** CPU seconds of the fastest pass among those run in `minimumSeconds` (after one warm-up pass). */
-function fastestCpuSeconds(pass: () => void, minimumSeconds = 2): number {
-  pass();
-  let best = Number.POSITIVE_INFINITY;
-  const started = process.hrtime.bigint();
-  do {
-    const cpu = process.cpuUsage();
-    pass();
-    const used = process.cpuUsage(cpu);
-    best = Math.min(best, (used.user + used.system) / 1e6);
-  } while (Number(process.hrtime.bigint() - started) / 1e9 < minimumSeconds);
-  return best;
-}
-
 function line(name: string, bytes: number, pass: () => void): Record<string, unknown> {
-  const cpuSeconds = fastestCpuSeconds(pass);
+  const { cpuSeconds } = fastestPass(pass, 2);
   return {
     name,
     bytes,

@@ -6,23 +6,14 @@ import { PII_RECOGNIZERS } from '../src/detect/pii/recognizers.js';
 import { createScanInput } from '../src/detect/pii/scan-input.js';
 import { createPiiDetector } from '../src/detect/pii.js';
 import { identityText } from '../src/spec/text.js';
+import { fastestPass } from './support/fastest-pass.js';
 import { guardCorpus } from './support/guard-corpus.js';
 
 const MEGABYTE = 1e6;
 
 /** Best CPU seconds of repeated passes (the machine may be shared; CPU time is what one core costs). */
-function bestCpuSeconds(pass: () => void, minimumSeconds: number): number {
-  pass();
-  let best = Number.POSITIVE_INFINITY;
-  const started = process.hrtime.bigint();
-  do {
-    const cpu = process.cpuUsage();
-    pass();
-    const used = process.cpuUsage(cpu);
-    best = Math.min(best, (used.user + used.system) / 1e6);
-  } while (Number(process.hrtime.bigint() - started) / 1e9 < minimumSeconds);
-  return best;
-}
+const bestCpuSeconds = (pass: () => void, minimumSeconds: number): number =>
+  fastestPass(pass, minimumSeconds).cpuSeconds;
 
 function line(options: { name: string; bytes: number; cpuSeconds: number; extra?: Record<string, unknown> }) {
   return {
