@@ -63,10 +63,19 @@ export function loadAuditKey(options: { env?: NodeJS.ProcessEnv; keyFile?: strin
  * the record id as additional authenticated data, so a ciphertext cannot be moved to another record.
  */
 export function sealPayload(options: { key: Buffer; value: unknown; recordId: string }): SealedPayload {
+  return sealPayloadJson({
+    key: options.key,
+    json: JSON.stringify(options.value),
+    recordId: options.recordId,
+  });
+}
+
+/** `sealPayload` for a value already serialised with `JSON.stringify` (the same bytes are encrypted). */
+export function sealPayloadJson(options: { key: Buffer; json: string; recordId: string }): SealedPayload {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', options.key, iv);
   cipher.setAAD(Buffer.from(options.recordId, 'utf8'));
-  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(options.value), 'utf8'), cipher.final()]);
+  const ciphertext = Buffer.concat([cipher.update(options.json, 'utf8'), cipher.final()]);
   return {
     alg: 'A256GCM',
     iv: iv.toString('base64'),

@@ -49,14 +49,14 @@ function entry(index: number, extra: Partial<AuditEntry> = {}): AuditEntry {
 }
 
 function writeRecords(count: number): void {
-  const log = createAuditLog({ database });
+  const log = createAuditLog({ writer: 'thread', database });
   for (let index = 1; index <= count; index += 1) log.append(entry(index));
   log.close();
 }
 
 describe('audit log', () => {
   it('writes a verifiable chain with findings summarised and no evidence', () => {
-    const log = createAuditLog({ database });
+    const log = createAuditLog({ writer: 'thread', database });
     for (let index = 1; index <= 5; index += 1) log.append(entry(index));
     expect(log.stats().queued).toBe(5);
     log.close();
@@ -86,7 +86,7 @@ describe('audit log', () => {
     database.prepare('UPDATE audit_records SET record = ? WHERE sequence = 4').run(changed);
     const id = (database.prepare('SELECT id FROM audit_records WHERE sequence = 4').get() as { id: string })
       .id;
-    expect(createAuditLog({ database }).verify()).toMatchObject({
+    expect(createAuditLog({ writer: 'thread', database }).verify()).toMatchObject({
       ok: false,
       problem: 'modified',
       sequence: 4,
@@ -100,7 +100,7 @@ describe('audit log', () => {
     database.prepare('DELETE FROM audit_records WHERE sequence = 6').run();
     const next = (database.prepare('SELECT id FROM audit_records WHERE sequence = 7').get() as { id: string })
       .id;
-    const result = createAuditLog({ database }).verify();
+    const result = createAuditLog({ writer: 'thread', database }).verify();
     expect(result).toMatchObject({ ok: false, problem: 'deleted', sequence: 6, id: next, count: 5 });
   });
 
@@ -117,7 +117,7 @@ describe('audit log', () => {
         .prepare('UPDATE audit_records SET sequence = ?, record = ? WHERE sequence = ?')
         .run(sequence - 1, record, sequence);
     }
-    expect(createAuditLog({ database }).verify()).toMatchObject({
+    expect(createAuditLog({ writer: 'thread', database }).verify()).toMatchObject({
       ok: false,
       problem: 'modified',
       sequence: 3,
@@ -135,7 +135,7 @@ describe('audit log', () => {
     const moved = (
       database.prepare('SELECT id FROM audit_records WHERE sequence = 7').get() as { id: string }
     ).id;
-    expect(createAuditLog({ database }).verify()).toMatchObject({
+    expect(createAuditLog({ writer: 'thread', database }).verify()).toMatchObject({
       ok: false,
       problem: 'reordered',
       sequence: 7,
@@ -144,7 +144,7 @@ describe('audit log', () => {
   });
 
   it('flushes by size without waiting for the timer', () => {
-    const log = createAuditLog({ database, maxBatch: 10, flushIntervalMs: 60_000 });
+    const log = createAuditLog({ writer: 'thread', database, maxBatch: 10, flushIntervalMs: 60_000 });
     for (let index = 1; index <= 25; index += 1) log.append(entry(index));
     expect(log.stats()).toMatchObject({ written: 20, queued: 5 });
     log.close();
@@ -152,7 +152,7 @@ describe('audit log', () => {
   });
 
   it('flushes by time off the request path', async () => {
-    const log = createAuditLog({ database, flushIntervalMs: 5 });
+    const log = createAuditLog({ writer: 'thread', database, flushIntervalMs: 5 });
     log.append(entry(1));
     expect(log.stats().written).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -161,13 +161,13 @@ describe('audit log', () => {
   });
 
   it('keeps payloads redacted by default, omits them in none mode', () => {
-    const redacted = createAuditLog({ database });
+    const redacted = createAuditLog({ writer: 'thread', database });
     redacted.append(
       entry(1, { payload: { redacted: { prompt: 'mail <EMAIL_ADDRESS_1>' }, full: { prompt: 'x' } } }),
     );
     redacted.close();
     expect(redacted.tail(1)[0]?.payload).toEqual({ redacted: { prompt: 'mail <EMAIL_ADDRESS_1>' } });
-    const none = createAuditLog({ database, payloads: 'none' });
+    const none = createAuditLog({ writer: 'thread', database, payloads: 'none' });
     none.append(entry(2, { payload: { redacted: { prompt: 'p' } } }));
     none.close();
     expect(none.tail(1)[0]?.payload).toBeUndefined();
@@ -176,7 +176,7 @@ describe('audit log', () => {
 
   it('encrypts full payloads with AES-256-GCM and decrypts them on export', async () => {
     const key = randomBytes(32);
-    const log = createAuditLog({ database, payloads: 'full', encryptionKey: key });
+    const log = createAuditLog({ writer: 'thread', database, payloads: 'full', encryptionKey: key });
     log.append(entry(1, { payload: { full: { prompt: 'my email is alice@example.com' } } }));
     log.close();
     const stored = JSON.stringify(log.tail(1));
@@ -203,7 +203,7 @@ describe('audit log', () => {
     delete process.env.AEGIS_AUDIT_KEY;
     delete process.env.AEGIS_AUDIT_KEY_FILE;
     try {
-      expect(() => createAuditLog({ database, payloads: 'full' })).toThrowError(
+      expect(() => createAuditLog({ writer: 'thread', database, payloads: 'full' })).toThrowError(
         expect.objectContaining({ code: 'AEGIS_AUDIT_KEY_MISSING' }),
       );
     } finally {
@@ -215,7 +215,7 @@ describe('audit log', () => {
   it('continues one chain across restarts and exports JSONL in order', async () => {
     writeRecords(3);
     writeRecords(4);
-    const log = createAuditLog({ database });
+    const log = createAuditLog({ writer: 'thread', database });
     expect(log.verify()).toMatchObject({ ok: true, count: 7 });
     const output = new PassThrough();
     let text = '';
@@ -235,8 +235,13 @@ describe('audit log', () => {
 describe('audit log shared by two writers', () => {
   it('keeps one linear chain when two connections append to the same database', () => {
     const other = openDatabase({ dataDir });
-    const first = createAuditLog({ database, maxBatch: 3, flushIntervalMs: 60_000 });
-    const second = createAuditLog({ database: other, maxBatch: 2, flushIntervalMs: 60_000 });
+    const first = createAuditLog({ writer: 'thread', database, maxBatch: 3, flushIntervalMs: 60_000 });
+    const second = createAuditLog({
+      writer: 'thread',
+      database: other,
+      maxBatch: 2,
+      flushIntervalMs: 60_000,
+    });
     for (let index = 1; index <= 20; index += 1) (index % 2 === 0 ? first : second).append(entry(index));
     first.close();
     second.close();
@@ -248,7 +253,7 @@ describe('audit log shared by two writers', () => {
 describe('audit log anchors', () => {
   it('detects truncation of the tail and a rewritten chain against an anchor kept elsewhere', () => {
     writeRecords(6);
-    const log = createAuditLog({ database });
+    const log = createAuditLog({ writer: 'thread', database });
     const intact = log.verify();
     if (!intact.ok || intact.head === null) throw new Error('expected an intact chain');
     const anchor = parseChainAnchor(`${intact.head.sequence}:sha256:${intact.head.hash}`);

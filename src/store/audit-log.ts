@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { AegisError, ERROR_CODES } from '../spec/errors.js';
-import {
-  type ChainAnchor,
-  type ChainVerification,
-  canonicalJson,
-  chainHash,
-  GENESIS_HASH,
-} from './audit-chain.js';
-import { loadAuditKey, sealPayload } from './audit-cipher.js';
+import type { ChainAnchor, ChainVerification } from './audit-chain.js';
+import { loadAuditKey } from './audit-cipher.js';
 import { type AuditReader, createAuditReader } from './audit-reader.js';
-import { type AuditEntry, type AuditRecord, toRecordBody } from './audit-record.js';
+import { type AuditEntry, toRecordBody } from './audit-record.js';
+import type { AuditLogStats, AuditSink } from './audit-sink.js';
+import { createThreadAuditWriter } from './audit-thread-writer.js';
+import { createWorkerAuditWriter } from './audit-worker-writer.js';
 import type { Database } from './open-database.js';
+
+export type { AuditLogStats } from './audit-sink.js';
 
 /** How payloads are kept: not at all, as the caller's redacted view (default), or in full, encrypted. */
 export type AuditPayloadMode = 'none' | 'redacted' | 'full';
@@ -23,7 +21,11 @@ export interface AuditLogOptions {
   encryptionKey?: Buffer;
   /** A queued record is written within this many ms. Default 50. */
   flushIntervalMs?: number;
-  /** The queue is written as soon as it holds this many records. Default 100. */
+  /**
+   * Default 100. `thread` writer: the queue is written as soon as it holds this many records. `worker`
+   * writer: at most this many appended records are uncommitted when `append` returns (a commit starts at a
+   * quarter of it); more, and `append` waits for the worker's commit (at most `maxAppendWaitMs`).
+   */
   maxBatch?: number;
   /** While the database fails, at most this many records wait; older ones are dropped and counted. */
   maxQueue?: number;
@@ -32,32 +34,39 @@ export interface AuditLogOptions {
   clock?: () => number;
   /** Called when a background write fails (records are kept and retried). */
   onError?: (error: unknown) => void;
-}
-
-/** Counters for health checks and metrics. */
-export interface AuditLogStats {
-  queued: number;
-  written: number;
-  dropped: number;
-  failures: number;
+  /**
+   * Where batches are committed. `worker` (default): a worker thread with its own connection, so the
+   * fsync of a commit never blocks this thread's event loop. `thread`: on this thread, inside `append`
+   * and a timer (tests, single-shot commands).
+   */
+  writer?: 'worker' | 'thread';
+  /** `worker` writer: how long creation waits for the worker to start. Default 10 000 ms. */
+  workerStartTimeoutMs?: number;
+  /** `worker` writer: how long `flush`, `close` and `verify` wait for the worker. Default 30 000 ms. */
+  workerReplyTimeoutMs?: number;
+  /** `worker` writer: the longest `append` waits for room (see the kill -9 bound). Default 1000 ms. */
+  maxAppendWaitMs?: number;
+  /**
+   * Called when the worker cannot start or stops, and the records are written on this thread instead.
+   * Default: `process.emitWarning`.
+   */
+  onWarning?: (message: string) => void;
 }
 
 /** The tamper-evident request log. */
 export interface AuditLog extends AuditReader {
-  /** Queues one record (never blocks on disk, never throws for storage failures); returns its id. */
+  /**
+   * Queues one record (never blocks on disk, never throws for storage failures); returns its id. Bound of
+   * what a kill -9 can lose while storage works: `maxBatch` records (see docs/gateway.md, "Audit log").
+   */
   append(entry: AuditEntry): { id: string };
-  /** Writes every queued record now, in one transaction. */
+  /** Writes every queued record now, in one transaction; throws `STORE_FAILED` (or `TIMEOUT`) if it cannot. */
   flush(): void;
-  /** Flushes and stops the timer (call on SIGTERM). */
+  /** Flushes and stops the writer (call on SIGTERM). With the worker writer, later records are dropped and counted. */
   close(): void;
   /** Flushes, then checks the whole chain (see `AuditReader.verify`). */
   verify(options?: { anchor?: ChainAnchor }): ChainVerification;
   stats(): AuditLogStats;
-}
-
-interface QueuedRecord {
-  body: Omit<AuditRecord, 'sequence' | 'payload'>;
-  payload: unknown;
 }
 
 /** Creates the SQLite-backed, hash-chained, batched audit log. */
@@ -65,110 +74,30 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   const { database } = options;
   const mode = options.payloads ?? 'redacted';
   const encryptionKey = mode === 'full' ? (options.encryptionKey ?? loadAuditKey()) : undefined;
-  const flushIntervalMs = options.flushIntervalMs ?? 50;
-  const maxBatch = options.maxBatch ?? 100;
-  const maxQueue = Math.max(options.maxQueue ?? 10_000, maxBatch);
-  const maxPayloadBytes = options.maxPayloadBytes ?? 256 * 1024;
   const clock = options.clock ?? Date.now;
   const reader = createAuditReader({ database });
+  const sink = createSink(options, encryptionKey);
 
-  const selectHead = database.prepare(
-    'SELECT sequence, hash FROM audit_records ORDER BY sequence DESC LIMIT 1',
-  );
-  const insert = database.prepare(
-    'INSERT INTO audit_records (sequence, id, time, key_id, record, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  );
-
-  let queue: QueuedRecord[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  const counters = { written: 0, dropped: 0, failures: 0 };
-
-  function payloadFor(entry: AuditEntry): unknown {
+  function payloadJson(entry: AuditEntry): string | undefined {
     if (mode === 'none' || entry.payload === undefined) return undefined;
     const value = mode === 'full' ? entry.payload.full : entry.payload.redacted;
-    return value;
-  }
-
-  function sealed(payload: unknown, id: string): AuditRecord['payload'] {
-    if (payload === undefined) return undefined;
-    const json = JSON.stringify(payload);
-    if (json === undefined) return undefined;
-    if (Buffer.byteLength(json, 'utf8') > maxPayloadBytes) {
-      return { omitted: `payload larger than ${maxPayloadBytes} bytes` };
-    }
-    if (encryptionKey !== undefined)
-      return { encrypted: sealPayload({ key: encryptionKey, value: payload, recordId: id }) };
-    return { redacted: JSON.parse(json) as unknown };
-  }
-
-  // Sequence numbers and links are assigned inside the write transaction, so several processes can
-  // share one log and the chain stays linear (BEGIN IMMEDIATE serialises the writers).
-  const writeBatch = database.transaction((batch: readonly QueuedRecord[]) => {
-    const head = selectHead.get() as { sequence: number; hash: string } | undefined;
-    let sequence = head?.sequence ?? 0;
-    let prevHash = head?.hash ?? GENESIS_HASH;
-    for (const queued of batch) {
-      sequence += 1;
-      const record: AuditRecord = {
-        ...queued.body,
-        sequence,
-        payload: sealed(queued.payload, queued.body.id),
-      };
-      const canonical = canonicalJson(record);
-      const hash = chainHash(prevHash, canonical);
-      insert.run(sequence, record.id, record.time, record.keyId, canonical, prevHash, hash);
-      prevHash = hash;
-    }
-  });
-
-  function flush(): void {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
-    if (queue.length === 0) return;
-    const batch = queue;
-    queue = [];
-    try {
-      writeBatch.immediate(batch);
-      counters.written += batch.length;
-    } catch (cause) {
-      counters.failures += 1;
-      queue = batch.concat(queue);
-      if (queue.length > maxQueue) {
-        counters.dropped += queue.length - maxQueue;
-        queue = queue.slice(queue.length - maxQueue);
-      }
-      throw new AegisError(ERROR_CODES.STORE_FAILED, 'cannot write audit records', { cause });
-    }
-  }
-
-  function backgroundFlush(): void {
-    try {
-      flush();
-    } catch (error) {
-      options.onError?.(error);
-      if (timer === undefined && queue.length > 0) timer = setTimeout(backgroundFlush, flushIntervalMs);
-    }
+    // Serialised here, once: the text is what is sealed or stored, whichever thread writes it.
+    return value === undefined ? undefined : JSON.stringify(value);
   }
 
   return {
     append(entry) {
       const id = randomUUID();
-      queue.push({ body: toRecordBody(entry, { id, now: clock() }), payload: payloadFor(entry) });
-      // Bound of what a kill -9 can lose: the queue never holds more than maxBatch records for longer
-      // than one append, and no record waits longer than flushIntervalMs.
-      if (queue.length >= maxBatch) backgroundFlush();
-      else if (timer === undefined) timer = setTimeout(backgroundFlush, flushIntervalMs);
+      sink.push({ body: toRecordBody(entry, { id, now: clock() }), payloadJson: payloadJson(entry) });
       return { id };
     },
 
-    flush,
+    flush: () => sink.flush(),
 
-    close() {
-      flush();
-    },
+    close: () => sink.close(),
 
     verify(verifyOptions) {
-      if (queue.length > 0) flush();
+      sink.flush();
       return reader.verify(verifyOptions);
     },
 
@@ -176,8 +105,36 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
 
     exportJsonl: (output, exportOptions) => reader.exportJsonl(output, exportOptions),
 
-    stats() {
-      return { queued: queue.length, ...counters };
-    },
+    stats: () => sink.stats(),
   };
+}
+
+function createSink(options: AuditLogOptions, encryptionKey: Buffer | undefined): AuditSink {
+  const maxBatch = options.maxBatch ?? 100;
+  const common = {
+    database: options.database,
+    encryptionKey,
+    maxPayloadBytes: options.maxPayloadBytes ?? 256 * 1024,
+    flushIntervalMs: options.flushIntervalMs ?? 50,
+    maxBatch,
+    maxQueue: Math.max(options.maxQueue ?? 10_000, maxBatch),
+    onError: options.onError,
+  };
+  if (options.writer === 'thread') return createThreadAuditWriter(common);
+  const onWarning = options.onWarning ?? ((message: string) => process.emitWarning(message, 'AegisWarning'));
+  try {
+    return createWorkerAuditWriter({
+      ...common,
+      startTimeoutMs: options.workerStartTimeoutMs ?? 10_000,
+      replyTimeoutMs: options.workerReplyTimeoutMs ?? 30_000,
+      maxAppendWaitMs: options.maxAppendWaitMs ?? 1000,
+      onWarning,
+    });
+  } catch (error) {
+    // Fail closed: never run without the audit log. The in-thread writer keeps every guarantee; only the
+    // fsync of each commit is back on this thread.
+    const reason = error instanceof Error ? error.message : String(error);
+    onWarning(`the audit worker could not start (${reason}); audit records are written on this thread`);
+    return createThreadAuditWriter(common);
+  }
 }

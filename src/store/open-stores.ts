@@ -24,6 +24,10 @@ export interface OpenStoresOptions {
   clock?: () => number;
   /** Background write failures (audit batches, budget usage). */
   onError?: (error: unknown) => void;
+  /** Where audit batches are committed (see `AuditLogOptions.writer`). Default `worker`. */
+  auditWriter?: 'worker' | 'thread';
+  /** The audit worker could not start or stopped; records are written on this thread (default: a process warning). */
+  onWarning?: (message: string) => void;
 }
 
 /** Opens the database and creates the key store, limiter (daily budget persisted) and audit log on it. */
@@ -42,6 +46,8 @@ export function openStores(options: OpenStoresOptions = {}): Stores {
       encryptionKey: options.auditKey,
       clock: options.clock,
       onError: options.onError,
+      writer: options.auditWriter ?? 'worker',
+      onWarning: options.onWarning,
     });
     let closed = false;
     return {

@@ -1,0 +1,324 @@
+import { resolve } from 'node:path';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { AegisError, ERROR_CODES } from '../spec/errors.js';
+import type { PendingAuditRecord } from './audit-batch-writer.js';
+import type { AuditSink } from './audit-sink.js';
+import { createThreadAuditWriter } from './audit-thread-writer.js';
+import {
+  type AuditWorkerData,
+  type AuditWorkerEvent,
+  type AuditWorkerFailure,
+  type AuditWorkerReply,
+  type AuditWorkerRequest,
+  SLOT,
+  SLOT_COUNT,
+  WORKER_STATE,
+} from './audit-worker-protocol.js';
+import type { Database } from './open-database.js';
+
+/** Options of `createWorkerAuditWriter`. */
+export interface WorkerAuditWriterOptions {
+  database: Database;
+  encryptionKey?: Buffer;
+  maxPayloadBytes: number;
+  flushIntervalMs: number;
+  /** At most this many appended records are not yet committed when `push` returns (the kill -9 bound). */
+  maxBatch: number;
+  maxQueue: number;
+  /** How long creation waits for the worker to open its connection. */
+  startTimeoutMs: number;
+  /** How long `flush`/`close` wait for the worker's answer. */
+  replyTimeoutMs: number;
+  /** How long `push` waits, at most, for the worker to make room (see the bound above). */
+  maxAppendWaitMs: number;
+  onError?: (error: unknown) => void;
+  onWarning: (message: string) => void;
+}
+
+// Built code starts the compiled worker; from TypeScript sources (vitest, tsx) a small module registers
+// tsx inside the worker first, since Node 20 does not pass a parent's loader hooks on to workers.
+function workerEntry(): URL {
+  return import.meta.url.endsWith('.ts')
+    ? new URL('./audit-worker-source.mjs', import.meta.url)
+    : new URL('./audit-worker.js', import.meta.url);
+}
+
+function failureError(failure: AuditWorkerFailure | undefined): Error {
+  const error = new Error(failure?.message ?? 'unknown error');
+  if (failure?.code !== undefined) (error as Error & { code?: string }).code = failure.code;
+  return error;
+}
+
+/**
+ * Starts a worker thread with its own connection to the database of `database` and returns a sink that
+ * hands it the records; commits (and their fsync) happen off the caller's event loop. Throws
+ * `STORE_FAILED` or `TIMEOUT` when the worker cannot start. Should the worker stop later, the records it had
+ * not committed are written on the caller's thread from then on (`onWarning` says so).
+ */
+export function createWorkerAuditWriter(options: WorkerAuditWriterOptions): AuditSink {
+  const { database, maxBatch } = options;
+  if (database.memory || database.readonly) {
+    throw new AegisError(ERROR_CODES.STORE_FAILED, 'the audit worker needs a writable database file');
+  }
+  const head = (
+    database.prepare('SELECT MAX(sequence) AS head FROM audit_records').get() as { head: number | null }
+  ).head;
+  const shared = new BigInt64Array(new SharedArrayBuffer(SLOT_COUNT * 8));
+  Atomics.store(shared, SLOT.head, BigInt(head ?? 0));
+  const channel = new MessageChannel();
+  const replyPort = channel.port1;
+  replyPort.unref();
+  const workerData: AuditWorkerData = {
+    path: resolve(database.name),
+    busyTimeoutMs: Number(database.pragma('busy_timeout', { simple: true })),
+    // A copy with its own memory: a pooled Buffer would clone its whole pool into the worker.
+    encryptionKey: options.encryptionKey === undefined ? undefined : new Uint8Array(options.encryptionKey),
+    maxPayloadBytes: options.maxPayloadBytes,
+    flushIntervalMs: options.flushIntervalMs,
+    commitAt: Math.max(1, Math.floor(maxBatch / 4)),
+    maxQueue: options.maxQueue,
+    head: head ?? 0,
+    shared: shared.buffer as SharedArrayBuffer,
+    replyPort: channel.port2,
+  };
+  const worker = new Worker(workerEntry(), { workerData, transferList: [channel.port2], execArgv: [] });
+  let stopping = false;
+  let workerError = '';
+  worker.on('error', (error) => {
+    workerError = error instanceof Error ? error.message : String(error);
+  });
+  worker.on('exit', (code) => {
+    if (!stopping) takeOver(workerError === '' ? `exit code ${code}` : workerError);
+  });
+  worker.on('message', onEvent);
+
+  const state = waitFor(SLOT.state, (value) => value !== WORKER_STATE.starting, options.startTimeoutMs);
+  if (state !== WORKER_STATE.running) {
+    stopping = true;
+    void worker.terminate();
+    const reply = receiveMessageOnPort(replyPort)?.message as AuditWorkerReply | undefined;
+    replyPort.close();
+    if (state === WORKER_STATE.starting) {
+      throw new AegisError(
+        ERROR_CODES.TIMEOUT,
+        `the audit worker did not start within ${options.startTimeoutMs} ms`,
+        { details: { timeoutMs: options.startTimeoutMs } },
+      );
+    }
+    throw new AegisError(ERROR_CODES.STORE_FAILED, 'the audit worker could not open the database', {
+      cause: failureError(reply?.error),
+    });
+  }
+  worker.unref();
+
+  let queue: PendingAuditRecord[] = [];
+  /** Records pushed so far; those not yet settled by the worker are kept in `inFlight`, in order. */
+  let appended = 0;
+  const inFlight: { records: PendingAuditRecord[]; end: number }[] = [];
+  let postScheduled = false;
+  let referenced = false;
+  let nextToken = 0;
+  let closed = false;
+  let droppedAfterClose = 0;
+  let stalledAt = -1;
+  let fallback: AuditSink | undefined;
+  let before = { written: 0, dropped: 0, failures: 0 };
+
+  const load = (slot: number) => Number(Atomics.load(shared, slot));
+
+  /** Waits (Atomics.wait) until `done(value of slot)` or the timeout; returns the last value read. */
+  function waitFor(slot: number, done: (value: bigint) => boolean, timeoutMs: number): bigint {
+    const deadline = performance.now() + timeoutMs;
+    let value = Atomics.load(shared, slot);
+    while (!done(value) && Atomics.load(shared, SLOT.state) !== WORKER_STATE.stopped) {
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) break;
+      Atomics.wait(shared, slot, value, remaining);
+      value = Atomics.load(shared, slot);
+    }
+    return value;
+  }
+
+  function prune(): void {
+    const settled = load(SLOT.settled);
+    while (inFlight.length > 0 && (inFlight[0]?.end ?? 0) <= settled) inFlight.shift();
+  }
+
+  function post(): void {
+    postScheduled = false;
+    if (queue.length === 0 || fallback !== undefined) return;
+    const records = queue;
+    queue = [];
+    prune();
+    inFlight.push({ records, end: appended });
+    worker.postMessage({ type: 'records', records } satisfies AuditWorkerRequest);
+    // The worker keeps the process alive while it holds records, as the in-thread writer's timer did.
+    if (!referenced) {
+      worker.ref();
+      referenced = true;
+    }
+  }
+
+  function onEvent(event: AuditWorkerEvent): void {
+    if (event.type === 'error') {
+      options.onError?.(
+        new AegisError(ERROR_CODES.STORE_FAILED, 'cannot write audit records', {
+          cause: failureError(event.error),
+        }),
+      );
+    }
+    prune();
+    if (referenced && queue.length === 0 && load(SLOT.settled) === appended) {
+      worker.unref();
+      referenced = false;
+    }
+  }
+
+  // Backpressure keeps the kill -9 bound: when more than maxBatch records are unacknowledged, wait for the
+  // worker's commit. Never while writes fail (records then wait in the worker, up to maxQueue, as they
+  // waited in memory before) and at most maxAppendWaitMs per commit, so a stuck disk cannot stop the caller.
+  function waitForRoom(): void {
+    post();
+    const settled = waitFor(
+      SLOT.settled,
+      (value) =>
+        appended - Number(value) <= maxBatch ||
+        Number(value) === stalledAt ||
+        Atomics.load(shared, SLOT.failing) === 1n,
+      options.maxAppendWaitMs,
+    );
+    if (Atomics.load(shared, SLOT.state) === WORKER_STATE.stopped) takeOver('stopped');
+    else if (appended - Number(settled) > maxBatch && Atomics.load(shared, SLOT.failing) === 0n) {
+      stalledAt = Number(settled);
+    }
+  }
+
+  /** Sends a flush or close request and waits for its answer; throws what the worker reports. */
+  function request(type: 'flush' | 'close'): void {
+    post();
+    nextToken += 1;
+    const token = nextToken;
+    worker.postMessage({ type, token } satisfies AuditWorkerRequest);
+    const answered = waitFor(SLOT.reply, (value) => value >= BigInt(token), options.replyTimeoutMs);
+    if (answered < BigInt(token)) {
+      if (Atomics.load(shared, SLOT.state) === WORKER_STATE.stopped) {
+        takeOver('stopped');
+        fallback?.flush();
+        return;
+      }
+      throw new AegisError(
+        ERROR_CODES.TIMEOUT,
+        `the audit worker did not answer within ${options.replyTimeoutMs} ms`,
+        { details: { timeoutMs: options.replyTimeoutMs } },
+      );
+    }
+    let reply: AuditWorkerReply | undefined;
+    while (reply?.token !== token) {
+      const received = receiveMessageOnPort(replyPort);
+      if (received === undefined) break;
+      reply = received.message as AuditWorkerReply;
+    }
+    prune();
+    if (reply?.error !== undefined) {
+      throw new AegisError(ERROR_CODES.STORE_FAILED, 'cannot write audit records', {
+        cause: failureError(reply.error),
+      });
+    }
+  }
+
+  /** The worker stopped unasked: the records it had not committed go to an in-thread writer. */
+  function takeOver(reason: string): void {
+    if (fallback !== undefined) return;
+    stopping = true;
+    void worker.terminate();
+    const settled = load(SLOT.settled);
+    let unsettled: PendingAuditRecord[] = [];
+    for (const chunk of inFlight) {
+      const start = chunk.end - chunk.records.length;
+      unsettled.push(...chunk.records.slice(Math.max(0, settled - start)));
+    }
+    unsettled.push(...queue);
+    inFlight.length = 0;
+    queue = [];
+    try {
+      // A batch committed just before the worker could count it is on disk already: never write it twice.
+      const committed = new Set(
+        database
+          .prepare('SELECT id FROM audit_records WHERE sequence > ?')
+          .pluck()
+          .all(load(SLOT.head)) as string[],
+      );
+      unsettled = unsettled.filter((record) => !committed.has(record.body.id));
+    } catch {
+      // Without the lookup a record may be written twice; the chain stays linear either way.
+    }
+    before = {
+      written: load(SLOT.written),
+      dropped: load(SLOT.dropped) + droppedAfterClose,
+      failures: load(SLOT.failures),
+    };
+    fallback = createThreadAuditWriter({ ...options, initial: unsettled });
+    options.onWarning(`the audit worker stopped (${reason}); audit records are now written on this thread`);
+  }
+
+  return {
+    push(record) {
+      if (fallback !== undefined) return fallback.push(record);
+      if (closed) {
+        droppedAfterClose += 1;
+        options.onError?.(
+          new AegisError(ERROR_CODES.STORE_FAILED, 'the audit log is closed: record dropped'),
+        );
+        return;
+      }
+      queue.push(record);
+      appended += 1;
+      if (!postScheduled) {
+        postScheduled = true;
+        setImmediate(post);
+      }
+      if (appended - load(SLOT.settled) > maxBatch) waitForRoom();
+    },
+
+    flush() {
+      if (fallback !== undefined) return fallback.flush();
+      if (!closed) request('flush');
+    },
+
+    close() {
+      if (fallback !== undefined) return fallback.close();
+      if (closed) return;
+      closed = true;
+      try {
+        request('close');
+      } finally {
+        stopping = true;
+        if (fallback === undefined) {
+          if (Atomics.load(shared, SLOT.state) !== WORKER_STATE.stopped) void worker.terminate();
+          worker.unref();
+          replyPort.close();
+        }
+      }
+    },
+
+    stats() {
+      if (fallback !== undefined) {
+        const current = fallback.stats();
+        return {
+          queued: current.queued,
+          written: before.written + current.written,
+          dropped: before.dropped + current.dropped,
+          failures: before.failures + current.failures,
+          writer: 'thread',
+        };
+      }
+      return {
+        queued: appended - load(SLOT.settled),
+        written: load(SLOT.written),
+        dropped: load(SLOT.dropped) + droppedAfterClose,
+        failures: load(SLOT.failures),
+        writer: 'worker',
+      };
+    },
+  };
+}
