@@ -51,6 +51,18 @@ describe('normalizeText', () => {
     expect(view.toOriginal(1)).toBe(2);
   });
 
+  it('folds lookalikes that only NFKC produces (mathematical Greek alpha, with marks around)', () => {
+    // U+1D6C2 is not a lookalike itself; NFKC turns it into Greek alpha, which is one.
+    expect(normalizeText('p\u{1D6C2}ssword é').text).toBe('password é');
+    expect(normalizeText('ｐ\u{1D6C2}ss').text).toBe('pass');
+    // Lookalikes copied as they are, before and after a replaced character.
+    expect(normalizeText('pаss\u200b ｘ').text).toBe('pass x');
+    expect(normalizeText('ｘ pаss').text).toBe('x pass');
+    // No lookalike anywhere, or only in words that stay (pure Greek in mixed text): the NFKC text.
+    expect(normalizeText('日本 ｘ café').text).toBe('日本 x café');
+    expect(normalizeText('Καλημέρα ｘ café').text).toBe('Καλημέρα x café');
+  });
+
   it('drops variation selectors but keeps the emoji', () => {
     expect(normalizeText('❤\uFE0F ok').text).toBe('❤ ok');
   });

@@ -16,6 +16,20 @@ const CONFUSABLE_CLASS = new RegExp(
   `[${[...CONFUSABLE_TO_LATIN.keys()].map((unit) => `\\u${unit.toString(16).padStart(4, '0')}`).join('')}]`,
 );
 const MARK_PATTERN = /^\p{M}$/u;
+/**
+ * 1 for every lookalike code unit (the keys of `CONFUSABLE_TO_LATIN`: BMP, none of them ASCII). The walk
+ * in `normalizeSlow` looks at every non-ASCII unit that reaches the normalized text, so it can tell
+ * `foldConfusables` there is nothing to fold instead of letting it search the whole text again.
+ */
+const LOOKALIKE_UNITS = new Uint8Array(0x10000);
+for (const unit of CONFUSABLE_TO_LATIN.keys()) LOOKALIKE_UNITS[unit] = 1;
+
+function hasLookalike(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    if (LOOKALIKE_UNITS[text.charCodeAt(index)] === 1) return true;
+  }
+  return false;
+}
 
 function isCombiningMark(codePoint: number): boolean {
   if (codePoint < MARK_START) return false;
@@ -55,20 +69,26 @@ function nfkcOfCodePoint(codePoint: number): string {
 class OffsetMap {
   values = new Int32Array(64);
   length = 0;
+  /** Makes room for `count` more entries. */
+  private reserve(count: number): void {
+    if (this.length + count <= this.values.length) return;
+    let capacity = this.values.length * 2;
+    while (capacity < this.length + count) capacity *= 2;
+    const grown = new Int32Array(capacity);
+    grown.set(this.values.subarray(0, this.length));
+    this.values = grown;
+  }
   push(offset: number, count: number): void {
-    if (this.length + count > this.values.length) {
-      let capacity = this.values.length * 2;
-      while (capacity < this.length + count) capacity *= 2;
-      const grown = new Int32Array(capacity);
-      grown.set(this.values.subarray(0, this.length));
-      this.values = grown;
-    }
+    this.reserve(count);
     for (let index = 0; index < count; index++) this.values[this.length++] = offset;
   }
+  /** Entries `start` .. `end` - 1, written once (most of a long text is copied runs). */
   pushRange(start: number, end: number): void {
-    const first = this.length;
-    this.push(0, end - start);
-    for (let index = 0; index < end - start; index++) this.values[first + index] = start + index;
+    this.reserve(end - start);
+    const { values } = this;
+    let at = this.length;
+    for (let offset = start; offset < end; offset++) values[at++] = offset;
+    this.length = at;
   }
 }
 
@@ -126,6 +146,8 @@ function normalizeSlow(original: string, firstNonAscii: number): NormalizedText 
   const length = original.length;
   let runStart = 0;
   let index = firstNonAscii;
+  // Whether a lookalike reaches `text`: ASCII units are never one, every other unit is looked at below.
+  let lookalike = false;
   while (index < length) {
     const unit = original.charCodeAt(index);
     if (unit < 0x80) {
@@ -138,6 +160,7 @@ function normalizeSlow(original: string, firstNonAscii: number): NormalizedText 
     }
     const kind = unit >= 0xd800 && unit < 0xe000 ? OTHER : classOf(unit);
     if (kind === PLAIN) {
+      if (LOOKALIKE_UNITS[unit] === 1) lookalike = true;
       index++;
       continue;
     }
@@ -170,6 +193,7 @@ function normalizeSlow(original: string, firstNonAscii: number): NormalizedText 
       end += followingSize;
     }
     const normalized = chunk === undefined ? nfkcOfCodePoint(codePoint) : chunk.normalize('NFKC');
+    if (!lookalike && hasLookalike(normalized)) lookalike = true;
     text += normalized;
     map.push(base, normalized.length);
     index = end;
@@ -177,7 +201,7 @@ function normalizeSlow(original: string, firstNonAscii: number): NormalizedText 
   }
   if (runStart === 0) {
     // Nothing was replaced or dropped: the map is the identity, so it is not built. Folding keeps lengths.
-    const folded = foldConfusables(original);
+    const folded = lookalike ? foldConfusables(original) : original;
     return {
       original,
       text: folded,
@@ -195,7 +219,7 @@ function normalizeSlow(original: string, firstNonAscii: number): NormalizedText 
     text += original.slice(runStart, length);
     map.pushRange(runStart, length);
   }
-  const folded = foldConfusables(text);
+  const folded = lookalike ? foldConfusables(text) : text;
   const offsets = map.values;
   const mappedLength = map.length;
   return {
