@@ -38,6 +38,21 @@ function firstDate(window: string): { index: number; length: number } | undefine
   return best;
 }
 
+/**
+ * True for a digit run that can belong to a date: a year 19xx or 20xx, or digits followed by a date
+ * separator and another digit. A module function, not a closure made per text.
+ */
+function dateLikeRun(text: string, run: { start: number; end: number }): boolean {
+  if (run.end - run.start === 4) {
+    const first = text.charCodeAt(run.start);
+    const second = text.charCodeAt(run.start + 1);
+    if ((first === 49 && second === 57) || (first === 50 && second === 48)) return true; // 19xx, 20xx
+  }
+  const separator = text.charCodeAt(run.end);
+  const next = text.charCodeAt(run.end + 1);
+  return (separator === 46 || separator === 47 || separator === 45) && next >= 48 && next <= 57; // . / -
+}
+
 /** DATE_OF_BIRTH: a date right after a birth phrase in English, German, French, Spanish, Italian or Portuguese. */
 export const dateOfBirthRecognizer: Recognizer = {
   name: 'date-of-birth',
@@ -50,17 +65,7 @@ export const dateOfBirthRecognizer: Recognizer = {
     let searchFrom = 0;
     // Every date holds a four-digit year or digits joined by a date separator: look for trigger
     // phrases only shortly before such digit runs.
-    const dateLike = (run: { start: number; end: number }): boolean => {
-      if (run.end - run.start === 4) {
-        const first = text.charCodeAt(run.start);
-        const second = text.charCodeAt(run.start + 1);
-        if ((first === 49 && second === 57) || (first === 50 && second === 48)) return true; // 19xx, 20xx
-      }
-      const separator = text[run.end];
-      const next = text.charCodeAt(run.end + 1);
-      return (separator === '.' || separator === '/' || separator === '-') && next >= 48 && next <= 57;
-    };
-    for (const window of digitWindows({ input, before: 80, after: 0, where: dateLike })) {
+    for (const window of digitWindows({ input, before: 80, after: 0, where: dateLikeRun })) {
       const slice = text.slice(window.start, window.end);
       for (const trigger of execAll(TRIGGER, slice)) {
         const after = window.start + trigger.index + trigger[0].length;

@@ -367,14 +367,15 @@ export function digitWindows(options: {
   input: ScanInput;
   before: number;
   after: number;
-  /** Only runs that pass this test open a window. */
-  where?: (run: { start: number; end: number }) => boolean;
+  /** Only runs that pass this test open a window (a module function: the text is passed in). */
+  where?: (text: string, run: { start: number; end: number }) => boolean;
 }): TextWindow[] {
   const { input, before, after, where } = options;
+  const { text } = input;
   const windows: TextWindow[] = [];
   for (const run of input.digitRuns) {
-    if (where && !where(run)) continue;
-    addWindow({ text: input.text, windows, start: run.start - before, end: run.end + after });
+    if (where && !where(text, run)) continue;
+    addWindow({ text, windows, start: run.start - before, end: run.end + after });
   }
   return windows;
 }

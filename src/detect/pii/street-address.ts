@@ -131,6 +131,17 @@ function beforeHouseNumber(code: number): boolean {
   return code === 32 || code === 110 || code === 46 || code === 0xba;
 }
 
+/** `closesHouseNumber`, after the one-character test that most runs fail (and that it implies). */
+function closesAt(text: string, start: number): boolean {
+  return beforeHouseNumber(text.charCodeAt(start - 1)) && closesHouseNumber(text, start);
+}
+
+/** True when some digit run has a shape before it that can close a number-last address. */
+function anyRunClosesHouseNumber(text: string, runs: readonly { start: number; end: number }[]): boolean {
+  for (const run of runs) if (closesAt(text, run.start)) return true;
+  return false;
+}
+
 /**
  * The windows where a number-last pattern can match. Both end in `\d{1,4}[a-z]?(?![\w])` after one of
  * the shapes `closesHouseNumber` accepts, so a match holds a digit run of at most four digits with such
@@ -140,10 +151,7 @@ function beforeHouseNumber(code: number): boolean {
  */
 export function numberLastWindows(input: ScanInput): TextWindow[] {
   const { text, digitRuns } = input;
-  // The one-character test first: most runs fail it, and `closesHouseNumber` implies it.
-  const closes = (start: number) =>
-    beforeHouseNumber(text.charCodeAt(start - 1)) && closesHouseNumber(text, start);
-  if (!digitRuns.some((run) => closes(run.start))) return [];
+  if (!anyRunClosesHouseNumber(text, digitRuns)) return [];
   const kept: TextWindow[] = [];
   let first = 0;
   for (const window of digitWindows({ input, before: 70, after: 6 })) {
@@ -153,7 +161,7 @@ export function numberLastWindows(input: ScanInput): TextWindow[] {
       if (run.start >= window.end) break;
       const start = Math.max(run.start, window.start);
       const end = Math.min(run.end, window.end);
-      if (end - start <= 4 && start > window.start && closes(start)) {
+      if (end - start <= 4 && start > window.start && closesAt(text, start)) {
         kept.push(window);
         break;
       }
@@ -178,19 +186,21 @@ export const streetAddressRecognizer: Recognizer = {
   find(input: ScanInput): PiiCandidate[] {
     if (!input.hasDigit) return [];
     const { text } = input;
-    const found: PiiCandidate[] = [];
-    const seen = new Set<number>();
     // Every address holds a number. English and "12 rue …" forms start with it: their sticky patterns
     // are tried at each digit run. Forms that end with it run on short windows before digit runs.
     const starts = numberFirstStarts(input);
+    const windows = numberLastWindows(input);
+    // Most texts with numbers have no run where an address could start or end: nothing to match.
+    if (starts.english.length === 0 && starts.romance.length === 0 && windows.length === 0) return [];
     const numberFirst = [
       ...stickyMatchesAt({ text, pattern: ENGLISH, starts: starts.english }),
       ...stickyMatchesAt({ text, pattern: ROMANCE_NUMBER_FIRST, starts: starts.romance }),
     ];
-    const windows = numberLastWindows(input);
     const numberLast = [GERMAN, ROMANCE_NUMBER_LAST].flatMap((pattern) =>
       matchesInWindows({ text, windows, pattern }),
     );
+    const found: PiiCandidate[] = [];
+    const seen = new Set<number>();
     for (const match of [...numberFirst, ...numberLast]) {
       const value = match.value;
       // Romance forms may put the number last or first; without any number it is just a street name.
