@@ -32,12 +32,13 @@ export const macAddressRecognizer: Recognizer = {
       const separatorCode = separator.charCodeAt(0);
       let at = text.indexOf(separator, offset);
       while (at >= 0) {
-        // Cheap checks first: separators in prose rarely have hex digits on both sides, and a match
-        // that begins `offset` characters before this separator has the next one `offset + 1` after it.
+        // Cheap checks first: a match that begins `offset` characters before this separator has the
+        // next one `offset + 1` after it, which almost no separator in prose or code has (a sentence's
+        // full stop often follows a hex letter, so that test comes second), and hex digits on both sides.
         if (
+          text.charCodeAt(at + offset + 1) !== separatorCode ||
           !isHexCode(text.charCodeAt(at - 1)) ||
-          !isHexCode(text.charCodeAt(at + 1)) ||
-          text.charCodeAt(at + offset + 1) !== separatorCode
+          !isHexCode(text.charCodeAt(at + 1))
         ) {
           at = text.indexOf(separator, at + 1);
           continue;
