@@ -15,6 +15,12 @@ export interface PiiCandidate {
   ruleId: string;
 }
 
+/** A maximal run of ASCII digits: `start` inclusive, `end` exclusive. */
+export interface DigitRun {
+  readonly start: number;
+  readonly end: number;
+}
+
 /** The text a recognizer scans, with cheap facts computed once (lazily) for prefilters. */
 export interface ScanInput {
   readonly text: string;
@@ -38,7 +44,19 @@ export interface ScanInput {
    */
   longNumberWindowsWith(digits: number): readonly { start: number; end: number }[];
   /** Spans of the digit runs in the text, in order. */
-  readonly digitRuns: readonly { start: number; end: number }[];
+  readonly digitRuns: readonly DigitRun[];
+  /**
+   * The digit runs of exactly `digits` digits, in order (the same objects as in `digitRuns`). Anchor
+   * searches that need one length read these instead of every run of the text.
+   */
+  runsOfLength(digits: number): readonly DigitRun[];
+  /** The digit runs right after an ASCII capital (`[A-Z]`), in order (the same objects as in `digitRuns`). */
+  readonly runsAfterCapital: readonly DigitRun[];
+  /**
+   * The digit runs after neither a word character nor a hyphen (`(?<![\w-])` holds at their start), in
+   * order (the same objects as in `digitRuns`).
+   */
+  readonly runsAfterBoundary: readonly DigitRun[];
   /** Default region for phone numbers (ISO 3166-1 alpha-2). */
   readonly defaultRegion: string;
 }

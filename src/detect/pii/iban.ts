@@ -20,9 +20,8 @@ const IBAN_AT = new RegExp(IBAN.source, 'y');
 export function ibanStarts(input: ScanInput): number[] {
   const { text } = input;
   const starts: number[] = [];
-  for (const run of input.digitRuns) {
-    if (isAsciiCapital(text.charCodeAt(run.start - 1)) && isAsciiCapital(text.charCodeAt(run.start - 2)))
-      starts.push(run.start - 2);
+  for (const run of input.runsAfterCapital) {
+    if (isAsciiCapital(text.charCodeAt(run.start - 2))) starts.push(run.start - 2);
   }
   return starts;
 }

@@ -19,8 +19,7 @@ const NINO_INVALID_PREFIXES = new Set(['BG', 'GB', 'NK', 'KN', 'TN', 'NT', 'ZZ']
 export function nieStarts(input: ScanInput): number[] {
   const { text } = input;
   const starts: number[] = [];
-  for (const run of input.digitRuns) {
-    if (run.end - run.start !== 7) continue;
+  for (const run of input.runsOfLength(7)) {
     const hyphen = text.charCodeAt(run.start - 1) === 45 ? 1 : 0;
     const letter = text.charCodeAt(run.start - 1 - hyphen);
     if (letter >= 88 && letter <= 90) starts.push(run.start - 1 - hyphen); // X, Y, Z
@@ -53,8 +52,7 @@ const SPANISH_CONTEXT = ['dni', 'nie', 'nif', 'documento', 'identidad', 'extranj
 export function dniStarts(input: ScanInput): number[] {
   const { text } = input;
   const starts: number[] = [];
-  for (const run of input.digitRuns) {
-    if (run.end - run.start !== 8) continue;
+  for (const run of input.runsOfLength(8)) {
     const next = text.charCodeAt(run.end);
     if (next === 45 || isAsciiCapital(next)) starts.push(run.start);
   }
@@ -107,8 +105,7 @@ const FISCAL_CODE = new RegExp(
 export function fiscalCodeAnchors(input: ScanInput): number[] {
   const { text } = input;
   const anchors: number[] = [];
-  for (const run of input.digitRuns) {
-    if (!isAsciiCapital(text.charCodeAt(run.start - 1))) continue;
+  for (const run of input.runsAfterCapital) {
     for (const offset of [12, 9, 6]) {
       const start = run.start - offset;
       if (

@@ -1,6 +1,6 @@
 import { isAsciiCapital, isWordOrHyphen } from '../ascii-codes.js';
 import { includesLiteral } from '../find-literal.js';
-import type { ScanInput } from './candidate.js';
+import type { DigitRun, ScanInput } from './candidate.js';
 import { verhoeffValid } from './checksums/verhoeff.js';
 import { createPatternRecognizer } from './pattern-recognizer.js';
 
@@ -33,11 +33,15 @@ const US_PASSPORT = /(?<![\w])(?:[A-Z]\d{8}|\d{9})(?![\w])/g;
 export function passportStarts(input: ScanInput): number[] {
   const { text } = input;
   const starts: number[] = [];
-  for (const run of input.digitRuns) {
-    const digits = run.end - run.start;
-    if (digits === 9) starts.push(run.start);
-    else if (digits === 8 && isAsciiCapital(text.charCodeAt(run.start - 1))) starts.push(run.start - 1);
+  const nines = input.runsOfLength(9);
+  let nine = 0;
+  // Both lists are in text order: merge them so the starts stay ascending.
+  for (const run of input.runsOfLength(8)) {
+    if (!isAsciiCapital(text.charCodeAt(run.start - 1))) continue;
+    while (nine < nines.length && nines[nine]!.start < run.start) starts.push(nines[nine++]!.start);
+    starts.push(run.start - 1);
   }
+  while (nine < nines.length) starts.push(nines[nine++]!.start);
   return starts;
 }
 
@@ -64,6 +68,12 @@ export const usPassportRecognizer = createPatternRecognizer({
 const US_DRIVER_LICENSE =
   /(?<![\w-])(?:[A-Z]{1,2}\d{4,14}|\d{7,9}|[A-Z]\d{3}-\d{3,4}-\d{2,4}(?:-\d{1,3})?)(?![\w-])/y;
 
+/** The bare driver's licence form `\d{7,9}` starts at a run of seven to nine digits. */
+function pushBareAnchor(anchors: number[], run: DigitRun): void {
+  const digits = run.end - run.start;
+  if (digits >= 7 && digits <= 9) anchors.push(run.start);
+}
+
 /**
  * Where a driver's licence number can start. Every form opens with its first digit run, which it takes
  * whole (what follows the digits is never a digit): `[A-Z]{1,2}\d{4,14}` one or two capitals before a
@@ -74,22 +84,23 @@ const US_DRIVER_LICENSE =
 export function driverLicenseAnchors(input: ScanInput): number[] {
   const { text } = input;
   const anchors: number[] = [];
-  for (const run of input.digitRuns) {
+  // The lettered and dashed forms need a capital before the run, the bare form no word character or
+  // hyphen: two disjoint lists of runs, both in text order, merged so the anchors stay ascending.
+  const bare = input.runsAfterBoundary;
+  let next = 0;
+  for (const run of input.runsAfterCapital) {
     const start = run.start;
     const digits = run.end - start;
     const lettered = digits >= 4 && digits <= 14;
     const dashed = digits === 3 && text.charCodeAt(run.end) === 45;
-    if (lettered || dashed) {
-      const one = text.charCodeAt(start - 1);
-      if (isAsciiCapital(one)) {
-        const two = text.charCodeAt(start - 2);
-        if (lettered && isAsciiCapital(two) && !isWordOrHyphen(text.charCodeAt(start - 3)))
-          anchors.push(start - 2);
-        if (!isWordOrHyphen(two)) anchors.push(start - 1);
-      }
-    }
-    if (digits >= 7 && digits <= 9 && !isWordOrHyphen(text.charCodeAt(start - 1))) anchors.push(start);
+    if (!lettered && !dashed) continue;
+    for (; next < bare.length && bare[next]!.start < start; next += 1) pushBareAnchor(anchors, bare[next]!);
+    const two = text.charCodeAt(start - 2);
+    if (lettered && isAsciiCapital(two) && !isWordOrHyphen(text.charCodeAt(start - 3)))
+      anchors.push(start - 2);
+    if (!isWordOrHyphen(two)) anchors.push(start - 1);
   }
+  for (; next < bare.length; next += 1) pushBareAnchor(anchors, bare[next]!);
   return anchors;
 }
 

@@ -51,6 +51,37 @@ describe('longNumberRuns', () => {
   });
 });
 
+describe('digit runs sorted for anchor searches', () => {
+  // Runs of every length up to past the bucketed ones, after capitals, letters, hyphens and others.
+  const texts = fc
+    .array(
+      fc.tuple(
+        fc.constantFrom('', ' ', '-', '_', 'a', 'A', 'Z', 'x', '.', 'é', '\n'),
+        fc.stringMatching(/^[0-9]{1,24}$/),
+      ),
+      { maxLength: 12 },
+    )
+    .map((parts) => parts.map((part) => part.join('')).join(''));
+
+  it('lists exactly the runs each filter describes, in text order', () => {
+    fc.assert(
+      fc.property(texts, (text) => {
+        const input = createScanInput(text, 'US');
+        const runs = input.digitRuns;
+        for (let digits = 1; digits <= 26; digits += 1) {
+          expect(input.runsOfLength(digits)).toEqual(runs.filter((run) => run.end - run.start === digits));
+        }
+        const before = (run: { start: number }) => text.charCodeAt(run.start - 1);
+        expect(input.runsAfterCapital).toEqual(runs.filter((run) => /[A-Z]/.test(text[run.start - 1] ?? '')));
+        expect(input.runsAfterBoundary).toEqual(
+          runs.filter((run) => run.start === 0 || !/[\w-]/.test(String.fromCharCode(before(run)))),
+        );
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
 describe('includesLiteral and literalPositions', () => {
   const texts = fc
     .array(
@@ -164,6 +195,9 @@ describe('longNumberWindowsWith', () => {
       hasDigit: input.hasDigit,
       hasLongNumber: input.hasLongNumber,
       digitRuns: input.digitRuns,
+      runsOfLength: (digits) => input.runsOfLength(digits),
+      runsAfterCapital: input.runsAfterCapital,
+      runsAfterBoundary: input.runsAfterBoundary,
       longNumberWindows: input.longNumberWindows,
       longNumberWindowsWith: () => input.longNumberWindows,
     };

@@ -1,4 +1,5 @@
-import type { ScanInput } from './candidate.js';
+import { isAsciiCapital, isWordOrHyphen } from '../ascii-codes.js';
+import type { DigitRun, ScanInput } from './candidate.js';
 import { execAll } from './exec-all.js';
 
 const DIGIT = /\d/;
@@ -13,6 +14,10 @@ const LONG_NUMBER_MARGIN = 48;
 /** Regular expressions used to build a `ScanInput` (for the ReDoS test). */
 export const SCAN_INPUT_PATTERNS: readonly RegExp[] = [DIGIT, DIGIT_JUMP, LONG_NUMBER_RUN];
 
+/** Run lengths sorted into buckets by `runsOfLength`; longer runs are filtered on demand. */
+const LENGTH_BUCKETS = 20;
+const NO_RUNS: readonly DigitRun[] = [];
+
 /** Facts computed on first use and cached; a class keeps the per-text cost to one small object. */
 class LazyScanInput implements ScanInput {
   #hasDigit: boolean | undefined;
@@ -21,6 +26,9 @@ class LazyScanInput implements ScanInput {
   #longNumberWindows: TextWindow[] | undefined;
   #windowsWith: Map<number, TextWindow[]> | undefined;
   #windowChainDigits: number[] | undefined;
+  #runsByLength: DigitRun[][] | undefined;
+  #runsAfterCapital: DigitRun[] | undefined;
+  #runsAfterBoundary: DigitRun[] | undefined;
 
   constructor(
     readonly text: string,
@@ -65,6 +73,48 @@ class LazyScanInput implements ScanInput {
       this.#windowChainDigits = chainDigits;
     }
     return this.#longNumberWindows;
+  }
+
+  runsOfLength(digits: number): readonly DigitRun[] {
+    if (digits > LENGTH_BUCKETS) return this.digitRuns.filter((run) => run.end - run.start === digits);
+    if (this.#runsByLength === undefined) this.#classifyRuns();
+    return this.#runsByLength![digits] ?? NO_RUNS;
+  }
+
+  get runsAfterCapital(): readonly DigitRun[] {
+    if (this.#runsAfterCapital === undefined) this.#classifyRuns();
+    return this.#runsAfterCapital!;
+  }
+
+  get runsAfterBoundary(): readonly DigitRun[] {
+    if (this.#runsAfterBoundary === undefined) this.#classifyRuns();
+    return this.#runsAfterBoundary!;
+  }
+
+  /**
+   * One pass over the digit runs that sorts them by length and by the character before them, for the
+   * anchor searches of several recognizers: each then reads the few runs it can use instead of every
+   * run (code holds thousands of short runs inside identifiers and hex strings).
+   */
+  #classifyRuns(): void {
+    const { text } = this;
+    const byLength: DigitRun[][] = [];
+    const afterCapital: DigitRun[] = [];
+    const afterBoundary: DigitRun[] = [];
+    for (const run of this.digitRuns) {
+      const digits = run.end - run.start;
+      if (digits <= LENGTH_BUCKETS) {
+        const bucket = byLength[digits];
+        if (bucket === undefined) byLength[digits] = [run];
+        else bucket.push(run);
+      }
+      const before = text.charCodeAt(run.start - 1); // NaN before the text: no class
+      if (isAsciiCapital(before)) afterCapital.push(run);
+      else if (!isWordOrHyphen(before)) afterBoundary.push(run);
+    }
+    this.#runsByLength = byLength;
+    this.#runsAfterCapital = afterCapital;
+    this.#runsAfterBoundary = afterBoundary;
   }
 
   longNumberWindowsWith(digits: number): readonly TextWindow[] {

@@ -1,4 +1,4 @@
-import { isAsciiLetter, isWordOrHyphen } from '../ascii-codes.js';
+import { isAsciiLetter } from '../ascii-codes.js';
 import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
 import { clampScore } from './candidate.js';
 import { contextScore } from './context-words.js';
@@ -84,12 +84,12 @@ export function numberFirstStarts(input: ScanInput): { english: number[]; romanc
   const { text } = input;
   const english: number[] = [];
   const romance: number[] = [];
-  // One walk for both forms: the length and lookbehind tests, which most runs fail, are shared, and a
-  // run is kept for a form exactly when the form's own test above holds.
-  for (const run of input.digitRuns) {
+  // One walk for both forms over the runs the shared lookbehind allows (runs after a word character or
+  // hyphen, most runs in code, are not in this list); the length test is shared too, and a run is kept
+  // for a form exactly when the form's own test above holds.
+  for (const run of input.runsAfterBoundary) {
     const digits = run.end - run.start;
     if (digits > 5) continue;
-    if (run.start > 0 && isWordOrHyphen(text.charCodeAt(run.start - 1))) continue;
     const next = text.charCodeAt(run.end);
     const second = text.charCodeAt(run.end + 1);
     const third = text.charCodeAt(run.end + 2);

@@ -20,13 +20,11 @@ export function ssnStarts(input: ScanInput): { grouped: number[]; bare: number[]
   const { text } = input;
   const grouped: number[] = [];
   const bare: number[] = [];
-  for (const run of input.digitRuns) {
-    const digits = run.end - run.start;
-    if (digits === 3) {
-      const next = text.charCodeAt(run.end);
-      if (next === 45 || next === 32) grouped.push(run.start);
-    } else if (digits === 9) bare.push(run.start);
+  for (const run of input.runsOfLength(3)) {
+    const next = text.charCodeAt(run.end);
+    if (next === 45 || next === 32) grouped.push(run.start);
   }
+  for (const run of input.runsOfLength(9)) bare.push(run.start);
   return { grouped, bare };
 }
 
