@@ -24,7 +24,7 @@ export interface AuditLogOptions {
   /**
    * Default 100. `thread` writer: the queue is written as soon as it holds this many records. `worker`
    * writer: at most this many appended records are uncommitted when `append` returns (a commit starts at a
-   * quarter of it); more, and `append` waits for the worker's commit (at most `maxAppendWaitMs`).
+   * half of it); more, and `append` waits for the worker's commit (at most `maxAppendWaitMs`).
    */
   maxBatch?: number;
   /** While the database fails, at most this many records wait; older ones are dropped and counted. */

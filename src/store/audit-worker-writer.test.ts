@@ -1,13 +1,16 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PendingAuditRecord } from './audit-batch-writer.js';
 import { type AuditLog, type AuditLogOptions, createAuditLog } from './audit-log.js';
-import type { AuditEntry } from './audit-record.js';
+import { createAuditReader } from './audit-reader.js';
+import { type AuditEntry, toRecordBody } from './audit-record.js';
+import { createWorkerAuditWriter } from './audit-worker-writer.js';
 import { type Database, openDatabase } from './open-database.js';
 
 const appender = fileURLToPath(new URL('./__fixtures__/audit-appender.ts', import.meta.url));
@@ -198,5 +201,42 @@ describe('audit worker failures', () => {
     log.append(entry(1));
     log.close();
     expect(log.verify()).toMatchObject({ ok: true, count: 1 });
+  });
+});
+
+describe('audit worker stopping unasked', () => {
+  it('hands the records it had not committed to an in-thread writer, without losing or repeating any', async () => {
+    createAuditReader({ database }); // creates the table
+    const warnings: string[] = [];
+    const sink = createWorkerAuditWriter({
+      database,
+      maxPayloadBytes: 1024,
+      flushIntervalMs: 5,
+      maxBatch: 100,
+      maxQueue: 1000,
+      startTimeoutMs: 10_000,
+      replyTimeoutMs: 10_000,
+      maxAppendWaitMs: 1000,
+      onWarning: (message) => warnings.push(message),
+      entry: new URL('./__fixtures__/audit-worker-dying.mjs', import.meta.url),
+    });
+    const pending = (index: number): PendingAuditRecord => ({
+      body: toRecordBody(entry(index), { id: randomUUID(), now: Date.now() }),
+    });
+    let index = 0;
+    while (warnings.length === 0 && index < 5000) {
+      index += 1;
+      sink.push(pending(index));
+      if (index % 10 === 0) await tick();
+    }
+    expect(warnings).toEqual([expect.stringContaining('the audit worker stopped')]);
+    expect(sink.stats().writer).toBe('thread');
+    for (let more = 0; more < 25; more += 1) {
+      index += 1;
+      sink.push(pending(index));
+    }
+    sink.close();
+    expect(requestIds()).toEqual(Array.from({ length: index }, (_, position) => `req-${position + 1}`));
+    expect(createAuditLog({ database, writer: 'thread' }).verify()).toMatchObject({ ok: true, count: index });
   });
 });

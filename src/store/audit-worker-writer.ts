@@ -33,6 +33,8 @@ export interface WorkerAuditWriterOptions {
   maxAppendWaitMs: number;
   onError?: (error: unknown) => void;
   onWarning: (message: string) => void;
+  /** Module the worker runs; default the audit worker (tests give one that stops it on purpose). */
+  entry?: URL;
 }
 
 // Built code starts the compiled worker; from TypeScript sources (vitest, tsx) a small module registers
@@ -74,14 +76,19 @@ export function createWorkerAuditWriter(options: WorkerAuditWriterOptions): Audi
     // A copy with its own memory: a pooled Buffer would clone its whole pool into the worker.
     encryptionKey: options.encryptionKey === undefined ? undefined : new Uint8Array(options.encryptionKey),
     maxPayloadBytes: options.maxPayloadBytes,
-    flushIntervalMs: options.flushIntervalMs,
-    commitAt: Math.max(1, Math.floor(maxBatch / 4)),
+    flushIntervalMs: Math.max(1, options.flushIntervalMs - Math.floor(options.flushIntervalMs / 5)),
+    // Half the bound: the caller waits only once a commit takes longer than half a bound of arrivals.
+    commitAt: Math.max(1, Math.floor(maxBatch / 2)),
     maxQueue: options.maxQueue,
     head: head ?? 0,
     shared: shared.buffer as SharedArrayBuffer,
     replyPort: channel.port2,
   };
-  const worker = new Worker(workerEntry(), { workerData, transferList: [channel.port2], execArgv: [] });
+  const worker = new Worker(options.entry ?? workerEntry(), {
+    workerData,
+    transferList: [channel.port2],
+    execArgv: [],
+  });
   let stopping = false;
   let workerError = '';
   worker.on('error', (error) => {
@@ -115,7 +122,12 @@ export function createWorkerAuditWriter(options: WorkerAuditWriterOptions): Audi
   /** Records pushed so far; those not yet settled by the worker are kept in `inFlight`, in order. */
   let appended = 0;
   const inFlight: { records: PendingAuditRecord[]; end: number }[] = [];
-  let postScheduled = false;
+  let postTimer: NodeJS.Timeout | undefined;
+  // Records are handed over in groups, not one message per request: each message wakes the worker, and
+  // waking a thread costs more CPU than the records it carries. A record waits here at most a fifth of
+  // flushIntervalMs (the worker commits within the rest), or until a group of postAt has formed.
+  const postDelayMs = Math.max(1, Math.floor(options.flushIntervalMs / 5));
+  const postAt = Math.max(1, Math.floor(maxBatch / 8));
   let referenced = false;
   let nextToken = 0;
   let closed = false;
@@ -145,7 +157,8 @@ export function createWorkerAuditWriter(options: WorkerAuditWriterOptions): Audi
   }
 
   function post(): void {
-    postScheduled = false;
+    if (postTimer !== undefined) clearTimeout(postTimer);
+    postTimer = undefined;
     if (queue.length === 0 || fallback !== undefined) return;
     const records = queue;
     queue = [];
@@ -273,10 +286,8 @@ export function createWorkerAuditWriter(options: WorkerAuditWriterOptions): Audi
       }
       queue.push(record);
       appended += 1;
-      if (!postScheduled) {
-        postScheduled = true;
-        setImmediate(post);
-      }
+      if (queue.length >= postAt) post();
+      else postTimer ??= setTimeout(post, postDelayMs);
       if (appended - load(SLOT.settled) > maxBatch) waitForRoom();
     },
 
