@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { phoneRecognizer } from './phone.js';
+import { phoneRecognizer, regionStarts } from './phone.js';
+import { createScanInput, stickyMatchesAt } from './scan-input.js';
 
 const [, , , DECIMAL, YEAR_RANGE] = phoneRecognizer.patterns as [RegExp, RegExp, RegExp, RegExp, RegExp];
 
@@ -45,5 +46,36 @@ describe('phone shape shortcut', () => {
     expect(
       ['1999-2024', '2001 / 2002', ' 1999 - 2000 '].every((region) => YEAR_RANGE!.test(region.trim())),
     ).toBe(true);
+  });
+});
+
+describe('phone region starts', () => {
+  // Digit runs of every length with the separators REGION allows, letters and quotes between them.
+  const texts = fc
+    .array(
+      fc.tuple(
+        fc.constantFrom('', ' ', '+', '(', 'a', 'x'),
+        fc.stringMatching(/^[0-9]{1,9}$/),
+        fc.constantFrom('', ' ', '-', '.', '/', ')', '\u00a0', 'e', "'", ' - ', ') ', '-e'),
+      ),
+      { maxLength: 10 },
+    )
+    .map((parts) => parts.map((part) => part.join('')).join(''));
+  const [REGION] = phoneRecognizer.patterns as [RegExp];
+
+  it('leave out only starts where the region pattern cannot match', () => {
+    fc.assert(
+      fc.property(texts, (text) => {
+        const input = createScanInput(text, 'US');
+        // Every digit-run start, moved onto a + or ( right before it.
+        const every = input.digitRuns.map((run) =>
+          text[run.start - 1] === '+' || text[run.start - 1] === '(' ? run.start - 1 : run.start,
+        );
+        expect(stickyMatchesAt({ text, pattern: REGION, starts: regionStarts(input) })).toEqual(
+          stickyMatchesAt({ text, pattern: REGION, starts: every }),
+        );
+      }),
+      { numRuns: 4000 },
+    );
   });
 });

@@ -103,6 +103,34 @@ function inRegionClass(code: number): boolean {
   );
 }
 
+/** True when the characters after a digit run up to the seventh from its start are digits or of REGION's class. */
+function regionCharactersUpToSeventh(text: string, run: { start: number; end: number }): boolean {
+  for (let index = run.end; index < run.start + 7; index += 1) {
+    const code = text.charCodeAt(index); // NaN past the end: neither
+    if (!(code >= 48 && code <= 57) && !inRegionClass(code)) return false;
+  }
+  return true;
+}
+
+/**
+ * Where REGION is tried: the start of each digit run (or the + or ( right before it) where it can
+ * match. Starts where the sticky pattern fails are left out, which leaves its matches the same.
+ */
+export function regionStarts(input: ScanInput): number[] {
+  const { text } = input;
+  const starts: number[] = [];
+  for (const run of input.digitRuns) {
+    // REGION needs seven characters, each a digit or of its class, from the first digit on; when the
+    // digit run is shorter and a character after it up to the seventh is neither, it cannot match at
+    // this run (a start it cannot match at changes nothing: most short runs in code are followed by
+    // hex letters or quotes, and one character test is far cheaper than a pattern call).
+    if (run.end - run.start < 7 && !regionCharactersUpToSeventh(text, run)) continue;
+    const before = text.charCodeAt(run.start - 1); // NaN before the text
+    starts.push(before === 43 || before === 40 ? run.start - 1 : run.start); // + or (
+  }
+  return starts;
+}
+
 /** PHONE_NUMBER: numbers libphonenumber-js finds valid, with a phone shape or a phone context word. */
 export const phoneRecognizer: Recognizer = {
   name: 'phone',
@@ -113,15 +141,7 @@ export const phoneRecognizer: Recognizer = {
     const { text } = input;
     const found: PiiCandidate[] = [];
     let budget = CALLS_PER_TEXT + Math.floor(text.length / CHARACTERS_PER_EXTRA_CALL);
-    const starts: number[] = [];
-    for (const run of input.digitRuns) {
-      // REGION needs seven characters of its class from the first digit on; when the digit run is
-      // shorter and the character after it is outside the class, it cannot match at this run.
-      if (run.end - run.start < 7 && !inRegionClass(text.charCodeAt(run.end))) continue;
-      const before = text.charCodeAt(run.start - 1); // NaN before the text
-      starts.push(before === 43 || before === 40 ? run.start - 1 : run.start); // + or (
-    }
-    for (const region of stickyMatchesAt({ text, pattern: REGION, starts })) {
+    for (const region of stickyMatchesAt({ text, pattern: REGION, starts: regionStarts(input) })) {
       const offset = region.index;
       if (!worthParsing({ text, start: offset, end: offset + region.value.length, region: region.value }))
         continue;
