@@ -79,8 +79,9 @@ export function createAnchorGate(
     for (const anchor of rule.anchors) {
       const folded = caselessKey(rule, anchor);
       if (WORD_ANCHOR.test(anchor)) vocabulary.add(anchor);
-      else if (PHRASE_ANCHOR.test(anchor)) vocabulary.add(phraseKey(anchor.split(' ')).word);
-      else if (DOTTED_PAIR.test(anchor)) dottedPairs.add(pairKey(anchor));
+      else if (PHRASE_ANCHOR.test(anchor)) {
+        // Found by word pairs (`createPhraseMatcher`), not by the key word alone.
+      } else if (DOTTED_PAIR.test(anchor)) dottedPairs.add(pairKey(anchor));
       else if (folded !== undefined) {
         scannedSubstrings.add(folded);
         caseless.add(folded);
@@ -108,8 +109,23 @@ export function createAnchorGate(
       for (const whole of expanded.words) vocabulary.add(whole);
     }
   }
+  // Phrases by their text: a phrase listed by several rules is one phrase with their plans.
+  const phrasesByText = new Map<string, PhraseAnchor & { plans: number[] }>();
+  rules.forEach((rule, planIndex) => {
+    for (const anchor of rule.anchors) {
+      if (!PHRASE_ANCHOR.test(anchor)) continue;
+      const known = phrasesByText.get(anchor);
+      if (known) known.plans.push(planIndex);
+      else {
+        const words = anchor.split(' ');
+        phrasesByText.set(anchor, { words, key: phraseKey(words).index, plans: [planIndex] });
+      }
+    }
+  });
+  const phrases = createPhraseMatcher([...phrasesByText.values()]);
   const scanner = createEvidenceScanner({
     vocabulary,
+    wordPairs: phrases.pairs,
     substrings: [...scannedSubstrings],
     flags: extraWords,
     prefixes: prefixWords,
@@ -156,8 +172,6 @@ export function createAnchorGate(
   const plansByPrefix = new Map<string, number[]>();
   /** Dotted pairs ("a.i." as "ai") → plans that list them. */
   const plansByPair = new Map<string, number[]>();
-  // Phrases grouped by their key word (the longest, the last among equals: usually the rarest).
-  const phrasesByKey = new Map<string, (PhraseAnchor & { plans: number[] })[]>();
   rules.forEach((rule, planIndex) => {
     for (const word of new Set(rule.prefixes ?? [])) {
       const expanded = expandPrefix(word);
@@ -173,16 +187,7 @@ export function createAnchorGate(
       }
     }
     for (const anchor of rule.anchors) {
-      if (PHRASE_ANCHOR.test(anchor)) {
-        const words = anchor.split(' ');
-        const { word, index } = phraseKey(words);
-        const group = phrasesByKey.get(word) ?? [];
-        const known = group.find((phrase) => phrase.words.join(' ') === anchor);
-        if (known) known.plans.push(planIndex);
-        else group.push({ words, key: index, plans: [planIndex] });
-        phrasesByKey.set(word, group);
-        continue;
-      }
+      if (PHRASE_ANCHOR.test(anchor)) continue;
       if (DOTTED_PAIR.test(anchor)) {
         const key = pairKey(anchor);
         const list = plansByPair.get(key);
@@ -212,7 +217,6 @@ export function createAnchorGate(
     }
   });
 
-  const phrases = createPhraseMatcher(phrasesByKey);
   const alwaysRun = plans.some((plan) => plan.alwaysRun);
   const allPlanIndexes = plans.map((_, planIndex) => planIndex);
   const reusedHits: PlanHits = { lists: new Array(plans.length).fill(undefined), touched: [] };
@@ -234,10 +238,10 @@ export function createAnchorGate(
       for (const [word, positions] of index.words) {
         const planIndexes = plansByWord.get(word);
         if (planIndexes) addHits(hits, planIndexes, positions);
-        phrases.match(text, word, positions, hits);
         const sets = setsByWord.get(word);
         if (sets) for (const id of sets) metSets[id] = 1;
       }
+      for (const [pair, positions] of index.wordPairs) phrases.match(text, pair, positions, hits);
       // Longer letter runs that start with a prefix word: anchors of rules whose matches may end inside one.
       for (const [word, positions] of index.prefixes) {
         const planIndexes = plansByPrefix.get(word);

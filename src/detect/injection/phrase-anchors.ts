@@ -1,11 +1,11 @@
 /**
- * Phrase anchors of the anchor gate (`'you are now'`, `'text before'`): found around each occurrence of
- * the phrase's key word, with the other words separated by 1–3 spaces, hyphens or apostrophes, each
- * word bounded by non-letters.
+ * Phrase anchors of the anchor gate (`'you are now'`, `'text before'`): words separated by 1–3 spaces,
+ * hyphens or apostrophes, each word bounded by non-letters. The index pass finds the pair of each
+ * phrase's key word and a word next to it; the gate records the phrase at its key word.
  */
 
 /** Characters that may separate the words of a phrase anchor in the text ("pre-prompt", "can't"). */
-const MAX_PHRASE_GAP = 3;
+export const MAX_PHRASE_GAP = 3;
 
 /** A phrase anchor: its words, the index of its key word, and the rule plans that list it. */
 export interface PhraseAnchor {
@@ -33,10 +33,15 @@ export function addHit(hits: PlanHits, plans: readonly number[], position: numbe
   }
 }
 
-/** Finds the phrases of one key word around its occurrences. */
+/** Finds the phrases that stand at the word pairs the index pass found. */
 export interface PhraseMatcher {
-  /** Records in `hits` every phrase of `keyWord` standing at one of `positions`. */
-  match(text: string, keyWord: string, positions: readonly number[], hits: PlanHits): void;
+  /** The word pairs the index pass looks for: each phrase's key word with a word next to it. */
+  readonly pairs: readonly (readonly [string, string])[];
+  /**
+   * Records in `hits`, at the key word, every phrase found by `pair` ("you are") that stands at one of
+   * `positions` (the start offsets of the pair's two words, flat).
+   */
+  match(text: string, pair: string, positions: readonly number[], hits: PlanHits): void;
 }
 
 export function isAsciiLetter(code: number): boolean {
@@ -58,133 +63,49 @@ export function phraseKey(words: readonly string[]): { word: string; index: numb
   return { word: words[index] ?? '', index };
 }
 
-/** A neighbour word of two-word phrases and those phrases. */
-interface Neighbour {
-  readonly word: string;
-  readonly phrases: PhraseAnchor[];
-}
-
-interface KeyGroup {
-  /** Two-word phrases whose key is the second word, by the hash of their first word. */
-  readonly byPrevious: Map<number, Neighbour[]>;
-  /** Two-word phrases whose key is the first word, by the hash of their second word. */
-  readonly byNext: Map<number, Neighbour[]>;
-  /** Longer phrases, checked word by word. */
-  readonly general: PhraseAnchor[];
-  /** Longest neighbour word of the two-word phrases. */
-  longest: number;
-}
-
-const FNV_PRIME = 0x01000193;
-const FNV_BASIS = 0x811c9dc5;
-
-/**
- * FNV-1a of the lowercase ASCII letters `text[start, end)` (`| 0x20` lowercases a letter exactly), cut to
- * 30 bits so that a `Map` key stays a small integer (a larger one is boxed on every lookup).
- */
-function runHash(text: string, start: number, end: number): number {
-  let hash = FNV_BASIS;
-  for (let index = start; index < end; index++)
-    hash = Math.imul(hash ^ (text.charCodeAt(index) | 0x20), FNV_PRIME);
-  return hash & 0x3fffffff;
-}
-
-function addNeighbour(map: Map<number, Neighbour[]>, phrase: PhraseAnchor, word: string): void {
-  const hash = runHash(word, 0, word.length);
-  const list = map.get(hash) ?? [];
-  const known = list.find((neighbour) => neighbour.word === word);
-  if (known) known.phrases.push(phrase);
-  else list.push({ word, phrases: [phrase] });
-  map.set(hash, list);
+/** A phrase found by one of its word pairs: whether its key word is the first of the pair. */
+interface PairedPhrase {
+  readonly phrase: PhraseAnchor;
+  readonly keyFirst: boolean;
 }
 
 /**
- * The neighbour whose word the letter run `text[start, end)` spells in any case. The run is hashed in
- * place instead of sliced and lowercased: this runs at every occurrence of a common key word.
+ * Builds the matcher. Each phrase is found by the pair of its key word and the word after it (the word
+ * before when the key word is last): the index pass finds such pairs where they stand in the text, with
+ * the same separators between the words as a phrase allows, so a two-word phrase is exactly its pair and
+ * a longer one is checked word by word only where its pair stands. Hits are recorded at the key word, as
+ * when phrases were looked up around each occurrence of their key word (`phraseKey`).
  */
-function neighbourAt(
-  map: ReadonlyMap<number, readonly Neighbour[]>,
-  text: string,
-  start: number,
-  end: number,
-): Neighbour | undefined {
-  const candidates = map.get(runHash(text, start, end));
-  if (candidates === undefined) return undefined;
-  for (const neighbour of candidates) {
-    const word = neighbour.word;
-    if (word.length !== end - start) continue;
-    let offset = 0;
-    while (offset < word.length && (text.charCodeAt(start + offset) | 0x20) === word.charCodeAt(offset))
-      offset++;
-    if (offset === word.length) return neighbour;
-  }
-  return undefined;
-}
-
-/**
- * Builds the matcher. Most phrases have two words and many share a key ("text before", "lines before", …
- * 36 phrases keyed by "before"): for those the neighbouring word is read once per occurrence and looked
- * up, instead of trying every phrase. A phrase word must be the whole letter run next to the separators
- * (`wordAt` requires non-letters around it), so comparing the run is the same test.
- */
-export function createPhraseMatcher(
-  phrasesByKey: ReadonlyMap<string, readonly PhraseAnchor[]>,
-): PhraseMatcher {
-  const groups = new Map<string, KeyGroup>();
-  for (const [keyWord, phrases] of phrasesByKey) {
-    const group: KeyGroup = { byPrevious: new Map(), byNext: new Map(), general: [], longest: 0 };
-    for (const phrase of phrases) {
-      if (phrase.words.length !== 2) {
-        group.general.push(phrase);
-        continue;
-      }
-      const neighbour = phrase.words[1 - phrase.key] ?? '';
-      addNeighbour(phrase.key === 1 ? group.byPrevious : group.byNext, phrase, neighbour);
-      group.longest = Math.max(group.longest, neighbour.length);
+export function createPhraseMatcher(phrases: readonly PhraseAnchor[]): PhraseMatcher {
+  const byPair = new Map<string, PairedPhrase[]>();
+  const pairs: (readonly [string, string])[] = [];
+  for (const phrase of phrases) {
+    const keyFirst = phrase.key + 1 < phrase.words.length;
+    const firstIndex = keyFirst ? phrase.key : phrase.key - 1;
+    const pair = [phrase.words[firstIndex] ?? '', phrase.words[firstIndex + 1] ?? ''] as const;
+    const name = pair.join(' ');
+    const list = byPair.get(name);
+    if (list) list.push({ phrase, keyFirst });
+    else {
+      byPair.set(name, [{ phrase, keyFirst }]);
+      pairs.push(pair);
     }
-    groups.set(keyWord, group);
   }
   return {
-    match(text, keyWord, positions, hits) {
-      const group = groups.get(keyWord);
-      if (!group) return;
-      for (const position of positions) {
-        if (group.byPrevious.size > 0) {
-          const previous = previousNeighbour(group, text, position);
-          if (previous) for (const phrase of previous.phrases) addHit(hits, phrase.plans, position);
-        }
-        if (group.byNext.size > 0) {
-          const next = nextNeighbour(group, text, position + keyWord.length);
-          if (next) for (const phrase of next.phrases) addHit(hits, phrase.plans, position);
-        }
-        for (const phrase of group.general) {
-          if (phraseAt(text, position, phrase.words, phrase.key)) addHit(hits, phrase.plans, position);
+    pairs,
+    match(text, pair, positions, hits) {
+      const paired = byPair.get(pair);
+      if (!paired) return;
+      for (let index = 0; index < positions.length; index += 2) {
+        for (const { phrase, keyFirst } of paired) {
+          const position = keyFirst ? positions[index]! : positions[index + 1]!;
+          if (phrase.words.length === 2 || phraseAt(text, position, phrase.words, phrase.key)) {
+            addHit(hits, phrase.plans, position);
+          }
         }
       }
     },
   };
-}
-
-/** The neighbour spelled by the letter run that ends 1–3 separators before `position` (at most `longest` long). */
-function previousNeighbour(group: KeyGroup, text: string, position: number): Neighbour | undefined {
-  const end = separatorsBefore(text, position);
-  if (end === position) return undefined;
-  const limit = Math.max(0, end - group.longest - 1);
-  let start = end;
-  while (start > limit && isAsciiLetter(text.charCodeAt(start - 1))) start--;
-  if (start === end || end - start > group.longest) return undefined;
-  return neighbourAt(group.byPrevious, text, start, end);
-}
-
-/** The neighbour spelled by the letter run that starts 1–3 separators after `position` (at most `longest` long). */
-function nextNeighbour(group: KeyGroup, text: string, position: number): Neighbour | undefined {
-  const start = separatorsAfter(text, position);
-  if (start === position) return undefined;
-  const limit = Math.min(text.length, start + group.longest + 1);
-  let end = start;
-  while (end < limit && isAsciiLetter(text.charCodeAt(end))) end++;
-  if (start === end || end - start > group.longest) return undefined;
-  return neighbourAt(group.byNext, text, start, end);
 }
 
 /** True when the words of a phrase surround the key word found at `position`. */
@@ -231,6 +152,7 @@ function wordAt(text: string, start: number, word: string): boolean {
   return !isAsciiLetter(text.charCodeAt(start + word.length));
 }
 
-function isSeparator(code: number): boolean {
+/** A char that may separate the words of a phrase anchor (`MAX_PHRASE_GAP` of them at most). */
+export function isSeparator(code: number): boolean {
   return isSpace(code) || code === 45 || code === 39 || code === 0x2019;
 }

@@ -230,6 +230,64 @@ describe('text evidence', () => {
     ).toThrow(/caseless/);
   });
 
+  it('finds word pairs as two whole letter runs with 1-3 separators between them, in any case (property)', () => {
+    const wordPairs: [string, string][] = [
+      ['you', 'are'],
+      ['are', 'now'],
+      ['what', 's'],
+      ['can', 't'],
+      ['a', 'a'],
+    ];
+    const pairScanner = createEvidenceScanner({ vocabulary: ['are'], substrings: [], wordPairs });
+    const pairPieces = fc.constantFrom(
+      ..."aAsStTxX 9_.é\n\t-'’\u00a0\u2009".split(''),
+      'you',
+      'YOU',
+      'are',
+      'ArE',
+      'now',
+      'NOW',
+      'what',
+      'can',
+      'youx',
+      'xare',
+      '  ',
+      'x'.repeat(30),
+    );
+    fc.assert(
+      fc.property(fc.array(pairPieces, { maxLength: 60 }), (parts) => {
+        const text = parts.join('');
+        const runs = [...text.matchAll(/[A-Za-z]+/g)];
+        const expected = new Map<string, number[]>();
+        for (let index = 1; index < runs.length; index++) {
+          const first = runs[index - 1]!;
+          const second = runs[index]!;
+          const gap = text.slice(first.index + first[0].length, second.index);
+          if (!/^[ \n\t\r\f\v\u00a0'’-]{1,3}$/.test(gap)) continue;
+          const pair = `${first[0].toLowerCase()} ${second[0].toLowerCase()}`;
+          if (!wordPairs.some((candidate) => candidate.join(' ') === pair)) continue;
+          expected.set(pair, [...(expected.get(pair) ?? []), first.index, second.index]);
+        }
+        const evidence = pairScanner.scan(text);
+        expect(new Map(evidence.wordPairs)).toEqual(expected);
+        const are = runs.filter((run) => run[0].toLowerCase() === 'are').map((run) => run.index);
+        expect(evidence.words.get('are') ?? []).toEqual(are);
+      }),
+      { numRuns: 1000 },
+    );
+    expect(pairScanner.scan("You  are-now, what's it? Can’t").wordPairs).toEqual(
+      new Map([
+        ['you are', [0, 5]],
+        ['are now', [5, 9]],
+        ['what s', [14, 19]],
+        ['can t', [25, 29]],
+      ]),
+    );
+    expect(() =>
+      createEvidenceScanner({ vocabulary: [], substrings: [], wordPairs: [['you', 'Are']] }),
+    ).toThrow(/word pair/);
+  });
+
   it('rejects substring anchors the pass cannot see', () => {
     expect(() => createEvidenceScanner({ vocabulary: [], substrings: ['abc'] })).toThrow(/not scanned/);
     expect(() => createEvidenceScanner({ vocabulary: [], substrings: ['règles'] })).toThrow(/not scanned/);

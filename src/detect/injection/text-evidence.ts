@@ -1,8 +1,9 @@
 /**
  * One pass over the char codes of a scanned text that collects what the rule scan needs to decide what to
- * run: anchor words with their positions, substring anchors, whether the text has non-ASCII
- * characters, and the cheap evidence the decoders look for (base64-alphabet runs, short tokens mixing
- * letters with leetspeak characters, the marker characters of percent, entity, escape and hex encodings).
+ * run: anchor words with their positions, the word pairs of phrase anchors, substring anchors, whether
+ * the text has non-ASCII characters, and the cheap evidence the decoders look for (base64-alphabet runs,
+ * short tokens mixing letters with leetspeak characters, the marker characters of percent, entity, escape
+ * and hex encodings).
  * Before, each of these was its own pass over the text (plus a slice and a lowercase copy per word); on
  * benign text, where no rule and no decoder has anything to do, those passes were most of the cost.
  *
@@ -12,6 +13,7 @@
 import { AegisError, ERROR_CODES } from '../../spec/errors.js';
 import { codeUnits } from './code-units.js';
 import type { DecoderEvidence } from './decoders.js';
+import { isSeparator, MAX_PHRASE_GAP } from './phrase-anchors.js';
 
 /** What one pass found in a text. */
 export interface TextEvidence extends DecoderEvidence {
@@ -22,6 +24,12 @@ export interface TextEvidence extends DecoderEvidence {
    * (a run as long as the word is in `words` when the word is in the vocabulary).
    */
   readonly prefixes: ReadonlyMap<string, readonly number[]>;
+  /**
+   * Word pairs asked for (`"you are"`), found as two letter runs (any case) with 1–3 separators between
+   * them (whitespace, `-`, `'`, `’`), by the two words joined with a space → the start offsets of both
+   * runs, flat (`first, second, first, second, …`), in text order.
+   */
+  readonly wordPairs: ReadonlyMap<string, readonly number[]>;
   /**
    * Dotted letter pairs asked for ("a.i.": a letter, a dot, a one-letter word, a dot), by their two
    * lowercase letters ("ai") → start offsets.
@@ -48,6 +56,9 @@ interface ScanState {
   readonly found: Map<string, number[]>;
   prefixFound: Map<string, number[]> | undefined;
   dottedFound: Map<string, number[]> | undefined;
+  pairFound: Map<string, number[]> | undefined;
+  /** Hash of the letter run before the current one (0: none yet). */
+  previousHash: number;
   substringPositions: (number[] | undefined)[] | undefined;
   /** By substring anchor id: where its next occurrence may start (occurrences do not overlap). */
   nextAllowed: Int32Array | undefined;
@@ -167,6 +178,23 @@ function wordHash(word: string): number {
   return hash;
 }
 
+/**
+ * Hash of two letter runs in a row, from their word hashes: the first rotated, so "a b" and "b a" differ,
+ * and no multiply on the hot loop's dependency chain (the top bits of both hashes are mixed already).
+ */
+function pairHash(previous: number, current: number): number {
+  return ((previous << 11) | (previous >>> 21)) ^ current;
+}
+
+/** The filter bit of a hash is set: its top 16 bits pick one bit of the 8 KiB table. */
+function inFilter(filter: Uint8Array, hash: number): boolean {
+  return (filter[hash >>> (35 - FILTER_BITS)]! & (1 << ((hash >>> (32 - FILTER_BITS)) & 7))) !== 0;
+}
+
+function addToFilter(filter: Uint8Array, hash: number): void {
+  filter[hash >>> (35 - FILTER_BITS)]! |= 1 << ((hash >>> (32 - FILTER_BITS)) & 7);
+}
+
 /** The anchors found, by anchor, from positions listed by anchor id. */
 function substringMap(
   substrings: readonly string[],
@@ -209,6 +237,13 @@ export function createEvidenceScanner(options: {
    * would take the pass off its fast path after every sentence; a one-letter word before a dot is rare.
    */
   dottedPairs?: Iterable<string>;
+  /**
+   * Pairs of lowercase ASCII words (1-24 letters each) found as two letter runs in a row with 1–3
+   * separators between them, as the words of a phrase anchor stand (`phrase-anchors.ts`). Checked at the
+   * end of every letter run against a filter of pair hashes, so a phrase of common words ("what is")
+   * costs nothing at the many runs that spell only one of them.
+   */
+  wordPairs?: Iterable<readonly [string, string]>;
 }): EvidenceScanner {
   const words = [...new Set(options.vocabulary)].filter(
     (word) => /^[a-z]+$/.test(word) && word.length <= MAX_WORD_LENGTH,
@@ -222,11 +257,35 @@ export function createEvidenceScanner(options: {
   const slotWords = new Int32Array(size);
   words.forEach((word, wordIndex) => {
     const hash = wordHash(word);
-    filter[hash >>> (35 - FILTER_BITS)]! |= 1 << ((hash >>> (32 - FILTER_BITS)) & 7);
+    addToFilter(filter, hash);
     let slot = hash & mask;
     while (slotWords[slot] !== 0) slot = (slot + 1) & mask;
     slotHashes[slot] = hash;
     slotWords[slot] = wordIndex + 1;
+  });
+  const pairKeys = [...new Set([...(options.wordPairs ?? [])].map((pair) => pair.join(' ')))];
+  const pairWords = pairKeys.map((key) => key.split(' ') as [string, string]);
+  const badWordPair = pairKeys.find((key) => !/^[a-z]{1,24} [a-z]{1,24}$/.test(key));
+  if (badWordPair !== undefined) {
+    throw new AegisError(
+      ERROR_CODES.INVALID_ARGUMENT,
+      `evidence scanner: word pair ${badWordPair} is not two lowercase ASCII words of 1-24 letters`,
+    );
+  }
+  const pairFilter = new Uint8Array((1 << FILTER_BITS) / 8);
+  let pairSize = 16;
+  while (pairSize < pairKeys.length * 4) pairSize *= 2;
+  const pairMask = pairSize - 1;
+  const pairSlotHashes = new Int32Array(pairSize);
+  /** 1 + the index in `pairKeys` of the pair in a slot; 0 for an empty slot. */
+  const pairSlots = new Int32Array(pairSize);
+  pairWords.forEach(([first, second], pairIndex) => {
+    const hash = pairHash(wordHash(first), wordHash(second));
+    addToFilter(pairFilter, hash);
+    let slot = hash & pairMask;
+    while (pairSlots[slot] !== 0) slot = (slot + 1) & pairMask;
+    pairSlotHashes[slot] = hash;
+    pairSlots[slot] = pairIndex + 1;
   });
   const substrings = [...new Set(options.substrings)];
   const unsupported = substrings.find((anchor) => !isScannedSubstring(anchor));
@@ -355,6 +414,49 @@ export function createEvidenceScanner(options: {
     const positions = state.found.get(word);
     if (positions) positions.push(start);
     else state.found.set(word, [start]);
+  }
+
+  /** True when `units[start, end)` spells `word` (lowercase) in any case. */
+  function spells(units: Uint16Array, start: number, end: number, word: string): boolean {
+    if (end - start !== word.length) return false;
+    for (let offset = 0; offset < word.length; offset++) {
+      if ((units[start + offset]! | 0x20) !== word.charCodeAt(offset)) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Records the word pair that the letter run before and this one spell, when the pair filter let the
+   * run through and only separators (1-3) stand between the two. The run before is found by walking
+   * back (at most the longest pair word), so the hot loop keeps only its hash.
+   */
+  function addPair(state: ScanState, start: number, end: number, hash: number): void {
+    const units = state.units;
+    let previousEnd = start;
+    const gapLimit = Math.max(0, start - MAX_PHRASE_GAP);
+    while (previousEnd > gapLimit && isSeparator(units[previousEnd - 1]!)) previousEnd--;
+    if (previousEnd === start || previousEnd === 0 || !isAsciiLetter(units[previousEnd - 1]!)) return;
+    let previousStart = previousEnd - 1;
+    const runLimit = Math.max(0, previousEnd - MAX_WORD_LENGTH - 1);
+    while (previousStart > runLimit && isAsciiLetter(units[previousStart - 1]!)) previousStart--;
+    for (let slot = hash & pairMask; pairSlots[slot] !== 0; slot = (slot + 1) & pairMask) {
+      if (pairSlotHashes[slot] !== hash) continue;
+      const pairIndex = pairSlots[slot]! - 1;
+      const [first, second] = pairWords[pairIndex]!;
+      if (!spells(units, previousStart, previousEnd, first) || !spells(units, start, end, second)) continue;
+      state.pairFound ??= new Map();
+      const key = pairKeys[pairIndex]!;
+      const positions = state.pairFound.get(key);
+      if (positions) positions.push(previousStart, start);
+      else state.pairFound.set(key, [previousStart, start]);
+      return;
+    }
+  }
+
+  /** The rare step at the end of a letter run that the word or the pair filter let through. */
+  function filteredRun(state: ScanState, start: number, end: number, hash: number, pair: number): void {
+    if (inFilter(filter, hash) && end - start <= MAX_WORD_LENGTH) addWord(state, start, end, hash);
+    if (inFilter(pairFilter, pair)) addPair(state, start, end, pair);
   }
 
   /** Records the prefix words (ids sharing the run's head) that a letter run longer than them starts with. */
@@ -535,6 +637,8 @@ export function createEvidenceScanner(options: {
         found: new Map(),
         prefixFound: undefined,
         dottedFound: undefined,
+        pairFound: undefined,
+        previousHash: 0,
         substringPositions: undefined,
         nextAllowed: undefined,
         base64Runs: [],
@@ -572,12 +676,17 @@ export function createEvidenceScanner(options: {
             if (!isAsciiLetter(code)) break;
             hash = Math.imul(hash ^ (code | 0x20), FNV_PRIME);
           }
+          // One branch for both filters (the word's bit and the bit of the pair it ends), rarely taken.
+          const pair = pairHash(state.previousHash, hash);
           if (
-            (filter[hash >>> (35 - FILTER_BITS)]! & (1 << ((hash >>> (32 - FILTER_BITS)) & 7))) !== 0 &&
-            index - start <= MAX_WORD_LENGTH
+            (((filter[hash >>> (35 - FILTER_BITS)]! >>> ((hash >>> (32 - FILTER_BITS)) & 7)) |
+              (pairFilter[pair >>> (35 - FILTER_BITS)]! >>> ((pair >>> (32 - FILTER_BITS)) & 7))) &
+              1) !==
+            0
           ) {
-            addWord(state, start, index, hash);
+            filteredRun(state, start, index, hash, pair);
           }
+          state.previousHash = hash;
           if (index - start > prefixRunFloor) {
             const head =
               ((units[start]! | 0x20) - 97) * 676 +
@@ -604,6 +713,7 @@ export function createEvidenceScanner(options: {
         words: state.found,
         prefixes: state.prefixFound ?? NO_SUBSTRINGS,
         dottedPairs: state.dottedFound ?? NO_SUBSTRINGS,
+        wordPairs: state.pairFound ?? NO_SUBSTRINGS,
         substrings: state.substringPositions
           ? substringMap(substrings, state.substringPositions)
           : NO_SUBSTRINGS,
