@@ -10,7 +10,6 @@ const IPV4 = new RegExp(`(?<![\\d.])${OCTET}(?:\\.${OCTET}){3}(?![\\d]|\\.\\d)`,
 // The shape is loose on purpose; `parseIpv6` decides.
 // Sticky: tried only where a colon is, starting at the hex digits just before it.
 const IPV6 = /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|\d{1,3}(?:\.\d{1,3}){3})?(?![\w:.])/y;
-const HEX_DIGIT = /[0-9A-Fa-f]/;
 const DIGIT_DOT_DIGIT = /\d\.\d/;
 
 /**
@@ -28,13 +27,36 @@ function hasDigitDotDigit(input: ScanInput): boolean {
   return false;
 }
 
+function isHexCode(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
+}
+
+/**
+ * True when a second colon follows this one after at most four hex digits. From the hex digits right
+ * before a colon, IPV6 takes them and the colon as its first group (only hex digits lie between), and
+ * needs a second `[0-9A-Fa-f]{0,4}:` group right after; without one the pattern fails there, so the
+ * colons of prose, `key: value` and `scheme://` are passed over without a pattern call.
+ */
+function secondGroupFollows(text: string, colon: number): boolean {
+  for (let index = colon + 1; index <= colon + 5; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code === 58) return true;
+    if (!isHexCode(code)) return false;
+  }
+  return false;
+}
+
 /** IPv6 candidates: each colon, backed up over up to four hex digits, tried with the sticky pattern. */
-function ipv6Candidates(text: string): RegExpExecArray[] {
+export function ipv6Candidates(text: string): RegExpExecArray[] {
   const matches: RegExpExecArray[] = [];
   let colon = text.indexOf(':');
   while (colon >= 0) {
+    if (!secondGroupFollows(text, colon)) {
+      colon = text.indexOf(':', colon + 1);
+      continue;
+    }
     let start = colon;
-    while (start > 0 && colon - start < 4 && HEX_DIGIT.test(text[start - 1]!)) start -= 1;
+    while (start > 0 && colon - start < 4 && isHexCode(text.charCodeAt(start - 1))) start -= 1;
     IPV6.lastIndex = start;
     const match = IPV6.exec(text);
     if (match) {
@@ -122,7 +144,7 @@ const VERSION_WORDS = ['version', 'v', 'ver', 'release', 'build', 'oid', 'snmp']
 export const ipAddressRecognizer: Recognizer = {
   name: 'ip-address',
   types: ['IP_ADDRESS'],
-  patterns: [IPV4, IPV6, IPV4_EXACT, HEX_GROUP, HEX_DIGIT, DIGIT_DOT_DIGIT],
+  patterns: [IPV4, IPV6, IPV4_EXACT, HEX_GROUP, DIGIT_DOT_DIGIT],
   find(input: ScanInput): PiiCandidate[] {
     const { text } = input;
     const found: PiiCandidate[] = [];
