@@ -22,6 +22,21 @@ function isUrlEnd(code: number): boolean {
   return code <= 32 || code === 34 || code === 39 || code === 60 || code === 62 || code === 96;
 }
 
+/** `[.,;:!?)\]}]`: sentence punctuation that may follow a URL without belonging to it. */
+function isTrailingPunctuation(code: number): boolean {
+  return (
+    code === 46 ||
+    code === 44 ||
+    code === 59 ||
+    code === 58 ||
+    code === 33 ||
+    code === 63 ||
+    code === 41 ||
+    code === 93 ||
+    code === 125
+  );
+}
+
 /** URL_WITH_CREDENTIALS: `scheme://user:password@host…`. */
 export const urlCredentialsRecognizer: Recognizer = {
   name: 'url-credentials',
@@ -42,22 +57,24 @@ export const urlCredentialsRecognizer: Recognizer = {
       while (end < text.length && end - start < URL_MAX && !isUrlEnd(text.charCodeAt(end))) {
         const code = text.charCodeAt(end);
         if (!authorityEnded) {
-          if (code === 47 || code === 63 || code === 35)
+          if (code === 47 || code === 63 || code === 35) {
             authorityEnded = true; // / ? #
-          else if (code === 64)
+            // Without an @ in the authority the URL holds no credentials and is not reported, and
+            // where its path ends matters to nothing (the next search starts after this marker).
+            if (at < 0) break;
+          } else if (code === 64)
             at = end; // last @ of the authority ends the userinfo
           else if (code === 58 && at < 0 && colon < 0) colon = end;
         }
         end += 1;
       }
-      // trailing sentence punctuation is not part of the URL
-      while (end > authorityStart && /[.,;:!?)\]}]/.test(text[end - 1]!)) end -= 1;
-      const valid =
-        SCHEME.test(text.slice(start, marker)) &&
-        at > authorityStart &&
-        colon > authorityStart &&
-        colon < at - 1 &&
-        end > at + 1;
+      // The tests that need no string come first; the end is trimmed only for a URL with credentials.
+      let valid = at > authorityStart && colon > authorityStart && colon < at - 1;
+      if (valid) {
+        // trailing sentence punctuation is not part of the URL
+        while (end > authorityStart && isTrailingPunctuation(text.charCodeAt(end - 1))) end -= 1;
+        valid = end > at + 1 && SCHEME.test(text.slice(start, marker));
+      }
       if (valid) {
         found.push({
           type: 'URL_WITH_CREDENTIALS',
