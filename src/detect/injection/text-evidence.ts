@@ -59,9 +59,8 @@ interface ScanState {
   pairFound: Map<string, number[]> | undefined;
   /** Hash of the letter run before the current one (0: none yet). */
   previousHash: number;
-  substringPositions: (number[] | undefined)[] | undefined;
-  /** By substring anchor id: where its next occurrence may start (occurrences do not overlap). */
-  nextAllowed: Int32Array | undefined;
+  /** Substring anchors found → their positions (made at the first one found: most texts have none). */
+  substringFound: Map<string, number[]> | undefined;
   readonly base64Runs: [number, number][];
   readonly leetTokens: number[];
   nonAscii: boolean;
@@ -193,18 +192,6 @@ function inFilter(filter: Uint8Array, hash: number): boolean {
 
 function addToFilter(filter: Uint8Array, hash: number): void {
   filter[hash >>> (35 - FILTER_BITS)]! |= 1 << ((hash >>> (32 - FILTER_BITS)) & 7);
-}
-
-/** The anchors found, by anchor, from positions listed by anchor id. */
-function substringMap(
-  substrings: readonly string[],
-  positions: readonly (number[] | undefined)[],
-): ReadonlyMap<string, readonly number[]> {
-  const found = new Map<string, number[]>();
-  positions.forEach((list, id) => {
-    if (list) found.set(substrings[id]!, list);
-  });
-  return found;
 }
 
 /** End of a base64 run ending at `end`, with up to two `=` of padding. */
@@ -602,27 +589,25 @@ export function createEvidenceScanner(options: {
   /** Records the anchors (ids, all starting with the char at `index`) that occur at `index`. */
   function findAnchors(state: ScanState, index: number, anchors: readonly number[]): void {
     const next = state.units[index + 1]!; // index < length here: at worst the terminator
-    state.nextAllowed ??= new Int32Array(substrings.length);
-    state.substringPositions ??= new Array(substrings.length).fill(undefined);
     for (const id of anchors) {
-      // Non-overlapping occurrences, as `indexOf` from the end of the previous one finds them.
       const second = anchorSeconds[id]!;
-      if (
-        (second >= 0 && next !== second && next !== anchorUpperSeconds[id]!) ||
-        index < state.nextAllowed[id]!
-      )
-        continue;
+      if (second >= 0 && next !== second && next !== anchorUpperSeconds[id]!) continue;
       const anchor = substrings[id]!;
+      const positions = state.substringFound?.get(anchor);
+      // Non-overlapping occurrences, as `indexOf` from the end of the previous one finds them. Nothing is
+      // allocated until an anchor is found: the chars that start anchors ("-", "=", "<") are common.
+      if (positions !== undefined && index < positions[positions.length - 1]! + anchor.length) continue;
       if (
         caseless[id] === 1
           ? state.text.slice(index, index + anchor.length).toLowerCase() !== anchor
           : !state.text.startsWith(anchor, index)
       )
         continue;
-      state.nextAllowed[id] = index + anchor.length;
-      const positions = state.substringPositions[id];
       if (positions) positions.push(index);
-      else state.substringPositions[id] = [index];
+      else {
+        state.substringFound ??= new Map();
+        state.substringFound.set(anchor, [index]);
+      }
     }
   }
 
@@ -639,8 +624,7 @@ export function createEvidenceScanner(options: {
         dottedFound: undefined,
         pairFound: undefined,
         previousHash: 0,
-        substringPositions: undefined,
-        nextAllowed: undefined,
+        substringFound: undefined,
         base64Runs: [],
         leetTokens: [],
         nonAscii: false,
@@ -714,9 +698,7 @@ export function createEvidenceScanner(options: {
         prefixes: state.prefixFound ?? NO_SUBSTRINGS,
         dottedPairs: state.dottedFound ?? NO_SUBSTRINGS,
         wordPairs: state.pairFound ?? NO_SUBSTRINGS,
-        substrings: state.substringPositions
-          ? substringMap(substrings, state.substringPositions)
-          : NO_SUBSTRINGS,
+        substrings: state.substringFound ?? NO_SUBSTRINGS,
         nonAscii: state.nonAscii,
         wordFlags: state.flags,
         wide: state.wide,
