@@ -111,6 +111,8 @@ async function round(writer: Writer, rate: number, seconds: number): Promise<Rec
       of_which_system: Number((used.system / appended).toFixed(2)),
       finalFlushMs: ms(flushNanoseconds),
       written: stats?.written ?? 0,
+      appendWaits: stats?.appendWaits ?? 0,
+      appendWaitMs: stats?.appendWaitMs ?? 0,
     };
   } finally {
     log?.close();

@@ -1,12 +1,33 @@
 import { canonicalJson, chainHash, GENESIS_HASH } from './audit-chain.js';
 import { sealPayloadJson } from './audit-cipher.js';
 import type { AuditRecord } from './audit-record.js';
+import {
+  type AuditRecordBody,
+  type CanonicalBodyParts,
+  canonicalBodyParts,
+  joinRecordParts,
+} from './audit-record-parts.js';
 import type { Database } from './open-database.js';
 
-/** A record waiting to be written: its body, and its payload as `JSON.stringify` text (if any). */
+/** A record waiting to be written: the columns, its body in canonical JSON parts, its payload's JSON text. */
 export interface PendingAuditRecord {
-  body: Omit<AuditRecord, 'sequence' | 'payload'>;
+  id: string;
+  time: string;
+  keyId: string | null;
+  parts: CanonicalBodyParts;
   payloadJson?: string;
+}
+
+/** The pending form of a record body and its payload (`JSON.stringify` text, if any). */
+export function toPendingRecord(body: AuditRecordBody, payloadJson?: string): PendingAuditRecord {
+  const pending: PendingAuditRecord = {
+    id: body.id,
+    time: body.time,
+    keyId: body.keyId,
+    parts: canonicalBodyParts(body),
+  };
+  if (payloadJson !== undefined) pending.payloadJson = payloadJson;
+  return pending;
 }
 
 /** Options of `createAuditBatchWriter`. */
@@ -56,14 +77,14 @@ export function createAuditBatchWriter(options: AuditBatchWriterOptions): AuditB
     let prevHash = head?.hash ?? GENESIS_HASH;
     for (const pending of batch) {
       sequence += 1;
-      const record: AuditRecord = {
-        ...pending.body,
+      const payload = sealed(pending.payloadJson, pending.id);
+      const canonical = joinRecordParts({
+        parts: pending.parts,
+        payload: payload === undefined ? undefined : canonicalJson(payload),
         sequence,
-        payload: sealed(pending.payloadJson, pending.body.id),
-      };
-      const canonical = canonicalJson(record);
+      });
       const hash = chainHash(prevHash, canonical);
-      insert.run(sequence, record.id, record.time, record.keyId, canonical, prevHash, hash);
+      insert.run(sequence, pending.id, pending.time, pending.keyId, canonical, prevHash, hash);
       prevHash = hash;
     }
     return sequence;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { toPendingRecord } from './audit-batch-writer.js';
 import type { ChainAnchor, ChainVerification } from './audit-chain.js';
 import { loadAuditKey } from './audit-cipher.js';
 import { type AuditReader, createAuditReader } from './audit-reader.js';
@@ -88,7 +89,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   return {
     append(entry) {
       const id = randomUUID();
-      sink.push({ body: toRecordBody(entry, { id, now: clock() }), payloadJson: payloadJson(entry) });
+      sink.push(toPendingRecord(toRecordBody(entry, { id, now: clock() }), payloadJson(entry)));
       return { id };
     },
 

@@ -117,6 +117,14 @@ function finite(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
 
+// Rounded to 0.001; a value so large that scaling overflows stays as it is (still finite), since a
+// non-finite number cannot be put in canonical JSON and would stop the batch it is in.
+function thousandths(value: unknown): number {
+  const number = finite(value);
+  const rounded = Math.round(number * 1000) / 1000;
+  return Number.isFinite(rounded) ? rounded : number;
+}
+
 function optionalInteger(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? Math.trunc(value) : undefined;
 }
@@ -129,7 +137,7 @@ function summarizeFinding(finding: FindingLike): FindingSummary {
     type: text(finding.type),
     ruleId: finding.ruleId === undefined ? undefined : text(finding.ruleId),
     severity: text(finding.severity),
-    score: Math.round(finite(finding.score) * 1000) / 1000,
+    score: thousandths(finding.score),
     start: optionalInteger(finding.start),
     end: optionalInteger(finding.end),
     message: optionalInteger(finding.message),
@@ -172,7 +180,7 @@ export function toRecordBody(
     model: optionalText(entry.model),
     upstream: optionalText(entry.upstream),
     status: Math.trunc(finite(entry.status)),
-    latencyMs: Math.round(finite(entry.latencyMs) * 1000) / 1000,
+    latencyMs: thousandths(entry.latencyMs),
     streamed: entry.streamed === true,
     input: summarizeStage(entry.input),
     output: summarizeStage(entry.output),

@@ -10,6 +10,9 @@ export interface AuditLogStats {
   failures: number;
   /** Where batches are committed: a worker thread, or the caller's thread. */
   writer: 'worker' | 'thread';
+  /** Worker writer: how often `append` waited for a commit to keep the kill -9 bound, and for how long in all. */
+  appendWaits?: number;
+  appendWaitMs?: number;
 }
 
 /** The write side behind `AuditLog`: queues records and commits them in batches. */

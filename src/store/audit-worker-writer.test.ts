@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PendingAuditRecord } from './audit-batch-writer.js';
+import { type PendingAuditRecord, toPendingRecord } from './audit-batch-writer.js';
 import { type AuditLog, type AuditLogOptions, createAuditLog } from './audit-log.js';
 import { createAuditReader } from './audit-reader.js';
 import { type AuditEntry, toRecordBody } from './audit-record.js';
@@ -220,9 +220,8 @@ describe('audit worker stopping unasked', () => {
       onWarning: (message) => warnings.push(message),
       entry: new URL('./__fixtures__/audit-worker-dying.mjs', import.meta.url),
     });
-    const pending = (index: number): PendingAuditRecord => ({
-      body: toRecordBody(entry(index), { id: randomUUID(), now: Date.now() }),
-    });
+    const pending = (index: number): PendingAuditRecord =>
+      toPendingRecord(toRecordBody(entry(index), { id: randomUUID(), now: Date.now() }));
     let index = 0;
     while (warnings.length === 0 && index < 5000) {
       index += 1;

@@ -133,6 +133,7 @@ export function createWorkerAuditWriter(options: WorkerAuditWriterOptions): Audi
   let closed = false;
   let droppedAfterClose = 0;
   let stalledAt = -1;
+  const waits = { count: 0, milliseconds: 0 };
   let fallback: AuditSink | undefined;
   let before = { written: 0, dropped: 0, failures: 0 };
 
@@ -192,6 +193,7 @@ export function createWorkerAuditWriter(options: WorkerAuditWriterOptions): Audi
   // waited in memory before) and at most maxAppendWaitMs per commit, so a stuck disk cannot stop the caller.
   function waitForRoom(): void {
     post();
+    const start = performance.now();
     const settled = waitFor(
       SLOT.settled,
       (value) =>
@@ -200,6 +202,11 @@ export function createWorkerAuditWriter(options: WorkerAuditWriterOptions): Audi
         Atomics.load(shared, SLOT.failing) === 1n,
       options.maxAppendWaitMs,
     );
+    const waited = performance.now() - start;
+    if (waited >= 0.05) {
+      waits.count += 1;
+      waits.milliseconds += waited;
+    }
     if (Atomics.load(shared, SLOT.state) === WORKER_STATE.stopped) takeOver('stopped');
     else if (appended - Number(settled) > maxBatch && Atomics.load(shared, SLOT.failing) === 0n) {
       stalledAt = Number(settled);
@@ -261,7 +268,7 @@ export function createWorkerAuditWriter(options: WorkerAuditWriterOptions): Audi
           .pluck()
           .all(load(SLOT.head)) as string[],
       );
-      unsettled = unsettled.filter((record) => !committed.has(record.body.id));
+      unsettled = unsettled.filter((record) => !committed.has(record.id));
     } catch {
       // Without the lookup a record may be written twice; the chain stays linear either way.
     }
@@ -329,6 +336,8 @@ export function createWorkerAuditWriter(options: WorkerAuditWriterOptions): Audi
         dropped: load(SLOT.dropped) + droppedAfterClose,
         failures: load(SLOT.failures),
         writer: 'worker',
+        appendWaits: waits.count,
+        appendWaitMs: Math.round(waits.milliseconds),
       };
     },
   };
