@@ -65,7 +65,13 @@ export function createPiiDetector(options?: PiiDetectorOptions | Record<string, 
       const input: ScanInput = createScanInput(scanned, settings.defaultRegion);
       const candidates: PiiCandidate[] = [];
       for (const recognizer of recognizers) {
-        for (const candidate of recognizer.find(input)) {
+        // Most texts hold no long number and many no digit: the recognizers that need one are not
+        // called at all (each would answer the same from the cached fact, after a call that costs more).
+        const needs = recognizer.needs;
+        if (needs !== undefined && !(needs === 'digit' ? input.hasDigit : input.hasLongNumber)) continue;
+        const found = recognizer.find(input);
+        for (let index = 0; index < found.length; index += 1) {
+          const candidate = found[index]!;
           if (candidate.score < settings.minScore) continue;
           if (wanted && !wanted.has(candidate.type)) continue;
           candidates.push(candidate);

@@ -69,6 +69,11 @@ export interface Recognizer {
   readonly types: readonly string[];
   /** Every regular expression this recognizer uses (checked for ReDoS by a test). */
   readonly patterns: readonly RegExp[];
+  /**
+   * What a text must hold for `find` to return anything: an ASCII digit (`hasDigit`) or a long number
+   * (`hasLongNumber`). The detector skips the call for other texts; `find` checks it as well.
+   */
+  readonly needs?: 'digit' | 'long-number';
   find(input: ScanInput): PiiCandidate[];
 }
 

@@ -124,6 +124,7 @@ const POSITIVE = [
 export const creditCardRecognizer: Recognizer = {
   name: 'credit-card',
   types: ['CREDIT_CARD'],
+  needs: 'long-number',
   patterns: [CARD],
   find(input: ScanInput): PiiCandidate[] {
     if (!input.hasLongNumber) return [];

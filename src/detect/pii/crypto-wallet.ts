@@ -76,6 +76,7 @@ export function walletStarts(input: ScanInput): { base58: number[]; bech32: numb
 export const cryptoWalletRecognizer: Recognizer = {
   name: 'crypto-wallet',
   types: ['CRYPTO'],
+  needs: 'digit',
   patterns: [BITCOIN_BASE58, BITCOIN_BECH32, ETHEREUM],
   find(input: ScanInput): PiiCandidate[] {
     const { text } = input;

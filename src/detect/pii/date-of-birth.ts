@@ -57,6 +57,7 @@ function dateLikeRun(text: string, run: { start: number; end: number }): boolean
 export const dateOfBirthRecognizer: Recognizer = {
   name: 'date-of-birth',
   types: ['DATE_OF_BIRTH'],
+  needs: 'digit',
   patterns: [TRIGGER, NUMERIC_DATE, TEXT_DATE],
   find(input: ScanInput): PiiCandidate[] {
     if (!input.hasDigit) return [];

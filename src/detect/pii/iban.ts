@@ -44,6 +44,7 @@ const POSITIVE = ['iban', 'account', 'bank', 'transfer', 'konto', 'compte', 'cue
 export const ibanRecognizer: Recognizer = {
   name: 'iban',
   types: ['IBAN_CODE'],
+  needs: 'long-number',
   patterns: [IBAN, IBAN_AT],
   find(input: ScanInput): PiiCandidate[] {
     if (!input.hasLongNumber) return [];

@@ -72,6 +72,7 @@ export function createPatternRecognizer(options: PatternRecognizerOptions): Reco
   return {
     name: options.name,
     types: [options.type],
+    needs: (options.needsLongNumber ?? true) ? 'long-number' : undefined,
     patterns: [...options.patterns, ...sticky.values(), ...(options.helperPatterns ?? [])],
     find(input: ScanInput): PiiCandidate[] {
       if ((options.needsLongNumber ?? true) && !input.hasLongNumber) return [];

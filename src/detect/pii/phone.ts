@@ -135,6 +135,7 @@ export function regionStarts(input: ScanInput): number[] {
 export const phoneRecognizer: Recognizer = {
   name: 'phone',
   types: ['PHONE_NUMBER'],
+  needs: 'long-number',
   patterns: [REGION, DATE_SHAPE, DOTTED_VERSION, DECIMAL, YEAR_RANGE, SEPARATOR_BETWEEN_DIGITS],
   find(input: ScanInput): PiiCandidate[] {
     if (!input.hasLongNumber) return [];

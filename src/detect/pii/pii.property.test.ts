@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { spanIsValid } from '../../spec/finding.js';
 import { identityText } from '../../spec/text.js';
 import { createPiiDetector } from '../pii.js';
+import { PII_RECOGNIZERS } from './recognizers.js';
+import { createScanInput } from './scan-input.js';
 
 const detector = createPiiDetector({ minScore: 0 });
 const detect = (text: string) => detector.detect(text, { role: 'user', normalized: identityText(text) });
@@ -74,6 +76,23 @@ describe('pii detector properties', () => {
         expect(text.slice(match!.start, match!.end)).toBe(value);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('recognizer needs', () => {
+  it('a recognizer that needs a digit or a long number finds nothing in a text without one', () => {
+    const needing = PII_RECOGNIZERS.filter((recognizer) => recognizer.needs !== undefined);
+    expect(needing.length).toBeGreaterThan(10);
+    fc.assert(
+      fc.property(fc.oneof(piiText, fc.string({ maxLength: 200 })), (text) => {
+        const input = createScanInput(text, 'US');
+        for (const recognizer of needing) {
+          const held = recognizer.needs === 'digit' ? input.hasDigit : input.hasLongNumber;
+          if (!held) expect(recognizer.find(createScanInput(text, 'US'))).toEqual([]);
+        }
+      }),
+      { numRuns: 1000 },
     );
   });
 });

@@ -182,6 +182,7 @@ export const STREET_ADDRESS_PATTERNS = {
 export const streetAddressRecognizer: Recognizer = {
   name: 'street-address',
   types: ['STREET_ADDRESS'],
+  needs: 'digit',
   patterns: [ENGLISH, GERMAN, ROMANCE_NUMBER_FIRST, ROMANCE_NUMBER_LAST, HAS_NUMBER, POSTCODE_AT_END],
   find(input: ScanInput): PiiCandidate[] {
     if (!input.hasDigit) return [];

@@ -45,6 +45,7 @@ const POSITIVE = ['ssn', 'social security', 'social-security', 'ss#', 'ss #', 's
 export const usSsnRecognizer: Recognizer = {
   name: 'us-ssn',
   types: ['US_SSN'],
+  needs: 'long-number',
   patterns: [SSN_GROUPED, SSN_BARE, SSN_GROUPED_AT, SSN_BARE_AT],
   find(input: ScanInput): PiiCandidate[] {
     if (!input.hasLongNumber) return [];
