@@ -57,6 +57,13 @@ export interface ScanInput {
    * order (the same objects as in `digitRuns`).
    */
   readonly runsAfterBoundary: readonly DigitRun[];
+  /**
+   * The digit runs followed by a space, parenthesis, dot, hyphen, slash or no-break space (what joins
+   * the digit groups of phone numbers, dates and dotted addresses), in order.
+   */
+  readonly runsBeforeSeparator: readonly DigitRun[];
+  /** The digit runs of at least `digits` digits, in order (the same objects as in `digitRuns`). */
+  runsOfAtLeast(digits: number): readonly DigitRun[];
   /** Default region for phone numbers (ISO 3166-1 alpha-2). */
   readonly defaultRegion: string;
 }

@@ -1,4 +1,4 @@
-import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
+import type { DigitRun, PiiCandidate, Recognizer, ScanInput } from './candidate.js';
 import { clampScore } from './candidate.js';
 import { contextWindow, hasAnyWord, NEGATIVE_CONTEXT_WORDS } from './context-words.js';
 import { execAll } from './exec-all.js';
@@ -38,19 +38,39 @@ function firstDate(window: string): { index: number; length: number } | undefine
   return best;
 }
 
-/**
- * True for a digit run that can belong to a date: a year 19xx or 20xx, or digits followed by a date
- * separator and another digit. A module function, not a closure made per text.
- */
-function dateLikeRun(text: string, run: { start: number; end: number }): boolean {
-  if (run.end - run.start === 4) {
-    const first = text.charCodeAt(run.start);
-    const second = text.charCodeAt(run.start + 1);
-    if ((first === 49 && second === 57) || (first === 50 && second === 48)) return true; // 19xx, 20xx
-  }
+/** True for a four-digit run 19xx or 20xx. */
+function yearLike(text: string, run: DigitRun): boolean {
+  const first = text.charCodeAt(run.start);
+  const second = text.charCodeAt(run.start + 1);
+  return (first === 49 && second === 57) || (first === 50 && second === 48);
+}
+
+/** True for a run followed by a date separator (. / -) and another digit. */
+function joinedToDigits(text: string, run: DigitRun): boolean {
   const separator = text.charCodeAt(run.end);
   const next = text.charCodeAt(run.end + 1);
-  return (separator === 46 || separator === 47 || separator === 45) && next >= 48 && next <= 57; // . / -
+  return (separator === 46 || separator === 47 || separator === 45) && next >= 48 && next <= 57;
+}
+
+/**
+ * The digit runs that can belong to a date, in text order: four-digit years 19xx and 20xx, and runs
+ * followed by a date separator and another digit (those are among the runs before a separator). Both
+ * lists are in text order; they are merged without repeats.
+ */
+export function dateLikeRuns(input: ScanInput): DigitRun[] {
+  const { text } = input;
+  const runs: DigitRun[] = [];
+  const years = input.runsOfLength(4);
+  let next = 0;
+  for (const run of input.runsBeforeSeparator) {
+    if (!joinedToDigits(text, run)) continue;
+    for (; next < years.length && years[next]!.start <= run.start; next += 1) {
+      if (years[next] !== run && yearLike(text, years[next]!)) runs.push(years[next]!);
+    }
+    runs.push(run);
+  }
+  for (; next < years.length; next += 1) if (yearLike(text, years[next]!)) runs.push(years[next]!);
+  return runs;
 }
 
 /** DATE_OF_BIRTH: a date right after a birth phrase in English, German, French, Spanish, Italian or Portuguese. */
@@ -66,7 +86,7 @@ export const dateOfBirthRecognizer: Recognizer = {
     let searchFrom = 0;
     // Every date holds a four-digit year or digits joined by a date separator: look for trigger
     // phrases only shortly before such digit runs.
-    for (const window of digitWindows({ input, before: 80, after: 0, where: dateLikeRun })) {
+    for (const window of digitWindows({ input, before: 80, after: 0, runs: dateLikeRuns(input) })) {
       const slice = text.slice(window.start, window.end);
       for (const trigger of execAll(TRIGGER, slice)) {
         const after = window.start + trigger.index + trigger[0].length;

@@ -19,7 +19,8 @@ const DIGIT_DOT_DIGIT = /\d\.\d/;
  */
 function hasDigitDotDigit(input: ScanInput): boolean {
   const { text } = input;
-  for (const run of input.digitRuns) {
+  // Runs followed by a dot are in this list (with those followed by other separators).
+  for (const run of input.runsBeforeSeparator) {
     if (text.charCodeAt(run.end) !== 46) continue;
     const next = text.charCodeAt(run.end + 1);
     if (next >= 48 && next <= 57) return true;

@@ -1,5 +1,5 @@
 import { type CountryCode, findPhoneNumbersInText } from 'libphonenumber-js/max';
-import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
+import type { DigitRun, PiiCandidate, Recognizer, ScanInput } from './candidate.js';
 import { clampScore } from './candidate.js';
 import { contextWindow, hasAnyWord, scoreInWindow } from './context-words.js';
 import { stickyMatchesAt } from './scan-input.js';
@@ -104,12 +104,18 @@ function inRegionClass(code: number): boolean {
 }
 
 /** True when the characters after a digit run up to the seventh from its start are digits or of REGION's class. */
-function regionCharactersUpToSeventh(text: string, run: { start: number; end: number }): boolean {
+function regionCharactersUpToSeventh(text: string, run: DigitRun): boolean {
   for (let index = run.end; index < run.start + 7; index += 1) {
     const code = text.charCodeAt(index); // NaN past the end: neither
     if (!(code >= 48 && code <= 57) && !inRegionClass(code)) return false;
   }
   return true;
+}
+
+/** REGION is tried at the run's first digit, or at a + or ( right before it. */
+function pushRegionStart(text: string, starts: number[], run: DigitRun): void {
+  const before = text.charCodeAt(run.start - 1); // NaN before the text
+  starts.push(before === 43 || before === 40 ? run.start - 1 : run.start); // + or (
 }
 
 /**
@@ -119,15 +125,21 @@ function regionCharactersUpToSeventh(text: string, run: { start: number; end: nu
 export function regionStarts(input: ScanInput): number[] {
   const { text } = input;
   const starts: number[] = [];
-  for (const run of input.digitRuns) {
-    // REGION needs seven characters, each a digit or of its class, from the first digit on; when the
-    // digit run is shorter and a character after it up to the seventh is neither, it cannot match at
-    // this run (a start it cannot match at changes nothing: most short runs in code are followed by
-    // hex letters or quotes, and one character test is far cheaper than a pattern call).
-    if (run.end - run.start < 7 && !regionCharactersUpToSeventh(text, run)) continue;
-    const before = text.charCodeAt(run.start - 1); // NaN before the text
-    starts.push(before === 43 || before === 40 ? run.start - 1 : run.start); // + or (
+  // REGION needs seven characters, each a digit or of its class, from the first digit on: a run of
+  // seven digits or more has them; a shorter run needs a character of the class right after it (the
+  // separators `runsBeforeSeparator` lists) and digits or such characters up to the seventh. At any
+  // other run it cannot match, and a start where it cannot match changes nothing (most short runs in
+  // code are followed by hex letters or quotes). The two lists, both in text order, are merged.
+  const long = input.runsOfAtLeast(7);
+  let next = 0;
+  for (const run of input.runsBeforeSeparator) {
+    if (run.end - run.start >= 7) continue; // in the long list
+    if (!regionCharactersUpToSeventh(text, run)) continue;
+    for (; next < long.length && long[next]!.start < run.start; next += 1)
+      pushRegionStart(text, starts, long[next]!);
+    pushRegionStart(text, starts, run);
   }
+  for (; next < long.length; next += 1) pushRegionStart(text, starts, long[next]!);
   return starts;
 }
 

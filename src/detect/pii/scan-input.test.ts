@@ -56,7 +56,7 @@ describe('digit runs sorted for anchor searches', () => {
   const texts = fc
     .array(
       fc.tuple(
-        fc.constantFrom('', ' ', '-', '_', 'a', 'A', 'Z', 'x', '.', 'é', '\n'),
+        fc.constantFrom('', ' ', '-', '_', 'a', 'A', 'Z', 'x', '.', 'é', '\n', '(', ')', '/', '\u00a0'),
         fc.stringMatching(/^[0-9]{1,24}$/),
       ),
       { maxLength: 12 },
@@ -76,6 +76,12 @@ describe('digit runs sorted for anchor searches', () => {
         expect(input.runsAfterBoundary).toEqual(
           runs.filter((run) => run.start === 0 || !/[\w-]/.test(String.fromCharCode(before(run)))),
         );
+        expect(input.runsBeforeSeparator).toEqual(
+          runs.filter((run) => /^[ ().\-/\u00a0]/.test(text.slice(run.end, run.end + 1))),
+        );
+        for (const digits of [1, 6, 7, 21]) {
+          expect(input.runsOfAtLeast(digits)).toEqual(runs.filter((run) => run.end - run.start >= digits));
+        }
       }),
       { numRuns: 2000 },
     );
@@ -198,6 +204,8 @@ describe('longNumberWindowsWith', () => {
       runsOfLength: (digits) => input.runsOfLength(digits),
       runsAfterCapital: input.runsAfterCapital,
       runsAfterBoundary: input.runsAfterBoundary,
+      runsBeforeSeparator: input.runsBeforeSeparator,
+      runsOfAtLeast: (digits) => input.runsOfAtLeast(digits),
       longNumberWindows: input.longNumberWindows,
       longNumberWindowsWith: () => input.longNumberWindows,
     };

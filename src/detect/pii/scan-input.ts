@@ -18,6 +18,13 @@ export const SCAN_INPUT_PATTERNS: readonly RegExp[] = [DIGIT, DIGIT_JUMP, LONG_N
 const LENGTH_BUCKETS = 20;
 const NO_RUNS: readonly DigitRun[] = [];
 
+/** Space ( ) . - / and no-break space: what `runsBeforeSeparator` lists runs before. */
+function isGroupSeparator(code: number): boolean {
+  return (
+    code === 32 || code === 40 || code === 41 || code === 46 || code === 45 || code === 47 || code === 0xa0
+  );
+}
+
 /** Facts computed on first use and cached; a class keeps the per-text cost to one small object. */
 class LazyScanInput implements ScanInput {
   #hasDigit: boolean | undefined;
@@ -29,6 +36,8 @@ class LazyScanInput implements ScanInput {
   #runsByLength: DigitRun[][] | undefined;
   #runsAfterCapital: DigitRun[] | undefined;
   #runsAfterBoundary: DigitRun[] | undefined;
+  #runsBeforeSeparator: DigitRun[] | undefined;
+  #runsOfAtLeast: Map<number, DigitRun[]> | undefined;
 
   constructor(
     readonly text: string,
@@ -91,8 +100,24 @@ class LazyScanInput implements ScanInput {
     return this.#runsAfterBoundary!;
   }
 
+  get runsBeforeSeparator(): readonly DigitRun[] {
+    if (this.#runsBeforeSeparator === undefined) this.#classifyRuns();
+    return this.#runsBeforeSeparator!;
+  }
+
+  runsOfAtLeast(digits: number): readonly DigitRun[] {
+    this.#runsOfAtLeast ??= new Map();
+    let kept = this.#runsOfAtLeast.get(digits);
+    if (kept === undefined) {
+      kept = [];
+      for (const run of this.digitRuns) if (run.end - run.start >= digits) kept.push(run);
+      this.#runsOfAtLeast.set(digits, kept);
+    }
+    return kept;
+  }
+
   /**
-   * One pass over the digit runs that sorts them by length and by the character before them, for the
+   * One pass over the digit runs that sorts them by length and by the characters around them, for the
    * anchor searches of several recognizers: each then reads the few runs it can use instead of every
    * run (code holds thousands of short runs inside identifiers and hex strings).
    */
@@ -101,6 +126,7 @@ class LazyScanInput implements ScanInput {
     const byLength: DigitRun[][] = [];
     const afterCapital: DigitRun[] = [];
     const afterBoundary: DigitRun[] = [];
+    const beforeSeparator: DigitRun[] = [];
     for (const run of this.digitRuns) {
       const digits = run.end - run.start;
       if (digits <= LENGTH_BUCKETS) {
@@ -111,10 +137,12 @@ class LazyScanInput implements ScanInput {
       const before = text.charCodeAt(run.start - 1); // NaN before the text: no class
       if (isAsciiCapital(before)) afterCapital.push(run);
       else if (!isWordOrHyphen(before)) afterBoundary.push(run);
+      if (isGroupSeparator(text.charCodeAt(run.end))) beforeSeparator.push(run);
     }
     this.#runsByLength = byLength;
     this.#runsAfterCapital = afterCapital;
     this.#runsAfterBoundary = afterBoundary;
+    this.#runsBeforeSeparator = beforeSeparator;
   }
 
   longNumberWindowsWith(digits: number): readonly TextWindow[] {
@@ -417,14 +445,13 @@ export function digitWindows(options: {
   input: ScanInput;
   before: number;
   after: number;
-  /** Only runs that pass this test open a window (a module function: the text is passed in). */
-  where?: (text: string, run: { start: number; end: number }) => boolean;
+  /** Only these runs (in text order) open a window; all digit runs by default. */
+  runs?: readonly DigitRun[];
 }): TextWindow[] {
-  const { input, before, after, where } = options;
+  const { input, before, after } = options;
   const { text } = input;
   const windows: TextWindow[] = [];
-  for (const run of input.digitRuns) {
-    if (where && !where(text, run)) continue;
+  for (const run of options.runs ?? input.digitRuns) {
     addWindow({ text, windows, start: run.start - before, end: run.end + after });
   }
   return windows;
