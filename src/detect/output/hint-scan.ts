@@ -127,6 +127,13 @@ export function createHintScanner(
     }
   };
 
+  /** Visits `index + k` for every bit k set in `passed` (positions of one four-position step). */
+  const visitPassed = (step: { text: string; index: number; passed: number; flags: Uint8Array }): void => {
+    for (let bit = 0; bit < 4; bit++) {
+      if (((step.passed >> bit) & 1) !== 0) visit(step.text, step.index + bit, step.flags);
+    }
+  };
+
   return {
     scan(text) {
       const flags = new Uint8Array(words.length);
@@ -140,7 +147,23 @@ export function createHintScanner(
         chunkBuffer.write(text.slice(base, base + copied), 0, copied, 'latin1');
         bytes.fill(0, copied, copied + 2);
         let key = ((bytes[0]! & 127) << 7) | (bytes[1]! & 127);
-        for (let offset = 0; offset < stop; offset++) {
+        let offset = 0;
+        // Four positions per step, their four filter bits in one word: one branch instead of four, and
+        // the rare positions that pass are visited out of line, so the loop body stays small.
+        for (; offset + 4 <= stop; offset += 4) {
+          const key0 = ((key << 7) | (bytes[offset + 2]! & 127)) & 0x1fffff;
+          const key1 = ((key0 << 7) | (bytes[offset + 3]! & 127)) & 0x1fffff;
+          const key2 = ((key1 << 7) | (bytes[offset + 4]! & 127)) & 0x1fffff;
+          const key3 = ((key2 << 7) | (bytes[offset + 5]! & 127)) & 0x1fffff;
+          key = key3;
+          const passed =
+            ((bits[key0 >> 5]! >>> (key0 & 31)) & 1) |
+            (((bits[key1 >> 5]! >>> (key1 & 31)) & 1) << 1) |
+            (((bits[key2 >> 5]! >>> (key2 & 31)) & 1) << 2) |
+            (((bits[key3 >> 5]! >>> (key3 & 31)) & 1) << 3);
+          if (passed !== 0) visitPassed({ text, index: base + offset, passed, flags });
+        }
+        for (; offset < stop; offset++) {
           key = ((key << 7) | (bytes[offset + 2]! & 127)) & 0x1fffff;
           if (((bits[key >> 5]! >>> (key & 31)) & 1) === 0) continue;
           visit(text, base + offset, flags);
