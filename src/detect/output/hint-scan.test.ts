@@ -108,8 +108,31 @@ describe('createPayloadRunner', () => {
     '\n',
     ' ',
     'text',
+    // Around the start characters of the rules tried only at their starts: quotes, `)`, runs of
+    // whitespace of several kinds, OR / || / ;, `$(` and backticks before commands in either case.
+    "'",
+    '"',
+    ')',
+    '$',
+    '(',
+    '`',
+    '\t',
+    '\u00a0',
+    '\u2028',
+    '  ',
+    'OR ',
+    'oR',
+    '|| ',
+    ';',
+    ' DROP TABLE t',
+    'delete  from',
+    '1=1',
+    "'a'='a",
+    'CURL ',
+    'wget ',
+    'Python3 -c',
   );
-  const payloadTexts = fc.array(payloadPieces, { maxLength: 8 }).map((parts) => parts.join(''));
+  const payloadTexts = fc.array(payloadPieces, { maxLength: 12 }).map((parts) => parts.join(''));
 
   it('finds the same matches as running each rule with its own searches', () => {
     fc.assert(

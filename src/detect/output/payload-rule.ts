@@ -30,12 +30,28 @@ export interface PayloadRule {
   spaceAfter?: readonly string[];
   /** A last cheap test on the lower-cased text (after the checks above); false skips the rule. */
   prefilter?: (lower: string) => boolean;
+  /**
+   * Where a match can begin, for patterns that begin with a character common in code (quotes, backticks):
+   * `createPayloadRunner` then tries the pattern only there instead of searching the whole text.
+   */
+  starts?: MatchStarts;
   confirm?: (context: {
     text: string;
     start: number;
     end: number;
     match: RegExpExecArray;
   }) => number | undefined;
+}
+
+/** The characters every match of a pattern begins with, and a cheap test of what follows one. */
+export interface MatchStarts {
+  /** Single characters, one of which begins every match (listed in every case the pattern accepts). */
+  characters: readonly string[];
+  /**
+   * False only where no match can begin at `index` (a position holding one of `characters`): a necessary
+   * condition read from the pattern, so skipping such positions changes no match.
+   */
+  fits(text: string, index: number): boolean;
 }
 
 /**
@@ -90,6 +106,13 @@ export function includesByRareTail(text: string, word: string): boolean {
   return includesLiteral(text, word, tail);
 }
 
+/** The index after at most four whitespace characters (`\s{0,4}`, taken greedily) from `index`. */
+export function skipUpToFourSpaces(text: string, index: number): number {
+  let at = index;
+  while (at < index + 4 && isWhitespace(text.charCodeAt(at))) at++;
+  return at;
+}
+
 /** True when `word` occurs in `text` right before a whitespace character (`\s`). */
 export function followedBySpace(text: string, word: string): boolean {
   let at = text.indexOf(word);
@@ -115,6 +138,30 @@ function globalPattern(rule: PayloadRule): RegExp {
 /** Texts longer than this search hints by their rarest character (see `includesByRareTail`). */
 const LONG_TEXT = 2048;
 
+/** Adds the match of `rule` at `match` to `found` when `confirm` (if any) gives it a score. */
+function report(options: {
+  rule: PayloadRule;
+  text: string;
+  match: RegExpExecArray;
+  found: OutputMatch[];
+}): void {
+  const { rule, text, match, found } = options;
+  const start = match.index;
+  const end = start + match[0].length;
+  const score = rule.confirm ? rule.confirm({ text, start, end, match }) : rule.score;
+  if (score === undefined) return;
+  found.push({
+    ruleId: rule.id,
+    type: rule.type,
+    category: 'improper-output',
+    score,
+    severity: severityForScore(score),
+    start,
+    end,
+    evidence: snippet(text, start, end),
+  });
+}
+
 /** Runs one rule's pattern over `text` (its prefilters passed) and adds what it confirms to `found`. */
 function runRule(rule: PayloadRule, text: string, found: OutputMatch[]): void {
   // One compiled pattern per rule, reused; `lastIndex` is reset before each text. Empty matches advance
@@ -123,20 +170,57 @@ function runRule(rule: PayloadRule, text: string, found: OutputMatch[]): void {
   pattern.lastIndex = 0;
   for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
     if (match[0].length === 0) pattern.lastIndex += 1;
-    const start = match.index;
-    const end = start + match[0].length;
-    const score = rule.confirm ? rule.confirm({ text, start, end, match }) : rule.score;
-    if (score === undefined) continue;
-    found.push({
-      ruleId: rule.id,
-      type: rule.type,
-      category: 'improper-output',
-      score,
-      severity: severityForScore(score),
-      start,
-      end,
-      evidence: snippet(text, start, end),
-    });
+    report({ rule, text, match, found });
+  }
+}
+
+/** Each rule's pattern compiled once with `iy`, for `runRuleAtStarts`. */
+const STICKY_PATTERNS = new WeakMap<PayloadRule, RegExp>();
+
+function stickyPattern(rule: PayloadRule): RegExp {
+  let pattern = STICKY_PATTERNS.get(rule);
+  if (pattern === undefined) {
+    pattern = new RegExp(rule.pattern.source, 'iy');
+    STICKY_PATTERNS.set(rule, pattern);
+  }
+  return pattern;
+}
+
+/**
+ * `runRule` for a rule with `starts`: the pattern is tried, sticky, only at the positions of the start
+ * characters that `fits` allows, in text order. A global search finds the first position from its
+ * `lastIndex` where the pattern matches and matches there as the sticky pattern does; no match begins
+ * elsewhere, so trying the allowed positions in order and going on from each match's end finds the same
+ * matches. On code full of quotes and backticks this skips most of the work of a whole-text search.
+ */
+function runRuleAtStarts(options: {
+  rule: PayloadRule;
+  starts: MatchStarts;
+  text: string;
+  found: OutputMatch[];
+}): void {
+  const { rule, starts, text, found } = options;
+  const pattern = stickyPattern(rule);
+  const { characters } = starts;
+  // The next position of each start character, -1 once it occurs no more.
+  const next = characters.map((character) => text.indexOf(character));
+  // Matches do not overlap: the search goes on from the end of the last one.
+  let from = 0;
+  for (;;) {
+    let which = -1;
+    for (let index = 0; index < next.length; index++) {
+      const position = next[index]!;
+      if (position >= 0 && (which === -1 || position < next[which]!)) which = index;
+    }
+    if (which === -1) return;
+    const start = next[which]!;
+    next[which] = text.indexOf(characters[which]!, start + 1);
+    if (start < from || !starts.fits(text, start)) continue;
+    pattern.lastIndex = start;
+    const match = pattern.exec(text);
+    if (match === null) continue;
+    from = start + Math.max(match[0].length, 1);
+    report({ rule, text, match, found });
   }
 }
 
@@ -202,7 +286,8 @@ export function createPayloadRunner(rules: readonly PayloadRule[]): PayloadRunne
           lower ??= text.toLowerCase();
           if (!rule.prefilter(lower)) continue;
         }
-        runRule(rule, text, found);
+        if (rule.starts) runRuleAtStarts({ rule, starts: rule.starts, text, found });
+        else runRule(rule, text, found);
       }
       return found;
     },

@@ -4,6 +4,8 @@ import { isWhitespace } from '../is-whitespace.js';
 import { SCRIPT_URL_PATTERN, scriptUrlPossible } from './html-payloads.js';
 import { linkCannotCarryData, urlFacts } from './markdown-exfiltration.js';
 import { followedBySpace, includesByRareTail } from './payload-rule.js';
+import { SHELL_INJECTION_RULES } from './shell-injection.js';
+import { SQL_INJECTION_RULES } from './sql-injection.js';
 
 // The prefilters skip work only when a pattern cannot match; these properties check that they never
 // answer "absent" for something a plain search or the pattern itself would find.
@@ -62,6 +64,111 @@ describe('output prefilters', () => {
         if (new RegExp(SCRIPT_URL_PATTERN.source, 'i').test(text)) expect(scriptUrlPossible(text)).toBe(true);
       }),
       { numRuns: 3000 },
+    );
+  });
+});
+
+describe('match starts', () => {
+  // Around every start character: `)`, whitespace runs of every length up to six (the patterns allow
+  // four), OR / || / ;, and command names in both cases after `$(` and backticks.
+  const startPieces = fc.constantFrom(
+    "'",
+    '"',
+    ')',
+    '(',
+    '$',
+    '$(',
+    '`',
+    ' ',
+    '\t',
+    '\n',
+    '\u00a0',
+    '\u3000',
+    'o',
+    'O',
+    'r',
+    'R',
+    'or',
+    '|',
+    ';',
+    '1=1',
+    'drop table x',
+    'DELETE FROM',
+    'shutdown',
+    'curl ',
+    'Wget ',
+    'NC ',
+    'rm -rf',
+    'cat /etc/passwd',
+    'bash -i',
+    'python3 -c',
+    'base64 -d',
+    'x',
+  );
+  // Payload-shaped segments: a start, whitespace runs of zero to six characters of several kinds around
+  // an optional `)`, then what the patterns look for next.
+  const spaces = fc
+    .array(fc.constantFrom(' ', '\t', '\n', '\u00a0', '\u3000'), { maxLength: 6 })
+    .map((parts) => parts.join(''));
+  const shaped = fc
+    .tuple(
+      fc.constantFrom("'", '"', '$(', '`', 'x'),
+      spaces,
+      fc.constantFrom('', ')'),
+      spaces,
+      fc.constantFrom(
+        'OR',
+        'or',
+        '||',
+        ';',
+        'curl',
+        'WGET',
+        'Nc',
+        'rm',
+        'cat',
+        'bash',
+        'python',
+        'base64',
+        'x',
+      ),
+      spaces,
+      fc.constantFrom(
+        "'a'='a",
+        '1=1',
+        'DROP TABLE t',
+        'delete from',
+        'shutdown',
+        '-rf',
+        '/etc/passwd',
+        '-i',
+        '-c',
+        '-d',
+      ),
+    )
+    .map((parts) => parts.join(''));
+  const startTexts = fc.array(fc.oneof(startPieces, shaped), { maxLength: 8 }).map((parts) => parts.join(''));
+  const rules = [...SQL_INJECTION_RULES, ...SHELL_INJECTION_RULES].filter((rule) => rule.starts);
+
+  it('every position where a rule matches is a start it allows', () => {
+    expect(rules.map((rule) => rule.id).sort()).toEqual([
+      'output.shell-dangerous-substitution',
+      'output.sql-stacked-query',
+      'output.sql-tautology',
+    ]);
+    const sticky = rules.map((rule) => new RegExp(rule.pattern.source, 'iy'));
+    fc.assert(
+      fc.property(startTexts, (text) => {
+        rules.forEach((rule, ruleIndex) => {
+          const pattern = sticky[ruleIndex]!;
+          for (let index = 0; index < text.length; index++) {
+            pattern.lastIndex = index;
+            if (!pattern.test(text)) continue;
+            expect(rule.starts!.characters).toContain(text[index]);
+            expect(rule.starts!.fits(text, index)).toBe(true);
+          }
+        });
+      }),
+      { numRuns: 4000 },
     );
   });
 });

@@ -1,5 +1,5 @@
 import { lineEndWithin } from './line-end-within.js';
-import { lineAround, type PayloadRule } from './payload-rule.js';
+import { lineAround, type PayloadRule, skipUpToFourSpaces } from './payload-rule.js';
 
 // Shell payloads that would hurt a system that runs model output (agents, copy-paste into a terminal).
 // Ordinary commands (`ls -la`, `rm -rf node_modules`, `curl https://api…`) match none of these.
@@ -15,6 +15,26 @@ const DOWNLOAD_CRADLE =
 const ENCODED_COMMAND = /\s-e(?:c|nc|ncodedcommand)?\s{1,4}[A-Za-z0-9+/=]{20}/i;
 const BACKTICK_CONTEXT = /(?:[=("']|\b(?:echo|eval|export|exec|sh|bash|-c))\s{0,2}$/;
 const RAW_ADDRESS = /https?:\/\/\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|\bhttp:\/\//i;
+
+/** First letters (lower-cased) of the commands a dangerous substitution runs: curl, wget, nc, rm, … */
+const SUBSTITUTED_COMMAND_INITIALS = new Set(
+  ['c', 'w', 'n', 'r', 'b', 'p'].map((letter) => letter.charCodeAt(0)),
+);
+
+/**
+ * Where a dangerous substitution can begin: `$(` or a backtick, at most four whitespace characters, then
+ * the first letter of one of the commands (either case).
+ */
+function substitutionFits(text: string, index: number): boolean {
+  let at = index + 1;
+  if (text.charCodeAt(index) === 36) {
+    if (text.charCodeAt(at) !== 40) return false;
+    at++;
+  }
+  // ASCII capitals to lower case; anything else is left as it is (and is no initial).
+  const code = text.charCodeAt(skipUpToFourSpaces(text, at));
+  return SUBSTITUTED_COMMAND_INITIALS.has(code >= 65 && code <= 90 ? code + 32 : code);
+}
 
 /** Shell payload rules. */
 export const SHELL_INJECTION_RULES: readonly PayloadRule[] = [
@@ -113,6 +133,7 @@ export const SHELL_INJECTION_RULES: readonly PayloadRule[] = [
       /(?:\$\(|`)\s{0,4}(?:curl\s|wget\s|nc\s|ncat\s|netcat\s|rm\s{1,4}-[a-zA-Z]{0,4}[rf]|cat\s{1,4}\/etc\/(?:passwd|shadow)|bash\s{1,4}-i|python[0-9.]{0,4}\s{1,4}-c|base64\s{1,4}-d)/,
     score: 0.8,
     hints: ['$(', '`'],
+    starts: { characters: ['$', '`'], fits: substitutionFits },
     // Backticks are also Markdown inline code (`rm -rf build`): they count only inside a command, after
     // `=`, `(`, a quote or a command word.
     confirm: ({ text, start }) => {

@@ -1,4 +1,4 @@
-import type { PayloadRule } from './payload-rule.js';
+import { type PayloadRule, skipUpToFourSpaces } from './payload-rule.js';
 
 // Classic SQL injection payload shapes (OWASP Testing Guide, WSTG-INPV-05). An ordinary query explained in
 // a code block (`SELECT … UNION SELECT …`, `DELETE FROM …;`) has none of the tells these rules need: a
@@ -7,6 +7,30 @@ import type { PayloadRule } from './payload-rule.js';
 
 const UNION_TELLS =
   /\bnull\b|@@version|\bversion\s{0,2}\(|\buser\s{0,2}\(|\bdatabase\s{0,2}\(|\bconcat(?:_ws)?\s{0,2}\(|group_concat|load_file|information_schema|\bchar\s{0,2}\(|0x[0-9a-f]{4}|--\s|#\s{0,2}$|^\s{0,2}\d{1,3}\s{0,2},\s{0,2}\d{1,3}/im;
+
+const QUOTES = ["'", '"'];
+
+/**
+ * Where a tautology can begin: a quote, an optional `)`, at most four whitespace characters, then `o` of
+ * `or` (either case) or `|` of `||`. Whitespace and `)` are distinct from those, so reading them greedily
+ * reaches the only place the pattern can look for `or`.
+ */
+function tautologyFits(text: string, index: number): boolean {
+  let at = index + 1;
+  if (text.charCodeAt(at) === 41) at++;
+  const code = text.charCodeAt(skipUpToFourSpaces(text, at));
+  return code === 111 || code === 79 || code === 124;
+}
+
+/**
+ * Where a stacked query can begin: a quote, at most four whitespace characters, an optional `)`, at most
+ * four more, then `;` (read greedily as in `tautologyFits`).
+ */
+function stackedQueryFits(text: string, index: number): boolean {
+  let at = skipUpToFourSpaces(text, index + 1);
+  if (text.charCodeAt(at) === 41) at++;
+  return text.charCodeAt(skipUpToFourSpaces(text, at)) === 59;
+}
 
 /** SQL injection payload rules. */
 export const SQL_INJECTION_RULES: readonly PayloadRule[] = [
@@ -18,6 +42,7 @@ export const SQL_INJECTION_RULES: readonly PayloadRule[] = [
     score: 0.9,
     hints: ['='],
     requires: ["'", '"'],
+    starts: { characters: QUOTES, fits: tautologyFits },
     confirm: ({ match }) =>
       (match[1] ?? '').toLowerCase() === (match[2] ?? '').toLowerCase() ? 0.9 : undefined,
   },
@@ -52,6 +77,7 @@ export const SQL_INJECTION_RULES: readonly PayloadRule[] = [
     score: 0.92,
     hints: [';'],
     requires: ["'", '"'],
+    starts: { characters: QUOTES, fits: stackedQueryFits },
   },
   {
     id: 'output.sql-dangerous-procedure',
