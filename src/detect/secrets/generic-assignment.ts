@@ -128,6 +128,30 @@ function isSpace(character: string | undefined): boolean {
   return character === ' ' || character === '\t';
 }
 
+const BANG = 33;
+const HYPHEN = 45;
+const COLON = 58;
+const LESS = 60;
+const EQUALS = 61;
+const GREATER = 62;
+const QUESTION = 63;
+
+/**
+ * Length of the assignment operator at `at` (codes past the text's end are NaN, equal to nothing):
+ * `===` `!==` (3), `:=` `=>` `==` `!=` `<-` `?=` (2), `=` `:` (1), else 0. Code comparisons instead of
+ * slicing three characters and matching a regex, on every anchor that reaches this check.
+ */
+function operatorLength(text: string, at: number): number {
+  const first = text.charCodeAt(at);
+  const second = text.charCodeAt(at + 1);
+  const third = text.charCodeAt(at + 2);
+  if ((first === EQUALS || first === BANG) && second === EQUALS && third === EQUALS) return 3;
+  if (second === EQUALS && (first === COLON || first === EQUALS || first === BANG || first === QUESTION))
+    return 2;
+  if ((first === EQUALS && second === GREATER) || (first === LESS && second === HYPHEN)) return 2;
+  return first === EQUALS || first === COLON ? 1 : 0;
+}
+
 /** Reads `<quote?><spaces><operator><spaces>` after a name; returns where the value starts. */
 function readOperator(text: string, nameEnd: number): number | undefined {
   let index = nameEnd;
@@ -139,11 +163,7 @@ function readOperator(text: string, nameEnd: number): number | undefined {
     index++;
     spaces++;
   }
-  const operator = text.slice(index, index + 3);
-  let length = 0;
-  if (operator.startsWith('===') || operator.startsWith('!==')) length = 3;
-  else if (/^(?::=|=>|==|!=|<-|\?=)/.test(operator)) length = 2;
-  else if (operator[0] === '=' || operator[0] === ':') length = 1;
+  const length = operatorLength(text, index);
   if (length === 0) return undefined;
   index += length;
   spaces = 0;

@@ -5,8 +5,10 @@
  * leaks nothing.
  */
 
-// Values people write where a secret would go. Compared after lower-casing and removing `-`, `_`, `.`.
-const PLACEHOLDER_WORDS = new Set([
+import { isAsciiAlphanumeric } from '../ascii-codes.js';
+
+/** Values people write where a secret would go. Compared after lower-casing and removing `-`, `_`, `.`. */
+export const PLACEHOLDER_WORDS: ReadonlySet<string> = new Set([
   'changeme',
   'changeit',
   'password',
@@ -86,11 +88,53 @@ export const FILLER_PATTERN =
 export const EXAMPLE_PATTERN =
   /EXAMPLE|SAMPLE|DUMMY|FAKE|[Ee]xample|[Ss]ample|[Dd]ummy|[Ff]ake[A-Z_-]|NOT_?A_?REAL|notareal/;
 
+/** The longest string `FILLER_NAME_PATTERN` accepts: `replace` + 40 + `password`. */
+const FILLER_NAME_MAX = 55;
+
+/** What one pass over an ASCII value tells `isPlaceholder` about the checks that can apply to it. */
+interface AsciiFacts {
+  /** Holds one of `{ } < % . ( [`: every template marker holds one of them. */
+  markerCharacters: boolean;
+  /** Everything but `-`, `_`, `.` and whitespace is an ASCII letter or digit. */
+  alphanumeric: boolean;
+  /** How many `-`, `_`, `.` and whitespace characters folding removes. */
+  removed: number;
+}
+
+/** Facts about `value` when it is all ASCII, else undefined (its folding then runs as written). */
+function asciiFacts(value: string): AsciiFacts | undefined {
+  let markerCharacters = false;
+  let alphanumeric = true;
+  let removed = 0;
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if (code >= 128) return undefined;
+    // `-` `_` `.` and the ASCII characters of `\s` (tab to carriage return, space).
+    if (code === 45 || code === 95 || code === 46 || code === 32 || (code >= 9 && code <= 13)) {
+      removed++;
+      if (code === 46) markerCharacters = true;
+      continue;
+    }
+    if (isAsciiAlphanumeric(code)) continue;
+    alphanumeric = false;
+    // { } < % ( [
+    if (code === 123 || code === 125 || code === 60 || code === 37 || code === 40 || code === 91) {
+      markerCharacters = true;
+    }
+  }
+  return { markerCharacters, alphanumeric, removed };
+}
+
 /** True when `value` is a placeholder, template reference or filler rather than a real secret. */
 export function isPlaceholder(value: string): boolean {
   const trimmed = value.trim();
   if (trimmed.length === 0) return true;
-  for (const marker of TEMPLATE_MARKERS) if (trimmed.includes(marker)) return true;
+  // Secrets are mostly ASCII letters and digits: one pass rules out the template markers and the folded
+  // word checks that cannot apply, with the same answers as running them.
+  const facts = asciiFacts(trimmed);
+  if (facts === undefined || facts.markerCharacters) {
+    for (const marker of TEMPLATE_MARKERS) if (trimmed.includes(marker)) return true;
+  }
   const first = trimmed[0];
   const last = trimmed[trimmed.length - 1];
   if ((first === '<' && last === '>') || (first === '[' && last === ']') || (first === '{' && last === '}')) {
@@ -98,11 +142,23 @@ export function isPlaceholder(value: string): boolean {
   }
   if (first === '$' && /^\$[A-Za-z_][A-Za-z0-9_]{0,128}$/.test(trimmed)) return true;
   if (first === '%' && last === '%') return true;
-  const folded = trimmed.toLowerCase().replace(/[-_.\s]/g, '');
-  if (PLACEHOLDER_WORDS.has(folded)) return true;
-  if (FILLER_NAME_PATTERN.test(folded)) return true;
+  if (mayBeFillerWord(trimmed, facts)) {
+    const folded =
+      facts?.removed === 0 ? trimmed.toLowerCase() : trimmed.toLowerCase().replace(/[-_.\s]/g, '');
+    if (PLACEHOLDER_WORDS.has(folded)) return true;
+    if (FILLER_NAME_PATTERN.test(folded)) return true;
+  }
   if (FILLER_PATTERN.test(trimmed)) return true;
   return isRepetitive(trimmed);
+}
+
+/**
+ * False when the folded value can be neither a placeholder word nor a filler name: both are made of
+ * `[a-z0-9]` only, and no filler name is longer than `FILLER_NAME_MAX` (no word is either).
+ */
+function mayBeFillerWord(trimmed: string, facts: AsciiFacts | undefined): boolean {
+  if (facts === undefined) return true;
+  return facts.alphanumeric && trimmed.length - facts.removed <= FILLER_NAME_MAX;
 }
 
 // Counts of ASCII code points for `isRepetitive`, zeroed again before it returns (cheaper than a Map).

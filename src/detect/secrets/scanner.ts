@@ -38,11 +38,12 @@ function tripleHash(triple: number): number {
   return Math.imul(triple, 0x9e3779b1) >>> (32 - QUAD_TRIPLE_BITS);
 }
 
+/** What one scan of one text keeps; the maps are made when a matcher first runs (most texts run none). */
 interface ScanState {
   found: SecretMatch[];
-  scratch: Map<Matcher, unknown>;
+  scratch: Map<Matcher, unknown> | undefined;
   /** Where each matcher's last match ended: an anchor inside it would only find an overlapping match. */
-  matchedUntil: Map<Matcher, number>;
+  matchedUntil: Map<Matcher, number> | undefined;
 }
 
 /** Finds secrets by scanning once for every matcher's anchors. */
@@ -157,10 +158,12 @@ export function createSecretScanner(
     for (const entry of list) {
       if (!anchorAt(text, index, entry)) continue;
       for (const matcher of entry.matchers) {
-        if (index < (state.matchedUntil.get(matcher) ?? 0)) continue;
+        if (index < (state.matchedUntil?.get(matcher) ?? 0)) continue;
+        state.scratch ??= new Map();
         const match = matcher.find(text, index, entry.anchor, state.scratch);
         if (!match) continue;
         state.found.push(match);
+        state.matchedUntil ??= new Map();
         state.matchedUntil.set(matcher, match.end);
       }
     }
@@ -168,7 +171,7 @@ export function createSecretScanner(
 
   return {
     scan(text) {
-      const state: ScanState = { found: [], scratch: new Map(), matchedUntil: new Map() };
+      const state: ScanState = { found: [], scratch: undefined, matchedUntil: undefined };
       // Locals, not closure variables: the loop then keeps them in registers.
       const bits = triples;
       const quadBits = quads;
