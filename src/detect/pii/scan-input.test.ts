@@ -27,7 +27,17 @@ describe('longNumberRuns', () => {
     fc.assert(
       fc.property(numberish, (text) => {
         const input = createScanInput(text, 'US');
-        expect(longNumberRuns(text, input.digitRuns)).toEqual(oracle(text));
+        const matches = oracle(text);
+        expect(longNumberRuns(text, input.digitRuns)).toEqual(matches);
+        // The windows, built from the chains found with the runs, hold every match and nothing else.
+        const windows = input.longNumberWindows;
+        expect(input.hasLongNumber).toBe(matches.length > 0);
+        for (const match of matches) {
+          expect(windows.some((window) => window.start <= match.start && match.end <= window.end)).toBe(true);
+        }
+        for (const window of windows) {
+          expect(matches.some((match) => window.start <= match.start && match.end <= window.end)).toBe(true);
+        }
       }),
       { numRuns: 3000 },
     );

@@ -29,14 +29,10 @@ function isGroupSeparator(code: number): boolean {
 class LazyScanInput implements ScanInput {
   #hasDigit: boolean | undefined;
   #hasLongNumber: boolean | undefined;
-  #digitRuns: { start: number; end: number }[] | undefined;
+  #index: DigitRunIndex | undefined;
   #longNumberWindows: TextWindow[] | undefined;
   #windowsWith: Map<number, TextWindow[]> | undefined;
   #windowChainDigits: number[] | undefined;
-  #runsByLength: DigitRun[][] | undefined;
-  #runsAfterCapital: DigitRun[] | undefined;
-  #runsAfterBoundary: DigitRun[] | undefined;
-  #runsBeforeSeparator: DigitRun[] | undefined;
   #runsOfAtLeast: Map<number, DigitRun[]> | undefined;
 
   constructor(
@@ -46,7 +42,7 @@ class LazyScanInput implements ScanInput {
 
   get hasDigit(): boolean {
     // Once the runs are known they answer this; otherwise one search that stops at the first digit.
-    this.#hasDigit ??= this.#digitRuns === undefined ? DIGIT.test(this.text) : this.#digitRuns.length > 0;
+    this.#hasDigit ??= this.#index === undefined ? DIGIT.test(this.text) : this.#index.runs.length > 0;
     return this.#hasDigit;
   }
 
@@ -58,8 +54,13 @@ class LazyScanInput implements ScanInput {
   get digitRuns(): readonly { start: number; end: number }[] {
     // No separate digit test first: on a text whose first digit is far in, it would read the text up to
     // there twice. Without any digit the search reads the text once and finds nothing.
-    this.#digitRuns ??= findDigitRuns(this.text);
-    return this.#digitRuns;
+    return this.#runIndex().runs;
+  }
+
+  /** The digit runs and the lists sorted from them, found in one pass over the text on first use. */
+  #runIndex(): DigitRunIndex {
+    this.#index ??= indexDigitRuns(this.text);
+    return this.#index;
   }
 
   get longNumberWindows(): readonly TextWindow[] {
@@ -67,7 +68,8 @@ class LazyScanInput implements ScanInput {
       const windows: TextWindow[] = [];
       const chainDigits: number[] = [];
       // The matches of LONG_NUMBER_RUN, derived from the digit runs instead of a second regex pass.
-      forEachLongNumber(this.text, this.digitRuns, (start, end, digits) => {
+      const index = this.#runIndex();
+      forEachLongNumber(index.runs, index.longChains, (start, end, digits) => {
         addWindow({
           text: this.text,
           windows,
@@ -86,23 +88,19 @@ class LazyScanInput implements ScanInput {
 
   runsOfLength(digits: number): readonly DigitRun[] {
     if (digits > LENGTH_BUCKETS) return this.digitRuns.filter((run) => run.end - run.start === digits);
-    if (this.#runsByLength === undefined) this.#classifyRuns();
-    return this.#runsByLength![digits] ?? NO_RUNS;
+    return this.#runIndex().byLength[digits] ?? NO_RUNS;
   }
 
   get runsAfterCapital(): readonly DigitRun[] {
-    if (this.#runsAfterCapital === undefined) this.#classifyRuns();
-    return this.#runsAfterCapital!;
+    return this.#runIndex().afterCapital;
   }
 
   get runsAfterBoundary(): readonly DigitRun[] {
-    if (this.#runsAfterBoundary === undefined) this.#classifyRuns();
-    return this.#runsAfterBoundary!;
+    return this.#runIndex().afterBoundary;
   }
 
   get runsBeforeSeparator(): readonly DigitRun[] {
-    if (this.#runsBeforeSeparator === undefined) this.#classifyRuns();
-    return this.#runsBeforeSeparator!;
+    return this.#runIndex().beforeSeparator;
   }
 
   runsOfAtLeast(digits: number): readonly DigitRun[] {
@@ -114,35 +112,6 @@ class LazyScanInput implements ScanInput {
       this.#runsOfAtLeast.set(digits, kept);
     }
     return kept;
-  }
-
-  /**
-   * One pass over the digit runs that sorts them by length and by the characters around them, for the
-   * anchor searches of several recognizers: each then reads the few runs it can use instead of every
-   * run (code holds thousands of short runs inside identifiers and hex strings).
-   */
-  #classifyRuns(): void {
-    const { text } = this;
-    const byLength: DigitRun[][] = [];
-    const afterCapital: DigitRun[] = [];
-    const afterBoundary: DigitRun[] = [];
-    const beforeSeparator: DigitRun[] = [];
-    for (const run of this.digitRuns) {
-      const digits = run.end - run.start;
-      if (digits <= LENGTH_BUCKETS) {
-        const bucket = byLength[digits];
-        if (bucket === undefined) byLength[digits] = [run];
-        else bucket.push(run);
-      }
-      const before = text.charCodeAt(run.start - 1); // NaN before the text: no class
-      if (isAsciiCapital(before)) afterCapital.push(run);
-      else if (!isWordOrHyphen(before)) afterBoundary.push(run);
-      if (isGroupSeparator(text.charCodeAt(run.end))) beforeSeparator.push(run);
-    }
-    this.#runsByLength = byLength;
-    this.#runsAfterCapital = afterCapital;
-    this.#runsAfterBoundary = afterBoundary;
-    this.#runsBeforeSeparator = beforeSeparator;
   }
 
   longNumberWindowsWith(digits: number): readonly TextWindow[] {
@@ -160,9 +129,44 @@ class LazyScanInput implements ScanInput {
   }
 }
 
-/** The maximal runs of ASCII digits (the matches of `/\d+/g`), in text order. */
-function findDigitRuns(text: string): { start: number; end: number }[] {
-  const runs: { start: number; end: number }[] = [];
+/** The digit runs of a text and lists of them, each in text order, for the anchor searches. */
+interface DigitRunIndex {
+  /** The maximal runs of ASCII digits (the matches of `/\d+/g`). */
+  runs: DigitRun[];
+  /** Runs by digit count, up to `LENGTH_BUCKETS` (sparse). */
+  byLength: DigitRun[][];
+  /** Runs right after `[A-Z]`. */
+  afterCapital: DigitRun[];
+  /** Runs after neither a word character nor a hyphen. */
+  afterBoundary: DigitRun[];
+  /** Runs followed by a space ( ) . - / or no-break space. */
+  beforeSeparator: DigitRun[];
+  /**
+   * Chains of runs joined by single LONG_NUMBER_RUN separators that hold six digits or more, as pairs
+   * of run indexes (first, last): the only chains `LONG_NUMBER_RUN` matches in.
+   */
+  longChains: number[];
+}
+
+/**
+ * The digit runs and every list sorted from them, in one pass over the text: the characters around a
+ * run are read once here, where the run is found (the one after it is already read to end the run),
+ * instead of by each recognizer that needs them. Code holds thousands of short runs inside identifiers
+ * and hex strings; each anchor search then reads only the few runs it can use.
+ */
+function indexDigitRuns(text: string): DigitRunIndex {
+  const runs: DigitRun[] = [];
+  const byLength: DigitRun[][] = [];
+  const afterCapital: DigitRun[] = [];
+  const afterBoundary: DigitRun[] = [];
+  const beforeSeparator: DigitRun[] = [];
+  const longChains: number[] = [];
+  // The chain being followed: its first run, its digits, and whether the last run's next character
+  // joins it to a run that starts right after.
+  let chainFirst = 0;
+  let chainDigits = 0;
+  let joinsNext = false;
+  let previousEnd = -2;
   const length = text.length;
   let position = 0;
   for (;;) {
@@ -184,16 +188,62 @@ function findDigitRuns(text: string): { start: number; end: number }[] {
       start = DIGIT_JUMP.lastIndex - 1;
     }
     let end = start + 1;
+    let after = Number.NaN; // past the end of the text: no class
     while (end < length) {
       const code = text.charCodeAt(end);
-      if (code < 48 || code > 57) break;
+      if (code < 48 || code > 57) {
+        after = code;
+        break;
+      }
       end += 1;
     }
-    runs.push({ start, end });
+    const run: DigitRun = { start, end };
+    const digits = end - start;
+    // A run continues the chain when the previous run ends one separator before it.
+    if (joinsNext && previousEnd + 1 === start) chainDigits += digits;
+    else {
+      if (chainDigits >= 6) longChains.push(chainFirst, runs.length - 1);
+      chainFirst = runs.length;
+      chainDigits = digits;
+    }
+    runs.push(run);
+    if (digits <= LENGTH_BUCKETS) {
+      const bucket = byLength[digits];
+      if (bucket === undefined) byLength[digits] = [run];
+      else bucket.push(run);
+    }
+    const before = text.charCodeAt(start - 1); // NaN before the text: no class
+    if (isAsciiCapital(before)) afterCapital.push(run);
+    else if (!isWordOrHyphen(before)) afterBoundary.push(run);
+    if (isGroupSeparator(after)) beforeSeparator.push(run);
+    joinsNext = isNumberSeparator(after);
+    previousEnd = end;
     // The character at `end` is not a digit.
     position = end + 1;
   }
-  return runs;
+  if (chainDigits >= 6) longChains.push(chainFirst, runs.length - 1);
+  return { runs, byLength, afterCapital, afterBoundary, beforeSeparator, longChains };
+}
+
+/** The chains of runs joined by single separators that hold six digits or more (see `DigitRunIndex`). */
+function findLongChains(text: string, runs: readonly DigitRun[]): number[] {
+  const chains: number[] = [];
+  let first = 0;
+  while (first < runs.length) {
+    let last = first;
+    let digits = runs[first]!.end - runs[first]!.start;
+    while (
+      last + 1 < runs.length &&
+      runs[last + 1]!.start === runs[last]!.end + 1 &&
+      isNumberSeparator(text.charCodeAt(runs[last]!.end))
+    ) {
+      last += 1;
+      digits += runs[last]!.end - runs[last]!.start;
+    }
+    if (digits >= 6) chains.push(first, last);
+    first = last + 1;
+  }
+  return chains;
 }
 
 function isDigitCode(code: number): boolean {
@@ -216,37 +266,31 @@ export function longNumberRuns(
   runs: readonly { start: number; end: number }[],
 ): { start: number; end: number }[] {
   const matches: { start: number; end: number }[] = [];
-  forEachLongNumber(text, runs, (start, end) => {
+  forEachLongNumber(runs, findLongChains(text, runs), (start, end) => {
     matches.push({ start, end });
   });
   return matches;
 }
 
 /**
- * Calls `visit` with each span `longNumberRuns` gives, in order, and the digit count of the whole chain
- * the span belongs to. A value whose digits are joined by at most one space, dot, slash or hyphen lies
- * in one chain; if it holds seven digits or more it meets one of the chain's spans (only a chain's last
- * five digits or fewer can be left out of them), so its window is that span's window, which therefore
- * counts at least as many chain digits as the value holds.
+ * Calls `visit` with each span `longNumberRuns` gives, in order, walking the long chains (pairs of run
+ * indexes, see `DigitRunIndex`), and the digit count of the whole chain the span belongs to. A value
+ * whose digits are joined by at most one space, dot, slash or hyphen lies in one chain; if it holds
+ * seven digits or more it meets one of the chain's spans (only a chain's last five digits or fewer can
+ * be left out of them), so its window is that span's window, which therefore counts at least as many
+ * chain digits as the value holds.
  */
 function forEachLongNumber(
-  text: string,
-  runs: readonly { start: number; end: number }[],
+  runs: readonly DigitRun[],
+  longChains: readonly number[],
   visit: (start: number, end: number, chainDigits: number) => void,
 ): void {
-  let first = 0;
-  while (first < runs.length) {
+  for (let chain = 0; chain < longChains.length; chain += 2) {
     // The chain: runs [first, last] where each gap is exactly one separator character.
-    let last = first;
-    let digits = runs[first]!.end - runs[first]!.start;
-    while (
-      last + 1 < runs.length &&
-      runs[last + 1]!.start === runs[last]!.end + 1 &&
-      isNumberSeparator(text.charCodeAt(runs[last]!.end))
-    ) {
-      last += 1;
-      digits += runs[last]!.end - runs[last]!.start;
-    }
+    const first = longChains[chain]!;
+    const last = longChains[chain + 1]!;
+    let digits = 0;
+    for (let index = first; index <= last; index += 1) digits += runs[index]!.end - runs[index]!.start;
     // Walk the chain in matches of at most 65 digits.
     const chainDigits = digits;
     let runIndex = first;
@@ -275,7 +319,6 @@ function forEachLongNumber(
         position = runs[runIndex]!.start;
       }
     }
-    first = last + 1;
   }
 }
 
