@@ -1,3 +1,5 @@
+// The chain, tamper detection, payload modes and batching rules, with the in-thread writer (quick to start).
+// The worker writer, which the gateway uses, is covered in audit-worker-writer.test.ts and the crash test.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
