@@ -5,11 +5,9 @@ import { isAscii } from './is-ascii.js';
 import { decodeTagRun, decodeVariationSelectorRun } from './unicode/hidden-payloads.js';
 import { findHomoglyphWords } from './unicode/homoglyph-words.js';
 import { invisibleKind } from './unicode/invisible.js';
+import { nonAsciiFacts } from './unicode/non-ascii-facts.js';
 
 const MAX_FINDINGS = 100;
-/** Any code point `invisibleKind` classifies; combining ones sit outside the class, as alternatives. */
-const ANY_INVISIBLE =
-  /[\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0\u{E0000}-\u{E007F}\u{1D173}-\u{1D17A}]|\p{Variation_Selector}|\u034f|\u17b4|\u17b5/u;
 const EMOJI = /\p{Extended_Pictographic}|\p{Emoji_Modifier}|\p{Emoji_Component}/u;
 const JOINING_SCRIPT_LETTER = /[\p{L}\p{M}]/u;
 const BLACK_FLAG = 0x1f3f4;
@@ -172,8 +170,10 @@ export function createUnicodeDetector(): Detector {
     detect(text) {
       if (isAscii(text)) return [];
       const findings: UnicodeFinding[] = [];
-      const firstInvisible = text.search(ANY_INVISIBLE);
-      const rightToLeftText = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]/.test(text);
+      // One walk answers the three whole-text searches this used to make (invisible, right-to-left, lookalike).
+      const facts = nonAsciiFacts(text);
+      const firstInvisible = facts.firstInvisible;
+      const rightToLeftText = facts.rightToLeft;
       for (const run of firstInvisible < 0 ? [] : invisibleRuns(text, firstInvisible)) {
         let result: UnicodeFinding | undefined;
         if (run.kind === 'zero-width') result = zeroWidthFinding(text, run);
@@ -183,7 +183,9 @@ export function createUnicodeDetector(): Detector {
         if (result) findings.push(result);
         if (findings.length >= MAX_FINDINGS) return findings;
       }
-      for (const word of findHomoglyphWords(text, MAX_FINDINGS - findings.length)) {
+      // Without a lookalike, `findHomoglyphWords` finds nothing.
+      const words = facts.lookalike ? findHomoglyphWords(text, MAX_FINDINGS - findings.length) : [];
+      for (const word of words) {
         findings.push({
           detector: 'unicode',
           family: 'unicode',

@@ -1,5 +1,6 @@
 import { CONFUSABLE_TO_LATIN, isLatinLetter } from './confusables.js';
 import { invisibleKind } from './invisible.js';
+import { LOOKALIKE } from './non-ascii-facts.js';
 
 /** A word that mixes Latin letters with lookalikes from another script. */
 export interface HomoglyphWord {
@@ -10,10 +11,6 @@ export interface HomoglyphWord {
   /** How many lookalike letters the word contains. */
   lookalikes: number;
 }
-
-const LOOKALIKE = new RegExp(
-  `[${[...CONFUSABLE_TO_LATIN.keys()].map((unit) => `\\u${unit.toString(16).padStart(4, '0')}`).join('')}]`,
-);
 
 // Letters, marks and invisible formatting inside a word (so "іg\u200bnore" is one word).
 const WORD = /[\p{L}\p{M}\u200b-\u200d\u2060\u00ad]+/gu;
