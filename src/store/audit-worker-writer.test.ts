@@ -7,6 +7,7 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type PendingAuditRecord, toPendingRecord } from './audit-batch-writer.js';
+import { canonicalJson } from './audit-chain.js';
 import { type AuditLog, type AuditLogOptions, createAuditLog } from './audit-log.js';
 import { createAuditReader } from './audit-reader.js';
 import { type AuditEntry, toRecordBody } from './audit-record.js';
@@ -123,6 +124,8 @@ describe('audit log with the worker writer', () => {
     }[];
     const [first, second] = rows.map((row) => row.record.replace(row.id, 'ID').replace(/"sequence":\d+/, ''));
     expect(second).toBe(first);
+    // What the writer did before it had parts: canonicalJson of the whole record.
+    for (const row of rows) expect(canonicalJson(JSON.parse(row.record))).toBe(row.record);
 
     const key = randomBytes(32);
     const sealed = workerLog({ payloads: 'full', encryptionKey: key });
@@ -191,6 +194,35 @@ describe('audit worker failures', () => {
     // The newest records were kept.
     expect(requestIds()).toEqual(Array.from({ length: 20 }, (_, index) => `req-${index + 11}`));
     expect(log.verify()).toMatchObject({ ok: true, count: 20 });
+  });
+
+  it('ends a flush that the worker does not answer in time with AEGIS_TIMEOUT, and answers later ones', async () => {
+    database.pragma('busy_timeout = 3000');
+    const log = workerLog({ workerReplyTimeoutMs: 50, flushIntervalMs: 60_000 });
+    const locker = openDatabase({ dataDir });
+    locker.exec('BEGIN IMMEDIATE');
+    log.append(entry(1));
+    // The worker waits for the lock (busy timeout) longer than the caller waits for the worker.
+    expect(() => log.flush()).toThrowError(expect.objectContaining({ code: 'AEGIS_TIMEOUT' }));
+    locker.exec('COMMIT');
+    locker.close();
+    await until(() => log.stats().written === 1, 'the delayed write');
+    log.append(entry(2));
+    log.flush();
+    expect(log.stats()).toMatchObject({ written: 2, queued: 0, failures: 0 });
+    expect(log.verify()).toMatchObject({ ok: true, count: 2 });
+  });
+
+  it('reports records it could not write before closing as dropped', () => {
+    database.pragma('busy_timeout = 20');
+    const log = workerLog({ flushIntervalMs: 60_000 });
+    const locker = openDatabase({ dataDir });
+    locker.exec('BEGIN IMMEDIATE');
+    for (let index = 1; index <= 3; index += 1) log.append(entry(index));
+    expect(() => log.close()).toThrowError(expect.objectContaining({ code: 'AEGIS_STORE_FAILED' }));
+    expect(log.stats()).toMatchObject({ queued: 0, written: 0, dropped: 3 });
+    locker.exec('COMMIT');
+    locker.close();
   });
 
   it('falls back to the in-thread writer, with a warning, when the worker cannot start', () => {
