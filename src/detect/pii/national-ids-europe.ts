@@ -127,6 +127,8 @@ export const italianFiscalCodeRecognizer = createPatternRecognizer({
   patterns: [FISCAL_CODE],
   validate: codiceFiscaleValid,
   needsLongNumber: false,
+  // Every anchor is taken from a digit run.
+  needsDigit: true,
   anchors: fiscalCodeAnchors,
   base: 0.8,
   positive: ['codice fiscale', 'fiscal code', 'cf', 'c.f.', 'tax code'],

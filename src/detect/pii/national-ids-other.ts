@@ -128,6 +128,8 @@ export const usDriverLicenseRecognizer = createPatternRecognizer({
   requireContext: true,
   before: 48,
   needsLongNumber: false,
+  // Every anchor is taken from a digit run.
+  needsDigit: true,
   anchors: driverLicenseAnchors,
   // Searched by `cen`: a plain search for `icen` stops at every i.
   prefilter: (text) => includesLiteral(text, 'icen', 'cen') || text.includes('DL'),

@@ -26,6 +26,11 @@ export interface PatternRecognizerOptions {
   /** Skip the scan unless the text has a run of six digits (default true). */
   needsLongNumber?: boolean;
   /**
+   * Without `needsLongNumber`: skip the scan unless the text holds a digit (for `anchors` taken from the
+   * digit runs, which a text without digits does not have).
+   */
+  needsDigit?: boolean;
+  /**
    * With `needsLongNumber`: the fewest digits of a match, all joined by at most one space, dot, slash or
    * hyphen each, so only windows meeting such a chain are scanned (default 6, every window).
    */
@@ -72,10 +77,11 @@ export function createPatternRecognizer(options: PatternRecognizerOptions): Reco
   return {
     name: options.name,
     types: [options.type],
-    needs: (options.needsLongNumber ?? true) ? 'long-number' : undefined,
+    needs: (options.needsLongNumber ?? true) ? 'long-number' : options.needsDigit ? 'digit' : undefined,
     patterns: [...options.patterns, ...sticky.values(), ...(options.helperPatterns ?? [])],
     find(input: ScanInput): PiiCandidate[] {
       if ((options.needsLongNumber ?? true) && !input.hasLongNumber) return [];
+      if (options.needsDigit && !input.hasDigit) return [];
       const windows =
         (options.needsLongNumber ?? true)
           ? input.longNumberWindowsWith(options.minDigits ?? 6)

@@ -149,6 +149,19 @@ interface DigitRunIndex {
 }
 
 /**
+ * The index of a text without digits (most texts), shared. Nothing writes to an index's lists once it
+ * is built (the scan input hands them out read-only); not frozen, so every index keeps one shape.
+ */
+const NO_DIGIT_RUNS: DigitRunIndex = {
+  runs: [],
+  byLength: [],
+  afterCapital: [],
+  afterBoundary: [],
+  beforeSeparator: [],
+  longChains: [],
+};
+
+/**
  * The digit runs and every list sorted from them, in one pass over the text: the characters around a
  * run are read once here, where the run is found (the one after it is already read to end the run),
  * instead of by each recognizer that needs them. Code holds thousands of short runs inside identifiers
@@ -221,6 +234,7 @@ function indexDigitRuns(text: string): DigitRunIndex {
     // The character at `end` is not a digit.
     position = end + 1;
   }
+  if (runs.length === 0) return NO_DIGIT_RUNS;
   if (chainDigits >= 6) longChains.push(chainFirst, runs.length - 1);
   return { runs, byLength, afterCapital, afterBoundary, beforeSeparator, longChains };
 }
