@@ -161,16 +161,19 @@ function mayBeFillerWord(trimmed: string, facts: AsciiFacts | undefined): boolea
   return facts.alphanumeric && trimmed.length - facts.removed <= FILLER_NAME_MAX;
 }
 
-// Counts of ASCII code points for `isRepetitive`, zeroed again before it returns (cheaper than a Map).
+// Counts of ASCII code points for `isRepetitive`, and which of them it raised (at most 128), zeroed again
+// before it returns (cheaper than a Map and a list per call).
 const repeatCounts = new Int32Array(128);
+const touchedCodes = new Uint8Array(128);
 
 /** True when one character (code point) makes up most of the value (`aaaaaaa1`, `--------`). */
 export function isRepetitive(value: string): boolean {
   if (value.length < 6) return false;
-  const touched: number[] = [];
+  let touched = 0;
   let others: Map<number, number> | undefined;
   let highest = 0;
   let distinct = 0;
+  let decided = false;
   for (let index = 0; index < value.length; ) {
     // Code points, as `for…of` over a string yields them: a surrogate pair is one character.
     const code = value.codePointAt(index)!;
@@ -178,7 +181,7 @@ export function isRepetitive(value: string): boolean {
     let count: number;
     if (code < 128) {
       count = ++repeatCounts[code]!;
-      if (count === 1) touched.push(code);
+      if (count === 1) touchedCodes[touched++] = code;
     } else {
       others ??= new Map();
       count = (others.get(code) ?? 0) + 1;
@@ -186,8 +189,15 @@ export function isRepetitive(value: string): boolean {
     }
     if (count === 1) distinct++;
     if (count > highest) highest = count;
+    // Three distinct characters, and the rest of the value (at most its remaining code units) cannot lift
+    // any count above the share: the answer is already false.
+    if (distinct > 2 && (highest + value.length - index) / value.length <= 0.6) {
+      decided = true;
+      break;
+    }
   }
-  for (const code of touched) repeatCounts[code] = 0;
+  for (let at = 0; at < touched; at++) repeatCounts[touchedCodes[at]!] = 0;
+  if (decided) return false;
   return highest / value.length > 0.6 || distinct <= 2;
 }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Matcher } from './matcher.js';
+import type { Matcher, SecretMatch } from './matcher.js';
 import { createSecretScanner, resolveOverlaps } from './scanner.js';
 
 // Anchors that exercise every path of the scan's filters: two-character anchors (any third character),
@@ -126,8 +126,76 @@ describe('createSecretScanner', () => {
   });
 });
 
+/** `resolveOverlaps` without its shortcut for matches already in order and apart: sort, then clusters. */
+function resolveBySorting(matches: readonly SecretMatch[]): SecretMatch[] {
+  const tier = (match: SecretMatch): number => Math.min(match.priority, 3);
+  const kept: SecretMatch[] = [];
+  const resolve = (cluster: readonly SecretMatch[]): void => {
+    const ranked = [...cluster].sort(
+      (a, b) =>
+        tier(b) - tier(a) ||
+        b.end - b.start - (a.end - a.start) ||
+        b.priority - a.priority ||
+        b.score - a.score,
+    );
+    const chosen: SecretMatch[] = [];
+    for (const candidate of ranked) {
+      if (chosen.every((other) => candidate.end <= other.start || candidate.start >= other.end))
+        chosen.push(candidate);
+    }
+    for (const match of chosen.sort((a, b) => a.start - b.start)) kept.push(match);
+  };
+  let cluster: SecretMatch[] = [];
+  let clusterEnd = -1;
+  for (const match of [...matches].sort((a, b) => a.start - b.start || b.end - a.end)) {
+    if (match.start >= clusterEnd) {
+      if (cluster.length > 0) resolve(cluster);
+      cluster = [];
+      clusterEnd = match.end;
+    } else {
+      clusterEnd = Math.max(clusterEnd, match.end);
+    }
+    cluster.push(match);
+  }
+  if (cluster.length > 0) resolve(cluster);
+  return kept;
+}
+
 describe('resolveOverlaps', () => {
   it('returns a new empty list for no matches', () => {
     expect(resolveOverlaps([])).toEqual([]);
+  });
+
+  it('keeps what sorting and resolving clusters keeps, in order (property)', () => {
+    // Small offsets so that matches touch, overlap, repeat and come empty or out of order.
+    const match = fc
+      .record({
+        start: fc.integer({ min: 0, max: 12 }),
+        length: fc.integer({ min: 0, max: 5 }),
+        priority: fc.constantFrom(0, 1, 2, 3, 3.5, 4),
+        score: fc.constantFrom(0.1, 0.5, 0.9),
+      })
+      .map(({ start, length, priority, score }) => ({
+        ruleId: `rule-${priority}-${score}`,
+        type: 'SECRET',
+        severity: 'high' as const,
+        score,
+        start,
+        end: start + length,
+        priority,
+      }));
+    fc.assert(
+      fc.property(fc.array(match, { maxLength: 6 }), (matches) => {
+        expect(resolveOverlaps(matches)).toEqual(resolveBySorting(matches));
+      }),
+      { numRuns: 3000, seed: 11 },
+    );
+    const apart = [
+      { ruleId: 'a', type: 'A', severity: 'high' as const, score: 0.9, start: 0, end: 4, priority: 3 },
+      { ruleId: 'b', type: 'B', severity: 'high' as const, score: 0.9, start: 4, end: 9, priority: 0 },
+    ];
+    const kept = resolveOverlaps(apart);
+    expect(kept).toEqual(apart);
+    expect(kept).not.toBe(apart);
   });
 });

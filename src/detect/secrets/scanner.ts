@@ -212,6 +212,13 @@ export function resolveOverlaps(matches: readonly SecretMatch[]): SecretMatch[] 
   const kept: SecretMatch[] = [];
   // Most texts hold no secret: nothing to sort or allocate.
   if (matches.length === 0) return kept;
+  // Matches found in text order, none empty and none overlapping the one before (the usual case) have
+  // strictly increasing starts, so sorting keeps their order, and each is a cluster of its own that keeps
+  // it: the result is the list as it is.
+  if (inOrderApart(matches)) {
+    for (const match of matches) kept.push(match);
+    return kept;
+  }
   const sorted = [...matches].sort((a, b) => a.start - b.start || b.end - a.end);
   let cluster: SecretMatch[] = [];
   let clusterEnd = -1;
@@ -227,6 +234,16 @@ export function resolveOverlaps(matches: readonly SecretMatch[]): SecretMatch[] 
   }
   resolveCluster(cluster, kept);
   return kept;
+}
+
+/** True when every match is non-empty and starts at or after the end of the one before. */
+function inOrderApart(matches: readonly SecretMatch[]): boolean {
+  let previousEnd = 0;
+  for (const match of matches) {
+    if (match.end <= match.start || match.start < previousEnd) return false;
+    previousEnd = match.end;
+  }
+  return true;
 }
 
 /**
