@@ -58,6 +58,11 @@ export interface ScanInput {
    */
   readonly runsAfterBoundary: readonly DigitRun[];
   /**
+   * The digit runs after no word character (`(?<![\w])` holds at their start; a hyphen may come before),
+   * in order (the same objects as in `digitRuns`).
+   */
+  readonly runsAfterNonWord: readonly DigitRun[];
+  /**
    * The digit runs followed by a space, parenthesis, dot, hyphen, slash or no-break space (what joins
    * the digit groups of phone numbers, dates and dotted addresses), in order.
    */

@@ -4,6 +4,10 @@ import { execAll } from './exec-all.js';
 import {
   dniStarts,
   fiscalCodeAnchors,
+  frenchNirRecognizer,
+  frenchNirStarts,
+  germanTaxIdRecognizer,
+  germanTaxIdStarts,
   italianFiscalCodeRecognizer,
   nieStarts,
   spanishDniRecognizer,
@@ -113,5 +117,64 @@ describe('NIE and DNI starts', () => {
     const text = 'nino AB 12 34 56 C and AB123456C, nie X-1234567-L and Y1234567X 00000000';
     const input = createScanInput(text, 'US');
     expect(nieStarts(input)).toEqual([38, 54]);
+  });
+});
+
+describe('NIR and German tax ID starts', () => {
+  // Digit groups with the separators the patterns allow, word characters, hyphens and Corsican 2A/2B
+  // before and after them; long runs and filler make windows that begin and end inside words and runs.
+  const texts = fc
+    .array(
+      fc.tuple(
+        fc.constantFrom('', ' ', '-', '_', 'a', 'x ', '.', 'nir ', 'steuer-id '),
+        fc.stringMatching(/^[0-9]{1,13}$/),
+        fc.constantFrom(
+          '',
+          ' ',
+          '-',
+          'A',
+          ' 2A',
+          ' 2B 123',
+          ' 123 456 78',
+          '.5',
+          '9'.repeat(40),
+          'q'.repeat(40),
+        ),
+      ),
+      { maxLength: 8 },
+    )
+    .map((parts) => parts.map((part) => part.join('')).join(''));
+
+  for (const [recognizer, starts] of [
+    [frenchNirRecognizer, frenchNirStarts],
+    [germanTaxIdRecognizer, germanTaxIdStarts],
+  ] as const) {
+    it(`${recognizer.name}: find what a scan of each long-number window finds`, () => {
+      const [global, sticky] = recognizer.patterns as [RegExp, RegExp];
+      expect(sticky.sticky).toBe(true);
+      fc.assert(
+        fc.property(texts, (text) => {
+          const input = createScanInput(text, 'US');
+          const windows = input.longNumberWindows;
+          expect(
+            stickyMatchesInWindows({
+              text,
+              windows,
+              pattern: sticky,
+              starts: starts(input),
+              windowStarts: true,
+            }),
+          ).toEqual(matchesInWindows({ text, windows, pattern: global }));
+        }),
+        { numRuns: 4000 },
+      );
+    });
+  }
+
+  it('finds both forms', () => {
+    const text = 'nir 1 85 05 78 006 084 91 and steuer-id 86095742719';
+    const input = createScanInput(text, 'US');
+    expect(frenchNirStarts(input)).toContain(4);
+    expect(germanTaxIdStarts(input)).toContain(40);
   });
 });

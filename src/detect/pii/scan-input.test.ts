@@ -86,6 +86,9 @@ describe('digit runs sorted for anchor searches', () => {
         expect(input.runsAfterBoundary).toEqual(
           runs.filter((run) => run.start === 0 || !/[\w-]/.test(String.fromCharCode(before(run)))),
         );
+        expect(input.runsAfterNonWord).toEqual(
+          runs.filter((run) => run.start === 0 || !/\w/.test(String.fromCharCode(before(run)))),
+        );
         expect(input.runsBeforeSeparator).toEqual(
           runs.filter((run) => /^[ ().\-/\u00a0]/.test(text.slice(run.end, run.end + 1))),
         );
@@ -214,6 +217,7 @@ describe('longNumberWindowsWith', () => {
       runsOfLength: (digits) => input.runsOfLength(digits),
       runsAfterCapital: input.runsAfterCapital,
       runsAfterBoundary: input.runsAfterBoundary,
+      runsAfterNonWord: input.runsAfterNonWord,
       runsBeforeSeparator: input.runsBeforeSeparator,
       runsOfAtLeast: (digits) => input.runsOfAtLeast(digits),
       longNumberWindows: input.longNumberWindows,

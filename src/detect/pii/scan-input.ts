@@ -1,4 +1,4 @@
-import { isAsciiCapital, isWordOrHyphen } from '../ascii-codes.js';
+import { isAsciiCapital, isAsciiWordCode } from '../ascii-codes.js';
 import type { DigitRun, ScanInput } from './candidate.js';
 import { execAll } from './exec-all.js';
 
@@ -99,6 +99,10 @@ class LazyScanInput implements ScanInput {
     return this.#runIndex().afterBoundary;
   }
 
+  get runsAfterNonWord(): readonly DigitRun[] {
+    return this.#runIndex().afterNonWord;
+  }
+
   get runsBeforeSeparator(): readonly DigitRun[] {
     return this.#runIndex().beforeSeparator;
   }
@@ -139,6 +143,8 @@ interface DigitRunIndex {
   afterCapital: DigitRun[];
   /** Runs after neither a word character nor a hyphen. */
   afterBoundary: DigitRun[];
+  /** Runs after no word character (a hyphen may come before). */
+  afterNonWord: DigitRun[];
   /** Runs followed by a space ( ) . - / or no-break space. */
   beforeSeparator: DigitRun[];
   /**
@@ -157,6 +163,7 @@ const NO_DIGIT_RUNS: DigitRunIndex = {
   byLength: [],
   afterCapital: [],
   afterBoundary: [],
+  afterNonWord: [],
   beforeSeparator: [],
   longChains: [],
 };
@@ -172,6 +179,7 @@ function indexDigitRuns(text: string): DigitRunIndex {
   const byLength: DigitRun[][] = [];
   const afterCapital: DigitRun[] = [];
   const afterBoundary: DigitRun[] = [];
+  const afterNonWord: DigitRun[] = [];
   const beforeSeparator: DigitRun[] = [];
   const longChains: number[] = [];
   // The chain being followed: its first run, its digits, and whether the last run's next character
@@ -227,7 +235,10 @@ function indexDigitRuns(text: string): DigitRunIndex {
     }
     const before = text.charCodeAt(start - 1); // NaN before the text: no class
     if (isAsciiCapital(before)) afterCapital.push(run);
-    else if (!isWordOrHyphen(before)) afterBoundary.push(run);
+    else if (!isAsciiWordCode(before)) {
+      afterNonWord.push(run);
+      if (before !== 45) afterBoundary.push(run); // not after a hyphen
+    }
     if (isGroupSeparator(after)) beforeSeparator.push(run);
     joinsNext = isNumberSeparator(after);
     previousEnd = end;
@@ -236,7 +247,7 @@ function indexDigitRuns(text: string): DigitRunIndex {
   }
   if (runs.length === 0) return NO_DIGIT_RUNS;
   if (chainDigits >= 6) longChains.push(chainFirst, runs.length - 1);
-  return { runs, byLength, afterCapital, afterBoundary, beforeSeparator, longChains };
+  return { runs, byLength, afterCapital, afterBoundary, afterNonWord, beforeSeparator, longChains };
 }
 
 /** The chains of runs joined by single separators that hold six digits or more (see `DigitRunIndex`). */
