@@ -39,8 +39,6 @@ export interface AuditWorkerData {
   /** A commit starts once this many records wait (or after flushIntervalMs). */
   commitAt: number;
   maxQueue: number;
-  /** Sequence number of the head when the worker starts. */
-  head: number;
   shared: SharedArrayBuffer;
   replyPort: MessagePort;
 }
@@ -73,4 +71,26 @@ export function describeFailure(error: unknown): AuditWorkerFailure {
     return typeof code === 'string' ? { message: error.message, code } : { message: error.message };
   }
   return { message: String(error) };
+}
+
+/**
+ * Blocks this thread (Atomics.wait) until `done(value of slot)`, the worker stops, or the timeout passes;
+ * returns the last value read. Messages are not delivered meanwhile: progress is read from the slots.
+ */
+export function waitForSlot(options: {
+  shared: BigInt64Array;
+  slot: number;
+  done: (value: bigint) => boolean;
+  timeoutMs: number;
+}): bigint {
+  const { shared, slot, done } = options;
+  const deadline = performance.now() + options.timeoutMs;
+  let value = Atomics.load(shared, slot);
+  while (!done(value) && Atomics.load(shared, SLOT.state) !== WORKER_STATE.stopped) {
+    const remaining = deadline - performance.now();
+    if (remaining <= 0) break;
+    Atomics.wait(shared, slot, value, remaining);
+    value = Atomics.load(shared, slot);
+  }
+  return value;
 }

@@ -1,19 +1,17 @@
-import { resolve } from 'node:path';
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { receiveMessageOnPort } from 'node:worker_threads';
 import { AegisError, ERROR_CODES } from '../spec/errors.js';
 import type { PendingAuditRecord } from './audit-batch-writer.js';
 import type { AuditSink } from './audit-sink.js';
 import { createThreadAuditWriter } from './audit-thread-writer.js';
 import {
-  type AuditWorkerData,
   type AuditWorkerEvent,
-  type AuditWorkerFailure,
   type AuditWorkerReply,
   type AuditWorkerRequest,
   SLOT,
-  SLOT_COUNT,
   WORKER_STATE,
+  waitForSlot,
 } from './audit-worker-protocol.js';
+import { failureError, startAuditWorker } from './audit-worker-start.js';
 import type { Database } from './open-database.js';
 
 /** Options of `createWorkerAuditWriter`. */
@@ -37,20 +35,6 @@ export interface WorkerAuditWriterOptions {
   entry?: URL;
 }
 
-// Built code starts the compiled worker; from TypeScript sources (vitest, tsx) a small module registers
-// tsx inside the worker first, since Node 20 does not pass a parent's loader hooks on to workers.
-function workerEntry(): URL {
-  return import.meta.url.endsWith('.ts')
-    ? new URL('./audit-worker-source.mjs', import.meta.url)
-    : new URL('./audit-worker.js', import.meta.url);
-}
-
-function failureError(failure: AuditWorkerFailure | undefined): Error {
-  const error = new Error(failure?.message ?? 'unknown error');
-  if (failure?.code !== undefined) (error as Error & { code?: string }).code = failure.code;
-  return error;
-}
-
 /**
  * Starts a worker thread with its own connection to the database of `database` and returns a sink that
  * hands it the records; commits (and their fsync) happen off the caller's event loop. Throws
@@ -59,64 +43,18 @@ function failureError(failure: AuditWorkerFailure | undefined): Error {
  */
 export function createWorkerAuditWriter(options: WorkerAuditWriterOptions): AuditSink {
   const { database, maxBatch } = options;
-  if (database.memory || database.readonly) {
-    throw new AegisError(ERROR_CODES.STORE_FAILED, 'the audit worker needs a writable database file');
-  }
-  const head = (
-    database.prepare('SELECT MAX(sequence) AS head FROM audit_records').get() as { head: number | null }
-  ).head;
-  const shared = new BigInt64Array(new SharedArrayBuffer(SLOT_COUNT * 8));
-  Atomics.store(shared, SLOT.head, BigInt(head ?? 0));
-  const channel = new MessageChannel();
-  const replyPort = channel.port1;
-  replyPort.unref();
-  const workerData: AuditWorkerData = {
-    path: resolve(database.name),
-    busyTimeoutMs: Number(database.pragma('busy_timeout', { simple: true })),
-    // A copy with its own memory: a pooled Buffer would clone its whole pool into the worker.
-    encryptionKey: options.encryptionKey === undefined ? undefined : new Uint8Array(options.encryptionKey),
-    maxPayloadBytes: options.maxPayloadBytes,
+  const { worker, shared, replyPort, lastError } = startAuditWorker({
+    ...options,
+    // The last fifth of flushIntervalMs is spent on this side, gathering records into one message.
     flushIntervalMs: Math.max(1, options.flushIntervalMs - Math.floor(options.flushIntervalMs / 5)),
     // Half the bound: the caller waits only once a commit takes longer than half a bound of arrivals.
     commitAt: Math.max(1, Math.floor(maxBatch / 2)),
-    maxQueue: options.maxQueue,
-    head: head ?? 0,
-    shared: shared.buffer as SharedArrayBuffer,
-    replyPort: channel.port2,
-  };
-  const worker = new Worker(options.entry ?? workerEntry(), {
-    workerData,
-    transferList: [channel.port2],
-    execArgv: [],
   });
   let stopping = false;
-  let workerError = '';
-  worker.on('error', (error) => {
-    workerError = error instanceof Error ? error.message : String(error);
-  });
   worker.on('exit', (code) => {
-    if (!stopping) takeOver(workerError === '' ? `exit code ${code}` : workerError);
+    if (!stopping) takeOver(lastError() === '' ? `exit code ${code}` : lastError());
   });
   worker.on('message', onEvent);
-
-  const state = waitFor(SLOT.state, (value) => value !== WORKER_STATE.starting, options.startTimeoutMs);
-  if (state !== WORKER_STATE.running) {
-    stopping = true;
-    void worker.terminate();
-    const reply = receiveMessageOnPort(replyPort)?.message as AuditWorkerReply | undefined;
-    replyPort.close();
-    if (state === WORKER_STATE.starting) {
-      throw new AegisError(
-        ERROR_CODES.TIMEOUT,
-        `the audit worker did not start within ${options.startTimeoutMs} ms`,
-        { details: { timeoutMs: options.startTimeoutMs } },
-      );
-    }
-    throw new AegisError(ERROR_CODES.STORE_FAILED, 'the audit worker could not open the database', {
-      cause: failureError(reply?.error),
-    });
-  }
-  worker.unref();
 
   let queue: PendingAuditRecord[] = [];
   /** Records pushed so far; those not yet settled by the worker are kept in `inFlight`, in order. */
@@ -138,19 +76,6 @@ export function createWorkerAuditWriter(options: WorkerAuditWriterOptions): Audi
   let before = { written: 0, dropped: 0, failures: 0 };
 
   const load = (slot: number) => Number(Atomics.load(shared, slot));
-
-  /** Waits (Atomics.wait) until `done(value of slot)` or the timeout; returns the last value read. */
-  function waitFor(slot: number, done: (value: bigint) => boolean, timeoutMs: number): bigint {
-    const deadline = performance.now() + timeoutMs;
-    let value = Atomics.load(shared, slot);
-    while (!done(value) && Atomics.load(shared, SLOT.state) !== WORKER_STATE.stopped) {
-      const remaining = deadline - performance.now();
-      if (remaining <= 0) break;
-      Atomics.wait(shared, slot, value, remaining);
-      value = Atomics.load(shared, slot);
-    }
-    return value;
-  }
 
   function prune(): void {
     const settled = load(SLOT.settled);
@@ -194,14 +119,15 @@ export function createWorkerAuditWriter(options: WorkerAuditWriterOptions): Audi
   function waitForRoom(): void {
     post();
     const start = performance.now();
-    const settled = waitFor(
-      SLOT.settled,
-      (value) =>
+    const settled = waitForSlot({
+      shared,
+      slot: SLOT.settled,
+      done: (value) =>
         appended - Number(value) <= maxBatch ||
         Number(value) === stalledAt ||
         Atomics.load(shared, SLOT.failing) === 1n,
-      options.maxAppendWaitMs,
-    );
+      timeoutMs: options.maxAppendWaitMs,
+    });
     const waited = performance.now() - start;
     if (waited >= 0.05) {
       waits.count += 1;
@@ -219,7 +145,12 @@ export function createWorkerAuditWriter(options: WorkerAuditWriterOptions): Audi
     nextToken += 1;
     const token = nextToken;
     worker.postMessage({ type, token } satisfies AuditWorkerRequest);
-    const answered = waitFor(SLOT.reply, (value) => value >= BigInt(token), options.replyTimeoutMs);
+    const answered = waitForSlot({
+      shared,
+      slot: SLOT.reply,
+      done: (value) => value >= BigInt(token),
+      timeoutMs: options.replyTimeoutMs,
+    });
     if (answered < BigInt(token)) {
       if (Atomics.load(shared, SLOT.state) === WORKER_STATE.stopped) {
         takeOver('stopped');
