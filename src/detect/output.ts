@@ -56,6 +56,7 @@ export function createOutputDetector(options?: OutputDetectorOptions): Detector 
   });
   const payloads = createPayloadRunner([...SQL_INJECTION_RULES, ...SHELL_INJECTION_RULES]);
   const settingsAllowlist = createHostAllowlist(settings.allowedHosts ?? []);
+  const settingsCanaries = settings.canaries ?? [];
 
   return {
     id: 'output',
@@ -86,9 +87,14 @@ export function createOutputDetector(options?: OutputDetectorOptions): Detector 
           end: normalized.toOriginal(match.end),
         });
       }
-      const canaries = [...(settings.canaries ?? []), ...(context?.canaries ?? [])];
-      if (canaries.length > 0) matches.push(...dedupeSpans(findCanaryLeaks(normalized, canaries)));
+      const contextCanaries = context?.canaries ?? [];
+      if (settingsCanaries.length > 0 || contextCanaries.length > 0) {
+        const canaries = [...settingsCanaries, ...contextCanaries];
+        matches.push(...dedupeSpans(findCanaryLeaks(normalized, canaries)));
+      }
       if (context?.systemPrompt) matches.push(...leakCheck(normalized, context.systemPrompt));
+      // Most outputs hold nothing: no filtering, sorting or mapping to do.
+      if (matches.length === 0) return [];
       return matches
         .filter((match) => match.end > match.start)
         .sort((a, b) => a.start - b.start || b.score - a.score)

@@ -46,6 +46,8 @@ export const SHELL_INJECTION_RULES: readonly PayloadRule[] = [
     pattern: /\brm\s/,
     score: 0.95,
     hints: ['rm'],
+    // Every match has `rm` right before whitespace; `form`, `confirm` and the like mostly do not.
+    spaceAfter: ['rm'],
     confirm: ({ text, end }) => {
       const rest = text.slice(end, lineEndWithin(text, end, 200));
       let recursive = false;
