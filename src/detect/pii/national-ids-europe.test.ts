@@ -10,8 +10,10 @@ import {
   germanTaxIdStarts,
   italianFiscalCodeRecognizer,
   nieStarts,
+  ninoStarts,
   spanishDniRecognizer,
   spanishNieRecognizer,
+  ukNinoRecognizer,
 } from './national-ids-europe.js';
 import { createScanInput, matchesInWindows, stickyMatchesAt, stickyMatchesInWindows } from './scan-input.js';
 
@@ -176,5 +178,36 @@ describe('NIR and German tax ID starts', () => {
     const input = createScanInput(text, 'US');
     expect(frenchNirStarts(input)).toContain(4);
     expect(germanTaxIdStarts(input)).toContain(40);
+  });
+});
+
+describe('NINO starts', () => {
+  // Prefix letters (allowed, refused, lowercase, three capitals), spaces, digit pairs and suffix letters;
+  // long runs and filler make windows that begin and end inside words and runs.
+  const texts = fc
+    .array(
+      fc.tuple(
+        fc.constantFrom('', ' ', 'AB', 'AB ', 'QQ', 'XAB', 'ab', 'A', 'CE ', '_AB', 'nino '),
+        fc.stringMatching(/^[0-9]{1,7}$/),
+        fc.constantFrom('', ' ', 'C', ' D', ' 34 56 A', '3456B', ' 34 56', '9'.repeat(40), 'Q'.repeat(40)),
+      ),
+      { maxLength: 8 },
+    )
+    .map((parts) => parts.map((part) => part.join('')).join(''));
+
+  it('uk-nino: find what a scan of each long-number window finds', () => {
+    const [global, sticky] = ukNinoRecognizer.patterns as [RegExp, RegExp];
+    expect(sticky.sticky).toBe(true);
+    fc.assert(
+      fc.property(texts, (text) => {
+        const input = createScanInput(text, 'US');
+        const windows = input.longNumberWindows;
+        expect(stickyMatchesInWindows({ text, windows, pattern: sticky, starts: ninoStarts(input) })).toEqual(
+          matchesInWindows({ text, windows, pattern: global }),
+        );
+      }),
+      { numRuns: 4000 },
+    );
+    expect(ninoStarts(createScanInput('nino AB 12 34 56 C and CE123456D', 'US'))).toEqual([5, 23]);
   });
 });

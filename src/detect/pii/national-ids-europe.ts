@@ -1,5 +1,5 @@
 import { isAsciiCapital, isAsciiWordCode } from '../ascii-codes.js';
-import type { ScanInput } from './candidate.js';
+import type { DigitRun, ScanInput } from './candidate.js';
 import { codiceFiscaleValid } from './checksums/codice-fiscale.js';
 import { frenchNirValid } from './checksums/french-nir.js';
 import { iso7064Mod11And10Valid } from './checksums/iso7064-mod11-10.js';
@@ -27,12 +27,45 @@ export function nieStarts(input: ScanInput): number[] {
   return starts;
 }
 
+/**
+ * Where a National Insurance number can start in a window's text: two capitals and an optional space
+ * before `\d{2}`, so two characters before a digit run right after two capitals, or three before one
+ * after two capitals and a space. These tests read no character before the start, so a window's first
+ * character needs no separate try; the sticky pattern fails at every other position. The two lists of
+ * runs are in text order and give ascending starts, merged.
+ */
+export function ninoStarts(input: ScanInput): number[] {
+  const { text } = input;
+  const starts: number[] = [];
+  const spaced = input.runsAfterBoundary;
+  let next = 0;
+  for (const run of input.runsAfterCapital) {
+    if (!isAsciiCapital(text.charCodeAt(run.start - 2))) continue;
+    for (; next < spaced.length && spaced[next]!.start < run.start; next += 1)
+      pushSpacedNinoStart(text, starts, spaced[next]!);
+    starts.push(run.start - 2);
+  }
+  for (; next < spaced.length; next += 1) pushSpacedNinoStart(text, starts, spaced[next]!);
+  return starts;
+}
+
+/** `AB 12…`: a run after a space after two capitals starts a NINO three characters before it. */
+function pushSpacedNinoStart(text: string, starts: number[], run: DigitRun): void {
+  if (
+    text.charCodeAt(run.start - 1) === 32 &&
+    isAsciiCapital(text.charCodeAt(run.start - 2)) &&
+    isAsciiCapital(text.charCodeAt(run.start - 3))
+  )
+    starts.push(run.start - 3);
+}
+
 /** UK_NINO. */
 export const ukNinoRecognizer = createPatternRecognizer({
   name: 'uk-nino',
   type: 'UK_NINO',
   severity: 'high',
   patterns: [NINO],
+  windowAnchors: ninoStarts,
   validate: (value) => !NINO_INVALID_PREFIXES.has(value.slice(0, 2)),
   base: 0.5,
   positive: ['national insurance', 'nino', 'ni number', 'ni no', 'insurance number', 'hmrc'],
