@@ -81,13 +81,13 @@ describe('digit runs sorted for anchor searches', () => {
         for (let digits = 1; digits <= 26; digits += 1) {
           expect(input.runsOfLength(digits)).toEqual(runs.filter((run) => run.end - run.start === digits));
         }
-        const before = (run: { start: number }) => text.charCodeAt(run.start - 1);
+        const codeBefore = (run: { start: number }) => text.charCodeAt(run.start - 1);
         expect(input.runsAfterCapital).toEqual(runs.filter((run) => /[A-Z]/.test(text[run.start - 1] ?? '')));
         expect(input.runsAfterBoundary).toEqual(
-          runs.filter((run) => run.start === 0 || !/[\w-]/.test(String.fromCharCode(before(run)))),
+          runs.filter((run) => run.start === 0 || !/[\w-]/.test(String.fromCharCode(codeBefore(run)))),
         );
         expect(input.runsAfterNonWord).toEqual(
-          runs.filter((run) => run.start === 0 || !/\w/.test(String.fromCharCode(before(run)))),
+          runs.filter((run) => run.start === 0 || !/\w/.test(String.fromCharCode(codeBefore(run)))),
         );
         expect(input.runsBeforeSeparator).toEqual(
           runs.filter((run) => /^[ ().\-/\u00a0]/.test(text.slice(run.end, run.end + 1))),
