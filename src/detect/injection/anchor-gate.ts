@@ -58,13 +58,13 @@ export interface AnchorGate {
 }
 
 /**
- * Builds the gate for a rule list. Anchor words, ASCII punctuation anchors such as `<|` and anchors that
- * start with a non-ASCII char (CJK, Cyrillic) are found by one linear pass over char codes
- * (`text-evidence.ts`, no regex); the few others (an accented word after an ASCII letter) case-sensitively
- * with `indexOf`, only when that pass saw non-ASCII characters. Each rule then runs only
- * on windows around its anchors, which is what keeps a hundred alternation-heavy patterns fast on long
- * benign texts. Rules anchored to
- * line starts (`^`) always run on the whole text, since a window would invent line starts.
+ * Builds the gate for a rule list. Anchor words, the word pairs of phrase anchors, ASCII punctuation
+ * anchors such as `<|` and anchors that start with a non-ASCII char (CJK, Cyrillic) are found by one
+ * linear pass over char codes (`text-evidence.ts`, no regex); the few others (an accented word after an
+ * ASCII letter) case-sensitively with `indexOf`, only when that pass saw non-ASCII characters. Each rule
+ * then runs only on windows around its anchors, which is what keeps a hundred alternation-heavy patterns
+ * fast on long benign texts. Rules anchored to line starts (`^`) always run on the whole text, since a
+ * window would invent line starts.
  */
 export function createAnchorGate(
   rules: readonly InjectionRule[],
