@@ -6,7 +6,7 @@
 //
 // BENCH_AUDIT_RATE (records/s, default 3000), BENCH_AUDIT_SECONDS (per round, default 2), BENCH_ROUNDS
 // (default 2).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHistogram, monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -42,6 +42,23 @@ function entry(index: number): AuditEntry {
   };
 }
 
+/** CPU ms per thread of this process (Linux /proc; empty elsewhere), keyed by thread id. */
+function threadCpu(): Map<string, number> {
+  const times = new Map<string, number>();
+  if (!existsSync('/proc/self/task')) return times;
+  for (const id of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${id}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime and stime (fields 14 and 15 of proc(5)), in clock ticks of 10 ms.
+      times.set(id, (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return times;
+}
+
 const ms = (nanoseconds: number) => Number((nanoseconds / 1e6).toFixed(3));
 const micros = (nanoseconds: number) => Number((nanoseconds / 1e3).toFixed(2));
 
@@ -66,6 +83,7 @@ async function round(writer: Writer, rate: number, seconds: number): Promise<Rec
     delay.enable();
     const utilization = performance.eventLoopUtilization();
     const cpu = process.cpuUsage();
+    const threadsBefore = threadCpu();
     const start = performance.now();
     let appended = 0;
     await new Promise<void>((resolve) => {
@@ -91,6 +109,13 @@ async function round(writer: Writer, rate: number, seconds: number): Promise<Rec
     log?.flush();
     const flushNanoseconds = Number(process.hrtime.bigint() - flushStart);
     const used = process.cpuUsage(cpu);
+    let mainThreadMs = 0;
+    let otherThreadsMs = 0;
+    for (const [id, total] of threadCpu()) {
+      const spent = total - (threadsBefore.get(id) ?? 0);
+      if (id === String(process.pid)) mainThreadMs += spent;
+      else otherThreadsMs += spent;
+    }
     const stats = log?.stats();
     return {
       name: `audit-append-${writer}`,
@@ -109,6 +134,8 @@ async function round(writer: Writer, rate: number, seconds: number): Promise<Rec
       mainThreadBusy: Number(busy.utilization.toFixed(4)),
       processCpuMicrosPerRecord: Number(((used.user + used.system) / appended).toFixed(2)),
       of_which_system: Number((used.system / appended).toFixed(2)),
+      mainThreadCpuMicrosPerRecord: Number(((mainThreadMs * 1000) / appended).toFixed(1)),
+      otherThreadsCpuMicrosPerRecord: Number(((otherThreadsMs * 1000) / appended).toFixed(1)),
       finalFlushMs: ms(flushNanoseconds),
       written: stats?.written ?? 0,
       appendWaits: stats?.appendWaits ?? 0,
