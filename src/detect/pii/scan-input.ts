@@ -14,7 +14,11 @@ const LONG_NUMBER_MARGIN = 48;
 /** Regular expressions used to build a `ScanInput` (for the ReDoS test). */
 export const SCAN_INPUT_PATTERNS: readonly RegExp[] = [DIGIT, DIGIT_JUMP, LONG_NUMBER_RUN];
 
-/** Run lengths sorted into buckets by `runsOfLength`; longer runs are filtered on demand. */
+/**
+ * Run lengths sorted into buckets while the runs are found: three digits up to this many. Shorter runs
+ * (most runs in code, and no recognizer asks for them) and longer ones are filtered on demand.
+ */
+const SHORTEST_BUCKET = 3;
 const LENGTH_BUCKETS = 20;
 const NO_RUNS: readonly DigitRun[] = [];
 
@@ -87,7 +91,9 @@ class LazyScanInput implements ScanInput {
   }
 
   runsOfLength(digits: number): readonly DigitRun[] {
-    if (digits > LENGTH_BUCKETS) return this.digitRuns.filter((run) => run.end - run.start === digits);
+    if (digits < SHORTEST_BUCKET || digits > LENGTH_BUCKETS) {
+      return this.digitRuns.filter((run) => run.end - run.start === digits);
+    }
     return this.#runIndex().byLength[digits] ?? NO_RUNS;
   }
 
@@ -137,7 +143,7 @@ class LazyScanInput implements ScanInput {
 interface DigitRunIndex {
   /** The maximal runs of ASCII digits (the matches of `/\d+/g`). */
   runs: DigitRun[];
-  /** Runs by digit count, up to `LENGTH_BUCKETS` (sparse). */
+  /** Runs by digit count, from `SHORTEST_BUCKET` to `LENGTH_BUCKETS` (sparse). */
   byLength: DigitRun[][];
   /** Runs right after `[A-Z]`. */
   afterCapital: DigitRun[];
@@ -209,7 +215,7 @@ function indexDigitRuns(text: string): DigitRunIndex {
       start = DIGIT_JUMP.lastIndex - 1;
     }
     let end = start + 1;
-    let after = Number.NaN; // past the end of the text: no class
+    let after = -1; // past the end of the text: no class (an integer, as character codes are)
     while (end < length) {
       const code = text.charCodeAt(end);
       if (code < 48 || code > 57) {
@@ -228,12 +234,12 @@ function indexDigitRuns(text: string): DigitRunIndex {
       chainDigits = digits;
     }
     runs.push(run);
-    if (digits <= LENGTH_BUCKETS) {
+    if (digits >= SHORTEST_BUCKET && digits <= LENGTH_BUCKETS) {
       const bucket = byLength[digits];
       if (bucket === undefined) byLength[digits] = [run];
       else bucket.push(run);
     }
-    const before = text.charCodeAt(start - 1); // NaN before the text: no class
+    const before = start > 0 ? text.charCodeAt(start - 1) : -1; // before the text: no class
     if (isAsciiCapital(before)) afterCapital.push(run);
     else if (!isAsciiWordCode(before)) {
       afterNonWord.push(run);
