@@ -1,6 +1,6 @@
 import { includesLiteral } from '../find-literal.js';
 import { isWhitespace } from '../is-whitespace.js';
-import { createHintScanner, needsLowerCase } from './hint-scan.js';
+import { createHintScanner, type HintScan, needsLowerCase } from './hint-scan.js';
 import { lineEndWithin } from './line-end-within.js';
 import { type OutputMatch, severityForScore, snippet } from './output-match.js';
 
@@ -262,26 +262,57 @@ export function createPayloadRunner(rules: readonly PayloadRule[]): PayloadRunne
     if (index === -1) index = words.push(word) - 1;
     return index;
   };
+  // The `requires` characters of all rules, each searched at most once per text (several rules share
+  // the quotes and `(`, and a search for an absent character reads the whole text).
+  const characters: string[] = [];
+  const characterIndex = (character: string): number => {
+    let index = characters.indexOf(character);
+    if (index === -1) index = characters.push(character) - 1;
+    return index;
+  };
   const compiled = rules.map((rule) => ({
     rule,
+    requires: rule.requires?.map(characterIndex),
     hints: rule.hints?.map(indexOf),
     spaceAfter: rule.spaceAfter?.map(indexOf),
   }));
   const scanner = createHintScanner(words);
+  // Per character of `characters`, for the text being run: not searched yet, present or absent.
+  const presence = new Uint8Array(characters.length);
+  const PRESENT = 1;
+  const ABSENT = 2;
+
+  // The rules' checks as loops over index lists, made once: closures made per text showed in the cost
+  // of a check, which runs on every message.
+  const anyRequired = (indexes: readonly number[], text: string): boolean => {
+    for (const index of indexes) {
+      if (presence[index] === 0) presence[index] = text.includes(characters[index]!) ? PRESENT : ABSENT;
+      if (presence[index] === PRESENT) return true;
+    }
+    return false;
+  };
+  const anyHint = (indexes: readonly number[], hints: HintScan): boolean => {
+    for (const index of indexes) if (scanner.has(hints, index)) return true;
+    return false;
+  };
+  const anyBeforeSpace = (indexes: readonly number[], hints: HintScan): boolean => {
+    for (const index of indexes) if (scanner.hasBeforeSpace(hints, index)) return true;
+    return false;
+  };
+
   return {
     run(text) {
       // Lower-casing these texts moves characters or turns non-ASCII into ASCII: search them as before.
       if (needsLowerCase(text)) return runPayloadRules(text, rules);
       const hints = scanner.scan(text);
+      presence.fill(0);
       const found: OutputMatch[] = [];
       let lower: string | undefined;
       for (const entry of compiled) {
         const { rule } = entry;
-        if (rule.requires && !rule.requires.some((character) => text.includes(character))) continue;
-        if (entry.hints && !entry.hints.some((index) => scanner.has(hints, index))) continue;
-        if (entry.spaceAfter && !entry.spaceAfter.some((index) => scanner.hasBeforeSpace(hints, index))) {
-          continue;
-        }
+        if (entry.requires && !anyRequired(entry.requires, text)) continue;
+        if (entry.hints && !anyHint(entry.hints, hints)) continue;
+        if (entry.spaceAfter && !anyBeforeSpace(entry.spaceAfter, hints)) continue;
         if (rule.prefilter) {
           lower ??= text.toLowerCase();
           if (!rule.prefilter(lower)) continue;
