@@ -85,6 +85,8 @@ export function createSecretsDetector(options?: SecretsDetectorOptions): Detecto
           if (end > start) matches.push({ ...match, start, end, priority: match.priority - 0.5 });
         }
       }
+      // Most texts hold no secret: no overlap, filter or finding lists to build.
+      if (matches.length === 0) return [];
       matches = resolveOverlaps(matches).filter(
         (match) => !disabled.has(match.ruleId) && (reportExamples || !match.example),
       );
