@@ -67,7 +67,7 @@ export interface AuditEntry {
   /**
    * Request/response content. `redacted` is stored as is in `redacted` mode (the caller passes text with
    * sensitive values already replaced by placeholders); `full` only in `full` mode, encrypted.
-   * Serialised when the batch is written: do not mutate it after `append`.
+   * Serialised (`JSON.stringify`) by `append`: later changes to it are not recorded.
    */
   payload?: { redacted?: unknown; full?: unknown };
 }
