@@ -47,6 +47,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
     auditPayloads: config.audit.payloads,
     onError: (error) =>
       logger.error('store write failed', { error: error instanceof Error ? error.message : 'unknown' }),
+    // A fallback to the in-thread audit writer is worth an operator's attention, in the JSON log.
+    onWarning: (message) => logger.warn(message),
   });
   try {
     const metrics = config.metrics.enabled
