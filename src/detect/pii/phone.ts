@@ -2,6 +2,7 @@ import { type CountryCode, findPhoneNumbersInText } from 'libphonenumber-js/max'
 import type { DigitRun, PiiCandidate, Recognizer, ScanInput } from './candidate.js';
 import { clampScore } from './candidate.js';
 import { contextWindow, hasAnyWord, scoreInWindow } from './context-words.js';
+import { RecentParses } from './recent-parses.js';
 import { stickyMatchesAt } from './scan-input.js';
 
 // libphonenumber-js does the real work (metadata per region, validity, international prefixes). It is
@@ -19,19 +20,11 @@ const CALLS_PER_TEXT = 16;
 const CHARACTERS_PER_EXTRA_CALL = 2048;
 
 /**
- * Recently parsed regions and the phone spans found in them. Guards see the same conversation again on
- * every turn, so the same numbers come back; a small LRU keeps them from being parsed again.
+ * Recently parsed regions and the phone spans found in them, by default region and region text. Guards
+ * see the same conversation again on every turn, so the same numbers come back; a small LRU keeps them
+ * from being parsed again.
  */
-const PARSED = new Map<string, readonly { startsAt: number; endsAt: number }[]>();
-const PARSED_MAX = 1024;
-
-function remember(key: string, matches: readonly { startsAt: number; endsAt: number }[]): void {
-  if (PARSED.size >= PARSED_MAX) {
-    const oldest = PARSED.keys().next().value;
-    if (oldest !== undefined) PARSED.delete(oldest);
-  }
-  PARSED.set(key, matches);
-}
+const PARSED = new RecentParses<readonly { startsAt: number; endsAt: number }[]>(1024);
 const DECIMAL = /^\d{1,9}[.,]\d+$/;
 const YEAR_RANGE = /^(?:19|20)\d\d ?[-/] ?(?:19|20)\d\d$/;
 const SEPARATOR_BETWEEN_DIGITS = /\d[ .\-\u00a0]+(?=\d)/g;
@@ -158,19 +151,15 @@ export const phoneRecognizer: Recognizer = {
       const offset = region.index;
       if (!worthParsing({ text, start: offset, end: offset + region.value.length, region: region.value }))
         continue;
-      const key = `${input.defaultRegion}|${region.value}`;
-      let matches = PARSED.get(key);
+      // A hit becomes the most recent entry.
+      let matches = PARSED.get(input.defaultRegion, region.value);
       if (matches === undefined) {
         if (budget === 0) break;
         budget -= 1;
         matches = findPhoneNumbersInText(region.value, {
           defaultCountry: input.defaultRegion as CountryCode,
         }).map((match) => ({ startsAt: match.startsAt, endsAt: match.endsAt }));
-        remember(key, matches);
-      } else {
-        // refresh recency
-        PARSED.delete(key);
-        PARSED.set(key, matches);
+        PARSED.add(input.defaultRegion, region.value, matches);
       }
       for (const match of matches) {
         const start = offset + match.startsAt;

@@ -161,8 +161,8 @@ interface DigitRunIndex {
 }
 
 /**
- * The index of a text without digits (most texts), shared. Nothing writes to an index's lists once it
- * is built (the scan input hands them out read-only); not frozen, so every index keeps one shape.
+ * The index of a text without digits (many chat messages), shared. Nothing writes to an index's lists
+ * once it is built (the scan input hands them out read-only); not frozen, so every index keeps one shape.
  */
 const NO_DIGIT_RUNS: DigitRunIndex = {
   runs: [],
