@@ -19,7 +19,7 @@ function parse(text: string): Map<string, number> {
 describe('metrics', () => {
   it('renders parseable Prometheus text with every gateway metric', async () => {
     const metrics = createMetrics({
-      auditStats: () => ({ queued: 3, written: 10, dropped: 0, failures: 0 }),
+      auditStats: () => ({ queued: 3, written: 10, dropped: 0, failures: 0, appendWaitMs: 250 }),
     });
     metrics.recordRequest({ route: '/v1/chat/completions', status: 200, durationMs: 12 });
     metrics.recordRequest({ route: '/v1/chat/completions', status: 200, durationMs: 3 });
@@ -41,6 +41,7 @@ describe('metrics', () => {
     expect(samples.get('aegis_rate_limited_total{reason="rpm"}')).toBe(1);
     expect(samples.get('aegis_anomaly_alerts_total{type="rate-spike"}')).toBe(1);
     expect(samples.get('aegis_audit_queue_records')).toBe(3);
+    expect(samples.get('aegis_audit_append_wait_seconds')).toBe(0.25);
     expect([...samples.keys()].some((name) => name.startsWith('aegis_process_'))).toBe(true);
     expect(metrics.contentType).toContain('text/plain');
   });

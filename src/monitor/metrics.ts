@@ -28,7 +28,13 @@ export interface MetricsOptions {
   /** Distinct values kept per label before new ones count as `other` (labels carry caller input). */
   maxLabelValues?: number;
   /** Audit log counters to expose, read at scrape time. */
-  auditStats?: () => { queued: number; written: number; dropped: number; failures: number };
+  auditStats?: () => {
+    queued: number;
+    written: number;
+    dropped: number;
+    failures: number;
+    appendWaitMs?: number;
+  };
 }
 
 const REQUEST_BUCKETS = [
@@ -131,6 +137,14 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       registers: [registry],
       collect() {
         this.set(auditStats().dropped);
+      },
+    });
+    new Gauge({
+      name: `${prefix}audit_append_wait_seconds`,
+      help: 'Time requests waited in all for audit commits to keep the crash-loss bound (worker writer).',
+      registers: [registry],
+      collect() {
+        this.set((auditStats().appendWaitMs ?? 0) / 1000);
       },
     });
   }
