@@ -94,15 +94,35 @@ export function cardIssuer(digits: string): string | undefined {
   return undefined;
 }
 
-/** Group lengths people actually write: 4-4-4-4(-3), 4-6-5 (Amex), 4-6-4 (Diners), or no grouping. */
-function groupingPlausible(value: string): boolean {
-  const groups = value.split(/[ -]/);
-  if (groups.length === 1) return true;
-  const separators = value.replace(/\d/g, '');
-  if (!separators.split('').every((char) => char === separators[0])) return false;
-  const lengths = groups.map((group) => group.length).join('-');
-  if (lengths === '4-6-5' || lengths === '4-6-4') return true;
-  return groups.slice(0, -1).every((group) => group.length === 4) && groups[groups.length - 1]!.length <= 4;
+/**
+ * Group lengths people actually write: 4-4-4-4(-3), 4-6-5 (Amex), 4-6-4 (Diners), or no grouping; one
+ * separator throughout. `value` is a CARD match: digits with single spaces or hyphens between them. One
+ * pass over its characters, without splitting it into strings (this runs for every CARD match).
+ */
+export function groupingPlausible(value: string): boolean {
+  let separator = -1;
+  let closed = 0; // groups ended by a separator
+  let first = 0;
+  let second = 0;
+  let closedAllFour = true;
+  let length = 0; // digits of the group being read
+  for (let index = 0; index < value.length; index += 1) {
+    const code = value.charCodeAt(index);
+    if (code >= 48 && code <= 57) {
+      length += 1;
+      continue;
+    }
+    if (separator < 0) separator = code;
+    else if (code !== separator) return false;
+    closed += 1;
+    if (closed === 1) first = length;
+    else if (closed === 2) second = length;
+    if (length !== 4) closedAllFour = false;
+    length = 0;
+  }
+  if (closed === 0) return true;
+  if (closed === 2 && first === 4 && second === 6 && (length === 5 || length === 4)) return true;
+  return closedAllFour && length <= 4;
 }
 
 const POSITIVE = [
