@@ -12,8 +12,33 @@ function isAlphanumeric(char: string): boolean {
   return LETTER_OR_DIGIT.test(char);
 }
 
+function isAsciiAlphanumericCode(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
 /** Masks every letter and digit except the last `keep` alphanumerics; separators stay. */
 export function maskKeepLast(value: string, keep: number): string {
+  // Nearly every value is ASCII, where each code unit is a character: no array of code points is made.
+  let total = 0;
+  for (let index = 0; index < value.length; index += 1) {
+    const code = value.charCodeAt(index);
+    if (code >= 128) return maskKeepLastByCodePoint(value, keep);
+    if (isAsciiAlphanumericCode(code)) total += 1;
+  }
+  const visibleFrom = Math.max(total - keep, Math.ceil(total / 2));
+  let alphanumericsSeen = 0;
+  let out = '';
+  for (let index = 0; index < value.length; index += 1) {
+    if (isAsciiAlphanumericCode(value.charCodeAt(index))) {
+      out += alphanumericsSeen >= visibleFrom ? value[index] : '*';
+      alphanumericsSeen += 1;
+    } else out += value[index];
+  }
+  return out;
+}
+
+/** `maskKeepLast` over code points, for values with a non-ASCII character. */
+function maskKeepLastByCodePoint(value: string, keep: number): string {
   const chars = [...value];
   let total = 0;
   for (const char of chars) if (isAlphanumeric(char)) total += 1;
