@@ -173,28 +173,18 @@ export const italianFiscalCodeRecognizer = createPatternRecognizer({
 const NIR = /(?<![\w])[12] ?\d{2} ?(?:0[1-9]|1[0-2]|[2-9]\d) ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}(?![\w])/g;
 
 /**
- * Digit-run starts after no word character whose first digit is at least `lowest`: where NIR (`[12]`)
- * and the German tax ID (`[1-9]`) can start in a window's text, besides the window's first character.
- * Both open with `(?<![\w])` and a digit, so at such a run start; their sticky patterns fail elsewhere.
+ * Where a NIR can start in a window's text, besides the window's first character: it opens with
+ * `(?<![\w])[12]`, so at a digit-run start after no word character whose first digit is 1 or 2. The
+ * sticky pattern fails at every other position.
  */
-function runStartsFrom(input: ScanInput, lowest: number, highest: number): number[] {
+export function frenchNirStarts(input: ScanInput): number[] {
   const { text } = input;
   const starts: number[] = [];
   for (const run of input.runsAfterNonWord) {
     const first = text.charCodeAt(run.start);
-    if (first >= lowest && first <= highest) starts.push(run.start);
+    if (first === 49 || first === 50) starts.push(run.start);
   }
   return starts;
-}
-
-/** Where a NIR can start in a window's text, besides the window's first character: a run starting 1 or 2. */
-export function frenchNirStarts(input: ScanInput): number[] {
-  return runStartsFrom(input, 49, 50);
-}
-
-/** Where a German tax ID can start in a window's text, besides the window's first character: 1–9. */
-export function germanTaxIdStarts(input: ScanInput): number[] {
-  return runStartsFrom(input, 49, 57);
 }
 
 /** FR_NIR: key = 97 − (number mod 97). */
@@ -231,8 +221,6 @@ export const germanTaxIdRecognizer = createPatternRecognizer({
   type: 'DE_TAX_ID',
   severity: 'high',
   patterns: [DE_TAX_ID],
-  windowAnchors: germanTaxIdStarts,
-  windowAnchorsAtWindowStarts: true,
   minDigits: 11,
   validate: (value) => {
     const digits = value.replace(/ /g, '');

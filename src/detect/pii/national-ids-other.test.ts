@@ -1,11 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  aadhaarRecognizer,
-  aadhaarStarts,
-  passportStarts,
-  usPassportRecognizer,
-} from './national-ids-other.js';
+import { passportStarts, usPassportRecognizer } from './national-ids-other.js';
 import { createScanInput, matchesInWindows, stickyMatchesInWindows } from './scan-input.js';
 
 describe('passport starts', () => {
@@ -48,42 +43,5 @@ describe('passport starts', () => {
     expect(usPassportRecognizer.find(createScanInput('passport A12345678 or 123456789', 'US'))).toHaveLength(
       2,
     );
-  });
-});
-
-describe('Aadhaar starts', () => {
-  // 4-4-4 groups, compact and mixed forms, word characters and hyphens around them; long runs and filler
-  // make windows that begin and end inside words and runs.
-  const texts = fc
-    .array(
-      fc.tuple(
-        fc.constantFrom('', ' ', '-', '_', 'a', '.', 'aadhaar '),
-        fc.stringMatching(/^[0-9]{1,12}$/),
-        fc.constantFrom('', ' ', '-', '.5', ' 2345 6789', '-6789-0123', '9'.repeat(40), 'q'.repeat(40)),
-      ),
-      { maxLength: 8 },
-    )
-    .map((parts) => parts.map((part) => part.join('')).join(''));
-
-  it('in-aadhaar: find what a scan of each long-number window finds', () => {
-    const [global, sticky] = aadhaarRecognizer.patterns as [RegExp, RegExp];
-    expect(sticky.sticky).toBe(true);
-    fc.assert(
-      fc.property(texts, (text) => {
-        const input = createScanInput(text, 'US');
-        const windows = input.longNumberWindows;
-        expect(
-          stickyMatchesInWindows({
-            text,
-            windows,
-            pattern: sticky,
-            starts: aadhaarStarts(input),
-            windowStarts: true,
-          }),
-        ).toEqual(matchesInWindows({ text, windows, pattern: global }));
-      }),
-      { numRuns: 4000 },
-    );
-    expect(aadhaarStarts(createScanInput('aadhaar 2345 6789 0123 and x1234', 'US'))).toEqual([8, 13]);
   });
 });

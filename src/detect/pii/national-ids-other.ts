@@ -7,29 +7,12 @@ import { createPatternRecognizer } from './pattern-recognizer.js';
 // Aadhaar: 12 digits, first digit 2–9, Verhoeff check digit (UIDAI), usually printed as 4-4-4.
 const AADHAAR = /(?<![\w-])[2-9]\d{3}[ -]?\d{4}[ -]?\d{4}(?![\w-]|\.\d)/g;
 
-/**
- * Where an Aadhaar number can start in a window's text, besides the window's first character: it opens
- * with a digit 2–9 after neither a word character nor a hyphen, so at such a digit-run start. The sticky
- * pattern fails at every other position.
- */
-export function aadhaarStarts(input: ScanInput): number[] {
-  const { text } = input;
-  const starts: number[] = [];
-  for (const run of input.runsAfterBoundary) {
-    const first = text.charCodeAt(run.start);
-    if (first >= 50) starts.push(run.start); // 2-9
-  }
-  return starts;
-}
-
 /** IN_AADHAAR. */
 export const aadhaarRecognizer = createPatternRecognizer({
   name: 'in-aadhaar',
   type: 'IN_AADHAAR',
   severity: 'high',
   patterns: [AADHAAR],
-  windowAnchors: aadhaarStarts,
-  windowAnchorsAtWindowStarts: true,
   minDigits: 12,
   validate: (value) =>
     (value.length === 12 || value[4] === value[9]) && verhoeffValid(value.replace(/[ -]/g, '')),

@@ -86,6 +86,9 @@ export function createPatternRecognizer(options: PatternRecognizerOptions): Reco
         (options.needsLongNumber ?? true)
           ? input.longNumberWindowsWith(options.minDigits ?? 6)
           : [{ start: 0, end: input.text.length }];
+      // No window holds a long enough chain (common for the longer identifiers): nothing can match, and
+      // the anchors need not be gathered.
+      if (windows.length === 0) return [];
       const { text } = input;
       const found: PiiCandidate[] = [];
       // The prefilter answers for the whole text, so asking it before the first validated match or
