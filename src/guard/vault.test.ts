@@ -23,6 +23,18 @@ describe('createVault', () => {
     );
   });
 
+  it('methods work detached from the vault and stay the same function', () => {
+    const vault = createVault();
+    const { placeholderFor, lookup, restore, createRestorer } = vault;
+    const placeholder = placeholderFor('EMAIL_ADDRESS', 'a@example.com');
+    expect(lookup(placeholder)).toBe('a@example.com');
+    expect(restore(`to ${placeholder}`)).toBe('to a@example.com');
+    const restorer = createRestorer();
+    expect(restorer.push(`to ${placeholder}`) + restorer.flush()).toBe('to a@example.com');
+    expect(vault.restore).toBe(restore);
+    expect(vault.placeholderFor).toBe(placeholderFor);
+  });
+
   it('stays bounded: past maxEntries values are hidden without a way back', () => {
     const vault = createVault({ maxEntries: 2 });
     vault.placeholderFor('X', '1');

@@ -21,8 +21,10 @@ export function createVault(options: VaultOptions = {}): Vault {
 /**
  * The vault behind `createVault`. A class rather than an object literal because callers make one vault
  * per text or request: the `id` and `size` getters of a literal are defined anew on every object (about
- * 1 µs each time, measured), while a class keeps them on its prototype. The methods are bound arrow
- * fields, so `const { restore } = vault` still works as it did with closures.
+ * 1 µs each time, measured), while a class keeps them on its prototype. The methods are getters that
+ * return a function bound to this vault, made on first use and kept, so `const { restore } = vault`
+ * works as it did with closures while a vault that is never used (most texts have nothing to redact)
+ * allocates no function at all.
  */
 class ConversationVault implements Vault {
   readonly #maxEntries: number;
@@ -31,6 +33,10 @@ class ConversationVault implements Vault {
   #byValue: Map<string, string> | undefined;
   #byPlaceholder: Map<string, string> | undefined;
   #counters: Map<string, number> | undefined;
+  #placeholderFor: ((type: string, value: string) => string) | undefined;
+  #lookup: ((placeholder: string) => string | undefined) | undefined;
+  #restore: ((text: string) => string) | undefined;
+  #createRestorer: (() => StreamRestorer) | undefined;
 
   constructor(maxEntries: number) {
     this.#maxEntries = maxEntries;
@@ -45,7 +51,27 @@ class ConversationVault implements Vault {
     return this.#byPlaceholder?.size ?? 0;
   }
 
-  readonly placeholderFor = (type: string, value: string): string => {
+  get placeholderFor(): (type: string, value: string) => string {
+    this.#placeholderFor ??= (type, value) => this.#placeholder(type, value);
+    return this.#placeholderFor;
+  }
+
+  get lookup(): (placeholder: string) => string | undefined {
+    this.#lookup ??= (placeholder) => this.#byPlaceholder?.get(placeholder);
+    return this.#lookup;
+  }
+
+  get restore(): (text: string) => string {
+    this.#restore ??= (text) => this.#restoreText(text);
+    return this.#restore;
+  }
+
+  get createRestorer(): () => StreamRestorer {
+    this.#createRestorer ??= () => createStreamRestorer(this.restore);
+    return this.#createRestorer;
+  }
+
+  #placeholder(type: string, value: string): string {
     this.#byValue ??= new Map();
     this.#byPlaceholder ??= new Map();
     this.#counters ??= new Map();
@@ -64,17 +90,13 @@ class ConversationVault implements Vault {
     byValue.set(key, placeholder);
     byPlaceholder.set(placeholder, value);
     return placeholder;
-  };
+  }
 
-  readonly lookup = (placeholder: string): string | undefined => this.#byPlaceholder?.get(placeholder);
-
-  readonly restore = (text: string): string => {
+  #restoreText(text: string): string {
     const known = this.#byPlaceholder;
     if (known === undefined || text.indexOf('<') === -1) return text;
     return text.replace(PLACEHOLDER_PATTERN, (placeholder) => known.get(placeholder) ?? placeholder);
-  };
-
-  readonly createRestorer = (): StreamRestorer => createStreamRestorer(this.restore);
+  }
 }
 
 /**
