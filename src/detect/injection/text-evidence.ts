@@ -194,6 +194,33 @@ function addToFilter(filter: Uint8Array, hash: number): void {
   filter[hash >>> (35 - FILTER_BITS)]! |= 1 << ((hash >>> (32 - FILTER_BITS)) & 7);
 }
 
+/** A bit filter and an open-addressing table (linear probing) over hashes, for the index pass's lookups. */
+interface HashSlots {
+  filter: Uint8Array;
+  mask: number;
+  hashes: Int32Array;
+  /** 1 + the index of the key in a slot; 0 for an empty slot. */
+  ids: Int32Array;
+}
+
+/** Builds the filter and table of `hashes`, the key with index i stored as id i + 1. */
+function hashSlots(hashes: readonly number[]): HashSlots {
+  const filter = new Uint8Array((1 << FILTER_BITS) / 8);
+  let size = 16;
+  while (size < hashes.length * 4) size *= 2;
+  const mask = size - 1;
+  const slotHashes = new Int32Array(size);
+  const ids = new Int32Array(size);
+  hashes.forEach((hash, index) => {
+    addToFilter(filter, hash);
+    let slot = hash & mask;
+    while (ids[slot] !== 0) slot = (slot + 1) & mask;
+    slotHashes[slot] = hash;
+    ids[slot] = index + 1;
+  });
+  return { filter, mask, hashes: slotHashes, ids };
+}
+
 /** End of a base64 run ending at `end`, with up to two `=` of padding. */
 function paddedEnd(units: Uint16Array, end: number, length: number): number {
   let padded = end;
@@ -235,21 +262,8 @@ export function createEvidenceScanner(options: {
   const words = [...new Set(options.vocabulary)].filter(
     (word) => /^[a-z]+$/.test(word) && word.length <= MAX_WORD_LENGTH,
   );
-  const filter = new Uint8Array((1 << FILTER_BITS) / 8);
-  let size = 16;
-  while (size < words.length * 4) size *= 2;
-  const mask = size - 1;
-  const slotHashes = new Int32Array(size);
-  /** 1 + the index in `words` of the word in a slot; 0 for an empty slot. */
-  const slotWords = new Int32Array(size);
-  words.forEach((word, wordIndex) => {
-    const hash = wordHash(word);
-    addToFilter(filter, hash);
-    let slot = hash & mask;
-    while (slotWords[slot] !== 0) slot = (slot + 1) & mask;
-    slotHashes[slot] = hash;
-    slotWords[slot] = wordIndex + 1;
-  });
+  // Slot ids are 1 + the index in `words` of the word in the slot.
+  const { filter, mask, hashes: slotHashes, ids: slotWords } = hashSlots(words.map((word) => wordHash(word)));
   const pairKeys = [...new Set([...(options.wordPairs ?? [])].map((pair) => pair.join(' ')))];
   const pairWords = pairKeys.map((key) => key.split(' ') as [string, string]);
   const badWordPair = pairKeys.find((key) => !/^[a-z]{1,24} [a-z]{1,24}$/.test(key));
@@ -259,21 +273,13 @@ export function createEvidenceScanner(options: {
       `evidence scanner: word pair ${badWordPair} is not two lowercase ASCII words of 1-24 letters`,
     );
   }
-  const pairFilter = new Uint8Array((1 << FILTER_BITS) / 8);
-  let pairSize = 16;
-  while (pairSize < pairKeys.length * 4) pairSize *= 2;
-  const pairMask = pairSize - 1;
-  const pairSlotHashes = new Int32Array(pairSize);
-  /** 1 + the index in `pairKeys` of the pair in a slot; 0 for an empty slot. */
-  const pairSlots = new Int32Array(pairSize);
-  pairWords.forEach(([first, second], pairIndex) => {
-    const hash = pairHash(wordHash(first), wordHash(second));
-    addToFilter(pairFilter, hash);
-    let slot = hash & pairMask;
-    while (pairSlots[slot] !== 0) slot = (slot + 1) & pairMask;
-    pairSlotHashes[slot] = hash;
-    pairSlots[slot] = pairIndex + 1;
-  });
+  // Slot ids are 1 + the index in `pairKeys` of the pair in the slot.
+  const {
+    filter: pairFilter,
+    mask: pairMask,
+    hashes: pairSlotHashes,
+    ids: pairSlots,
+  } = hashSlots(pairWords.map(([first, second]) => pairHash(wordHash(first), wordHash(second))));
   const substrings = [...new Set(options.substrings)];
   const unsupported = substrings.find((anchor) => !isScannedSubstring(anchor));
   if (unsupported !== undefined) {
