@@ -128,18 +128,23 @@ const FISCAL_CODE = new RegExp(
 );
 
 /**
- * Where a fiscal code can start: 6, 9 or 12 characters before a digit run that directly follows a
- * capital letter (the year, day and municipality digits; any of them may be a letter under omocodia, but
- * not all three). Of those, only starts holding a capital with no word character before it are kept: the
- * sticky pattern opens with `(?<![\w])[A-Z]`, so at any other start it fails at its first character, and
- * dropping a start where it cannot match leaves the matches the same. Most runs in code and prose follow
- * no such start, so the list stays short and rarely needs sorting.
+ * Where a fiscal code can start: before a digit run that directly follows a capital letter, at the
+ * distance of each digit position that can open such a run (6 and 7 in the year, 9 and 10 in the day, 12,
+ * 13 and 14 in the municipality number; any digit may be a letter under omocodia). So every code that
+ * keeps at least one digit is found; one with all seven digits replaced (the seventh level of omocodia)
+ * holds no digit run and is not looked for. Of those starts, only the ones holding a capital with no word
+ * character before it are kept: the sticky pattern opens with `(?<![\w])[A-Z]`, so at any other start it
+ * fails at its first character, and dropping a start where it cannot match leaves the matches the same.
+ * Most runs in code and prose follow no such start, so the list stays short.
  */
+/** Offsets of the digit positions of a fiscal code, from the last to the first. */
+const FISCAL_CODE_DIGIT_OFFSETS = [14, 13, 12, 10, 9, 7, 6];
+
 export function fiscalCodeAnchors(input: ScanInput): number[] {
   const { text } = input;
   const anchors: number[] = [];
   for (const run of input.runsAfterCapital) {
-    for (const offset of [12, 9, 6]) {
+    for (const offset of FISCAL_CODE_DIGIT_OFFSETS) {
       const start = run.start - offset;
       if (
         start >= 0 &&
