@@ -74,10 +74,9 @@ describe('pii patterns', () => {
         const inside = lookaround.replace(/^\(\?<?[!=]/, '').replace(/\[(?:\\.|[^\]\\])*\]/g, 'c');
         expect(QUANTIFIER_OUTSIDE_CLASS.test(inside)).toBe(false);
       }
-      // And the whole pattern as written, with the default hybrid checker (fixed seed: reproducible).
-      expect(checkSync(pattern.source, pattern.flags, { timeout: 50_000, randomSeed: 0 }).status).toBe(
-        'safe',
-      );
+      // And the whole pattern as written, with the default hybrid checker (fixed seed and step limits only:
+      // with wall-clock limits the fuzzer explores less on a busy machine and its verdict can change).
+      expect(checkSync(pattern.source, pattern.flags, DETERMINISTIC).status).toBe('safe');
     },
     120_000,
   );
