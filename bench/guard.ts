@@ -23,6 +23,11 @@ const timePasses = (pass: () => void, minimumSeconds = 1.5, warmupSeconds = 0): 
 
 /** Seconds of guard passes before the overall line is measured (the steady state, see `fastestPass`). */
 const OVERALL_WARMUP_SECONDS = 4;
+/**
+ * Seconds of measured guard passes (about 25 at steady speed). Other guests on a shared machine only ever
+ * slow a pass down, so the fastest of more passes is the closer estimate of what the code costs.
+ */
+const OVERALL_MEASURE_SECONDS = 6;
 
 function throughput(options: {
   name: string;
@@ -141,7 +146,7 @@ export function run(): Record<string, unknown>[] {
     () => {
       actions = checkAll(guard, items);
     },
-    3,
+    OVERALL_MEASURE_SECONDS,
     OVERALL_WARMUP_SECONDS,
   );
   const overall = throughput({
@@ -156,6 +161,7 @@ export function run(): Record<string, unknown>[] {
       // The first pass, in a fresh process: every regex and hot function still to be compiled.
       coldFirstPassMbPerCpuSecond: Number((bytes / MEGABYTE / overallTiming.firstCpuSeconds).toFixed(2)),
       warmupSeconds: OVERALL_WARMUP_SECONDS,
+      measuredSeconds: OVERALL_MEASURE_SECONDS,
       targetMbPerSecond: 20,
     },
   });
