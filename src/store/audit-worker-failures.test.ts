@@ -1,44 +1,22 @@
 // The worker writer when things go wrong: a locked database, a late answer, a failed close, a worker that
 // cannot start or stops.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type PendingAuditRecord, toPendingRecord } from './audit-batch-writer.js';
-import { type AuditLog, type AuditLogOptions, createAuditLog } from './audit-log.js';
+import { createAuditLog } from './audit-log.js';
 import { createAuditReader } from './audit-reader.js';
 import { toRecordBody } from './audit-record.js';
 import { createWorkerAuditWriter } from './audit-worker-writer.js';
-import { type Database, openDatabase } from './open-database.js';
-import { auditEntry, requestIdsOf, tick, until } from './test-support/audit-test-helpers.js';
+import { openDatabase } from './open-database.js';
+import { auditEntry, tick, until, useWorkerAuditFixture } from './test-support/audit-test-helpers.js';
 
-let dataDir: string;
-let database: Database;
-const opened: AuditLog[] = [];
-
-beforeEach(() => {
-  dataDir = mkdtempSync(join(tmpdir(), 'aegis-audit-worker-'));
-  database = openDatabase({ dataDir });
-});
-afterEach(() => {
-  for (const log of opened.splice(0)) log.close();
-  database.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-function workerLog(options: Partial<AuditLogOptions> = {}): AuditLog {
-  const log = createAuditLog({ database, writer: 'worker', ...options });
-  opened.push(log);
-  return log;
-}
-
+const fixture = useWorkerAuditFixture();
+const { workerLog, requestIds } = fixture;
 const entry = auditEntry;
-const requestIds = () => requestIdsOf(database);
 
 describe('audit worker failures', () => {
   it('counts and reports failures while the database is locked, and retries until it is not', async () => {
-    database.pragma('busy_timeout = 20'); // the worker's connection uses the same timeout
+    fixture.database.pragma('busy_timeout = 20'); // the worker's connection uses the same timeout
     const errors: unknown[] = [];
     const log = workerLog({
       maxBatch: 10,
@@ -46,7 +24,7 @@ describe('audit worker failures', () => {
       flushIntervalMs: 10,
       onError: (error) => errors.push(error),
     });
-    const locker = openDatabase({ dataDir });
+    const locker = openDatabase({ dataDir: fixture.dataDir });
     locker.exec('BEGIN IMMEDIATE');
     // More than a batch while the writes fail: append neither throws nor waits for room.
     for (let index = 1; index <= 30; index += 1) log.append(entry(index));
@@ -68,9 +46,9 @@ describe('audit worker failures', () => {
   });
 
   it('ends a flush that the worker does not answer in time with AEGIS_TIMEOUT, and answers later ones', async () => {
-    database.pragma('busy_timeout = 3000');
+    fixture.database.pragma('busy_timeout = 3000');
     const log = workerLog({ workerReplyTimeoutMs: 50, flushIntervalMs: 60_000 });
-    const locker = openDatabase({ dataDir });
+    const locker = openDatabase({ dataDir: fixture.dataDir });
     locker.exec('BEGIN IMMEDIATE');
     log.append(entry(1));
     // The worker waits for the lock (busy timeout) longer than the caller waits for the worker.
@@ -85,9 +63,9 @@ describe('audit worker failures', () => {
   });
 
   it('reports records it could not write before closing as dropped', () => {
-    database.pragma('busy_timeout = 20');
+    fixture.database.pragma('busy_timeout = 20');
     const log = workerLog({ flushIntervalMs: 60_000 });
-    const locker = openDatabase({ dataDir });
+    const locker = openDatabase({ dataDir: fixture.dataDir });
     locker.exec('BEGIN IMMEDIATE');
     for (let index = 1; index <= 3; index += 1) log.append(entry(index));
     expect(() => log.close()).toThrowError(expect.objectContaining({ code: 'AEGIS_STORE_FAILED' }));
@@ -109,10 +87,10 @@ describe('audit worker failures', () => {
 
 describe('audit worker stopping unasked', () => {
   it('hands the records it had not committed to an in-thread writer, without losing or repeating any', async () => {
-    createAuditReader({ database }); // creates the table
+    createAuditReader({ database: fixture.database }); // creates the table
     const warnings: string[] = [];
     const sink = createWorkerAuditWriter({
-      database,
+      database: fixture.database,
       maxPayloadBytes: 1024,
       flushIntervalMs: 5,
       maxBatch: 100,
@@ -139,6 +117,9 @@ describe('audit worker stopping unasked', () => {
     }
     sink.close();
     expect(requestIds()).toEqual(Array.from({ length: index }, (_, position) => `req-${position + 1}`));
-    expect(createAuditLog({ database, writer: 'thread' }).verify()).toMatchObject({ ok: true, count: index });
+    expect(createAuditLog({ database: fixture.database, writer: 'thread' }).verify()).toMatchObject({
+      ok: true,
+      count: index,
+    });
   });
 });

@@ -1,40 +1,18 @@
 // The worker writer as the gateway uses it: order, durability, bytes on disk, a second process.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { canonicalJson } from './audit-chain.js';
-import { type AuditLog, type AuditLogOptions, createAuditLog } from './audit-log.js';
-import { type Database, openDatabase } from './open-database.js';
-import { auditEntry, requestIdsOf, tick } from './test-support/audit-test-helpers.js';
+import { createAuditLog } from './audit-log.js';
+import { openDatabase } from './open-database.js';
+import { auditEntry, tick, useWorkerAuditFixture } from './test-support/audit-test-helpers.js';
 
 const appender = fileURLToPath(new URL('./__fixtures__/audit-appender.ts', import.meta.url));
-let dataDir: string;
-let database: Database;
-const opened: AuditLog[] = [];
-
-beforeEach(() => {
-  dataDir = mkdtempSync(join(tmpdir(), 'aegis-audit-worker-'));
-  database = openDatabase({ dataDir });
-});
-afterEach(() => {
-  for (const log of opened.splice(0)) log.close();
-  database.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-function workerLog(options: Partial<AuditLogOptions> = {}): AuditLog {
-  const log = createAuditLog({ database, writer: 'worker', ...options });
-  opened.push(log);
-  return log;
-}
-
+const fixture = useWorkerAuditFixture();
+const { workerLog, requestIds } = fixture;
 const entry = auditEntry;
-const requestIds = () => requestIdsOf(database);
 
 function runAppender(args: string[]): Promise<number | null> {
   const child = spawn(process.execPath, ['--import', 'tsx', appender, ...args], {
@@ -63,7 +41,7 @@ describe('audit log with the worker writer', () => {
     expect(log.stats()).toMatchObject({ queued: 5, written: 0 });
     log.flush();
     expect(log.stats()).toMatchObject({ queued: 0, written: 5 });
-    const other = openDatabase({ dataDir });
+    const other = openDatabase({ dataDir: fixture.dataDir });
     expect(other.prepare('SELECT COUNT(*) FROM audit_records').pluck().get()).toBe(5);
     other.close();
   });
@@ -76,19 +54,22 @@ describe('audit log with the worker writer', () => {
     log.append(entry(38));
     expect(log.stats()).toMatchObject({ written: 37, dropped: 1 });
     expect(errors).toEqual([expect.objectContaining({ code: 'AEGIS_STORE_FAILED' })]);
-    expect(createAuditLog({ database, writer: 'thread' }).verify()).toMatchObject({ ok: true, count: 37 });
+    expect(createAuditLog({ database: fixture.database, writer: 'thread' }).verify()).toMatchObject({
+      ok: true,
+      count: 37,
+    });
   });
 
   it('stores the same bytes as the in-thread writer, and still encrypts full payloads', async () => {
     const clock = () => Date.UTC(2026, 0, 2, 3, 4, 5);
     const payload = { redacted: { prompt: 'mail <EMAIL_ADDRESS_1>', n: [1, 2.5, null] } };
-    const thread = createAuditLog({ database, writer: 'thread', clock });
+    const thread = createAuditLog({ database: fixture.database, writer: 'thread', clock });
     thread.append(entry(1, { payload }));
     thread.close();
     const worker = workerLog({ clock });
     worker.append(entry(1, { payload }));
     worker.close();
-    const rows = database.prepare('SELECT id, record FROM audit_records ORDER BY sequence').all() as {
+    const rows = fixture.database.prepare('SELECT id, record FROM audit_records ORDER BY sequence').all() as {
       id: string;
       record: string;
     }[];
@@ -114,7 +95,7 @@ describe('audit log with the worker writer', () => {
 
   it('keeps one linear chain with another process appending to the same file', async () => {
     const log = workerLog({ maxBatch: 20 });
-    const child = runAppender([dataDir, '300', 'child']);
+    const child = runAppender([fixture.dataDir, '300', 'child']);
     for (let index = 1; index <= 300; index += 1) {
       log.append(entry(index));
       if (index % 5 === 0) await tick();
@@ -130,7 +111,10 @@ describe('audit log with the worker writer', () => {
   });
 
   it('lets a process end without close only after its records are committed', async () => {
-    expect(await runAppender([dataDir, '45', 'child', 'no-close'])).toBe(0);
-    expect(createAuditLog({ database, writer: 'thread' }).verify()).toMatchObject({ ok: true, count: 45 });
+    expect(await runAppender([fixture.dataDir, '45', 'child', 'no-close'])).toBe(0);
+    expect(createAuditLog({ database: fixture.database, writer: 'thread' }).verify()).toMatchObject({
+      ok: true,
+      count: 45,
+    });
   });
 });
