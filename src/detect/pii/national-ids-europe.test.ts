@@ -13,7 +13,8 @@ import {
   spanishNieRecognizer,
   ukNinoRecognizer,
 } from './national-ids-europe.js';
-import { createScanInput, matchesInWindows, stickyMatchesAt, stickyMatchesInWindows } from './scan-input.js';
+import { createScanInput, stickyMatchesAt } from './scan-input.js';
+import { expectStartsFindWhatWindowsFind } from './test-support/window-starts.js';
 
 // Capitals, omocodia letters and digit groups in the fiscal-code layout, with word characters around.
 const texts = fc
@@ -109,18 +110,7 @@ describe('NIE and DNI starts', () => {
     [spanishDniRecognizer, dniStarts, true],
   ] as const) {
     it(`${recognizer.name}: find what a scan of each long-number window finds`, () => {
-      const [global, sticky] = recognizer.patterns as [RegExp, RegExp];
-      expect(sticky.sticky).toBe(true);
-      fc.assert(
-        fc.property(texts, (text) => {
-          const input = createScanInput(text, 'US');
-          const windows = input.longNumberWindows;
-          expect(
-            stickyMatchesInWindows({ text, windows, pattern: sticky, starts: starts(input), windowStarts }),
-          ).toEqual(matchesInWindows({ text, windows, pattern: global }));
-        }),
-        { numRuns: 4000 },
-      );
+      expectStartsFindWhatWindowsFind({ patterns: recognizer.patterns, starts, texts, windowStarts });
     });
   }
 
@@ -158,24 +148,7 @@ describe('NIR starts', () => {
 
   for (const [recognizer, starts] of [[frenchNirRecognizer, frenchNirStarts]] as const) {
     it(`${recognizer.name}: find what a scan of each long-number window finds`, () => {
-      const [global, sticky] = recognizer.patterns as [RegExp, RegExp];
-      expect(sticky.sticky).toBe(true);
-      fc.assert(
-        fc.property(texts, (text) => {
-          const input = createScanInput(text, 'US');
-          const windows = input.longNumberWindows;
-          expect(
-            stickyMatchesInWindows({
-              text,
-              windows,
-              pattern: sticky,
-              starts: starts(input),
-              windowStarts: true,
-            }),
-          ).toEqual(matchesInWindows({ text, windows, pattern: global }));
-        }),
-        { numRuns: 4000 },
-      );
+      expectStartsFindWhatWindowsFind({ patterns: recognizer.patterns, starts, texts, windowStarts: true });
     });
   }
 
@@ -200,18 +173,7 @@ describe('NINO starts', () => {
     .map((parts) => parts.map((part) => part.join('')).join(''));
 
   it('uk-nino: find what a scan of each long-number window finds', () => {
-    const [global, sticky] = ukNinoRecognizer.patterns as [RegExp, RegExp];
-    expect(sticky.sticky).toBe(true);
-    fc.assert(
-      fc.property(texts, (text) => {
-        const input = createScanInput(text, 'US');
-        const windows = input.longNumberWindows;
-        expect(stickyMatchesInWindows({ text, windows, pattern: sticky, starts: ninoStarts(input) })).toEqual(
-          matchesInWindows({ text, windows, pattern: global }),
-        );
-      }),
-      { numRuns: 4000 },
-    );
+    expectStartsFindWhatWindowsFind({ patterns: ukNinoRecognizer.patterns, starts: ninoStarts, texts });
     expect(ninoStarts(createScanInput('nino AB 12 34 56 C and CE123456D', 'US'))).toEqual([5, 23]);
   });
 });

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { passportStarts, usPassportRecognizer } from './national-ids-other.js';
-import { createScanInput, matchesInWindows, stickyMatchesInWindows } from './scan-input.js';
+import { createScanInput } from './scan-input.js';
+import { expectStartsFindWhatWindowsFind } from './test-support/window-starts.js';
 
 describe('passport starts', () => {
   // Digit groups of every length, capitals, separators and word characters around them.
@@ -18,24 +19,7 @@ describe('passport starts', () => {
 
   for (const [recognizer, starts] of [[usPassportRecognizer, passportStarts]] as const) {
     it(`${recognizer.name}: find what a scan of each long-number window finds`, () => {
-      const [global, sticky] = recognizer.patterns as [RegExp, RegExp];
-      expect(sticky.sticky).toBe(true);
-      fc.assert(
-        fc.property(texts, (text) => {
-          const input = createScanInput(text, 'US');
-          const windows = input.longNumberWindows;
-          expect(
-            stickyMatchesInWindows({
-              text,
-              windows,
-              pattern: sticky,
-              starts: starts(input),
-              windowStarts: true,
-            }),
-          ).toEqual(matchesInWindows({ text, windows, pattern: global }));
-        }),
-        { numRuns: 4000 },
-      );
+      expectStartsFindWhatWindowsFind({ patterns: recognizer.patterns, starts, texts, windowStarts: true });
     });
   }
 
