@@ -1,19 +1,52 @@
-import type { ResponseGuard, ResponseViolation } from '../guard/response-guard.js';
+import type { ResponseGuard, ResponseViolation, TextChannel } from '../guard/response-guard.js';
 import type { SseEvent } from './sse-parser.js';
 import { formatSseEvent } from './sse-writer.js';
 import { isFilterViolation, type StreamTransformer } from './stream-transformer.js';
+import {
+  cutStringFieldTemplate,
+  fillStringFieldTemplate,
+  matchStringFieldTemplate,
+  type StringFieldTemplate,
+} from './string-field-template.js';
 
 type AnthropicEvent = Record<string, unknown> & { type?: string; index?: number };
+
+/** A text delta's template: its shape, the content block it belongs to, and that block's channel. */
+type TextDeltaTemplate = StringFieldTemplate & { index: number; open?: TextChannel };
+
+function hasExactKeys(value: Record<string, unknown>, keys: readonly string[]): boolean {
+  const own = Object.keys(value);
+  return own.length === keys.length && keys.every((key) => own.includes(key));
+}
+
+/**
+ * Cuts a parsed `content_block_delta` with a `text_delta` into a template, when it has exactly the
+ * documented members (`type`, `index`, `delta` holding `type` and `text`): then `"text"` can only be the
+ * delta's member name, and a later event that matches the template differs only in its text.
+ */
+function learnTextDeltaTemplate(data: string, event: AnthropicEvent): TextDeltaTemplate | undefined {
+  if (event.type !== 'content_block_delta' || typeof event.index !== 'number') return undefined;
+  if (!hasExactKeys(event, ['type', 'index', 'delta'])) return undefined;
+  const delta = event.delta as Record<string, unknown> | null;
+  if (delta === null || typeof delta !== 'object' || Array.isArray(delta)) return undefined;
+  if (!hasExactKeys(delta, ['type', 'text']) || delta.type !== 'text_delta') return undefined;
+  if (typeof delta.text !== 'string') return undefined;
+  const cut = cutStringFieldTemplate({ data, key: 'text', value: delta.text });
+  return cut === undefined ? undefined : { ...cut, index: event.index };
+}
 
 /**
  * Guards an Anthropic Messages stream (events per Anthropic's "Streaming Messages" docs: message_start,
  * content_block_start/delta/stop, message_delta, message_stop, ping, error). `text_delta` and
  * `input_json_delta` are checked and restored per content block; held text is released in one more
  * delta before `content_block_stop`. A violation sends `message_delta` with stop_reason `refusal` and
- * an `error` event.
+ * an `error` event. `message_stop` completes the stream: the caller's response ends with it, without
+ * waiting for the upstream to close its body.
  */
 export function createAnthropicStream(guard: ResponseGuard): StreamTransformer {
   const kinds = new Map<number, 'text' | 'json'>();
+  let complete = false;
+  let template: TextDeltaTemplate | undefined;
 
   function flushBlock(index: number): string | null {
     const channel = guard.existing(`${index}`);
@@ -79,9 +112,28 @@ export function createAnthropicStream(guard: ResponseGuard): StreamTransformer {
   }
 
   return {
+    get complete() {
+      return complete;
+    },
     onEvent(event: SseEvent): string {
+      if (template !== undefined && event.event === 'content_block_delta') {
+        const text = matchStringFieldTemplate(template, event.data);
+        if (text !== undefined) {
+          // Same shape as the delta the template came from: only the text differs.
+          if (text.length === 0) return '';
+          template.open ??= guard.channel(`${template.index}`, 'text');
+          const released = template.open.push(text);
+          if (released === null || released.length === 0) return '';
+          return formatSseEvent(fillStringFieldTemplate(template, released), 'content_block_delta');
+        }
+      }
       const data = JSON.parse(event.data) as AnthropicEvent;
-      return transform(data) ?? '';
+      if (template === undefined && event.event === 'content_block_delta')
+        template = learnTextDeltaTemplate(event.data, data);
+      const out = transform(data);
+      if (out === null) return '';
+      if (data.type === 'message_stop' && guard.violation === undefined) complete = true;
+      return out;
     },
     onEnd(): string {
       let out = '';

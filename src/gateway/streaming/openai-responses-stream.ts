@@ -4,6 +4,9 @@ import { formatSseEvent } from './sse-writer.js';
 import { type StreamTransformer, streamErrorPayload } from './stream-transformer.js';
 
 type ResponseEvent = Record<string, unknown> & { type?: string };
+
+/** The events that end a Responses stream (API reference, "Streaming events"). */
+const TERMINAL_EVENTS = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 type OutputItem = Record<string, unknown> & { type?: string; id?: string };
 
 /** Rewrites the texts of output items (message content, function-call arguments) from guarded channels. */
@@ -45,9 +48,12 @@ function finalText(options: {
  * `response.output_text.delta` and `response.function_call_arguments.delta` are checked and restored;
  * events that repeat whole texts (`*.done`, `response.output_item.done`, `response.completed`) carry
  * the guarded, restored text. Held text is released as one more delta just before the `.done` event.
+ * The terminal event (`response.completed`, `response.incomplete` or `response.failed`) completes the
+ * stream: the caller's response ends with it, without waiting for the upstream to close its body.
  */
 export function createOpenAIResponsesStream(guard: ResponseGuard): StreamTransformer {
   let lastSequence = 0;
+  let complete = false;
 
   function flushBefore(options: { data: ResponseEvent; key: string; deltaType: string }): string | null {
     const channel = guard.existing(options.key);
@@ -135,11 +141,21 @@ export function createOpenAIResponsesStream(guard: ResponseGuard): StreamTransfo
   }
 
   return {
+    get complete() {
+      return complete;
+    },
     onEvent(event: SseEvent): string {
       if (event.data === '[DONE]') return formatSseEvent('[DONE]');
       const data = JSON.parse(event.data) as ResponseEvent;
       if (typeof data.sequence_number === 'number') lastSequence = data.sequence_number;
-      return transform(data) ?? '';
+      const out = transform(data);
+      if (out === null) return '';
+      if (TERMINAL_EVENTS.has(data.type ?? '') && guard.violation === undefined) {
+        // Every text was finished by its `.done` event; one cut short is checked before the end.
+        for (const [, channel] of guard.openChannels()) if (channel.finish() === null) return '';
+        complete = true;
+      }
+      return out;
     },
     onEnd(): string {
       // A well-formed stream ends each text with a `.done` event; a stream cut short only gets checked.

@@ -14,8 +14,9 @@ export interface StreamTransformer {
   /** Events that end the stream after a violation or an upstream failure. */
   closing(reason: ResponseViolation): string;
   /**
-   * True once the API's final event (OpenAI chat `data: [DONE]`) has been produced: the caller's
-   * response can end at once, in the same write, without waiting for the upstream to close its body.
+   * True once the API's final event (OpenAI chat `data: [DONE]`, Anthropic `message_stop`, Responses
+   * `response.completed` / `.incomplete` / `.failed`) has been produced and guarded: the caller's response
+   * can end at once, in the same write, without waiting for the upstream to close its body.
    */
   readonly complete?: boolean;
 }

