@@ -48,6 +48,17 @@ describe('tokenizer.json reader', () => {
     expect(tokenizer.encode('x', 16)).toEqual([1, 0, 0, 2]);
   });
 
+  it('reads a Unigram vocabulary of real size (250,000 pieces, as in multilingual DeBERTa)', () => {
+    const vocab: [string, number][] = [['<unk>', 0]];
+    for (let id = 1; id < 250_000; id++) vocab.push([`\u2581w${id}`, -id / 1000]);
+    vocab.push(['\u2581ignore', -1]);
+    const tokenizer = createTokenizer({
+      pre_tokenizer: { type: 'Metaspace', replacement: '\u2581' },
+      model: { type: 'Unigram', unk_id: 0, vocab },
+    });
+    expect(tokenizer.encode('ignore w7', 8)).toEqual([250_000, 7]);
+  });
+
   it('refuses unsupported models with AEGIS_MODEL_INVALID', () => {
     expect(() => createTokenizer({ model: { type: 'BPE', vocab: {}, merges: [] } })).toThrow(/not supported/);
     expect(() => createTokenizer(null)).toThrow(/tokenizer.json/);

@@ -117,12 +117,14 @@ function unigram(model: Json): (word: string) => number[] {
   const entries = (model.vocab as [string, number][]) ?? [];
   const scores = new Map<string, { id: number; score: number }>();
   let maxPiece = 1;
+  // Found in the same loop: spreading a real vocabulary (128k–250k pieces) into Math.min overflows the stack.
+  let minScore = 0;
   entries.forEach(([piece, score], id) => {
     scores.set(piece, { id, score });
     maxPiece = Math.max(maxPiece, piece.length);
+    minScore = Math.min(minScore, score);
   });
   const unk = typeof model.unk_id === 'number' ? model.unk_id : 0;
-  const minScore = Math.min(0, ...entries.map(([, score]) => score));
   // Viterbi over the word: best[i] is the best segmentation score of word[0, i).
   return (word) => {
     const best = new Float64Array(word.length + 1).fill(Number.NEGATIVE_INFINITY);
