@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isAegisError } from '../spec/errors.js';
 import { createTokenizer } from './tokenizer-json.js';
 
 describe('tokenizer.json reader', () => {
@@ -62,5 +63,43 @@ describe('tokenizer.json reader', () => {
   it('refuses unsupported models with AEGIS_MODEL_INVALID', () => {
     expect(() => createTokenizer({ model: { type: 'BPE', vocab: {}, merges: [] } })).toThrow(/not supported/);
     expect(() => createTokenizer(null)).toThrow(/tokenizer.json/);
+  });
+
+  it('refuses sections of an unexpected shape with AEGIS_MODEL_INVALID, never a bare TypeError', () => {
+    const unigram = { type: 'Unigram', unk_id: 0, vocab: [['<unk>', 0]] };
+    const malformed: unknown[] = [
+      { model: { type: 'Unigram', vocab: [1, 2, 3] } },
+      { model: { type: 'Unigram', vocab: [[5, 'x']] } },
+      { model: { type: 'Unigram', vocab: 'pieces' } },
+      { model: { type: 'WordPiece', vocab: { '[UNK]': 'zero' } } },
+      { post_processor: { type: 'BertProcessing' }, model: unigram },
+      { post_processor: { type: 'TemplateProcessing', single: [null] }, model: unigram },
+      { pre_tokenizer: { type: 'Metaspace', replacement: '' }, model: unigram },
+    ];
+    for (const json of malformed) {
+      let caught: unknown;
+      try {
+        createTokenizer(json);
+      } catch (error) {
+        caught = error;
+      }
+      expect(isAegisError(caught, 'AEGIS_MODEL_INVALID'), JSON.stringify(json)).toBe(true);
+    }
+  });
+
+  it('splits on a Metaspace replacement taken literally, whatever characters it holds', () => {
+    const tokenizer = createTokenizer({
+      pre_tokenizer: { type: 'Metaspace', replacement: '(' },
+      model: {
+        type: 'Unigram',
+        unk_id: 0,
+        vocab: [
+          ['<unk>', 0],
+          ['(a', -1],
+          ['(b', -1],
+        ],
+      },
+    });
+    expect(tokenizer.encode('a b', 8)).toEqual([1, 2]);
   });
 });

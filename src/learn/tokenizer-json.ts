@@ -71,10 +71,24 @@ function preTokenizerOf(spec: Json | null | undefined): (text: string) => string
       const replacement = typeof spec.replacement === 'string' ? spec.replacement : '\u2581';
       const prefix = spec.add_prefix_space !== false && spec.prepend_scheme !== 'never';
       const split = spec.split !== false;
+      if (replacement === '') throw invalid('Metaspace replacement is empty');
       return (text) => {
         const replaced = (prefix && !text.startsWith(' ') ? ` ${text}` : text).replaceAll(' ', replacement);
         if (!split) return [replaced];
-        return replaced.split(new RegExp(`(?=${replacement})`, 'u')).filter((piece) => piece !== '');
+        // Split before each replacement by string search: the replacement comes from the file, so it is
+        // never compiled into a regular expression.
+        const pieces: string[] = [];
+        let start = 0;
+        for (
+          let index = replaced.indexOf(replacement, 1);
+          index !== -1;
+          index = replaced.indexOf(replacement, index + replacement.length)
+        ) {
+          pieces.push(replaced.slice(start, index));
+          start = index;
+        }
+        pieces.push(replaced.slice(start));
+        return pieces.filter((piece) => piece !== '');
       };
     }
     case 'Sequence': {
@@ -88,6 +102,10 @@ function preTokenizerOf(spec: Json | null | undefined): (text: string) => string
 
 function wordPiece(model: Json): (word: string) => number[] {
   const vocab = new Map(Object.entries((model.vocab as Record<string, number>) ?? {}));
+  for (const [piece, id] of vocab) {
+    if (!Number.isSafeInteger(id) || id < 0)
+      throw invalid(`WordPiece id of ${JSON.stringify(piece)} is not a token id`);
+  }
   const unk = vocab.get(String(model.unk_token ?? '[UNK]'));
   if (unk === undefined) throw invalid('WordPiece vocab lacks the unknown token');
   const prefix = String(model.continuing_subword_prefix ?? '##');
@@ -115,6 +133,12 @@ function wordPiece(model: Json): (word: string) => number[] {
 
 function unigram(model: Json): (word: string) => number[] {
   const entries = (model.vocab as [string, number][]) ?? [];
+  if (!Array.isArray(entries)) throw invalid('Unigram vocab is not a list');
+  entries.forEach((entry, id) => {
+    if (!Array.isArray(entry) || typeof entry[0] !== 'string' || !Number.isFinite(entry[1])) {
+      throw invalid(`Unigram vocab entry ${id} is not [piece, score]`);
+    }
+  });
   const scores = new Map<string, { id: number; score: number }>();
   let maxPiece = 1;
   // Found in the same loop: spreading a real vocabulary (128k–250k pieces) into Math.min overflows the stack.
@@ -176,8 +200,24 @@ function specialIds(processor: Json | null | undefined): { before: number[]; aft
   return { before: [], after: [] };
 }
 
-/** Builds a tokenizer from the parsed contents of a `tokenizer.json`. */
+/**
+ * Builds a tokenizer from the parsed contents of a `tokenizer.json`. Any file it cannot read, including a
+ * known section in an unexpected shape, is `AEGIS_MODEL_INVALID`.
+ */
 export function createTokenizer(json: unknown): Tokenizer {
+  try {
+    return buildTokenizer(json);
+  } catch (error) {
+    if (error instanceof AegisError) throw error;
+    throw new AegisError(
+      ERROR_CODES.MODEL_INVALID,
+      `tokenizer.json: unexpected structure (${error instanceof Error ? error.message : String(error)})`,
+      { cause: error },
+    );
+  }
+}
+
+function buildTokenizer(json: unknown): Tokenizer {
   if (typeof json !== 'object' || json === null) throw invalid('not a JSON object');
   const spec = json as Json;
   const model = spec.model as Json | undefined;
