@@ -31,6 +31,18 @@ beforeAll(async () => {
       if (request.url !== '/v1/chat/completions') return reply(response, 404, {});
       if (text.includes('slow')) return; // never answers: the client must time out
       if (text.includes('error')) return reply(response, 500, { error: 'boom' });
+      if (text.includes('not json')) {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        return response.end('<html>busy</html>');
+      }
+      if (text.includes('null body')) return reply(response, 200, null);
+      if (text.includes('reset')) return request.socket.destroy();
+      if (text.includes('huge')) {
+        // 4 MiB of padding before a valid answer: the client must stop reading instead of buffering it.
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.write(' '.repeat(4 * 1024 * 1024));
+        return response.end(JSON.stringify({ choices: [{ message: { content: 'safe' } }] }));
+      }
       if (text.includes('garbage'))
         return reply(response, 200, { choices: [{ message: { content: 'perhaps' } }] });
       const content = /ignore/i.test(text) ? 'unsafe\nS14' : 'safe';
@@ -80,6 +92,29 @@ describe('llm judge', () => {
       }
       expect(isAegisError(caught, 'AEGIS_BACKEND_FAILED')).toBe(true);
     }
+  });
+
+  it('says which failure it was: HTTP status, non-JSON, wrong shape, oversized reply, reset', async () => {
+    const judge = createLlmJudge({ baseUrl, model: 'm', timeoutMs: 2000 });
+    const expected: [string, RegExp][] = [
+      ['server error please', /HTTP 500 from 127\.0\.0\.1/],
+      ['not json at all', /reply is not JSON/],
+      ['null body', /reply has no choices\[0\]\.message\.content/],
+      ['huge reply', /reply larger than 1048576 bytes/],
+      ['reset the connection', /request failed|reply unreadable/],
+    ];
+    for (const [text, message] of expected) {
+      let caught: unknown;
+      try {
+        await judge.detect(text, context(text));
+      } catch (error) {
+        caught = error;
+      }
+      expect(isAegisError(caught, 'AEGIS_BACKEND_FAILED'), text).toBe(true);
+      expect((caught as Error).message, text).toMatch(message);
+    }
+    const open = createLlmJudge({ baseUrl, model: 'm', timeoutMs: 2000, failMode: 'open' });
+    for (const [text] of expected) expect(await open.detect(text, context(text))).toEqual([]);
   });
 
   it('fails open when asked to', async () => {

@@ -40,6 +40,34 @@ export function parseJudgeReply(reply: string): { unsafe: boolean; categories: s
   return undefined;
 }
 
+/** Largest reply body read: a verdict is a few hundred bytes; a larger body is refused, not buffered. */
+const MAX_REPLY_BYTES = 1024 * 1024;
+
+/** The body as text, or `undefined` once it passes `limit` bytes (the rest is not read). */
+async function readBounded(response: Response, limit: number): Promise<string | undefined> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The system error code of a failed request (` (ECONNRESET)`), or nothing. */
+function networkCode(error: unknown): string {
+  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return typeof code === 'string' ? ` (${code})` : '';
+}
+
 function clip(text: string, maxChars: number): string {
   if (text.length <= maxChars) return text;
   const half = Math.floor(maxChars / 2);
@@ -83,27 +111,52 @@ export function createLlmJudge(options: LlmJudgeOptions): AsyncDetector {
           },
         ],
       };
-      let reply: string;
+      // Each failure is told apart (HTTP status, unreadable body, wrong shape, timeout, network error), and
+      // `fail` runs outside the `try` blocks so its own error is never re-wrapped as a network failure.
+      const signal = AbortSignal.timeout(timeoutMs);
+      const timedOut = (error: unknown) =>
+        error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      let response: Response;
       try {
-        const response = await doFetch(endpoint, {
+        response = await doFetch(endpoint, {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
             ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
           },
           body: JSON.stringify(body),
-          signal: AbortSignal.timeout(timeoutMs),
+          signal,
         });
-        if (!response.ok) return fail(`HTTP ${response.status} from ${endpoint.host}`);
-        const json = (await response.json()) as { choices?: { message?: { content?: unknown } }[] };
-        const content = json.choices?.[0]?.message?.content;
-        if (typeof content !== 'string') return fail('reply has no choices[0].message.content');
-        reply = content;
       } catch (error) {
-        const timedOut =
-          error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-        return fail(timedOut ? `no answer within ${timeoutMs} ms` : 'request failed', error);
+        return fail(
+          timedOut(error) ? `no answer within ${timeoutMs} ms` : `request failed${networkCode(error)}`,
+          error,
+        );
       }
+      if (!response.ok) {
+        await response.body?.cancel().catch(() => undefined);
+        return fail(`HTTP ${response.status} from ${endpoint.host}`);
+      }
+      let raw: string | undefined;
+      try {
+        raw = await readBounded(response, MAX_REPLY_BYTES);
+      } catch (error) {
+        return fail(
+          timedOut(error) ? `no answer within ${timeoutMs} ms` : `reply unreadable${networkCode(error)}`,
+          error,
+        );
+      }
+      if (raw === undefined) return fail(`reply larger than ${MAX_REPLY_BYTES} bytes`);
+      let json: unknown;
+      try {
+        json = JSON.parse(raw);
+      } catch (error) {
+        return fail('reply is not JSON', error);
+      }
+      const content = (json as { choices?: { message?: { content?: unknown } }[] } | null)?.choices?.[0]
+        ?.message?.content;
+      if (typeof content !== 'string') return fail('reply has no choices[0].message.content');
+      const reply = content;
       const verdict = parseJudgeReply(reply);
       if (!verdict) return fail('unrecognized reply (expected safe or unsafe)');
       if (!verdict.unsafe) return [];
