@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { DatasetRow, LoadedSet, RowError } from '../dataset-row.js';
-import { readJsonFile, readJsonLines, rowError, stringField } from '../read-source.js';
+import { lineError, readJsonFile, readJsonLines, rowError, stringField } from '../read-source.js';
 
 /** Where an attack goes inside a clean context. */
 export const INSERT_POSITIONS = ['start', 'middle', 'end'] as const;
@@ -36,9 +36,7 @@ function readContexts(options: { path: string; set: string; errors: RowError[] }
   const contexts: string[] = [];
   for (const entry of readJsonLines(options.path)) {
     if ('error' in entry) {
-      options.errors.push(
-        rowError({ set: options.set, path: options.path, line: entry.line, message: entry.error }),
-      );
+      options.errors.push(lineError({ set: options.set, path: options.path, entry }));
       continue;
     }
     const value = (entry.value as { context?: unknown } | null)?.context;

@@ -1,5 +1,5 @@
 import type { DatasetRow, LoadedSet } from '../dataset-row.js';
-import { type JsonLine, readJsonFile, rowError } from '../read-source.js';
+import { type JsonLine, lineError, readJsonFile, rowError } from '../read-source.js';
 
 /** How to turn one record into a row: return the text (and label), or a reason it is invalid. */
 export type RecordMapper = (
@@ -18,7 +18,7 @@ export function mapRecords(options: {
   const errors: LoadedSet['errors'] = [];
   for (const entry of options.records) {
     if ('error' in entry) {
-      errors.push(rowError({ set: options.set, path: options.path, line: entry.line, message: entry.error }));
+      errors.push(lineError({ set: options.set, path: options.path, entry }));
       continue;
     }
     const mapped = options.map(entry.value);
