@@ -97,6 +97,20 @@ describe('aegis eval', () => {
     expect(result.stderr).toMatch(/dataset "nq-open" is missing.*Download.*\[AEGIS_DATASET_MISSING\]/s);
   });
 
+  it('rejects a set or configuration listed twice, and an unknown set before loading any', async () => {
+    const twice = await inProcess(['eval', '--data', root, '--sets', `${file},${file}`, '--format', 'json']);
+    expect(twice.status).toBe(2);
+    expect(twice.stderr).toMatch(/--sets lists ".*mine\.jsonl" more than once \[AEGIS_INVALID_ARGUMENT\]/);
+    expect(twice.stdout).toBe('');
+    const compare = await inProcess(['eval', '--data', root, '--sets', file, '--compare', 'rules,rules']);
+    expect(compare.status).toBe(2);
+    expect(compare.stderr).toContain('--compare lists "rules" more than once');
+    const unknown = await inProcess(['eval', '--data', root, '--sets', `${file},no-such-set`]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('unknown dataset "no-such-set"');
+    expect(unknown.stderr).not.toContain('loading');
+  });
+
   it('rejects an unknown configuration', async () => {
     const result = await inProcess(['eval', '--data', root, '--sets', file, '--compare', 'rules,oracle']);
     expect(result.status).toBe(2);

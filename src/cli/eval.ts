@@ -3,7 +3,7 @@ import { createScorers, SCORER_NAMES } from '../eval/create-scorers.js';
 import { DATASET_CATALOG } from '../eval/dataset-catalog.js';
 import type { LoadedSet } from '../eval/dataset-row.js';
 import { formatReportTable } from '../eval/format-report.js';
-import { loadDataset } from '../eval/load-datasets.js';
+import { datasetEntry, isDatasetFile, loadDataset } from '../eval/load-datasets.js';
 import { runEvaluation, triggerBenignSet } from '../eval/run-evaluation.js';
 import { TRIGGER_BENIGN_SENTENCES } from '../eval/trigger-benign.js';
 import { loadPolicy } from '../policy/load-policy.js';
@@ -29,6 +29,13 @@ function splitList(value: string | undefined): string[] | undefined {
     .map((item) => item.trim())
     .filter((item) => item !== '');
   return items && items.length > 0 ? items : undefined;
+}
+
+function rejectRepeated(option: string, names: readonly string[]): void {
+  const repeated = names.find((name, index) => names.indexOf(name) !== index);
+  if (repeated !== undefined) {
+    throw new AegisError(ERROR_CODES.INVALID_ARGUMENT, `${option} lists "${repeated}" more than once`);
+  }
 }
 
 /** `aegis eval`: measures injection detection on datasets, per set and pooled. */
@@ -59,6 +66,12 @@ export function registerEval(program: Command, _context: CommandContext): void {
         const configurations = splitList(options.compare);
         if (!configurations)
           throw new AegisError(ERROR_CODES.INVALID_ARGUMENT, '--compare needs at least one configuration');
+        // Every name is checked before the first (possibly slow) load, so a typo fails at once.
+        rejectRepeated('--compare', configurations);
+        rejectRepeated('--sets', names);
+        for (const name of names) {
+          if (name !== 'trigger-benign' && !isDatasetFile(name)) datasetEntry(name);
+        }
         const policy = options.policy === undefined ? undefined : loadPolicy(options.policy);
         const scorers = createScorers({
           names: configurations,

@@ -18,13 +18,18 @@ export function datasetEntry(name: string): DatasetEntry {
   return entry;
 }
 
+/** True when a `--sets` entry names a file (`.jsonl`, `.yaml`, `.yml`) rather than a catalog set. */
+export function isDatasetFile(name: string): boolean {
+  return /\.(jsonl|ya?ml)$/i.test(name);
+}
+
 /**
  * Loads one set: a catalog name (read from `dataDir/<folder>`), or a path to a JSONL of `{text,label}` or a
  * PINT-format YAML file. A missing folder is `AEGIS_DATASET_MISSING` saying what to download and where.
  */
 export function loadDataset(options: { dataDir: string; name: string }): LoadedSet {
   const { dataDir, name } = options;
-  if (/\.(jsonl|ya?ml)$/i.test(name)) {
+  if (isDatasetFile(name)) {
     const path = resolve(name);
     if (!existsSync(path)) {
       throw new AegisError(ERROR_CODES.DATASET_MISSING, `dataset file ${path} does not exist`, {

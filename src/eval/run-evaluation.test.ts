@@ -8,6 +8,17 @@ import { TRIGGER_BENIGN_SENTENCES } from './trigger-benign.js';
 const DATA = new URL('../../../shared/data', import.meta.url).pathname;
 
 describe('runEvaluation', () => {
+  it('refuses two sets or two scorers of the same name (their results would overwrite each other)', () => {
+    const set = triggerBenignSet(['hello there']);
+    const scorer = { name: 'always', score: () => ({ score: 1, flagged: true }) };
+    expect(() => runEvaluation({ sets: [set, set], scorers: [scorer] })).toThrow(
+      /set "trigger-benign" is given more than once/,
+    );
+    expect(() => runEvaluation({ sets: [set], scorers: [scorer, scorer] })).toThrow(
+      /configuration "always" is given more than once/,
+    );
+  });
+
   it('scores every set with every scorer and pools eval-only sets', () => {
     const sets = [
       {

@@ -1,3 +1,4 @@
+import { AegisError, ERROR_CODES } from '../spec/errors.js';
 import { DATASET_CATALOG } from './dataset-catalog.js';
 import type { DatasetRow, LoadedSet, RowError } from './dataset-row.js';
 import { dedupeRows } from './dedupe-rows.js';
@@ -52,6 +53,16 @@ function useOf(name: string): { use: SetSummary['use']; pooled: boolean } {
   return { use: 'user', pooled: true };
 }
 
+function rejectRepeatedNames(kind: string, items: readonly { name: string }[]): void {
+  const names = new Set<string>();
+  for (const { name } of items) {
+    if (names.has(name)) {
+      throw new AegisError(ERROR_CODES.INVALID_ARGUMENT, `${kind} "${name}" is given more than once`);
+    }
+    names.add(name);
+  }
+}
+
 /**
  * Deduplicates the sets (a text seen in an earlier set is measured once), scores every row with every
  * scorer and computes per-set, pooled and per-language metrics. `onProgress` is called after each row.
@@ -61,6 +72,9 @@ export function runEvaluation(options: {
   scorers: readonly EvalScorer[];
   onProgress?: (done: number, total: number) => void;
 }): EvaluationReport {
+  // Results are keyed by set and scorer name: a repeated name would overwrite the first one's metrics.
+  rejectRepeatedNames('set', options.sets);
+  rejectRepeatedNames('configuration', options.scorers);
   const seen = new Map<string, 0 | 1>();
   const prepared = options.sets.map((set) => {
     const deduped = dedupeRows(set.rows, seen);
