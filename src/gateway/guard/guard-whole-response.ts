@@ -18,28 +18,64 @@ function restoreDeep(vault: Vault, value: unknown, depth: number): unknown {
   return value;
 }
 
+/** Members of a chat message that are not model text, or have their own handling below. */
+const CHAT_NOT_EXTRA_TEXT = new Set(['role', 'content', 'tool_calls', 'function_call', 'audio']);
+
+function guardToolCall(guard: ResponseGuard, fn: Record<string, unknown> | undefined): boolean {
+  if (!fn) return true;
+  if (typeof fn.name === 'string' && !guard.allowTool(fn.name)) return false;
+  if (typeof fn.arguments === 'string') {
+    const text = guard.wholeText(fn.arguments, 'json');
+    if (text === null) return false;
+    fn.arguments = text;
+  }
+  return true;
+}
+
+/** Checks and restores a string member in place; false on a violation. */
+function guardMember(guard: ResponseGuard, record: Record<string, unknown>, key: string): boolean {
+  const value = record[key];
+  if (typeof value !== 'string') return true;
+  const text = guard.wholeText(value, 'text');
+  if (text === null) return false;
+  record[key] = text;
+  return true;
+}
+
+function guardChatMessage(guard: ResponseGuard, message: Record<string, unknown>): boolean {
+  if (typeof message.content === 'string') {
+    if (!guardMember(guard, message, 'content')) return false;
+  } else if (Array.isArray(message.content)) {
+    // Some OpenAI-compatible servers answer with content parts: every text part is checked.
+    for (const part of message.content as Record<string, unknown>[])
+      if (part !== null && typeof part === 'object' && !guardMember(guard, part, 'text')) return false;
+  }
+  if (Array.isArray(message.tool_calls)) {
+    for (const call of message.tool_calls as { function?: Record<string, unknown> }[])
+      if (!guardToolCall(guard, call?.function)) return false;
+  }
+  // The deprecated `function_call` gets the same allowlist and checks as `tool_calls`.
+  const legacy = message.function_call;
+  if (
+    legacy !== null &&
+    typeof legacy === 'object' &&
+    !guardToolCall(guard, legacy as Record<string, unknown>)
+  )
+    return false;
+  const audio = message.audio as Record<string, unknown> | null | undefined;
+  if (audio !== null && typeof audio === 'object' && !guardMember(guard, audio, 'transcript')) return false;
+  // Every other string member (`refusal`; `reasoning_content` or `reasoning` from servers that return a
+  // model's reasoning) is model text too: a text field this code does not know is never passed unchecked.
+  for (const key of Object.keys(message))
+    if (!CHAT_NOT_EXTRA_TEXT.has(key) && !guardMember(guard, message, key)) return false;
+  return true;
+}
+
 function guardChat(guard: ResponseGuard, body: Record<string, unknown>): boolean {
   if (!Array.isArray(body.choices)) return true;
   for (const choice of body.choices as { message?: Record<string, unknown> }[]) {
     const message = choice?.message;
-    if (!message) continue;
-    if (typeof message.content === 'string') {
-      const text = guard.wholeText(message.content, 'text');
-      if (text === null) return false;
-      message.content = text;
-    }
-    if (Array.isArray(message.tool_calls)) {
-      for (const call of message.tool_calls as { function?: Record<string, unknown> }[]) {
-        const fn = call?.function;
-        if (!fn) continue;
-        if (typeof fn.name === 'string' && !guard.allowTool(fn.name)) return false;
-        if (typeof fn.arguments === 'string') {
-          const text = guard.wholeText(fn.arguments, 'json');
-          if (text === null) return false;
-          fn.arguments = text;
-        }
-      }
-    }
+    if (message !== null && typeof message === 'object' && !guardChatMessage(guard, message)) return false;
   }
   return true;
 }
@@ -52,11 +88,12 @@ function guardAnthropic(options: {
   const { guard, body } = options;
   if (!Array.isArray(body.content)) return true;
   for (const block of body.content as Record<string, unknown>[]) {
-    if (block?.type === 'text' && typeof block.text === 'string') {
-      const text = guard.wholeText(block.text, 'text');
-      if (text === null) return false;
-      block.text = text;
-    } else if (block?.type === 'tool_use') {
+    if (block?.type === 'text') {
+      if (!guardMember(guard, block, 'text')) return false;
+    } else if (block?.type === 'thinking') {
+      // Extended thinking is model text the caller receives: checked like the answer.
+      if (!guardMember(guard, block, 'thinking')) return false;
+    } else if (block?.type === 'tool_use' || block?.type === 'server_tool_use') {
       if (typeof block.name === 'string' && !guard.allowTool(block.name)) return false;
       // Tool input is an object: check its JSON text, then restore every string inside it.
       if (guard.wholeText(JSON.stringify(block.input ?? {}), 'json') === null) return false;

