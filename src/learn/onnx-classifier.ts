@@ -16,7 +16,10 @@ export interface OnnxClassifierOptions {
   threshold?: number;
   /** Index of the injection class in the logits; default: from `config.json` labels, else the last class. */
   injectionLabel?: number;
-  /** Tokens per window, special tokens included (default 512). */
+  /**
+   * Tokens per model run, special tokens included (default 512); a window with more tokens is scored in
+   * overlapping parts, so no part of it is cut off.
+   */
   maxTokens?: number;
   /** Characters per window of long texts (default 2000); at most `maxWindows` windows are scored. */
   windowChars?: number;
@@ -70,11 +73,22 @@ function windowStarts(length: number, windowChars: number, maxWindows: number): 
   const count = Math.max(1, Math.ceil(length / windowChars));
   const starts = Array.from({ length: count }, (_, index) => index * windowChars);
   if (starts.length <= maxWindows) return starts;
+  if (maxWindows === 1) return [0];
   return Array.from(
     { length: maxWindows },
     (_, index) => starts[Math.round((index * (count - 1)) / (maxWindows - 1))]!,
   );
 }
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new AegisError(ERROR_CODES.INVALID_ARGUMENT, `onnx classifier: ${name} must be a positive integer`);
+  }
+  return value;
+}
+
+/** Shortest piece a window that overflows `maxTokens` is split into. */
+const MIN_PIECE_CHARS = 16;
 
 /**
  * A local ONNX text classifier as an asynchronous injection detector. `onnxruntime-node` is an optional
@@ -83,9 +97,9 @@ function windowStarts(length: number, windowChars: number, maxWindows: number): 
  */
 export function createOnnxClassifier(options: OnnxClassifierOptions): AsyncDetector {
   const threshold = options.threshold ?? 0.5;
-  const maxTokens = options.maxTokens ?? 512;
-  const windowChars = options.windowChars ?? 2000;
-  const maxWindows = options.maxWindows ?? 32;
+  const maxTokens = positiveInteger('maxTokens', options.maxTokens ?? 512);
+  const windowChars = positiveInteger('windowChars', options.windowChars ?? 2000);
+  const maxWindows = positiveInteger('maxWindows', options.maxWindows ?? 32);
   let loading:
     | Promise<{ ort: OrtModule; session: OrtSession; tokenizer: Tokenizer; label: number }>
     | undefined;
@@ -123,10 +137,8 @@ export function createOnnxClassifier(options: OnnxClassifierOptions): AsyncDetec
     };
   };
 
-  const scoreWindow = async (text: string): Promise<number> => {
-    loading ??= load();
-    const { ort, session, tokenizer, label } = await loading;
-    const ids = tokenizer.encode(text, maxTokens);
+  const scoreIds = async (loaded: Awaited<ReturnType<typeof load>>, ids: number[]): Promise<number> => {
+    const { ort, session, label } = loaded;
     const dims = [1, ids.length];
     const feeds: Record<string, unknown> = {};
     for (const name of session.inputNames) {
@@ -146,6 +158,28 @@ export function createOnnxClassifier(options: OnnxClassifierOptions): AsyncDetec
     return logits.length === 1 ? 1 / (1 + Math.exp(-logits[0]!)) : softmaxAt(logits, index);
   };
 
+  /**
+   * Best score of `text[start, end)`. A piece whose tokens fill `maxTokens` would lose its tail to the
+   * tokenizer's truncation (dense scripts such as CJK take a token per character), so it is scored as two
+   * overlapping parts instead, each of 60% of its length, down to `MIN_PIECE_CHARS`.
+   */
+  const scorePiece = async (
+    text: string,
+    start: number,
+    end: number,
+  ): Promise<{ score: number; start: number; end: number }> => {
+    loading ??= load();
+    const loaded = await loading;
+    const ids = loaded.tokenizer.encode(text.slice(start, end), maxTokens);
+    if (ids.length < maxTokens || end - start <= MIN_PIECE_CHARS) {
+      return { score: await scoreIds(loaded, ids), start, end };
+    }
+    const part = Math.ceil((end - start) * 0.6);
+    const head = await scorePiece(text, start, start + part);
+    const tail = await scorePiece(text, end - part, end);
+    return tail.score > head.score ? tail : head;
+  };
+
   return {
     id: 'onnx-classifier',
     family: 'injection',
@@ -154,9 +188,8 @@ export function createOnnxClassifier(options: OnnxClassifierOptions): AsyncDetec
       const scored = context.normalized.original === text ? context.normalized.text : text;
       let best = { score: 0, start: 0, end: 0 };
       for (const start of windowStarts(scored.length, windowChars, maxWindows)) {
-        const end = Math.min(scored.length, start + windowChars);
-        const score = await scoreWindow(scored.slice(start, end));
-        if (score > best.score) best = { score, start, end };
+        const piece = await scorePiece(scored, start, Math.min(scored.length, start + windowChars));
+        if (piece.score > best.score) best = piece;
       }
       if (best.score < threshold) return [];
       const mapped = context.normalized.original === text ? context.normalized : undefined;
