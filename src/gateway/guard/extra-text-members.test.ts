@@ -277,4 +277,28 @@ describe('output guard on every text member', () => {
     expect(whole.status).toBe(422);
     expect(wholeText).not.toContain('attacker');
   });
+
+  it('redacts the extra text members of a caller history before the request leaves', async () => {
+    const email = 'jane.doe@example.com';
+    mock.script.push({ kind: 'json', body: chatAnswer({ content: 'ok' }) });
+    const response = await post('/v1/chat/completions', {
+      model: 'm',
+      messages: [
+        { role: 'user', content: 'hi' },
+        {
+          role: 'assistant',
+          content: null,
+          reasoning_content: `The user is ${email}.`,
+          function_call: { name: 'search', arguments: JSON.stringify({ to: email }) },
+        },
+        { role: 'function', name: 'search', content: 'sent' },
+        { role: 'user', content: 'thanks' },
+      ],
+    });
+    expect(response.status).toBe(200);
+    const sent = JSON.stringify(mock.received.at(-1)?.body);
+    expect(sent).not.toContain(email);
+    expect(sent).toContain('<EMAIL_ADDRESS_');
+    expect(sent).toContain('"name":"search"');
+  });
 });

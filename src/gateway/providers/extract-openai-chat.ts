@@ -43,6 +43,8 @@ export function pushContentSlots(options: {
 }
 
 const CHAT_TEXT_TYPES = new Set(['text']);
+/** Message members that are not free text (`name` must stay an identifier) or have their own handling. */
+const NOT_EXTRA_TEXT = new Set(['role', 'name', 'content', 'tool_calls', 'tool_call_id', 'function_call']);
 
 /** Collects the names of declared tools (`tools[].function.name`, legacy `functions[].name`). */
 export function declaredToolNames(body: Record<string, unknown>): string[] {
@@ -93,6 +95,15 @@ export function extractOpenAIChat(body: Record<string, unknown>): ExtractedReque
           slots.push({ container: fn, key: 'arguments', role: 'user' });
       }
     }
+    // The deprecated `function_call` of an earlier assistant turn, like `tool_calls`.
+    const legacy = record.function_call as Record<string, unknown> | null | undefined;
+    if (legacy !== null && typeof legacy === 'object' && typeof legacy.arguments === 'string')
+      slots.push({ container: legacy, key: 'arguments', role: 'user' });
+    // Other text members a caller sends back in its history (`refusal`, `reasoning_content`, …) are
+    // checked with the message's role, so no text leaves unchecked or unredacted.
+    for (const key of Object.keys(record))
+      if (!NOT_EXTRA_TEXT.has(key) && typeof record[key] === 'string')
+        slots.push({ container: record, key, role });
   }
   const extracted: ExtractedRequest = {
     model: body.model,
