@@ -6,9 +6,29 @@ import type { ExtractedRequest, TextSlot } from './text-slot.js';
 
 const TEXT_TYPES = new Set(['text']);
 
+/** Nesting the tool-input walk follows (the body's JSON depth is already bounded by the parser). */
+const MAX_INPUT_DEPTH = 32;
+
+/** Pushes every string inside a JSON value (objects and arrays, to a bounded depth) as a slot. */
+function pushStringLeaves(options: { value: object; role: Role; slots: TextSlot[]; depth: number }): void {
+  if (options.depth > MAX_INPUT_DEPTH) return;
+  const container = options.value as Record<string, unknown> | unknown[];
+  const keys: (string | number)[] = Array.isArray(container)
+    ? container.map((_, index) => index)
+    : Object.keys(container);
+  for (const key of keys) {
+    const child = (container as Record<string | number, unknown>)[key];
+    if (typeof child === 'string') options.slots.push({ container, key, role: options.role });
+    else if (child !== null && typeof child === 'object')
+      pushStringLeaves({ ...options, value: child, depth: options.depth + 1 });
+  }
+}
+
 // Anthropic Messages API: `system` is a string or text blocks; message content is a string or blocks;
 // `tool_result` blocks carry tool output (untrusted data); `document` blocks with a text source are
-// retrieved documents. Caller-sent assistant turns are judged as user text.
+// retrieved documents, and so are the text blocks of a `content` document source. Caller-sent assistant
+// turns are judged as user text; their `tool_use` inputs are checked string by string. `thinking` blocks
+// are sent back unchanged: Anthropic verifies their signature, and the model wrote them from checked input.
 function pushBlocks(options: { blocks: unknown[]; role: Role; slots: TextSlot[] }): void {
   for (const block of options.blocks) {
     if (block === null || typeof block !== 'object') continue;
@@ -27,7 +47,12 @@ function pushBlocks(options: { blocks: unknown[]; role: Role; slots: TextSlot[] 
       const source = record.source as Record<string, unknown> | undefined;
       if (source && source.type === 'text' && typeof source.data === 'string') {
         options.slots.push({ container: source, key: 'data', role: 'document' });
+      } else if (source && source.type === 'content' && Array.isArray(source.content)) {
+        pushBlocks({ blocks: source.content, role: 'document', slots: options.slots });
       }
+    } else if (record.type === 'tool_use' && record.input !== null && typeof record.input === 'object') {
+      // Tool input of an earlier assistant turn: every string in it, like chat `tool_calls` arguments.
+      pushStringLeaves({ value: record.input, role: options.role, slots: options.slots, depth: 0 });
     }
   }
 }
