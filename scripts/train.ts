@@ -8,9 +8,8 @@
  * (`src/learn/source-folds.ts`); eval-only sets are read only to drop training rows whose text also
  * appears there (decontamination), never to choose anything. Same data and seed → identical weights.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { combineSignals, DEFAULT_CALIBRATION } from '../src/detect/injection/combine-signals.js';
 import { createInjectionDetector } from '../src/detect/injection.js';
 import { normalizeText } from '../src/detect/normalize.js';
@@ -30,7 +29,9 @@ import { encodeModel } from '../src/learn/model-file.js';
 import { type LabelledText, prepareExamples, sampleWeights } from '../src/learn/prepare-examples.js';
 import { FOLD_COUNT, foldOf, SOURCE_FOLDS } from '../src/learn/source-folds.js';
 import { generateSynthRows } from '../src/learn/synth/generate-synth.js';
+import { parseTrainArgs, TRAIN_USAGE } from '../src/learn/train-args.js';
 import { trainLogistic } from '../src/learn/train-logistic.js';
+import { AegisError, ERROR_CODES, isAegisError } from '../src/spec/errors.js';
 import { writeModelCard } from './model-card.js';
 
 /** Default window of the model (UTF-16 units); `--window` overrides it for a validation comparison. */
@@ -146,35 +147,22 @@ function ruleScores(rows: readonly LabelledText[]): number[] {
 }
 
 function main(): void {
-  const { values } = parseArgs({
-    options: {
-      data: { type: 'string' },
-      seed: { type: 'string', default: '1' },
-      out: { type: 'string', default: 'models' },
-      // Skip the grid and use these hyperparameters (epochs,learningRate,l2), e.g. a previous grid winner.
-      hyper: { type: 'string' },
-      // Reuse out-of-fold scores saved by an earlier run with the same data, seed and hyperparameters.
-      cache: { type: 'string' },
-      window: { type: 'string' },
-      // Feature space for a validation comparison: bits,charMin,charMax (default 19,2,5).
-      features: { type: 'string' },
-      // Rows per half of the hijack / extraction grammar (default 0: left out; see generate-synth.ts).
-      'grammar-rows': { type: 'string' },
-    },
-  });
-  if (!values.data) {
-    log('usage: npm run train -- --data ../shared/data [--seed N] [--out models/]');
-    process.exitCode = 2;
+  const args = parseTrainArgs(process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write(`${TRAIN_USAGE}\n`);
     return;
   }
-  const seed = Number.parseInt(values.seed, 10);
-  if (values.window) WINDOW_CHARS = Number.parseInt(values.window, 10);
-  if (values.features) {
-    const [bits, charMin, charMax] = values.features.split(',').map(Number);
-    FEATURE_SPEC = { ...DEFAULT_FEATURE_SPEC, bits: bits!, charMin: charMin!, charMax: charMax! };
+  const dataDir = resolve(args.data);
+  if (!existsSync(dataDir) || !statSync(dataDir).isDirectory()) {
+    throw new AegisError(
+      ERROR_CODES.DATASET_MISSING,
+      `data folder ${dataDir} does not exist or is not a folder`,
+    );
   }
-  const grammarRows = values['grammar-rows'] === undefined ? undefined : Number(values['grammar-rows']);
-  const loaded = loadTrainingRows(resolve(values.data), seed, grammarRows);
+  const seed = args.seed;
+  if (args.window !== undefined) WINDOW_CHARS = args.window;
+  if (args.features) FEATURE_SPEC = { ...DEFAULT_FEATURE_SPEC, ...args.features };
+  const loaded = loadTrainingRows(dataDir, seed, args.grammarRows);
   const { summary } = loaded;
   // The model sees the guard's normalized text (NFKC, confusables folded, invisible characters removed)
   // at inference, so it is trained on the same view.
@@ -182,11 +170,7 @@ function main(): void {
   log(`training rows: ${rows.length} (${rows.filter((row) => row.label === 1).length} attacks)`);
 
   let best: { hyper: Hyperparameters; scores: number[]; objective: number } | undefined;
-  const fixed = values.hyper?.split(',').map(Number);
-  const grid =
-    fixed && fixed.length === 3 && fixed.every(Number.isFinite)
-      ? [{ epochs: fixed[0]!, learningRate: fixed[1]!, l2: fixed[2]! }]
-      : GRID;
+  const grid = args.hyper ? [args.hyper] : GRID;
   for (const hyper of grid) {
     const started = Date.now();
     const cacheKey = JSON.stringify({
@@ -197,13 +181,13 @@ function main(): void {
       window: WINDOW_CHARS,
     });
     let scores: number[] | undefined;
-    if (values.cache && existsSync(values.cache)) {
-      const cached = JSON.parse(readFileSync(values.cache, 'utf8')) as { key: string; scores: number[] };
+    if (args.cache && existsSync(args.cache)) {
+      const cached = JSON.parse(readFileSync(args.cache, 'utf8')) as { key: string; scores: number[] };
       if (cached.key === cacheKey) scores = cached.scores;
     }
     if (!scores) {
       scores = outOfFold(rows, hyper, seed);
-      if (values.cache) writeFileSync(values.cache, JSON.stringify({ key: cacheKey, scores }));
+      if (args.cache) writeFileSync(args.cache, JSON.stringify({ key: cacheKey, scores }));
     }
     const scored: ScoredRow[] = rows.map((row, index) => ({
       label: row.label,
@@ -360,7 +344,7 @@ function main(): void {
       perSource: validation,
     },
   };
-  const outDir = resolve(values.out);
+  const outDir = resolve(args.out);
   mkdirSync(outDir, { recursive: true });
   const bytes = encodeModel(model, metadata);
   writeFileSync(join(outDir, 'injection-v1.bin'), bytes);
@@ -368,4 +352,11 @@ function main(): void {
   log(`wrote ${join(outDir, 'injection-v1.bin')} (${bytes.length} bytes)`);
 }
 
-main();
+try {
+  main();
+} catch (error) {
+  // Argument and data errors are the user's to fix: a clear message and exit 2, no stack trace.
+  if (!isAegisError(error)) throw error;
+  log(`train: ${error.message} [${error.code}]`);
+  process.exitCode = 2;
+}
