@@ -111,6 +111,17 @@ describe('aegis eval', () => {
     expect(unknown.stderr).not.toContain('loading');
   });
 
+  it('says when --data itself is not a folder, exit 2', async () => {
+    for (const data of [join(root, 'no-such-folder'), file]) {
+      const result = await inProcess(['eval', '--data', data, '--sets', 'nq-open']);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(
+        /data folder .* does not exist or is not a folder.*\[AEGIS_DATASET_MISSING\]/,
+      );
+      expect(result.stderr).not.toContain('Download');
+    }
+  });
+
   it('rejects an unknown configuration', async () => {
     const result = await inProcess(['eval', '--data', root, '--sets', file, '--compare', 'rules,oracle']);
     expect(result.status).toBe(2);

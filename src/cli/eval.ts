@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { createScorers, SCORER_NAMES } from '../eval/create-scorers.js';
 import { DATASET_CATALOG } from '../eval/dataset-catalog.js';
@@ -29,6 +31,14 @@ function splitList(value: string | undefined): string[] | undefined {
     .map((item) => item.trim())
     .filter((item) => item !== '');
   return items && items.length > 0 ? items : undefined;
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function rejectRepeated(option: string, names: readonly string[]): void {
@@ -69,8 +79,15 @@ export function registerEval(program: Command, _context: CommandContext): void {
         // Every name is checked before the first (possibly slow) load, so a typo fails at once.
         rejectRepeated('--compare', configurations);
         rejectRepeated('--sets', names);
-        for (const name of names) {
-          if (name !== 'trigger-benign' && !isDatasetFile(name)) datasetEntry(name);
+        const catalogNames = names.filter((name) => name !== 'trigger-benign' && !isDatasetFile(name));
+        for (const name of catalogNames) datasetEntry(name);
+        if (catalogNames.length > 0 && !isFolder(options.data)) {
+          // Said once about the folder itself, rather than as "dataset X is missing, download it".
+          throw new AegisError(
+            ERROR_CODES.DATASET_MISSING,
+            `data folder ${resolve(options.data)} does not exist or is not a folder (expected the folder holding injection/ and benign/)`,
+            { details: { folder: resolve(options.data) } },
+          );
         }
         const policy = options.policy === undefined ? undefined : loadPolicy(options.policy);
         const scorers = createScorers({
