@@ -356,4 +356,68 @@ describe('output guard on every text member', () => {
     expect(poisoned.status).toBe(400);
     expect(((await poisoned.json()) as { error: { code: string } }).error.code).toBe('AEGIS_INPUT_BLOCKED');
   });
+
+  it('removes log probabilities that would spell held-back or redacted text', async () => {
+    const tokens = (text: string) => ({
+      content: text.split(/(?<= )/).map((token) => ({ token, logprob: -0.1, bytes: [], top_logprobs: [] })),
+    });
+    const answer = `The key is ${KEY} for staging.`;
+    mock.script.push({
+      kind: 'json',
+      body: {
+        ...chatAnswer({ content: answer }),
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: answer },
+            logprobs: tokens(answer),
+            finish_reason: 'stop',
+          },
+        ],
+      },
+    });
+    const whole = await chat(false);
+    const wholeText = await whole.text();
+    expect(whole.status).toBe(200);
+    expect(wholeText).toContain('[REDACTED:');
+    expect(wholeText).not.toContain(KEY.slice(0, 12));
+    expect((JSON.parse(wholeText) as { choices: { logprobs: unknown }[] }).choices[0]?.logprobs).toBeNull();
+
+    const pieces = split(answer, [4, 11, 20, 30]);
+    mock.script.push({
+      kind: 'raw-stream',
+      events: [
+        ...pieces.map(
+          (piece) =>
+            `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: piece }, logprobs: tokens(piece), finish_reason: null }] })}\n\n`,
+        ),
+        chatChunk({}, 'stop'),
+        'data: [DONE]\n\n',
+      ],
+    });
+    const streamed = await readChatStream(await chat(true));
+    expect(streamed.error).toBeUndefined();
+    expect(streamed.raw).not.toContain(KEY.slice(0, 12));
+    expect(streamed.raw).not.toContain('"logprob"');
+    expect(streamed.members.content).toContain('[REDACTED:');
+  });
+
+  it('keeps log probabilities of a whole answer that needed no redaction', async () => {
+    mock.script.push({
+      kind: 'json',
+      body: {
+        ...chatAnswer({ content: 'Hello there.' }),
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: 'Hello there.' },
+            logprobs: { content: [{ token: 'Hello', logprob: -0.1, bytes: [], top_logprobs: [] }] },
+            finish_reason: 'stop',
+          },
+        ],
+      },
+    });
+    const body = (await (await chat(false)).json()) as { choices: { logprobs: unknown }[] };
+    expect(body.choices[0]?.logprobs).not.toBeNull();
+  });
 });

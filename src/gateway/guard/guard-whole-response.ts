@@ -77,6 +77,12 @@ function guardChat(guard: ResponseGuard, body: Record<string, unknown>): boolean
     const message = choice?.message;
     if (message !== null && typeof message === 'object' && !guardChatMessage(guard, message)) return false;
   }
+  // Log probabilities list the answer's tokens: after a redaction they would still spell what was
+  // redacted, so they are removed.
+  if (guard.redacted) {
+    for (const choice of body.choices as { logprobs?: unknown }[])
+      if (choice !== null && typeof choice === 'object' && choice.logprobs != null) choice.logprobs = null;
+  }
   return true;
 }
 

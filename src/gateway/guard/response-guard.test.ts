@@ -73,4 +73,13 @@ describe('createResponseGuard', () => {
     expect(responseGuard.violation?.code).toBe('AEGIS_TOOL_NOT_ALLOWED');
     expect(responseGuard.channel('0:content', 'text').push('more')).toBeNull();
   });
+
+  it('reports a redaction made in a whole answer (recorded as the output action `redact`)', () => {
+    const { responseGuard } = setup();
+    expect(responseGuard.wholeText('Hello, nothing to hide.', 'text')).toBe('Hello, nothing to hide.');
+    expect(responseGuard.redacted).toBe(false);
+    const key = `sk-${'Rt5Yu6Io7P'.repeat(3)}`;
+    expect(responseGuard.wholeText(`Use ${key} now.`, 'text')).toContain('[REDACTED:');
+    expect(responseGuard.redacted).toBe(true);
+  });
 });

@@ -64,7 +64,7 @@ export function createResponseGuard(options: ResponseGuardOptions): ResponseGuar
   let violation: ResponseViolation | undefined;
   let bypassWhole = false;
   let changed = false;
-  const redactedWhole = false;
+  let redactedWhole = false;
   const wholeFindings: FindingSummary[] = [];
 
   function violate(code: ErrorCode, message: string, findings: FindingSummary[]): null {
@@ -151,6 +151,7 @@ export function createResponseGuard(options: ResponseGuardOptions): ResponseGuar
       }
       const redacted =
         options.streaming.mode === 'audit' ? text : applyOutputRedactions(text, result.redactions);
+      if (redacted !== text) redactedWhole = true;
       const restored =
         kind === 'json' ? restoreJsonText(options.vault, redacted) : options.vault.restore(redacted);
       if (restored !== text) changed = true;

@@ -197,7 +197,13 @@ export function createOpenAIChatStream(guard: ResponseGuard): StreamTransformer 
         model: chunk.model,
       };
       if (Array.isArray(chunk.choices)) {
-        for (const choice of chunk.choices) if (!transformChoice(choice)) return '';
+        for (const choice of chunk.choices) {
+          if (!transformChoice(choice)) return '';
+          // Log probabilities list the answer's tokens as they arrive, before the held-back text is
+          // checked: passing them on would leak what the guard may still redact or block.
+          if (guard.mode !== 'audit' && (choice as { logprobs?: unknown }).logprobs != null)
+            (choice as { logprobs?: unknown }).logprobs = null;
+        }
         // A chunk whose only content is being held back carries nothing: skip it (fewer writes).
         if (
           chunk.choices.length > 0 &&
