@@ -111,6 +111,21 @@ describe('aegis eval', () => {
     expect(unknown.stderr).not.toContain('loading');
   });
 
+  it('reports progress to a log once, without carriage returns or a repeated final count', async () => {
+    // 100 rows × 2 configurations = 200 scores: the final count falls on a progress step.
+    const hundred = join(root, 'hundred.jsonl');
+    writeFileSync(
+      hundred,
+      Array.from({ length: 100 }, (_, index) =>
+        JSON.stringify({ text: `question number ${index}?`, label: 0 }),
+      ).join('\n'),
+    );
+    const result = await inProcess(['eval', '--data', root, '--sets', hundred, '--format', 'json']);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe(`loading ${hundred}\nscored 200/200\n`);
+    expect(JSON.parse(result.stdout).sets[0].rows).toBe(100);
+  });
+
   it('says when --data itself is not a folder, exit 2', async () => {
     for (const data of [join(root, 'no-such-folder'), file]) {
       const result = await inProcess(['eval', '--data', data, '--sets', 'nq-open']);

@@ -104,10 +104,19 @@ export function registerEval(program: Command, _context: CommandContext): void {
             ? triggerBenignSet(TRIGGER_BENIGN_SENTENCES)
             : loadDataset({ dataDir: options.data, name });
         });
+        const interactive = process.stderr.isTTY === true;
+        let lastDone = -1;
         const report = runEvaluation({
           sets,
           scorers,
-          onProgress: (done, total) => progress(`\rscored ${done}/${total}${done === total ? '\n' : ''}`),
+          onProgress: (done, total) => {
+            // A count redrawn in place on a terminal; in a log (not a terminal) only the final count,
+            // once, so the log holds no carriage returns or repeated lines.
+            if (done === lastDone) return;
+            lastDone = done;
+            if (interactive) progress(`\rscored ${done}/${total}${done === total ? '\n' : ''}`);
+            else if (done === total) progress(`scored ${done}/${total}\n`);
+          },
         });
         process.stdout.write(
           options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatReportTable(report),
