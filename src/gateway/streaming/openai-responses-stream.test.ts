@@ -35,6 +35,8 @@ interface StreamPlan {
   refusal?: string[];
   call?: { name: string; args: string[] };
   custom?: { name: string; input: string[] };
+  /** Output text events and parts carry log probabilities (one token per delta). */
+  logprobs?: boolean;
 }
 
 /**
@@ -116,9 +118,14 @@ function responsesEvents(plan: StreamPlan): SseEvent[] {
         ...index,
         part: { type: 'output_text', text: '', annotations: [] },
       });
-      for (const delta of plan.text) event('response.output_text.delta', { ...index, delta, logprobs: [] });
-      event('response.output_text.done', { ...index, text, logprobs: [] });
-      const part = { type: 'output_text', text, annotations: [] };
+      const tokens = (pieces: readonly string[]) =>
+        plan.logprobs ? pieces.map((token) => ({ token, logprob: -0.5, bytes: [], top_logprobs: [] })) : [];
+      for (const delta of plan.text)
+        event('response.output_text.delta', { ...index, delta, logprobs: tokens([delta]) });
+      event('response.output_text.done', { ...index, text, logprobs: tokens(plan.text) });
+      const part = plan.logprobs
+        ? { type: 'output_text', text, annotations: [], logprobs: tokens(plan.text) }
+        : { type: 'output_text', text, annotations: [] };
       event('response.content_part.done', { ...index, part });
       parts.push(part);
     }
@@ -377,6 +384,20 @@ describe('createOpenAIResponsesStream', () => {
       type: 'error',
       error: { code: 'AEGIS_OUTPUT_BLOCKED' },
     });
+  });
+
+  it('sends no log probabilities that spell held or redacted text', () => {
+    const pieces = ['Use ', KEY.slice(0, 8), KEY.slice(8), ' for staging.'];
+    const result = run(() => responsesEvents({ text: pieces, logprobs: true }));
+    expect(result.violation).toBeUndefined();
+    expect(result.out).not.toContain(KEY.slice(8));
+    expect(accumulate(result.received).get('response.output_text/msg_1/0')).toMatch(
+      /^Use \[REDACTED:[A-Z_]+\] for staging\.$/,
+    );
+    // An unchanged text keeps the log probabilities of its final events (they describe what was sent).
+    const benign = run(() => responsesEvents({ text: ['All ', 'good.'], logprobs: true }));
+    const done = benign.received.find((entry) => entry.data.type === 'response.output_text.done');
+    expect(done?.data.logprobs).toHaveLength(2);
   });
 
   it('applies the tool allowlist to custom tool calls as soon as they are announced', () => {

@@ -84,6 +84,15 @@ function partText(part: Record<string, unknown>): { type: TextType; field: strin
   return undefined;
 }
 
+/**
+ * Log probabilities (`logprobs` of output text, API reference "Responses object") spell the tokens of
+ * the text as the upstream wrote it: once the guard changed the text (redacted, restored) they would
+ * still spell what was redacted, so they are emptied.
+ */
+function dropLogprobs(record: Record<string, unknown>): void {
+  if (Array.isArray(record.logprobs) && record.logprobs.length > 0) record.logprobs = [];
+}
+
 function rewriteMember(options: {
   record: Record<string, unknown>;
   field: string;
@@ -95,6 +104,7 @@ function rewriteMember(options: {
   const text = options.rewrite(options.slot, value);
   if (text === null) return false;
   options.record[options.field] = text;
+  if (text !== value) dropLogprobs(options.record);
   return true;
 }
 
@@ -266,6 +276,8 @@ export function createOpenAIResponsesStream(guard: ResponseGuard): StreamTransfo
       if (text === null) return null;
       if (text.length === 0) return '';
       data.delta = text;
+      // A delta's log probabilities list tokens that arrived with it, still held back and unchecked.
+      if (guard.mode !== 'audit') dropLogprobs(data);
       return emit(data);
     }
     const done = DONE_TYPES.get(type);
@@ -273,9 +285,11 @@ export function createOpenAIResponsesStream(guard: ResponseGuard): StreamTransfo
       const slot = slotOf(done.type, data.item_id, indexOf(done.type, data));
       const before = release(slot.key, data.sequence_number);
       if (before === null) return null;
-      const text = finalText({ guard, key: slot.key, text: String(data[done.field] ?? ''), kind: slot.kind });
+      const upstreamText = String(data[done.field] ?? '');
+      const text = finalText({ guard, key: slot.key, text: upstreamText, kind: slot.kind });
       if (text === null) return null;
       data[done.field] = text;
+      if (text !== upstreamText) dropLogprobs(data);
       return emit(data, before);
     }
     switch (type) {
