@@ -55,7 +55,7 @@ function valueInfo(name: string, elemType: number, dims: (number | string)[]): n
  * logits = [-(d), d] with d = mean(input_ids × attention_mask) − 8: token ids above 8 on average read as
  * injection. Opset 13 (ReduceMean takes `axes` as an attribute there).
  */
-function tinyClassifier(): Uint8Array {
+function tinyClassifier(inputType = 7): Uint8Array {
   const offset = [
     ...int(2, 1),
     ...bytes(4, [...Buffer.from(new Float32Array([8]).buffer)]),
@@ -89,8 +89,8 @@ function tinyClassifier(): Uint8Array {
     ),
     ...text(2, 'tiny-classifier'),
     ...bytes(5, offset),
-    ...bytes(11, valueInfo('input_ids', 7, [1, 'sequence'])),
-    ...bytes(11, valueInfo('attention_mask', 7, [1, 'sequence'])),
+    ...bytes(11, valueInfo('input_ids', inputType, [1, 'sequence'])),
+    ...bytes(11, valueInfo('attention_mask', inputType, [1, 'sequence'])),
     ...bytes(12, valueInfo('logits', 1, [1, 2])),
   ];
   return new Uint8Array([...int(1, 7), ...bytes(8, [...text(1, ''), ...int(2, 13)]), ...bytes(7, graph)]);
@@ -177,6 +177,31 @@ describe.skipIf(!hasRuntime)(
       const findings = await classifier.detect(long, context(long));
       expect(findings).toHaveLength(1);
       expect(findings[0]).toMatchObject({ start: 0, end: 40 });
+    });
+
+    it('names a missing directory or model.onnx, and a model that will not run, with stable codes', async () => {
+      const failure = async (folder: string) => {
+        try {
+          await createOnnxClassifier({ directory: folder }).detect('hello', context('hello'));
+        } catch (error) {
+          return error as Error;
+        }
+        return undefined;
+      };
+      const missing = await failure(join(directory, 'no-such-folder'));
+      expect(isAegisError(missing, 'AEGIS_MODEL_UNREADABLE')).toBe(true);
+      expect(missing?.message).toMatch(/does not exist or is not a folder/);
+      const noModel = mkdtempSync(join(tmpdir(), 'aegis-onnx-empty-'));
+      writeFileSync(join(noModel, 'tokenizer.json'), JSON.stringify(tokenizer));
+      const withoutModel = await failure(noModel);
+      expect(isAegisError(withoutModel, 'AEGIS_MODEL_UNREADABLE')).toBe(true);
+      expect(withoutModel?.message).toMatch(/has no model\.onnx/);
+      // A graph that wants int32 ids, where BERT-style exports take int64.
+      writeFileSync(join(noModel, 'model.onnx'), tinyClassifier(6));
+      const wrongInputs = await failure(noModel);
+      rmSync(noModel, { recursive: true, force: true });
+      expect(isAegisError(wrongInputs, 'AEGIS_BACKEND_FAILED')).toBe(true);
+      expect(wrongInputs?.message).toMatch(/ONNX model run failed: .*int32/);
     });
 
     it('fails with AEGIS_MODEL_INVALID on a corrupt model file', async () => {

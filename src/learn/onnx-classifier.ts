@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AsyncDetector, DetectContext } from '../spec/detector.js';
 import { AegisError, ERROR_CODES } from '../spec/errors.js';
@@ -47,6 +47,20 @@ function readJson(path: string): unknown {
   } catch (error) {
     throw new AegisError(ERROR_CODES.MODEL_UNREADABLE, `cannot read ${path}`, { cause: error });
   }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The first line of an error's message, at most 200 characters (runtime messages can be long). */
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n', 1)[0]!.slice(0, 200);
 }
 
 function labelFromConfig(directory: string): number | undefined {
@@ -116,18 +130,24 @@ export function createOnnxClassifier(options: OnnxClassifierOptions): AsyncDetec
         { cause: error },
       );
     }
+    const modelPath = join(options.directory, 'model.onnx');
+    if (!isFolder(options.directory)) {
+      throw new AegisError(
+        ERROR_CODES.MODEL_UNREADABLE,
+        `ONNX model directory ${options.directory} does not exist or is not a folder`,
+      );
+    }
+    if (!existsSync(modelPath)) {
+      throw new AegisError(ERROR_CODES.MODEL_UNREADABLE, `${options.directory} has no model.onnx`);
+    }
     const tokenizer = createTokenizer(readJson(join(options.directory, 'tokenizer.json')));
     let session: OrtSession;
     try {
-      session = await ort.InferenceSession.create(join(options.directory, 'model.onnx'));
+      session = await ort.InferenceSession.create(modelPath);
     } catch (error) {
-      throw new AegisError(
-        ERROR_CODES.MODEL_INVALID,
-        `cannot load ${join(options.directory, 'model.onnx')}`,
-        {
-          cause: error,
-        },
-      );
+      throw new AegisError(ERROR_CODES.MODEL_INVALID, `cannot load ${modelPath}: ${firstLine(error)}`, {
+        cause: error,
+      });
     }
     return {
       ort,
@@ -150,10 +170,21 @@ export function createOnnxClassifier(options: OnnxClassifierOptions): AsyncDetec
             : new BigInt64Array(ids.length);
       feeds[name] = new ort.Tensor('int64', data, dims);
     }
-    const outputs = await session.run(feeds);
+    let outputs: Awaited<ReturnType<OrtSession['run']>>;
+    try {
+      outputs = await session.run(feeds);
+    } catch (error) {
+      // Typically a model whose inputs are not the int64 input_ids / attention_mask of BERT-style exports.
+      throw new AegisError(ERROR_CODES.BACKEND_FAILED, `ONNX model run failed: ${firstLine(error)}`, {
+        cause: error,
+      });
+    }
     const output = outputs.logits ?? outputs[session.outputNames[0]!];
     if (!output) throw new AegisError(ERROR_CODES.BACKEND_FAILED, 'ONNX model produced no output');
     const logits = Array.from(output.data, Number);
+    if (logits.length === 0 || !logits.every(Number.isFinite)) {
+      throw new AegisError(ERROR_CODES.BACKEND_FAILED, 'ONNX model produced no finite logits');
+    }
     const index = label >= 0 && label < logits.length ? label : logits.length - 1;
     return logits.length === 1 ? 1 / (1 + Math.exp(-logits[0]!)) : softmaxAt(logits, index);
   };
