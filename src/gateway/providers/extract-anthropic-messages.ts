@@ -4,8 +4,6 @@ import { gatewayError } from '../http/api-error.js';
 import { pushContentSlots } from './extract-openai-chat.js';
 import type { ExtractedRequest, TextSlot } from './text-slot.js';
 
-const TEXT_TYPES = new Set(['text']);
-
 /** Nesting the tool-input walk follows (the body's JSON depth is already bounded by the parser). */
 const MAX_INPUT_DEPTH = 32;
 
@@ -26,9 +24,10 @@ function pushStringLeaves(options: { value: object; role: Role; slots: TextSlot[
 
 // Anthropic Messages API: `system` is a string or text blocks; message content is a string or blocks;
 // `tool_result` blocks carry tool output (untrusted data); `document` blocks with a text source are
-// retrieved documents, and so are the text blocks of a `content` document source. Caller-sent assistant
-// turns are judged as user text; their `tool_use` inputs are checked string by string. `thinking` blocks
-// are sent back unchanged: Anthropic verifies their signature, and the model wrote them from checked input.
+// retrieved documents, and so are the text blocks of a `content` document source and of `search_result`
+// blocks (also inside tool results). Caller-sent assistant turns are judged as user text; their
+// `tool_use` inputs are checked string by string. `thinking` blocks are sent back unchanged: Anthropic
+// verifies their signature, and the model wrote them from checked input.
 function pushBlocks(options: { blocks: unknown[]; role: Role; slots: TextSlot[] }): void {
   for (const block of options.blocks) {
     if (block === null || typeof block !== 'object') continue;
@@ -36,13 +35,13 @@ function pushBlocks(options: { blocks: unknown[]; role: Role; slots: TextSlot[] 
     if (record.type === 'text' && typeof record.text === 'string') {
       options.slots.push({ container: record, key: 'text', role: options.role });
     } else if (record.type === 'tool_result') {
-      pushContentSlots({
-        holder: record,
-        key: 'content',
-        role: 'tool',
-        slots: options.slots,
-        textTypes: TEXT_TYPES,
-      });
+      // Its content is a string or blocks, which may nest documents and search results.
+      if (Array.isArray(record.content))
+        pushBlocks({ blocks: record.content, role: 'tool', slots: options.slots });
+      else pushContentSlots({ holder: record, key: 'content', role: 'tool', slots: options.slots });
+    } else if (record.type === 'search_result' && Array.isArray(record.content)) {
+      // Search results (RAG) carry retrieved text in their content blocks.
+      pushBlocks({ blocks: record.content, role: 'document', slots: options.slots });
     } else if (record.type === 'document') {
       const source = record.source as Record<string, unknown> | undefined;
       if (source && source.type === 'text' && typeof source.data === 'string') {

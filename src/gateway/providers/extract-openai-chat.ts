@@ -15,13 +15,17 @@ const ROLE_MAP: Record<string, Role> = {
   function: 'tool',
 };
 
-/** Pushes the text of a `content` (string or array of content parts; text parts only) as slots. */
+/**
+ * Pushes the text of a `content` (a string, or an array of parts) as slots. Every text a provider may
+ * read is taken, whatever the part's `type` says: bare strings (vLLM accepts them), the string `text` of
+ * any part (`text`, `input_text`, `output_text`, …; vLLM and the simulated model read `input_text` in
+ * chat too) and `refusal` parts. A type the gateway does not know must not let a text leave unchecked.
+ */
 export function pushContentSlots(options: {
   holder: Record<string, unknown>;
   key: string;
   role: Role;
   slots: TextSlot[];
-  textTypes: ReadonlySet<string>;
 }): void {
   const content = options.holder[options.key];
   if (typeof content === 'string') {
@@ -29,20 +33,21 @@ export function pushContentSlots(options: {
     return;
   }
   if (!Array.isArray(content)) return;
-  for (const part of content) {
+  for (let index = 0; index < content.length; index++) {
+    const part = content[index];
+    if (typeof part === 'string') {
+      options.slots.push({ container: content, key: index, role: options.role });
+      continue;
+    }
     if (part === null || typeof part !== 'object') continue;
     const record = part as Record<string, unknown>;
-    if (
-      typeof record.type === 'string' &&
-      options.textTypes.has(record.type) &&
-      typeof record.text === 'string'
-    ) {
+    if (typeof record.text === 'string')
       options.slots.push({ container: record, key: 'text', role: options.role });
-    }
+    if (typeof record.refusal === 'string')
+      options.slots.push({ container: record, key: 'refusal', role: options.role });
   }
 }
 
-const CHAT_TEXT_TYPES = new Set(['text']);
 /** Message members that are not free text (`name` must stay an identifier) or have their own handling. */
 const NOT_EXTRA_TEXT = new Set(['role', 'name', 'content', 'tool_calls', 'tool_call_id', 'function_call']);
 
@@ -83,7 +88,7 @@ export function extractOpenAIChat(body: Record<string, unknown>): ExtractedReque
     const role = typeof record.role === 'string' ? ROLE_MAP[record.role] : undefined;
     if (role === undefined) throw gatewayError(ERROR_CODES.BAD_REQUEST, 'message has an unknown role');
     const before = slots.length;
-    pushContentSlots({ holder: record, key: 'content', role, slots, textTypes: CHAT_TEXT_TYPES });
+    pushContentSlots({ holder: record, key: 'content', role, slots });
     if (role === 'system' && systemPrompt === undefined && slots.length > before) {
       const slot = slots[before] as TextSlot;
       systemPrompt = (slot.container as Record<string | number, unknown>)[slot.key] as string;

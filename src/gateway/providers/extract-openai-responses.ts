@@ -5,14 +5,13 @@ import { declaredToolNames, pushContentSlots } from './extract-openai-chat.js';
 import type { ExtractedRequest, TextSlot } from './text-slot.js';
 
 // OpenAI Responses API input items: messages with `role` and string or `input_text` parts;
-// `function_call_output` items carry tool results (untrusted data).
+// `function_call_output` / `custom_tool_call_output` items carry tool results (untrusted data).
 const ROLE_MAP: Record<string, Role> = {
   system: 'system',
   developer: 'system',
   user: 'user',
   assistant: 'user',
 };
-const TEXT_TYPES = new Set(['input_text', 'output_text', 'text']);
 
 /** Extracts checkable texts from an OpenAI `/v1/responses` request body. */
 export function extractOpenAIResponses(body: Record<string, unknown>): ExtractedRequest {
@@ -33,14 +32,17 @@ export function extractOpenAIResponses(body: Record<string, unknown>): Extracted
         throw gatewayError(ERROR_CODES.BAD_REQUEST, 'each input item must be an object');
       }
       const record = item as Record<string, unknown>;
-      if (record.type === 'function_call_output' && typeof record.output === 'string') {
-        slots.push({ container: record, key: 'output', role: 'tool' });
+      if (record.type === 'function_call_output' || record.type === 'custom_tool_call_output') {
+        // Tool output is a string or, per the current API reference, a list of input parts.
+        pushContentSlots({ holder: record, key: 'output', role: 'tool', slots });
       } else if (record.type === 'function_call' && typeof record.arguments === 'string') {
         slots.push({ container: record, key: 'arguments', role: 'user' });
+      } else if (record.type === 'custom_tool_call' && typeof record.input === 'string') {
+        slots.push({ container: record, key: 'input', role: 'user' });
       } else if (typeof record.role === 'string') {
         const role = ROLE_MAP[record.role];
         if (role === undefined) throw gatewayError(ERROR_CODES.BAD_REQUEST, 'input item has an unknown role');
-        pushContentSlots({ holder: record, key: 'content', role, slots, textTypes: TEXT_TYPES });
+        pushContentSlots({ holder: record, key: 'content', role, slots });
       }
     }
   } else if (body.input !== undefined) {
