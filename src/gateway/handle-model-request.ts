@@ -216,6 +216,10 @@ export async function handleModelRequest(
   } catch {
     throw gatewayError(ERROR_CODES.UPSTREAM_ERROR, 'the upstream sent a response that is not JSON');
   }
+  // Every supported API answers with an object; anything else would pass the shape checks unread.
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw gatewayError(ERROR_CODES.UPSTREAM_ERROR, 'the upstream sent a response that is not a JSON object');
+  }
   const outputStart = performance.now();
   const ok = guardWholeResponse({ shape: route.shape, guard: responseGuard, vault, body: parsed });
   state.guardMs += performance.now() - outputStart;

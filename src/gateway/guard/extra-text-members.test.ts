@@ -420,4 +420,33 @@ describe('output guard on every text member', () => {
     const body = (await (await chat(false)).json()) as { choices: { logprobs: unknown }[] };
     expect(body.choices[0]?.logprobs).not.toBeNull();
   });
+
+  it('fails closed on answers and events that are JSON but not objects', async () => {
+    for (const body of [`Here is ${KEY}`, [`Here is ${KEY}`], null]) {
+      mock.script.push({ kind: 'json', body });
+      const response = await chat(false);
+      const text = await response.text();
+      expect(response.status).toBe(502);
+      expect(text).toContain('AEGIS_UPSTREAM_ERROR');
+      expect(text).not.toContain(KEY.slice(0, 12));
+    }
+    mock.script.push({
+      kind: 'raw-stream',
+      events: [
+        chatChunk({ content: 'Hi' }),
+        `data: ${JSON.stringify(`Here is ${KEY}`)}\n\n`,
+        'data: [DONE]\n\n',
+      ],
+    });
+    const streamed = await readChatStream(await chat(true));
+    expect(streamed.error).toBe('AEGIS_UPSTREAM_ERROR');
+    expect(streamed.raw).not.toContain(KEY.slice(0, 12));
+    mock.script.push({
+      kind: 'raw-stream',
+      events: [`event: content_block_delta\ndata: ${JSON.stringify(`Here is ${KEY}`)}\n\n`],
+    });
+    const anthropic = await (await messages(true)).text();
+    expect(anthropic).toContain('AEGIS_UPSTREAM_ERROR');
+    expect(anthropic).not.toContain(KEY.slice(0, 12));
+  });
 });

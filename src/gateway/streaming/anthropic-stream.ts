@@ -1,4 +1,5 @@
 import type { ResponseGuard, ResponseViolation, TextChannel } from '../guard/response-guard.js';
+import { parseEventObject } from './parse-event-object.js';
 import type { SseEvent } from './sse-parser.js';
 import { formatSseEvent } from './sse-writer.js';
 import { isFilterViolation, type StreamTransformer } from './stream-transformer.js';
@@ -152,7 +153,7 @@ export function createAnthropicStream(guard: ResponseGuard): StreamTransformer {
           return formatSseEvent(fillStringFieldTemplate(template, released), 'content_block_delta');
         }
       }
-      const data = JSON.parse(event.data) as AnthropicEvent;
+      const data = parseEventObject(event.data) as AnthropicEvent;
       if (template === undefined && event.event === 'content_block_delta')
         template = learnTextDeltaTemplate(event.data, data);
       const out = transform(data);

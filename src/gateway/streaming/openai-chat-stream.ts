@@ -5,6 +5,7 @@ import {
   learnChatChunkTemplate,
   matchChatChunkTemplate,
 } from './chat-chunk-template.js';
+import { parseEventObject } from './parse-event-object.js';
 import type { SseEvent } from './sse-parser.js';
 import { formatSseEvent } from './sse-writer.js';
 import { isFilterViolation, type StreamTransformer, streamErrorPayload } from './stream-transformer.js';
@@ -183,9 +184,9 @@ export function createOpenAIChatStream(guard: ResponseGuard): StreamTransformer 
           return formatSseEvent(fillChatChunkTemplate(template, text));
         }
       }
-      const chunk = JSON.parse(event.data) as ChatChunk;
+      const chunk = parseEventObject(event.data) as ChatChunk;
       if (chunk.error !== undefined) return formatSseEvent(event.data, event.event);
-      if (event.event === undefined && chunk !== null && typeof chunk === 'object') {
+      if (event.event === undefined) {
         const learned = learnChatChunkTemplate(event.data, chunk as Record<string, unknown>);
         if (learned !== undefined)
           template = { ...learned, channel: `${chunk.choices?.[0]?.index ?? 0}:content` };
