@@ -126,6 +126,18 @@ describe('aegis eval', () => {
     expect(JSON.parse(result.stdout).sets[0].rows).toBe(100);
   });
 
+  it('needs --data only for catalog sets', async () => {
+    const files = await inProcess(['eval', '--sets', `${file},trigger-benign`, '--compare', 'rules']);
+    expect(files.status).toBe(0);
+    expect(files.stdout).toMatch(/mine\s+user/);
+    const catalog = await inProcess(['eval', '--sets', `${file},nq-open`]);
+    expect(catalog.status).toBe(2);
+    expect(catalog.stderr).toMatch(/--data <dir> is needed for the catalog sets \(nq-open\)/);
+    const help = await inProcess(['eval', '--help']);
+    expect(help.stdout).toContain('--policy <file|preset>');
+    expect(help.stdout).toContain('Exit status:');
+  });
+
   it('says when --data itself is not a folder, exit 2', async () => {
     for (const data of [join(root, 'no-such-folder'), file]) {
       const result = await inProcess(['eval', '--data', data, '--sets', 'nq-open']);

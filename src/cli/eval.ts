@@ -16,13 +16,17 @@ const EXAMPLES = `
 Examples:
   aegis eval --data ../shared/data
   aegis eval --data ../shared/data --sets tensor-trust,nq-open --compare rules,rules+model
-  aegis eval --data ../shared/data --sets ./my-prompts.jsonl --format json > results.json
+  aegis eval --sets ./my-prompts.jsonl,trigger-benign --format json > results.json
+  aegis eval --data ../shared/data --sets nq-open --policy strict
 
 Sets: ${DATASET_CATALOG.map((entry) => entry.name).join(', ')}, trigger-benign (built in),
       or a path to a JSONL file of {"text","label"} lines (label 0/1, true/false, "attack"/"benign")
       or a PINT-format YAML file. Default: every catalog set plus trigger-benign.
 Configurations (--compare): ${SCORER_NAMES.join(', ')} (default rules,rules+model).
+--data is needed only for catalog sets (the folder holding injection/ and benign/, see the data README).
 Progress goes to standard error; the JSON report on standard output is stable across commits.
+Exit status: 0 report written (unreadable rows are listed in it); 2 bad option, unknown or missing set,
+unreadable policy, model or dataset file.
 `;
 
 function splitList(value: string | undefined): string[] | undefined {
@@ -53,16 +57,19 @@ export function registerEval(program: Command, _context: CommandContext): void {
   program
     .command('eval')
     .description('Measure injection detection (rules, learned model) on labelled datasets.')
-    .requiredOption('--data <dir>', 'data folder (e.g. ../shared/data)')
+    .option('--data <dir>', 'data folder of the catalog sets (e.g. ../shared/data)')
     .option('--sets <names>', 'comma-separated set names or file paths')
-    .option('--policy <file>', 'policy file (YAML or JSON) whose injection thresholds decide flagging')
+    .option(
+      '--policy <file|preset>',
+      'policy file (YAML or JSON) or preset (strict, balanced, permissive) whose injection thresholds decide flagging (default balanced)',
+    )
     .option('--compare <configs>', 'comma-separated configurations to compare', 'rules,rules+model')
     .option('--model <file>', 'model weights to use instead of models/injection-v1.bin')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .addHelpText('after', EXAMPLES)
     .action(
       (options: {
-        data: string;
+        data?: string;
         sets?: string;
         policy?: string;
         compare: string;
@@ -81,12 +88,18 @@ export function registerEval(program: Command, _context: CommandContext): void {
         rejectRepeated('--sets', names);
         const catalogNames = names.filter((name) => name !== 'trigger-benign' && !isDatasetFile(name));
         for (const name of catalogNames) datasetEntry(name);
-        if (catalogNames.length > 0 && !isFolder(options.data)) {
+        if (catalogNames.length > 0 && options.data === undefined) {
+          throw new AegisError(
+            ERROR_CODES.INVALID_ARGUMENT,
+            `--data <dir> is needed for the catalog sets (${catalogNames.length > 3 ? `${catalogNames.slice(0, 3).join(', ')}, …` : catalogNames.join(', ')}): the folder holding injection/ and benign/`,
+          );
+        }
+        if (catalogNames.length > 0 && !isFolder(options.data ?? '')) {
           // Said once about the folder itself, rather than as "dataset X is missing, download it".
           throw new AegisError(
             ERROR_CODES.DATASET_MISSING,
-            `data folder ${resolve(options.data)} does not exist or is not a folder (expected the folder holding injection/ and benign/)`,
-            { details: { folder: resolve(options.data) } },
+            `data folder ${resolve(options.data ?? '')} does not exist or is not a folder (expected the folder holding injection/ and benign/)`,
+            { details: { folder: resolve(options.data ?? '') } },
           );
         }
         const policy = options.policy === undefined ? undefined : loadPolicy(options.policy);
@@ -102,7 +115,7 @@ export function registerEval(program: Command, _context: CommandContext): void {
           progress(`loading ${name}\n`);
           return name === 'trigger-benign'
             ? triggerBenignSet(TRIGGER_BENIGN_SENTENCES)
-            : loadDataset({ dataDir: options.data, name });
+            : loadDataset({ dataDir: options.data ?? '', name });
         });
         const interactive = process.stderr.isTTY === true;
         let lastDone = -1;
