@@ -1,5 +1,5 @@
 import type { Vault } from '../../guard/types.js';
-import { rewriteOutputItem } from '../streaming/openai-responses-stream.js';
+import { rewriteOutputItem } from '../streaming/responses-output-texts.js';
 import type { ResponseGuard } from './response-guard.js';
 
 /** Which API shape a response body has. */

@@ -5,7 +5,8 @@ import { SAMPLE_DETECTORS } from '../../guard/test-support/sample-detectors.js';
 import { parseGatewayConfig } from '../config/load-gateway-config.js';
 import { createOutputChecker } from '../guard/output-checker.js';
 import { createResponseGuard } from '../guard/response-guard.js';
-import { createOpenAIResponsesStream, rewriteOutputItem } from './openai-responses-stream.js';
+import { createOpenAIResponsesStream } from './openai-responses-stream.js';
+import { rewriteOutputItem } from './responses-output-texts.js';
 import { createSseParser, type SseEvent } from './sse-parser.js';
 
 const guard = createGuard({ policy: 'balanced', detectors: SAMPLE_DETECTORS });
