@@ -140,4 +140,21 @@ describe('llm judge', () => {
   it('rejects an invalid base URL', () => {
     expect(() => createLlmJudge({ baseUrl: 'not a url', model: 'm' })).toThrow(/invalid baseUrl/);
   });
+
+  it('rejects a timeout or text limit it could not honour when created, not on every call', () => {
+    for (const limits of [
+      { timeoutMs: 1.5 },
+      { timeoutMs: -1 },
+      { timeoutMs: Number.NaN },
+      { maxChars: 0 },
+    ]) {
+      let caught: unknown;
+      try {
+        createLlmJudge({ baseUrl, model: 'm', failMode: 'open', ...limits });
+      } catch (error) {
+        caught = error;
+      }
+      expect(isAegisError(caught, 'AEGIS_INVALID_ARGUMENT'), JSON.stringify(limits)).toBe(true);
+    }
+  });
 });

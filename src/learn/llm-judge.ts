@@ -68,6 +68,16 @@ function networkCode(error: unknown): string {
   return typeof code === 'string' ? ` (${code})` : '';
 }
 
+function limit(name: string, value: number, minimum: number, maximum: number): number {
+  if (!Number.isSafeInteger(value) || value < minimum || value > maximum) {
+    throw new AegisError(
+      ERROR_CODES.INVALID_ARGUMENT,
+      `llm judge: ${name} must be an integer from ${minimum} to ${maximum}`,
+    );
+  }
+  return value;
+}
+
 function clip(text: string, maxChars: number): string {
   if (text.length <= maxChars) return text;
   const half = Math.floor(maxChars / 2);
@@ -86,9 +96,11 @@ export function createLlmJudge(options: LlmJudgeOptions): AsyncDetector {
   } catch {
     throw new AegisError(ERROR_CODES.INVALID_ARGUMENT, `llm judge: invalid baseUrl ${options.baseUrl}`);
   }
-  const timeoutMs = options.timeoutMs ?? 10_000;
+  // Checked here: a bad value would otherwise throw a RangeError (timeout) or send an empty text (maxChars)
+  // on every call, even in fail-open mode.
+  const timeoutMs = limit('timeoutMs', options.timeoutMs ?? 10_000, 1, 2 ** 32 - 1);
   const failMode = options.failMode ?? 'closed';
-  const maxChars = options.maxChars ?? 32_000;
+  const maxChars = limit('maxChars', options.maxChars ?? 32_000, 64, Number.MAX_SAFE_INTEGER);
   const doFetch = options.fetch ?? fetch;
   const fail = (message: string, cause?: unknown): InjectionFinding[] => {
     if (failMode === 'open') return [];
