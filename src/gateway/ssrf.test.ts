@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseGatewayConfig } from './config/load-gateway-config.js';
 import { classifyAddress, validateUpstreamUrl } from './ssrf.js';
@@ -13,6 +14,37 @@ describe('upstream URL validation (SSRF)', () => {
     expect(classifyAddress('8.8.8.8')).toBe('public');
   });
 
+  it('classifies the IPv4 address inside NAT64 and IPv4-compatible IPv6 addresses, and documentation ranges', () => {
+    // On an IPv6-only network with NAT64, 64:ff9b::a9fe:a9fe is 169.254.169.254 (RFC 6052).
+    expect(classifyAddress('64:ff9b::a9fe:a9fe')).toBe('forbidden');
+    expect(classifyAddress('64:ff9b::169.254.169.254')).toBe('forbidden');
+    expect(classifyAddress('64:ff9b::a00:1')).toBe('private');
+    expect(classifyAddress('64:ff9b::808:808')).toBe('public');
+    expect(classifyAddress('64:ff9b:1::a9fe:a9fe')).toBe('forbidden');
+    expect(classifyAddress('::169.254.169.254')).toBe('forbidden');
+    expect(classifyAddress('::a00:1')).toBe('private');
+    expect(classifyAddress('192.0.2.10')).toBe('forbidden');
+    expect(classifyAddress('2001:db8::1')).toBe('forbidden');
+    // Whatever its spelling, a NAT64 address is classified as the IPv4 address it embeds.
+    fc.assert(
+      fc.property(fc.ipV4(), (ipv4) => {
+        const canonical = new URL(`http://[64:ff9b::${ipv4}]/`).hostname.slice(1, -1);
+        expect(classifyAddress(canonical)).toBe(classifyAddress(ipv4));
+        expect(classifyAddress(`64:ff9b:0:0:0:0:${ipv4}`)).toBe(classifyAddress(ipv4));
+      }),
+      { numRuns: 300 },
+    );
+    for (const url of [
+      'http://[64:ff9b::a9fe:a9fe]/',
+      'http://[::169.254.169.254]/',
+      'http://[64:ff9b::a00:1]/',
+    ]) {
+      expect(() => validateUpstreamUrl(url), url).toThrow(
+        expect.objectContaining({ code: 'AEGIS_UPSTREAM_URL_FORBIDDEN' }),
+      );
+    }
+  });
+
   it('accepts public https, loopback and allowed private upstreams', () => {
     expect(validateUpstreamUrl('https://api.openai.com/v1').hostname).toBe('api.openai.com');
     expect(validateUpstreamUrl('http://127.0.0.1:11434/v1').port).toBe('11434');
@@ -25,6 +57,8 @@ describe('upstream URL validation (SSRF)', () => {
     for (const url of [
       'http://169.254.169.254/latest/meta-data',
       'http://metadata.google.internal/computeMetadata/v1',
+      'http://metadata.google.internal./computeMetadata/v1',
+      'http://METADATA.azure.internal../',
       'http://[fe80::1]/v1',
       'http://10.0.0.5/v1',
       'file:///etc/passwd',
