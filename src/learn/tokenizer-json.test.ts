@@ -18,6 +18,21 @@ describe('tokenizer.json reader', () => {
     expect(tokenizer.encode('ignore ignore ignore ignore', 4)).toEqual([101, 1, 1, 102]);
   });
 
+  it('makes every CJK ideograph a word of its own, as BERT does (no ## continuation pieces)', () => {
+    const bert = (handle_chinese_chars?: boolean) =>
+      createTokenizer({
+        normalizer: { type: 'BertNormalizer', lowercase: true, handle_chinese_chars },
+        pre_tokenizer: { type: 'BertPreTokenizer' },
+        model: {
+          type: 'WordPiece',
+          unk_token: '[UNK]',
+          vocab: { '[UNK]': 0, 忽: 1, 略: 2, '##略': 3, ignore: 4 },
+        },
+      });
+    expect(bert().encode('ignore忽略', 16)).toEqual([4, 1, 2]);
+    expect(bert(false).encode('忽略', 16)).toEqual([1, 3]);
+  });
+
   it('segments Unigram pieces with Viterbi and Metaspace', () => {
     const tokenizer = createTokenizer({
       normalizer: { type: 'Sequence', normalizers: [{ type: 'NFKC' }, { type: 'Lowercase' }] },

@@ -18,14 +18,24 @@ function invalid(message: string): AegisError {
   return new AegisError(ERROR_CODES.MODEL_INVALID, `tokenizer.json: ${message}`);
 }
 
+/**
+ * The CJK ideograph blocks BERT's `handle_chinese_chars` pads (tokenizers `normalizers/bert.rs`,
+ * `is_chinese_char`): CJK Unified Ideographs, Extensions A–E and the compatibility ideographs.
+ */
+const CJK_IDEOGRAPH =
+  /[\u{4E00}-\u{9FFF}\u{3400}-\u{4DBF}\u{20000}-\u{2A6DF}\u{2A700}-\u{2B73F}\u{2B740}-\u{2B81F}\u{2B820}-\u{2CEAF}\u{F900}-\u{FAFF}\u{2F800}-\u{2FA1F}]/gu;
+
 function normalizerOf(spec: Json | null | undefined): (text: string) => string {
   if (!spec) return (text) => text;
   switch (spec.type) {
     case 'BertNormalizer': {
       const lowercase = spec.lowercase !== false;
       const stripAccents = spec.strip_accents === true || (spec.strip_accents == null && lowercase);
+      const chineseChars = spec.handle_chinese_chars !== false;
       return (text) => {
         let out = text.replace(/[\u0000\ufffd]/g, '').replace(/\s/g, ' ');
+        // BERT puts spaces around every CJK ideograph, so each is a word of its own (no `##` pieces).
+        if (chineseChars) out = out.replace(CJK_IDEOGRAPH, ' $& ');
         if (lowercase) out = out.toLowerCase();
         if (stripAccents) out = out.normalize('NFD').replace(/\p{Mn}/gu, '');
         return out;
