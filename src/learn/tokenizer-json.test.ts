@@ -18,7 +18,7 @@ describe('tokenizer.json reader', () => {
     expect(tokenizer.encode('ignore ignore ignore ignore', 4)).toEqual([101, 1, 1, 102]);
   });
 
-  it('makes every CJK ideograph a word of its own, as BERT does (no ## continuation pieces)', () => {
+  it('makes every CJK ideograph a word of its own and drops format characters, as BERT does', () => {
     const bert = (handle_chinese_chars?: boolean) =>
       createTokenizer({
         normalizer: { type: 'BertNormalizer', lowercase: true, handle_chinese_chars },
@@ -31,6 +31,8 @@ describe('tokenizer.json reader', () => {
       });
     expect(bert().encode('ignore忽略', 16)).toEqual([4, 1, 2]);
     expect(bert(false).encode('忽略', 16)).toEqual([1, 3]);
+    // clean_text: zero-width and other format characters are dropped, not read as word breaks.
+    expect(bert().encode('ig\u200bno\u00adre\u0007', 16)).toEqual([4]);
   });
 
   it('segments Unigram pieces with Viterbi and Metaspace', () => {

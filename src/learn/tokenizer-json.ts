@@ -25,6 +25,8 @@ function invalid(message: string): AegisError {
 const CJK_IDEOGRAPH =
   /[\u{4E00}-\u{9FFF}\u{3400}-\u{4DBF}\u{20000}-\u{2A6DF}\u{2A700}-\u{2B73F}\u{2B740}-\u{2B81F}\u{2B820}-\u{2CEAF}\u{F900}-\u{FAFF}\u{2F800}-\u{2FA1F}]/gu;
 
+const BERT_DROPPED = /[\ufffd]|(?![\t\n\r])[\p{Cc}\p{Cf}\p{Co}\p{Cn}]/gu;
+
 function normalizerOf(spec: Json | null | undefined): (text: string) => string {
   if (!spec) return (text) => text;
   switch (spec.type) {
@@ -32,8 +34,11 @@ function normalizerOf(spec: Json | null | undefined): (text: string) => string {
       const lowercase = spec.lowercase !== false;
       const stripAccents = spec.strip_accents === true || (spec.strip_accents == null && lowercase);
       const chineseChars = spec.handle_chinese_chars !== false;
+      const cleanText = spec.clean_text !== false;
       return (text) => {
-        let out = text.replace(/[\u0000\ufffd]/g, '').replace(/\s/g, ' ');
+        // clean_text drops NUL, U+FFFD and every "other" character (Cc, Cf, Co, Cn) but tab, LF and CR, so a
+        // zero-width character cannot split a word into unknown pieces.
+        let out = cleanText ? text.replace(BERT_DROPPED, '').replace(/\s/g, ' ') : text;
         // BERT puts spaces around every CJK ideograph, so each is a word of its own (no `##` pieces).
         if (chineseChars) out = out.replace(CJK_IDEOGRAPH, ' $& ');
         if (lowercase) out = out.toLowerCase();
