@@ -196,6 +196,12 @@ describe.skipIf(!hasRuntime)(
       const withoutModel = await failure(noModel);
       expect(isAegisError(withoutModel, 'AEGIS_MODEL_UNREADABLE')).toBe(true);
       expect(withoutModel?.message).toMatch(/has no model\.onnx/);
+      writeFileSync(join(noModel, 'model.onnx'), tinyClassifier());
+      writeFileSync(join(noModel, 'tokenizer.json'), JSON.stringify(tokenizer).slice(0, 40));
+      const truncatedTokenizer = await failure(noModel);
+      expect(isAegisError(truncatedTokenizer, 'AEGIS_MODEL_INVALID')).toBe(true);
+      expect(truncatedTokenizer?.message).toMatch(/tokenizer\.json is not valid JSON/);
+      writeFileSync(join(noModel, 'tokenizer.json'), JSON.stringify(tokenizer));
       // A graph that wants int32 ids, where BERT-style exports take int64.
       writeFileSync(join(noModel, 'model.onnx'), tinyClassifier(6));
       const wrongInputs = await failure(noModel);

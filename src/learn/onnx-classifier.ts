@@ -42,10 +42,19 @@ interface OrtSession {
 const INJECTION_LABEL = /inject|jailbreak|malicious|unsafe|attack/i;
 
 function readJson(path: string): unknown {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
   } catch (error) {
     throw new AegisError(ERROR_CODES.MODEL_UNREADABLE, `cannot read ${path}`, { cause: error });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    // Present but damaged (e.g. a truncated download): invalid, like a damaged model.onnx.
+    throw new AegisError(ERROR_CODES.MODEL_INVALID, `${path} is not valid JSON: ${firstLine(error)}`, {
+      cause: error,
+    });
   }
 }
 
