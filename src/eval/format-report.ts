@@ -70,7 +70,7 @@ export function formatReportTable(report: EvaluationReport): string {
   ];
   const sections = [
     table(setRows),
-    `\nPooled over eval-only sets:\n${table(pooledEval)}`,
+    `\nPooled over eval-only sets and your own files (sets marked "not pooled" left out):\n${table(pooledEval)}`,
     `\nPooled over all evaluated rows:\n${table(pooledAll)}`,
   ];
   const languages = new Set(
@@ -93,6 +93,9 @@ export function formatReportTable(report: EvaluationReport): string {
         (error) =>
           `  ${error.set} ${error.file}${error.line === undefined ? '' : `:${error.line}`}: ${error.message}`,
       );
+    const more = report.rowErrorCount - shown.length;
+    if (more > 0)
+      shown.push(`  … and ${more} more (--format json lists the first ${report.rowErrors.length})`);
     sections.push(`\nRow errors (${report.rowErrorCount}):\n${shown.join('\n')}`);
   }
   return `${sections.join('\n')}\n`;
