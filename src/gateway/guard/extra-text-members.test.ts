@@ -444,4 +444,51 @@ describe('output guard on every text member', () => {
     expect(anthropic).toContain('AEGIS_UPSTREAM_ERROR');
     expect(anthropic).not.toContain(KEY.slice(0, 12));
   });
+
+  it('applies the allowlist and the checks to custom tool calls, declared, whole and streamed', async () => {
+    const declared = await post('/v1/chat/completions', {
+      model: 'm',
+      messages: [{ role: 'user', content: 'hi' }],
+      tools: [{ type: 'custom', custom: { name: 'run_shell' } }],
+    });
+    expect(declared.status).toBe(403);
+
+    mock.script.push({
+      kind: 'json',
+      body: chatAnswer({
+        content: null,
+        tool_calls: [{ id: 't', type: 'custom', custom: { name: 'run_shell', input: 'ls' } }],
+      }),
+    });
+    expect((await chat(false)).status).toBe(403);
+
+    mock.script.push({
+      kind: 'json',
+      body: chatAnswer({
+        content: null,
+        tool_calls: [{ id: 't', type: 'custom', custom: { name: 'search', input: `find ${EXFIL}` } }],
+      }),
+    });
+    const exfil = await chat(false);
+    expect(exfil.status).toBe(422);
+    expect(await exfil.text()).not.toContain('attacker');
+
+    mock.script.push({
+      kind: 'raw-stream',
+      events: [
+        chatChunk({
+          tool_calls: [{ index: 0, id: 't', type: 'custom', custom: { name: 'search', input: '' } }],
+        }),
+        ...split(`look up ${KEY} please`, [3, 15, 24]).map((input) =>
+          chatChunk({ tool_calls: [{ index: 0, custom: { input } }] }),
+        ),
+        chatChunk({}, 'tool_calls'),
+        'data: [DONE]\n\n',
+      ],
+    });
+    const streamed = await readChatStream(await chat(true));
+    expect(streamed.error).toBeUndefined();
+    expect(streamed.raw).not.toContain(KEY.slice(0, 12));
+    expect(streamed.raw).toContain('[REDACTED:');
+  });
 });

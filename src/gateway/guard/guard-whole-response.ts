@@ -51,8 +51,15 @@ function guardChatMessage(guard: ResponseGuard, message: Record<string, unknown>
       if (part !== null && typeof part === 'object' && !guardMember(guard, part, 'text')) return false;
   }
   if (Array.isArray(message.tool_calls)) {
-    for (const call of message.tool_calls as { function?: Record<string, unknown> }[])
+    for (const call of message.tool_calls as { function?: Record<string, unknown>; custom?: unknown }[]) {
       if (!guardToolCall(guard, call?.function)) return false;
+      // A custom tool call: allowlist on its name, its free-text `input` checked as text.
+      const custom = call?.custom as Record<string, unknown> | null | undefined;
+      if (custom !== null && typeof custom === 'object') {
+        if (typeof custom.name === 'string' && !guard.allowTool(custom.name)) return false;
+        if (!guardMember(guard, custom, 'input')) return false;
+      }
+    }
   }
   // The deprecated `function_call` gets the same allowlist and checks as `tool_calls`.
   const legacy = message.function_call;

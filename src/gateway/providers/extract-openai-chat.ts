@@ -51,13 +51,17 @@ export function pushContentSlots(options: {
 /** Message members that are not free text (`name` must stay an identifier) or have their own handling. */
 const NOT_EXTRA_TEXT = new Set(['role', 'name', 'content', 'tool_calls', 'tool_call_id', 'function_call']);
 
-/** Collects the names of declared tools (`tools[].function.name`, legacy `functions[].name`). */
+/** Collects the names of declared tools (`tools[].function.name`, `tools[].custom.name`, legacy `functions[].name`). */
 export function declaredToolNames(body: Record<string, unknown>): string[] {
   const names: string[] = [];
   if (Array.isArray(body.tools)) {
     for (const tool of body.tools) {
-      const record = tool as { function?: { name?: unknown }; name?: unknown } | null;
-      const name = record?.function?.name ?? record?.name;
+      const record = tool as {
+        function?: { name?: unknown };
+        custom?: { name?: unknown };
+        name?: unknown;
+      } | null;
+      const name = record?.function?.name ?? record?.custom?.name ?? record?.name;
       if (typeof name === 'string') names.push(name);
     }
   }

@@ -13,6 +13,8 @@ import { isFilterViolation, type StreamTransformer, streamErrorPayload } from '.
 interface ToolCallDelta {
   index?: number;
   function?: { name?: unknown; arguments?: unknown };
+  /** A custom tool call (free-text `input`); the API streams function calls, this is checked all the same. */
+  custom?: { name?: unknown; input?: unknown };
 }
 interface ChoiceDelta {
   index?: number;
@@ -50,6 +52,8 @@ function isMetaKey(key: string): boolean {
 
 /** Channel key suffix of the deprecated `function_call` arguments. */
 const FUNCTION_CALL_CHANNEL = 'function_call';
+/** Channel key prefix of custom tool-call input (free text), by tool-call index. */
+const CUSTOM_CHANNEL = 'custom:';
 /** Channel key prefix of the other text members (so no member name can pose as another channel). */
 const FIELD_CHANNEL = 'field:';
 
@@ -100,6 +104,10 @@ export function createOpenAIChatStream(guard: ResponseGuard): StreamTransformer 
         const toolIndex = Number(kind.slice(5));
         choice.delta.tool_calls ??= [];
         choice.delta.tool_calls.push({ index: toolIndex, function: { arguments: rest } });
+      } else if (kind.startsWith(CUSTOM_CHANNEL)) {
+        const toolIndex = Number(kind.slice(CUSTOM_CHANNEL.length));
+        choice.delta.tool_calls ??= [];
+        choice.delta.tool_calls.push({ index: toolIndex, custom: { input: rest } });
       } else if (kind === FUNCTION_CALL_CHANNEL) {
         const call = choice.delta.function_call ?? {};
         call.arguments = (typeof call.arguments === 'string' ? call.arguments : '') + rest;
@@ -125,6 +133,17 @@ export function createOpenAIChatStream(guard: ResponseGuard): StreamTransformer 
       }
       if (Array.isArray(delta.tool_calls)) {
         for (const call of delta.tool_calls) {
+          const custom = call.custom;
+          if (custom !== null && typeof custom === 'object') {
+            if (typeof custom.name === 'string' && !guard.allowTool(custom.name)) return false;
+            if (typeof custom.input === 'string' && custom.input.length > 0) {
+              const text = guard
+                .channel(`${index}:${CUSTOM_CHANNEL}${call.index ?? 0}`, 'text')
+                .push(custom.input);
+              if (text === null) return false;
+              custom.input = text;
+            }
+          }
           const fn = call.function;
           if (fn === undefined) continue;
           if (typeof fn.name === 'string' && !guard.allowTool(fn.name)) return false;
