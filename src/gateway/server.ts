@@ -13,6 +13,7 @@ import type { GatewayLogger } from './gateway-logger.js';
 import { createCleanTextCache } from './guard/clean-text-cache.js';
 import { handleModelRequest } from './handle-model-request.js';
 import { gatewayError, sendError } from './http/api-error.js';
+import { answerClientError } from './http/client-error.js';
 import { MODEL_ROUTES } from './model-routes.js';
 import { recordRequest } from './record-request.js';
 import { createRequestState, type RequestState } from './request-state.js';
@@ -206,14 +207,16 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
 
   const server = createServer(
-    { keepAliveTimeout: 5_000, requestTimeout: config.limits.requestTimeoutMs },
+    {
+      keepAliveTimeout: 5_000,
+      requestTimeout: config.limits.requestTimeoutMs,
+      // Node enforces `requestTimeout` when it sweeps connections (every 30 s by default), which let a
+      // slow sender hold a connection for up to twice the limit.
+      connectionsCheckingInterval: Math.min(1_000, config.limits.requestTimeoutMs),
+    },
     onRequest,
   );
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable)
-      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-    else socket.destroy();
-  });
+  server.on('clientError', answerClientError);
 
   return {
     server,
