@@ -46,7 +46,12 @@ function readContexts(options: { path: string; set: string; errors: RowError[] }
     const context = text ?? stringField(entry.value, 'context');
     if (!context || context.trim() === '') {
       options.errors.push(
-        rowError({ set: options.set, path: options.path, line: entry.line, message: 'missing "context"' }),
+        rowError({
+          set: options.set,
+          path: options.path,
+          line: entry.line,
+          message: 'field "context" is missing, not text, or empty',
+        }),
       );
       continue;
     }

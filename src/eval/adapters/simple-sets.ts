@@ -3,6 +3,11 @@ import type { LoadedSet } from '../dataset-row.js';
 import { readJsonLines, stringField } from '../read-source.js';
 import { mapRecords, mergeSets, readJsonArray } from './records.js';
 
+/** The row error of a record without usable text: the field is absent, not a string, or blank. */
+function missingText(field: string): string {
+  return `field "${field}" is missing, not a string, or empty`;
+}
+
 /** Loads a JSON array of records, taking `field` as the text, all with one label. */
 function loadJsonArrayField(options: {
   set: string;
@@ -20,7 +25,7 @@ function loadJsonArrayField(options: {
     records,
     map(record) {
       const text = stringField(record, options.field);
-      if (!text) return { error: `missing string field "${options.field}"` };
+      if (!text) return { error: missingText(options.field) };
       const extra = options.extra ? stringField(record, options.extra) : undefined;
       return { text: extra ? `${text}\n${extra}` : text, label: options.label };
     },
@@ -86,7 +91,7 @@ export function loadPiguardValid(folder: string): LoadedSet {
 
 function promptLabelMapper(record: unknown) {
   const text = stringField(record, 'prompt');
-  if (!text) return { error: 'missing string field "prompt"' };
+  if (!text) return { error: missingText('prompt') };
   const label = (record as { label?: unknown }).label;
   if (label !== 0 && label !== 1) return { error: 'field "label" must be 0 or 1' };
   const group = stringField(record, 'source');
@@ -106,7 +111,7 @@ export function loadNqOpen(folder: string): LoadedSet {
         records: readJsonLines(join(folder, file)),
         map(record) {
           const text = stringField(record, 'question');
-          return text ? { text, label: 0, group: file } : { error: 'missing string field "question"' };
+          return text ? { text, label: 0, group: file } : { error: missingText('question') };
         },
       }),
     ),
@@ -123,7 +128,7 @@ export function loadArenaHard(folder: string): LoadedSet {
     records: readJsonLines(path),
     map(record) {
       const text = stringField(record, 'prompt');
-      if (!text) return { error: 'missing string field "prompt"' };
+      if (!text) return { error: missingText('prompt') };
       const group = stringField(record, 'cluster');
       return { text, label: 0, ...(group ? { group } : {}) };
     },
@@ -143,9 +148,7 @@ export function loadTensorTrust(folder: string): LoadedSet {
         records: readJsonLines(join(folder, file)),
         map(record) {
           const text = stringField(record, 'attack');
-          return text
-            ? { text, label: 1, group: file.split('_')[0] }
-            : { error: 'missing string field "attack"' };
+          return text ? { text, label: 1, group: file.split('_')[0] } : { error: missingText('attack') };
         },
       }),
     ),
