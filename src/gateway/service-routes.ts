@@ -37,6 +37,7 @@ export function sendJson(response: ServerResponse, status: number, value: unknow
 
 async function handleAdmin(services: ServiceRoutes, admin: AdminRoutes, state: RequestState): Promise<void> {
   const { request } = state;
+  admin.authorize(request.headers);
   let body: unknown;
   if (admin.needsBody(request.method ?? 'GET')) {
     if (!isJsonContentType(request.headers['content-type'])) {

@@ -47,6 +47,26 @@ describe('startGateway wiring (stores, admin, metrics)', () => {
     expect((await ask(`Bearer ${key}`)).status).toBe(200);
   });
 
+  it('checks the admin token before it reads or parses a body', async () => {
+    for (const [contentType, body] of [
+      ['text/plain', 'x'],
+      ['application/json', '{not json'],
+      ['application/json', `{"name":"${'a'.repeat(70_000)}"}`],
+    ] as const) {
+      for (const authorization of [undefined, 'Bearer wrong-token']) {
+        const answer = await fetch(`${started.url}/admin/keys`, {
+          method: 'POST',
+          headers: { 'content-type': contentType, ...(authorization ? { authorization } : {}) },
+          body,
+        });
+        expect(answer.status, `${contentType} ${body.slice(0, 10)}`).toBe(401);
+        expect(((await answer.json()) as { error: { code: string } }).error.code).toBe(
+          'AEGIS_ADMIN_TOKEN_INVALID',
+        );
+      }
+    }
+  });
+
   it('serves metrics from the monitor', async () => {
     const text = await (await fetch(`${started.url}/metrics`)).text();
     expect(text).toMatch(/aegis_/);

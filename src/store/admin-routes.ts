@@ -27,6 +27,11 @@ export interface AdminRoutes {
   matches(path: string): boolean;
   /** True when the request needs its JSON body parsed before `handle`. */
   needsBody(method: string): boolean;
+  /**
+   * Throws ADMIN_TOKEN_INVALID unless the headers carry the admin token. `handle` checks it too; a server
+   * calls it first so that nobody without the token makes it read or parse a body.
+   */
+  authorize(headers: HeaderBag): void;
   /** Handles one request. Throws `AegisError` (ADMIN_TOKEN_INVALID, NOT_FOUND, METHOD_NOT_ALLOWED, INVALID_ARGUMENT). */
   handle(request: AdminRequest): AdminResponse;
 }
@@ -54,6 +59,18 @@ export function createAdminRoutes(options: AdminRoutesOptions): AdminRoutes {
   const prefix = options.prefix ?? '/admin';
   const { auth, keyStore } = options;
 
+  function authorize(headers: HeaderBag): void {
+    if (!auth.enabled) {
+      throw new AegisError(
+        ERROR_CODES.ADMIN_TOKEN_INVALID,
+        'admin endpoints are disabled: set AEGIS_ADMIN_TOKEN',
+      );
+    }
+    if (!auth.check(headers)) {
+      throw new AegisError(ERROR_CODES.ADMIN_TOKEN_INVALID, 'missing or wrong admin token');
+    }
+  }
+
   function keyOrThrow(id: string) {
     const record = keyStore.get(id);
     if (record === undefined) throw new AegisError(ERROR_CODES.NOT_FOUND, `no API key with id ${id}`);
@@ -69,16 +86,10 @@ export function createAdminRoutes(options: AdminRoutesOptions): AdminRoutes {
       return method.toUpperCase() === 'POST';
     },
 
+    authorize,
+
     handle(request) {
-      if (!auth.enabled) {
-        throw new AegisError(
-          ERROR_CODES.ADMIN_TOKEN_INVALID,
-          'admin endpoints are disabled: set AEGIS_ADMIN_TOKEN',
-        );
-      }
-      if (!auth.check(request.headers)) {
-        throw new AegisError(ERROR_CODES.ADMIN_TOKEN_INVALID, 'missing or wrong admin token');
-      }
+      authorize(request.headers);
       const method = request.method.toUpperCase();
       const url = new URL(request.path, 'http://admin.invalid');
       const parts = url.pathname
