@@ -112,6 +112,12 @@ function positiveInteger(name: string, value: number): number {
 
 /** Shortest piece a window that overflows `maxTokens` is split into. */
 const MIN_PIECE_CHARS = 16;
+/**
+ * Most halvings of one window (at most 2^5 = 32 model runs per window, so a tokenizer that yields many
+ * tokens per character cannot multiply the work without bound). One token per character, the densest
+ * real case, needs 3 halvings of a 2,000-character window at 512 tokens.
+ */
+const MAX_SPLIT_DEPTH = 5;
 
 /**
  * A local ONNX text classifier as an asynchronous injection detector. `onnxruntime-node` is an optional
@@ -201,22 +207,23 @@ export function createOnnxClassifier(options: OnnxClassifierOptions): AsyncDetec
   /**
    * Best score of `text[start, end)`. A piece whose tokens fill `maxTokens` would lose its tail to the
    * tokenizer's truncation (dense scripts such as CJK take a token per character), so it is scored as two
-   * overlapping parts instead, each of 60% of its length, down to `MIN_PIECE_CHARS`.
+   * overlapping parts instead, each of 60% of its length, down to `MIN_PIECE_CHARS` or `MAX_SPLIT_DEPTH`.
    */
   const scorePiece = async (
     text: string,
     start: number,
     end: number,
+    depth = 0,
   ): Promise<{ score: number; start: number; end: number }> => {
     loading ??= load();
     const loaded = await loading;
     const ids = loaded.tokenizer.encode(text.slice(start, end), maxTokens);
-    if (ids.length < maxTokens || end - start <= MIN_PIECE_CHARS) {
+    if (ids.length < maxTokens || end - start <= MIN_PIECE_CHARS || depth >= MAX_SPLIT_DEPTH) {
       return { score: await scoreIds(loaded, ids), start, end };
     }
     const part = Math.ceil((end - start) * 0.6);
-    const head = await scorePiece(text, start, start + part);
-    const tail = await scorePiece(text, end - part, end);
+    const head = await scorePiece(text, start, start + part, depth + 1);
+    const tail = await scorePiece(text, end - part, end, depth + 1);
     return tail.score > head.score ? tail : head;
   };
 
