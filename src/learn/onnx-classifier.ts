@@ -14,7 +14,10 @@ export interface OnnxClassifierOptions {
   directory: string;
   /** Probability at or above which a finding is reported (default 0.5). */
   threshold?: number;
-  /** Index of the injection class in the logits; default: from `config.json` labels, else the last class. */
+  /**
+   * Index of the injection class in the logits; default: every class `config.json` labels as injection,
+   * jailbreak, malicious, unsafe or attack (their probabilities summed), else the last class.
+   */
   injectionLabel?: number;
   /**
    * Tokens per model run, special tokens included (default 512); a window with more tokens is scored in
@@ -72,13 +75,20 @@ function firstLine(error: unknown): string {
   return message.split('\n', 1)[0]!.slice(0, 200);
 }
 
-function labelFromConfig(directory: string): number | undefined {
+/**
+ * Indices of every injection-like class in `config.json` labels (Prompt Guard 1 has both INJECTION and
+ * JAILBREAK: its score is their summed probability), or `undefined` when none is named so.
+ */
+function labelsFromConfig(directory: string): number[] | undefined {
   try {
     const config = JSON.parse(readFileSync(join(directory, 'config.json'), 'utf8')) as {
       id2label?: Record<string, string>;
     };
-    const match = Object.entries(config.id2label ?? {}).find(([, label]) => INJECTION_LABEL.test(label));
-    return match ? Number(match[0]) : undefined;
+    const matches = Object.entries(config.id2label ?? {})
+      .filter(([, label]) => typeof label === 'string' && INJECTION_LABEL.test(label))
+      .map(([index]) => Number(index))
+      .filter((index) => Number.isInteger(index) && index >= 0);
+    return matches.length > 0 ? matches : undefined;
   } catch {
     return undefined;
   }
@@ -130,7 +140,7 @@ export function createOnnxClassifier(options: OnnxClassifierOptions): AsyncDetec
   const windowChars = positiveInteger('windowChars', options.windowChars ?? 2000);
   const maxWindows = positiveInteger('maxWindows', options.maxWindows ?? 32);
   let loading:
-    | Promise<{ ort: OrtModule; session: OrtSession; tokenizer: Tokenizer; label: number }>
+    | Promise<{ ort: OrtModule; session: OrtSession; tokenizer: Tokenizer; labels: number[] }>
     | undefined;
 
   const load = async () => {
@@ -168,12 +178,15 @@ export function createOnnxClassifier(options: OnnxClassifierOptions): AsyncDetec
       ort,
       session,
       tokenizer,
-      label: options.injectionLabel ?? labelFromConfig(options.directory) ?? -1,
+      labels:
+        options.injectionLabel === undefined
+          ? (labelsFromConfig(options.directory) ?? [])
+          : [options.injectionLabel],
     };
   };
 
   const scoreIds = async (loaded: Awaited<ReturnType<typeof load>>, ids: number[]): Promise<number> => {
-    const { ort, session, label } = loaded;
+    const { ort, session, labels } = loaded;
     const dims = [1, ids.length];
     const feeds: Record<string, unknown> = {};
     for (const name of session.inputNames) {
@@ -200,8 +213,13 @@ export function createOnnxClassifier(options: OnnxClassifierOptions): AsyncDetec
     if (logits.length === 0 || !logits.every(Number.isFinite)) {
       throw new AegisError(ERROR_CODES.BACKEND_FAILED, 'ONNX model produced no finite logits');
     }
-    const index = label >= 0 && label < logits.length ? label : logits.length - 1;
-    return logits.length === 1 ? 1 / (1 + Math.exp(-logits[0]!)) : softmaxAt(logits, index);
+    if (logits.length === 1) return 1 / (1 + Math.exp(-logits[0]!));
+    const known = labels.filter((index) => index < logits.length);
+    const indices = known.length > 0 ? known : [logits.length - 1];
+    return Math.min(
+      1,
+      indices.reduce((sum, index) => sum + softmaxAt(logits, index), 0),
+    );
   };
 
   /**
