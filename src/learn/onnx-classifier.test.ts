@@ -55,14 +55,14 @@ function valueInfo(name: string, elemType: number, dims: (number | string)[]): n
  * logits = [-(d), d] with d = mean(input_ids × attention_mask) − 8: token ids above 8 on average read as
  * injection. Opset 13 (ReduceMean takes `axes` as an attribute there).
  */
-function tinyClassifier(inputType = 7, classes = 2): Uint8Array {
+function tinyClassifier(inputType = 7, classes = 2, idsName = 'input_ids'): Uint8Array {
   const offset = [
     ...int(2, 1),
     ...bytes(4, [...Buffer.from(new Float32Array([8]).buffer)]),
     ...text(8, 'offset'),
   ];
   const graph = [
-    ...bytes(1, node({ inputs: ['input_ids', 'attention_mask'], outputs: ['masked'], op: 'Mul' })),
+    ...bytes(1, node({ inputs: [idsName, 'attention_mask'], outputs: ['masked'], op: 'Mul' })),
     ...bytes(
       1,
       node({ inputs: ['masked'], outputs: ['floats'], op: 'Cast', attributes: [intAttribute('to', 1)] }),
@@ -89,7 +89,7 @@ function tinyClassifier(inputType = 7, classes = 2): Uint8Array {
     ),
     ...text(2, 'tiny-classifier'),
     ...bytes(5, offset),
-    ...bytes(11, valueInfo('input_ids', inputType, [1, 'sequence'])),
+    ...bytes(11, valueInfo(idsName, inputType, [1, 'sequence'])),
     ...bytes(11, valueInfo('attention_mask', inputType, [1, 'sequence'])),
     ...bytes(12, valueInfo('logits', 1, [1, classes])),
   ];
@@ -202,6 +202,11 @@ describe.skipIf(!hasRuntime)(
       expect(isAegisError(truncatedTokenizer, 'AEGIS_MODEL_INVALID')).toBe(true);
       expect(truncatedTokenizer?.message).toMatch(/tokenizer\.json is not valid JSON/);
       writeFileSync(join(noModel, 'tokenizer.json'), JSON.stringify(tokenizer));
+      // Token ids under another input name would be fed as zeros and give a score for no text.
+      writeFileSync(join(noModel, 'model.onnx'), tinyClassifier(7, 2, 'tokens'));
+      const noIds = await failure(noModel);
+      expect(isAegisError(noIds, 'AEGIS_MODEL_INVALID')).toBe(true);
+      expect(noIds?.message).toMatch(/has no input_ids input \(inputs: tokens, attention_mask\)/);
       // A graph that wants int32 ids, where BERT-style exports take int64.
       writeFileSync(join(noModel, 'model.onnx'), tinyClassifier(6));
       const wrongInputs = await failure(noModel);

@@ -174,6 +174,13 @@ export function createOnnxClassifier(options: OnnxClassifierOptions): AsyncDetec
         cause: error,
       });
     }
+    if (!session.inputNames.includes('input_ids')) {
+      // Every other input is fed zeros or ones: without input_ids the model would score no text at all.
+      throw new AegisError(
+        ERROR_CODES.MODEL_INVALID,
+        `${modelPath} has no input_ids input (inputs: ${session.inputNames.join(', ')})`,
+      );
+    }
     return {
       ort,
       session,
