@@ -1,0 +1,168 @@
+import type { ResponseGuard } from '../guard/response-guard.js';
+import {
+  type OutputItem,
+  type RewriteText,
+  recordAt,
+  rewriteMember,
+  slotOf,
+  type TextKind,
+  wholeSlot,
+} from './responses-text-types.js';
+
+/**
+ * Names the tool allowlist knows built-in tool calls by. These calls carry no tool name, so they go by
+ * the `type` of the tool a request declares to enable them (`{"type": "local_shell"}`, …). As for any
+ * tool, no configured allowlist means any tool the caller declared may be called.
+ */
+export const BUILT_IN_TOOL_NAMES: ReadonlyMap<string, string> = new Map([
+  ['code_interpreter_call', 'code_interpreter'],
+  ['local_shell_call', 'local_shell'],
+  ['shell_call', 'shell'],
+  ['apply_patch_call', 'apply_patch'],
+]);
+
+interface MemberOptions {
+  record: Record<string, unknown>;
+  field: string;
+  itemId: unknown;
+  rewrite: RewriteText;
+  kind?: TextKind;
+}
+
+/** A string member that is never streamed, checked whole under its own name. */
+function wholeMember(options: MemberOptions): boolean {
+  const slot = wholeSlot(options.itemId, options.field, options.kind ?? 'text');
+  return rewriteMember({ record: options.record, field: options.field, slot, rewrite: options.rewrite });
+}
+
+/** Every string of an array member (shell command words), each checked whole. */
+function wholeStrings(options: MemberOptions): boolean {
+  const list = options.record[options.field];
+  if (!Array.isArray(list)) return true;
+  for (let index = 0; index < list.length; index++) {
+    const value = list[index];
+    if (typeof value !== 'string') continue;
+    const text = options.rewrite(wholeSlot(options.itemId, `${options.field}.${index}`, 'text'), value);
+    if (text === null) return false;
+    list[index] = text;
+  }
+  return true;
+}
+
+/** The names and values of an environment (`local_shell_call` `action.env`), each checked whole. */
+function wholeEnvironment(options: MemberOptions): boolean {
+  const env = recordAt(options.record[options.field]);
+  if (env === undefined) return true;
+  const entries: [string, unknown][] = [];
+  let changed = false;
+  for (const [index, [name, value]] of Object.entries(env).entries()) {
+    const checkedName = options.rewrite(wholeSlot(options.itemId, `env.${index}.name`, 'text'), name);
+    if (checkedName === null) return false;
+    let checkedValue = value;
+    if (typeof value === 'string') {
+      checkedValue = options.rewrite(wholeSlot(options.itemId, `env.${index}.value`, 'text'), value);
+      if (checkedValue === null) return false;
+    }
+    changed ||= checkedName !== name || checkedValue !== value;
+    entries.push([checkedName, checkedValue]);
+  }
+  if (changed) {
+    // Defined, not assigned: a name such as `__proto__` stays an ordinary member.
+    const rebuilt = {};
+    for (const [name, value] of entries)
+      Object.defineProperty(rebuilt, name, { value, enumerable: true, writable: true, configurable: true });
+    options.record[options.field] = rebuilt;
+  }
+  return true;
+}
+
+/** Each element of an array member whose string fields are checked whole (`outputs[].logs`, …). */
+function wholeInElements(options: MemberOptions & { fields: readonly string[] }): boolean {
+  const list = options.record[options.field];
+  if (!Array.isArray(list)) return true;
+  for (let index = 0; index < list.length; index++) {
+    const element = recordAt(list[index]);
+    if (element === undefined) continue;
+    for (const field of options.fields) {
+      const slot = wholeSlot(options.itemId, `${options.field}.${index}.${field}`, 'text');
+      if (!rewriteMember({ record: element, field, slot, rewrite: options.rewrite })) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Passes the texts of a tool item (API reference "Responses object" output items) through `rewrite` and
+ * the tools it calls through the allowlist: MCP calls (`arguments` streamed as JSON, `output`, `error`)
+ * and approval requests, code-interpreter code (streamed) and logs, local shell and shell commands and
+ * environments, `apply_patch` operations, programs, and the outputs of these calls that the provider
+ * ran itself. Returns false on a violation, undefined when the item is not a tool item.
+ */
+export function rewriteToolItem(
+  guard: ResponseGuard,
+  item: OutputItem,
+  rewrite: RewriteText,
+): boolean | undefined {
+  const builtIn = BUILT_IN_TOOL_NAMES.get(String(item.type));
+  if (builtIn !== undefined && !guard.allowTool(builtIn)) return false;
+  const member = { record: item, itemId: item.id, rewrite };
+  switch (item.type) {
+    case 'mcp_call': {
+      if (typeof item.name === 'string' && !guard.allowTool(item.name)) return false;
+      const slot = slotOf('mcpArgs', item.id, undefined);
+      return (
+        rewriteMember({ record: item, field: 'arguments', slot, rewrite }) &&
+        wholeMember({ ...member, field: 'output' }) &&
+        wholeMember({ ...member, field: 'error' })
+      );
+    }
+    case 'mcp_approval_request':
+      // The model asks to call an MCP tool: the allowlist applies before the caller is even asked.
+      if (typeof item.name === 'string' && !guard.allowTool(item.name)) return false;
+      return wholeMember({ ...member, field: 'arguments', kind: 'json' });
+    case 'mcp_list_tools':
+      // Tool names, descriptions and schemas come from the MCP servers the caller configured in its own
+      // request, not from the model: left as sent. A listing error is server text the caller reads.
+      return wholeMember({ ...member, field: 'error' });
+    case 'code_interpreter_call':
+      // `outputs[].url` of images points into the provider's own container: left as sent.
+      return (
+        rewriteMember({ record: item, field: 'code', slot: slotOf('code', item.id, undefined), rewrite }) &&
+        wholeInElements({ ...member, field: 'outputs', fields: ['logs'] })
+      );
+    case 'local_shell_call': {
+      const action = recordAt(item.action);
+      if (action === undefined) return true;
+      const inAction = { ...member, record: action };
+      return (
+        wholeStrings({ ...inAction, field: 'command' }) &&
+        wholeEnvironment({ ...inAction, field: 'env' }) &&
+        wholeMember({ ...inAction, field: 'working_directory' }) &&
+        wholeMember({ ...inAction, field: 'user' })
+      );
+    }
+    case 'shell_call': {
+      const action = recordAt(item.action);
+      return action === undefined || wholeStrings({ ...member, record: action, field: 'commands' });
+    }
+    case 'apply_patch_call': {
+      const operation = recordAt(item.operation);
+      if (operation === undefined) return true;
+      const inOperation = { ...member, record: operation };
+      return wholeMember({ ...inOperation, field: 'path' }) && wholeMember({ ...inOperation, field: 'diff' });
+    }
+    case 'program':
+      return wholeMember({ ...member, field: 'code' });
+    case 'program_output':
+      return wholeMember({ ...member, field: 'result' });
+    case 'local_shell_call_output':
+      // A JSON string per the API reference: restored values are JSON-escaped.
+      return wholeMember({ ...member, field: 'output', kind: 'json' });
+    case 'shell_call_output':
+      return wholeInElements({ ...member, field: 'output', fields: ['stdout', 'stderr'] });
+    case 'apply_patch_call_output':
+      return wholeMember({ ...member, field: 'output' });
+    default:
+      return undefined;
+  }
+}
