@@ -113,10 +113,12 @@ export async function handleModelRequest(
 
   const targets = context.router.resolve(extracted.model, route.api);
   let serialized: string | undefined;
-  const abort = extracted.stream ? createCancellation() : undefined;
-  // A caller that leaves before the upstream answers must not keep the upstream generating.
+  // A caller that leaves before the answer is complete must not keep the upstream generating, nor hold
+  // one of its pooled connections until the upstream is done (whole answers included: a long completion
+  // nobody waits for any more would otherwise block later requests).
   // (A response that finished normally needs no abort, which would build an AbortError for nothing.)
-  if (abort) response.once('close', () => response.writableFinished || abort.abort());
+  const abort = createCancellation();
+  response.once('close', () => response.writableFinished || abort.abort());
   const build = (target: RouteTarget): UpstreamSend => {
     let payload: Buffer | string = raw;
     if (input.changed || target.model !== extracted.model) {

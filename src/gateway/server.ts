@@ -183,6 +183,13 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   function handleError(state: RequestState, error: unknown): void {
     const known = isAegisError(error);
+    if (state.response.destroyed && !state.response.headersSent) {
+      // The caller left before any answer (nginx's 499, "client closed request"): nobody reads an error,
+      // and the upstream request cancelled for it is no failure of the gateway's.
+      state.status = 499;
+      state.errorCode = known ? error.code : null;
+      return;
+    }
     state.errorCode = known ? error.code : ERROR_CODES.INTERNAL;
     if (known && error.code === ERROR_CODES.INPUT_BLOCKED && state.inputAction === null) {
       state.inputAction = 'block';

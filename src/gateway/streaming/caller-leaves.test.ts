@@ -43,3 +43,66 @@ describe('a caller that leaves a stream', () => {
     expect(await next.text()).toContain('still there?');
   });
 });
+
+describe('a caller that leaves before a whole answer arrives', () => {
+  let upstream: MockUpstream;
+  let test: TestGateway;
+  const records: { status: number; errorCode: string | null }[] = [];
+
+  beforeAll(async () => {
+    upstream = await startMockUpstream();
+    // One connection to an upstream that takes long to answer: a request nobody waits for any more
+    // must give it back, or every later request queues behind it.
+    test = await startTestGateway(
+      {
+        upstreams: [
+          {
+            name: 'mock',
+            provider: 'openai',
+            baseUrl: upstream.url,
+            retries: 0,
+            connections: 1,
+            timeoutMs: 60_000,
+          },
+        ],
+      },
+      {
+        audit: {
+          append: (record) => {
+            records.push({ status: record.status as number, errorCode: record.errorCode as string | null });
+            return { id: String(records.length) };
+          },
+          flush: () => {},
+          close: () => {},
+        },
+      },
+    );
+  });
+  afterAll(async () => {
+    await test.close();
+    await upstream.close();
+  });
+
+  it('cancels the upstream request, frees its connection, and records the caller leaving', async () => {
+    upstream.script.push({ kind: 'hang' });
+    const controller = new AbortController();
+    const before = upstream.received.length;
+    const left = fetch(`${test.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'take your time' }] }),
+      signal: controller.signal,
+    }).catch(() => 'left');
+    for (let waited = 0; waited < 3000 && upstream.received.length === before; waited += 20) await sleep(20);
+    controller.abort();
+    expect(await left).toBe('left');
+    const next = await fetch(`${test.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'next one' }] }),
+    });
+    expect(next.status).toBe(200);
+    expect(await next.text()).toContain('next one');
+    expect(records[0]).toEqual({ status: 499, errorCode: null });
+  });
+});
