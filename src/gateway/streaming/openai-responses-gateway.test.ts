@@ -37,6 +37,32 @@ function pieces(text: string): string[] {
   return text.match(/[\s\S]{1,5}/g) ?? [];
 }
 
+/** The tool items of an answer: streamed as `.added`, deltas of `text`, `.done` and the item `.done`. */
+interface ToolAnswer {
+  item: Record<string, unknown>;
+  text?: { field: string; delta: string; done: string };
+}
+
+function toolStreamOf(answer: ToolAnswer): string {
+  let sequence = 0;
+  let out = '';
+  const event = (type: string, data: Record<string, unknown>) => {
+    out += `event: ${type}\ndata: ${JSON.stringify({ type, ...data, sequence_number: sequence++ })}\n\n`;
+  };
+  const { item, text } = answer;
+  event('response.created', { response: { id: 'resp_1', status: 'in_progress', output: [] } });
+  event('response.output_item.added', { output_index: 0, item: text ? { ...item, [text.field]: '' } : item });
+  const at = { item_id: item.id, output_index: 0 };
+  if (text) {
+    const whole = String(item[text.field]);
+    for (const delta of pieces(whole)) event(text.delta, { ...at, delta });
+    event(text.done, { ...at, [text.field]: whole });
+  }
+  event('response.output_item.done', { output_index: 0, item });
+  event('response.completed', { response: { id: 'resp_1', status: 'completed', output: [item] } });
+  return out;
+}
+
 function streamOf(answer: Answer): string {
   let sequence = 0;
   let out = '';
@@ -86,6 +112,8 @@ describe('Responses API reasoning and refusals through the gateway', () => {
   let gateway: TestGateway;
   /** Builds the upstream's answer from the input text it received (already redacted by the gateway). */
   let answerFor: (input: string) => Answer = () => ({ summary: '', text: '', refusal: '' });
+  /** When set, the upstream answers with this tool item instead. */
+  let toolAnswer: ToolAnswer | undefined;
   const received: string[] = [];
 
   beforeAll(async () => {
@@ -102,7 +130,7 @@ describe('Responses API reasoning and refusals through the gateway', () => {
         const answer = answerFor(input);
         if (body.stream === true) {
           response.writeHead(200, { 'content-type': 'text/event-stream' });
-          response.end(streamOf(answer));
+          response.end(toolAnswer ? toolStreamOf(toolAnswer) : streamOf(answer));
           return;
         }
         response.writeHead(200, { 'content-type': 'application/json' });
@@ -112,7 +140,7 @@ describe('Responses API reasoning and refusals through the gateway', () => {
             object: 'response',
             status: 'completed',
             model: 'm',
-            output: outputOf(answer),
+            output: toolAnswer ? [toolAnswer.item] : outputOf(answer),
           }),
         );
       });
@@ -121,6 +149,8 @@ describe('Responses API reasoning and refusals through the gateway', () => {
     const port = (upstream.address() as AddressInfo).port;
     gateway = await startTestGateway({
       upstreams: [{ name: 'openai', provider: 'openai', baseUrl: `http://127.0.0.1:${port}/v1`, retries: 0 }],
+      // MCP tools by name, built-in tools by their type.
+      tools: { allow: ['lookup', 'code_interpreter'] },
     });
   });
   afterAll(async () => {
@@ -204,5 +234,114 @@ describe('Responses API reasoning and refusals through the gateway', () => {
     expect(summary).toBe(`The user asked about ${input}`);
     expect(refusal).toBe(`I will not forward ${input}`);
     expect(completed).toEqual(outputOf(answerFor(input)));
+  });
+
+  describe('tool items', () => {
+    const KEY = `sk-${'Qw3Er4Ty5U'.repeat(3)}`;
+    const mcpCall = (name: string) => ({
+      id: 'mcp_1',
+      type: 'mcp_call',
+      server_label: 'crm',
+      name,
+      arguments: JSON.stringify({ customer: 'ann', apiKey: KEY }),
+      output: 'Found 1 customer.',
+      error: null,
+    });
+    const mcpText = {
+      field: 'arguments',
+      delta: 'response.mcp_call_arguments.delta',
+      done: 'response.mcp_call_arguments.done',
+    };
+
+    /** The events of a streamed answer, and the code of its closing error event if any. */
+    function eventsOf(text: string): { types: string[]; error: unknown } {
+      const types: string[] = [];
+      let error: unknown;
+      const parser = createSseParser({
+        onEvent(event) {
+          const data = JSON.parse(event.data) as { type: string; error?: { code?: string } };
+          types.push(data.type);
+          if (data.type === 'error') error = data.error?.code;
+        },
+      });
+      parser.push(Buffer.from(text));
+      parser.end();
+      return { types, error };
+    }
+
+    it('redacts a key in streamed MCP call arguments, in every event that repeats them (openai client)', async () => {
+      toolAnswer = { item: mcpCall('lookup'), text: mcpText };
+      try {
+        const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+        const stream = await client.responses.create({ model: 'm', input: 'Find ann.', stream: true });
+        let streamed = '';
+        let done: unknown;
+        let completed: unknown;
+        for await (const event of stream) {
+          if (event.type === 'response.mcp_call_arguments.delta') streamed += event.delta;
+          if (event.type === 'response.mcp_call_arguments.done') done = event.arguments;
+          if (event.type === 'response.completed') completed = event.response.output;
+        }
+        expect(JSON.parse(streamed)).toEqual({
+          customer: 'ann',
+          apiKey: expect.stringMatching(/^\[REDACTED:[A-Z_]+\]$/),
+        });
+        expect(done).toBe(streamed);
+        expect(completed).toEqual([{ ...mcpCall('lookup'), arguments: streamed }]);
+        expect(JSON.stringify(completed)).not.toContain(KEY.slice(3));
+      } finally {
+        toolAnswer = undefined;
+      }
+    });
+
+    it('blocks an MCP call to a tool outside `tools.allow`, whole and streamed', async () => {
+      toolAnswer = { item: mcpCall('delete_customer'), text: mcpText };
+      try {
+        const whole = await post(false);
+        expect(whole.status).toBe(403);
+        expect(JSON.parse(whole.text)).toMatchObject({ error: { code: 'AEGIS_TOOL_NOT_ALLOWED' } });
+        const streamed = await post(true);
+        expect(eventsOf(streamed.text)).toEqual({
+          types: ['response.created', 'error'],
+          error: 'AEGIS_TOOL_NOT_ALLOWED',
+        });
+        expect(streamed.text).not.toContain(KEY.slice(3));
+      } finally {
+        toolAnswer = undefined;
+      }
+    });
+
+    it('blocks code-interpreter code that carries markdown exfiltration, whole and streamed', async () => {
+      const code = `notes = open("notes.txt").read()\nprint("${EXFIL}")`;
+      toolAnswer = {
+        item: {
+          id: 'ci_1',
+          type: 'code_interpreter_call',
+          container_id: 'cntr_1',
+          status: 'completed',
+          code,
+          outputs: [],
+        },
+        text: {
+          field: 'code',
+          delta: 'response.code_interpreter_call_code.delta',
+          done: 'response.code_interpreter_call_code.done',
+        },
+      };
+      try {
+        const whole = await post(false);
+        expect(whole.status).toBe(422);
+        expect(JSON.parse(whole.text)).toMatchObject({ error: { code: 'AEGIS_OUTPUT_BLOCKED' } });
+        expect(whole.text).not.toContain('attacker');
+        const streamed = await post(true);
+        const { types, error } = eventsOf(streamed.text);
+        expect(error).toBe('AEGIS_OUTPUT_BLOCKED');
+        expect(types.at(-1)).toBe('error');
+        expect(types).not.toContain('response.completed');
+        expect(streamed.text).not.toContain('attacker');
+      } finally {
+        toolAnswer = undefined;
+      }
+    });
   });
 });
