@@ -1,8 +1,12 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCliInProcess as inProcess } from './test-support/run-cli.js';
+
+const RUN = new URL('./run.ts', import.meta.url).pathname;
 
 const root = mkdtempSync(join(tmpdir(), 'aegis-eval-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -136,6 +140,30 @@ describe('aegis eval', () => {
     const help = await inProcess(['eval', '--help']);
     expect(help.stdout).toContain('--policy <file|preset>');
     expect(help.stdout).toContain('Exit status:');
+  });
+
+  it('stops quietly when the reader of a large report goes away (| head)', async () => {
+    // 3,000 languages make a report of about 1.5 MB, far more than a pipe holds.
+    const many = join(root, 'many.jsonl');
+    writeFileSync(
+      many,
+      Array.from({ length: 3000 }, (_, index) =>
+        JSON.stringify({ text: `question ${index}?`, label: index % 2, language: `l${index}` }),
+      ).join('\n'),
+    );
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', RUN, 'eval', '--sets', many, '--compare', 'rules', '--format', 'json'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += String(chunk);
+    });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const [code] = (await once(child, 'close')) as [number | null];
+    expect(stderr).not.toContain('EPIPE');
+    expect(code).toBe(0);
   });
 
   it('says when --data itself is not a folder, exit 2', async () => {

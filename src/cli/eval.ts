@@ -45,6 +45,10 @@ function isFolder(path: string): boolean {
   }
 }
 
+function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') throw error;
+}
+
 function rejectRepeated(option: string, names: readonly string[]): void {
   const repeated = names.find((name, index) => names.indexOf(name) !== index);
   if (repeated !== undefined) {
@@ -131,6 +135,9 @@ export function registerEval(program: Command, _context: CommandContext): void {
             else if (done === total) progress(`scored ${done}/${total}\n`);
           },
         });
+        // A reader that stops early (`| head`) closes the pipe: not an error of the evaluation. The listener
+        // stays, as the closed pipe is reported after the write returns.
+        process.stdout.on('error', ignoreClosedPipe);
         process.stdout.write(
           options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatReportTable(report),
         );
