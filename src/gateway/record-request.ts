@@ -2,8 +2,18 @@ import { performance } from 'node:perf_hooks';
 import { ERROR_CODES } from '../spec/errors.js';
 import type { GatewayAudit, GatewayMonitor } from './gateway-hooks.js';
 import type { GatewayLogger } from './gateway-logger.js';
+import { MODEL_ROUTES } from './model-routes.js';
 import type { RequestState } from './request-state.js';
 import { SIMULATED_MODEL } from './simulated/simulated-answer.js';
+
+/**
+ * The route label of a request for metrics: its path when it is a route the gateway serves, else
+ * `unknown`. Anyone can send requests to made-up paths, and the metrics keep only the first label values
+ * they see: made-up paths must not take the places of real routes.
+ */
+function metricsRoute(route: string): string {
+  return MODEL_ROUTES.has(route) || route === '/v1/models' ? route : 'unknown';
+}
 
 /** Where finished requests are reported. */
 export interface RequestRecorder {
@@ -50,7 +60,7 @@ export function recordRequest(options: RequestRecorder, state: RequestState): vo
       if (state.errorCode === ERROR_CODES.OUTPUT_BLOCKED)
         for (const finding of state.outputFindings) blocked.push(finding.category);
       const observation: Parameters<GatewayMonitor['observe']>[0] = {
-        route: state.route,
+        route: metricsRoute(state.route),
         method: state.request.method ?? 'GET',
         status,
         durationMs,
