@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,6 +141,23 @@ describe.concurrent('aegis check', { timeout: 180_000 }, () => {
         end: 25,
       }),
     ]);
+  });
+
+  it('stops quietly when the reader of a large verdict goes away (| head)', async () => {
+    // 60,000 e-mail addresses: a verdict of several MB, far more than a pipe holds.
+    const text = Array.from({ length: 60_000 }, (_, index) => `mail${index}@example.com`).join(' ');
+    const child = spawn(process.execPath, ['--import', 'tsx', entry, 'check', '--format', 'json'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += String(chunk);
+    });
+    child.stdout.once('data', () => child.stdout.destroy());
+    child.stdin.end(text);
+    const [code] = (await once(child, 'close')) as [number | null];
+    expect(stderr).not.toContain('EPIPE');
+    expect(code).toBe(0);
   });
 
   it('blocks injection with a score in both formats', async () => {

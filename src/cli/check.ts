@@ -86,8 +86,21 @@ function parseDetectors(value: string | undefined): string[] | undefined {
   return names.length === 0 ? undefined : names;
 }
 
+function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') throw error;
+}
+
+/** Writes with back-pressure; a reader that went away (`| head`) ends the output quietly. */
 async function write(text: string): Promise<void> {
-  if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+  // The listener stays: a closed pipe can also be reported after the write has returned.
+  if (process.stdout.listeners('error').every((listener) => listener !== ignoreClosedPipe)) {
+    process.stdout.on('error', ignoreClosedPipe);
+  }
+  try {
+    if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+  } catch (error) {
+    ignoreClosedPipe(error as NodeJS.ErrnoException);
+  }
 }
 
 /** `aegis check`: checks a text, standard input or a JSONL file against a policy. */
