@@ -860,6 +860,12 @@ describe('rewriteOutputItem: tool items (whole answers)', () => {
     ['shell output', { type: 'shell_call_output', output: [{ stdout: '', stderr: EXFIL }] }],
     ['a program', { type: 'program', code: `log("${EXFIL}")` }],
     [
+      'a web search query',
+      { type: 'web_search_call', action: { type: 'search', queries: ['paris', EXFIL] } },
+    ],
+    ['a file search result', { type: 'file_search_call', queries: ['notes'], results: [{ text: EXFIL }] }],
+    ['text typed by computer use', { type: 'computer_call', actions: [{ type: 'type', text: EXFIL }] }],
+    [
       'a citation title',
       {
         type: 'message',

@@ -95,8 +95,9 @@ function wholeInElements(options: MemberOptions & { fields: readonly string[] })
  * Passes the texts of a tool item (API reference "Responses object" output items) through `rewrite` and
  * the tools it calls through the allowlist: MCP calls (`arguments` streamed as JSON, `output`, `error`)
  * and approval requests, code-interpreter code (streamed) and logs, local shell and shell commands and
- * environments, `apply_patch` operations, programs, and the outputs of these calls that the provider
- * ran itself. Returns false on a violation, undefined when the item is not a tool item.
+ * environments, `apply_patch` operations, web and file search queries and file search results, text
+ * typed by computer use, programs, and the outputs of these calls that the provider ran itself.
+ * Returns false on a violation, undefined when the item is not a tool item.
  */
 export function rewriteToolItem(
   guard: ResponseGuard,
@@ -150,6 +151,32 @@ export function rewriteToolItem(
       if (operation === undefined) return true;
       const inOperation = { ...member, record: operation };
       return wholeMember({ ...inOperation, field: 'path' }) && wholeMember({ ...inOperation, field: 'diff' });
+    }
+    case 'web_search_call': {
+      // What the model searched for. The URLs it opened are the provider's own fetches, and the pages
+      // it cites come back as citations, which are checked there.
+      const action = recordAt(item.action);
+      if (action === undefined) return true;
+      const inAction = { ...member, record: action };
+      return (
+        wholeMember({ ...inAction, field: 'query' }) &&
+        wholeStrings({ ...inAction, field: 'queries' }) &&
+        wholeMember({ ...inAction, field: 'pattern' })
+      );
+    }
+    case 'file_search_call':
+      // Queries are the model's; result texts are quoted from the caller's files, shown like tool output.
+      return (
+        wholeStrings({ ...member, field: 'queries' }) &&
+        wholeInElements({ ...member, field: 'results', fields: ['text'] })
+      );
+    case 'computer_call': {
+      // Text the model types into the computer, in `action` or in the newer `actions` list.
+      const action = recordAt(item.action);
+      return (
+        (action === undefined || wholeMember({ ...member, record: action, field: 'text' })) &&
+        wholeInElements({ ...member, field: 'actions', fields: ['text'] })
+      );
     }
     case 'program':
       return wholeMember({ ...member, field: 'code' });
