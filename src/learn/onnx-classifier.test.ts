@@ -263,6 +263,12 @@ describe('onnx classifier helpers', () => {
     }
   });
 
+  it('rejects a threshold outside 0..1 (NaN would flag every text)', () => {
+    for (const threshold of [Number.NaN, -0.1, 1.5]) {
+      expect(() => createOnnxClassifier({ directory, threshold })).toThrow(/threshold must be from 0 to 1/);
+    }
+  });
+
   it('computes a stable softmax', () => {
     expect(softmaxAt([1000, 1000], 1)).toBeCloseTo(0.5);
     expect(softmaxAt([0, Math.log(3)], 1)).toBeCloseTo(0.75);

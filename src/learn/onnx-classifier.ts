@@ -136,6 +136,10 @@ const MAX_SPLIT_DEPTH = 5;
  */
 export function createOnnxClassifier(options: OnnxClassifierOptions): AsyncDetector {
   const threshold = options.threshold ?? 0.5;
+  // NaN would flag every text and a value above 1 none: both are mistakes, said at once.
+  if (!(threshold >= 0 && threshold <= 1)) {
+    throw new AegisError(ERROR_CODES.INVALID_ARGUMENT, 'onnx classifier: threshold must be from 0 to 1');
+  }
   const maxTokens = positiveInteger('maxTokens', options.maxTokens ?? 512);
   const windowChars = positiveInteger('windowChars', options.windowChars ?? 2000);
   const maxWindows = positiveInteger('maxWindows', options.maxWindows ?? 32);
