@@ -5,11 +5,11 @@ import { createLogger, type Logger } from '../monitor/logger.js';
 import { createMetrics } from '../monitor/metrics.js';
 import { createRequestMonitor } from '../monitor/request-monitor.js';
 import { createWebhookSink } from '../monitor/webhook-sink.js';
-import { loadPolicy } from '../policy/load-policy.js';
 import { createAdminRoutes } from '../store/admin-routes.js';
 import { createAdminAuth } from '../store/admin-token.js';
 import { openStores, type Stores } from '../store/open-stores.js';
 import type { GatewayConfig } from './config/gateway-config-schema.js';
+import { gatewayPolicy } from './config/gateway-policy.js';
 import { createGateway, type Gateway } from './server.js';
 
 /** A gateway started with its stores, monitor and guard. */
@@ -41,7 +41,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
   const { config } = options;
   const environment = options.environment ?? process.env;
   const logger = options.logger ?? createLogger({ level: config.logging.level });
-  const guard = options.guard ?? createGuard({ policy: loadPolicy(config.policy), environment });
+  const guard = options.guard ?? createGuard({ policy: gatewayPolicy(config), environment });
   const stores = openStores({
     dataDir: config.dataDir,
     auditPayloads: config.audit.payloads,
