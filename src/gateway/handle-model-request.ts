@@ -21,6 +21,7 @@ import type { RouteTarget } from './routing/router.js';
 import { sendWithFallback } from './routing/send-with-fallback.js';
 import type { UpstreamReply, UpstreamSend } from './routing/upstream-client.js';
 import { pipeGuardedStream } from './streaming/pipe-guarded-stream.js';
+import { tapStreamUsage } from './streaming/stream-usage.js';
 
 function usageTokens(body: Record<string, unknown>): { input: number; output: number } | null {
   const usage = body.usage as Record<string, unknown> | undefined;
@@ -194,10 +195,11 @@ export async function handleModelRequest(
   });
   const contentType = String(reply.headers['content-type'] ?? '');
   if (extracted.stream && contentType.startsWith('text/event-stream')) {
+    const tapped = tapStreamUsage(route.stream(responseGuard));
     const outcome = await pipeGuardedStream({
       reply,
       response,
-      transformer: route.stream(responseGuard),
+      transformer: tapped.transformer,
       guard: responseGuard,
       abort,
     });
@@ -207,7 +209,12 @@ export async function handleModelRequest(
     if (responseGuard.bypass)
       state.bypasses.push({ family: 'output', reason: 'an output check failed open' });
     if (outcome.violation) state.errorCode = outcome.violation.code;
-    state.tokens = { input: Math.ceil(raw.length / 4), output: Math.ceil(outcome.receivedChars / 8) };
+    // The provider's own counts when the stream reports them; else about 4 characters a token, of the
+    // request body and of the text the caller received (not of the events' JSON, many times longer).
+    state.tokens = {
+      input: tapped.usage.input ?? Math.ceil(raw.length / 4),
+      output: tapped.usage.output ?? Math.ceil(responseGuard.releasedChars() / 4),
+    };
     return;
   }
 

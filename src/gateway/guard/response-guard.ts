@@ -50,6 +50,8 @@ export interface ResponseGuard {
   readonly violation: ResponseViolation | undefined;
   /** All findings seen (deduplicated). */
   findings(): FindingSummary[];
+  /** Characters of text released to the caller over all channels (a token estimate for streams). */
+  releasedChars(): number;
   readonly bypass: boolean;
   /** True when output redaction replaced part of a text. */
   readonly redacted: boolean;
@@ -177,6 +179,11 @@ export function createResponseGuard(options: ResponseGuardOptions): ResponseGuar
     },
     get changed() {
       return changed;
+    },
+    releasedChars() {
+      let total = 0;
+      for (const channel of channels.values()) total += channel.released.length;
+      return total;
     },
     mode: options.streaming.mode,
   };
