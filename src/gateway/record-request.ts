@@ -32,7 +32,15 @@ export function recordRequest(options: RequestRecorder, state: RequestState): vo
   const { logger } = options;
   const durationMs = performance.now() - state.started;
   const status = state.status || state.response.statusCode;
-  state.lease?.release(state.tokens ? { tokens: state.tokens.input + state.tokens.output } : undefined);
+  if (state.lease) {
+    // Settle the admission estimate with what was used: the answer's tokens; nothing for a request the
+    // gateway refused or the upstream failed (it produced no answer); the estimate when that is unknown
+    // (a caller that left, 499, may have let the upstream run).
+    let used: { tokens: number } | undefined;
+    if (state.tokens) used = { tokens: state.tokens.input + state.tokens.output };
+    else if (status >= 400 && status !== 499) used = { tokens: 0 };
+    state.lease.release(used);
+  }
   if (state.route.startsWith('/v1/')) {
     options.audit?.append({
       requestId: state.requestId,
