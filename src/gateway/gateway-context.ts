@@ -6,6 +6,7 @@ import type { CleanTextCache } from './guard/clean-text-cache.js';
 import type { CircuitBreaker } from './routing/circuit-breaker.js';
 import type { Router } from './routing/router.js';
 import type { UpstreamClient } from './routing/upstream-client.js';
+import type { ShutdownRegistry } from './shutdown-registry.js';
 
 /** Long-lived parts of a running gateway, shared by every request. */
 export interface GatewayContext {
@@ -22,4 +23,6 @@ export interface GatewayContext {
   logger: GatewayLogger;
   /** Texts this guard already found clean. */
   inputCache: CleanTextCache;
+  /** Upstream requests in flight, cancelled when a shutdown's grace period runs out. */
+  shutdown: ShutdownRegistry;
 }

@@ -20,7 +20,9 @@ import { createCancellation } from './routing/cancel-signal.js';
 import type { RouteTarget } from './routing/router.js';
 import { sendWithFallback } from './routing/send-with-fallback.js';
 import type { UpstreamReply, UpstreamSend } from './routing/upstream-client.js';
+import type { ShutdownRegistry } from './shutdown-registry.js';
 import { pipeGuardedStream } from './streaming/pipe-guarded-stream.js';
+import { isFilterViolation, type StreamTransformer } from './streaming/stream-transformer.js';
 import { tapStreamUsage } from './streaming/stream-usage.js';
 
 function usageTokens(body: Record<string, unknown>): { input: number; output: number } | null {
@@ -53,6 +55,30 @@ function outputAction(guard: ResponseGuard): string {
   if (guard.violation !== undefined) return 'block';
   if (guard.redacted) return 'redact';
   return guard.findings().length > 0 ? 'flag' : 'allow';
+}
+
+/**
+ * A transformer whose closing events, once a shutdown cancelled the stream's upstream call, say so
+ * (`AEGIS_SHUTTING_DOWN`) rather than blame the upstream.
+ */
+function closingOnShutdown(transformer: StreamTransformer, shutdown: ShutdownRegistry): StreamTransformer {
+  return {
+    onEvent: (event) => transformer.onEvent(event),
+    onEnd: () => transformer.onEnd(),
+    closing: (reason) =>
+      transformer.closing(
+        shutdown.stopping && !isFilterViolation(reason)
+          ? {
+              code: ERROR_CODES.SHUTTING_DOWN,
+              message: 'the gateway is shutting down; retry the request',
+              findings: [],
+            }
+          : reason,
+      ),
+    get complete() {
+      return transformer.complete;
+    },
+  };
 }
 
 /**
@@ -119,7 +145,11 @@ export async function handleModelRequest(
   // nobody waits for any more would otherwise block later requests).
   // (A response that finished normally needs no abort, which would build an AbortError for nothing.)
   const abort = createCancellation();
-  response.once('close', () => response.writableFinished || abort.abort());
+  const untrack = context.shutdown.track(abort);
+  response.once('close', () => {
+    untrack();
+    if (!response.writableFinished) abort.abort();
+  });
   const build = (target: RouteTarget): UpstreamSend => {
     let payload: Buffer | string = raw;
     if (input.changed || target.model !== extracted.model) {
@@ -195,7 +225,7 @@ export async function handleModelRequest(
   });
   const contentType = String(reply.headers['content-type'] ?? '');
   if (extracted.stream && contentType.startsWith('text/event-stream')) {
-    const tapped = tapStreamUsage(route.stream(responseGuard));
+    const tapped = tapStreamUsage(closingOnShutdown(route.stream(responseGuard), context.shutdown));
     const outcome = await pipeGuardedStream({
       reply,
       response,
@@ -209,6 +239,10 @@ export async function handleModelRequest(
     if (responseGuard.bypass)
       state.bypasses.push({ family: 'output', reason: 'an output check failed open' });
     if (outcome.violation) state.errorCode = outcome.violation.code;
+    if (outcome.outcome === 'upstream-error' && context.shutdown.stopping)
+      state.errorCode = ERROR_CODES.SHUTTING_DOWN;
+    // The connection closed before the stream ended (nginx's 499, "client closed request").
+    if (outcome.outcome === 'client-closed') state.status = 499;
     // The provider's own counts when the stream reports them; else about 4 characters a token, of the
     // request body and of the text the caller received (not of the events' JSON, many times longer).
     state.tokens = {

@@ -21,6 +21,7 @@ import { type CircuitBreaker, createCircuitBreaker } from './routing/circuit-bre
 import { createRouter } from './routing/router.js';
 import { createUpstreamClient } from './routing/upstream-client.js';
 import { handleServiceRoute, type ServiceRoutes } from './service-routes.js';
+import { createShutdownRegistry } from './shutdown-registry.js';
 import { SIMULATED_MODEL } from './simulated/simulated-answer.js';
 import { simulatedUpstream } from './simulated/simulated-upstream.js';
 import { classifyAddress } from './ssrf.js';
@@ -51,6 +52,12 @@ export interface Gateway {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** How a cancelled upstream call surfaces: an abort before the answer, a failed body after it. */
+function isCancelled(error: unknown): boolean {
+  if (!isAegisError(error)) return (error as { name?: unknown } | null)?.name === 'AbortError';
+  return error.code === ERROR_CODES.UPSTREAM_ERROR || error.code === ERROR_CODES.UPSTREAM_TIMEOUT;
+}
 
 function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || classifyAddress(host) === 'loopback';
@@ -113,6 +120,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       maxEntries: config.inputCache.entries,
       maxTextLength: config.inputCache.maxTextChars,
     }),
+    shutdown: createShutdownRegistry(),
   };
   const usesSimulated = upstreams.some((upstream) => upstream.provider === 'simulated');
   let accepting = false;
@@ -181,7 +189,12 @@ export function createGateway(options: GatewayOptions): Gateway {
       });
   }
 
-  function handleError(state: RequestState, error: unknown): void {
+  function handleError(state: RequestState, failure: unknown): void {
+    // The shutdown's grace period ran out and cancelled this request's upstream call.
+    const error =
+      context.shutdown.stopping && isCancelled(failure)
+        ? gatewayError(ERROR_CODES.SHUTTING_DOWN, 'the gateway is shutting down; retry the request')
+        : failure;
     const known = isAegisError(error);
     if (state.response.destroyed && !state.response.headersSent) {
       // The caller left before any answer (nginx's 499, "client closed request"): nobody reads an error,
@@ -269,10 +282,14 @@ export function createGateway(options: GatewayOptions): Gateway {
         const idle = new Promise<void>((resolve) => {
           idleResolve = resolve;
         });
-        await Promise.race([
-          idle,
-          new Promise((resolve) => setTimeout(resolve, config.shutdownGraceMs).unref()),
-        ]);
+        const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+        await Promise.race([idle, wait(config.shutdownGraceMs)]);
+        if (inFlight > 0) {
+          // Past the grace period: cancel the upstream calls, so streams end with an error event and
+          // whole requests with a 503 before the connections close.
+          context.shutdown.cancelAll();
+          await Promise.race([idle, wait(1_000)]);
+        }
       }
       server.closeAllConnections();
       await closed;

@@ -30,6 +30,7 @@ const STATUS: Partial<Record<ErrorCode, [number, string]>> = {
   [ERROR_CODES.UPSTREAM_ERROR]: [502, 'server_error'],
   [ERROR_CODES.UPSTREAM_TIMEOUT]: [504, 'server_error'],
   [ERROR_CODES.CIRCUIT_OPEN]: [503, 'server_error'],
+  [ERROR_CODES.SHUTTING_DOWN]: [503, 'server_error'],
   [ERROR_CODES.TIMEOUT]: [408, 'invalid_request_error'],
 };
 

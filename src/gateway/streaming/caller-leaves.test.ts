@@ -7,12 +7,23 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('a caller that leaves a stream', () => {
   let upstream: MockUpstream;
   let test: TestGateway;
+  const statuses: number[] = [];
 
   beforeAll(async () => {
     upstream = await startMockUpstream();
-    test = await startTestGateway({
-      upstreams: [{ name: 'mock', provider: 'openai', baseUrl: upstream.url, retries: 0 }],
-    });
+    test = await startTestGateway(
+      { upstreams: [{ name: 'mock', provider: 'openai', baseUrl: upstream.url, retries: 0 }] },
+      {
+        audit: {
+          append: (record) => {
+            statuses.push(record.status as number);
+            return { id: String(statuses.length) };
+          },
+          flush: () => {},
+          close: () => {},
+        },
+      },
+    );
   });
   afterAll(async () => {
     await test.close();
@@ -34,6 +45,9 @@ describe('a caller that leaves a stream', () => {
     controller.abort();
     for (let waited = 0; waited < 3000 && upstream.abortedStreams === before; waited += 20) await sleep(20);
     expect(upstream.abortedStreams).toBeGreaterThan(before);
+    // Recorded as left by the caller, not as a complete 200.
+    for (let waited = 0; waited < 2000 && statuses.length === 0; waited += 20) await sleep(20);
+    expect(statuses[0]).toBe(499);
     const next = await fetch(`${test.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
