@@ -12,33 +12,37 @@ describe('routing: retries, fallback, timeouts, circuit breaker', () => {
   let secondary: MockUpstream;
   let test: TestGateway;
   let client: OpenAI;
+  const failures: { upstream: string; code: string }[] = [];
 
   beforeAll(async () => {
     primary = await startMockUpstream();
     secondary = await startMockUpstream();
-    test = await startTestGateway({
-      upstreams: [
-        {
-          name: 'primary',
-          provider: 'openai',
-          baseUrl: primary.url,
-          models: ['gpt-a'],
-          retries: 1,
-          timeoutMs: 300,
-        },
-        {
-          name: 'secondary',
-          provider: 'vllm',
-          baseUrl: secondary.url,
-          models: ['gpt-b'],
-          retries: 0,
-          timeoutMs: 2000,
-        },
-      ],
-      aliases: { smart: ['primary/gpt-a', 'secondary/gpt-b'] },
-      retry: { baseDelayMs: 1, maxDelayMs: 5 },
-      circuitBreaker: { failureThreshold: 3, cooldownMs: 60_000 },
-    });
+    test = await startTestGateway(
+      {
+        upstreams: [
+          {
+            name: 'primary',
+            provider: 'openai',
+            baseUrl: primary.url,
+            models: ['gpt-a'],
+            retries: 1,
+            timeoutMs: 300,
+          },
+          {
+            name: 'secondary',
+            provider: 'vllm',
+            baseUrl: secondary.url,
+            models: ['gpt-b'],
+            retries: 0,
+            timeoutMs: 2000,
+          },
+        ],
+        aliases: { smart: ['primary/gpt-a', 'secondary/gpt-b'] },
+        retry: { baseDelayMs: 1, maxDelayMs: 5 },
+        circuitBreaker: { failureThreshold: 3, cooldownMs: 60_000 },
+      },
+      { monitor: { observe: () => {}, upstreamFailure: (info) => failures.push(info) } },
+    );
     client = new OpenAI({ baseURL: `${test.url}/v1`, apiKey: 'x', maxRetries: 0 });
   });
   afterAll(async () => {
@@ -116,6 +120,8 @@ describe('routing: retries, fallback, timeouts, circuit breaker', () => {
     expect(third.status).toBe(503);
     expect(((await third.json()) as { error: { code: string } }).error.code).toBe('AEGIS_CIRCUIT_OPEN');
     expect(primary.received.length).toBe(before);
+    // Refusals of an open circuit count as upstream errors in the metrics (reason AEGIS_CIRCUIT_OPEN).
+    expect(failures.at(-1)).toEqual({ upstream: 'primary', code: 'AEGIS_CIRCUIT_OPEN' });
     const ready = (await (await fetch(`${test.url}/readyz`)).json()) as {
       upstreams: { name: string; circuit: string }[];
     };

@@ -56,6 +56,8 @@ export async function sendWithFallback(options: SendWithFallbackOptions): Promis
           ERROR_CODES.CIRCUIT_OPEN,
           `upstream ${target.upstream.name} is unavailable (circuit open)`,
         );
+        // Counted like other upstream failures (metrics: reason AEGIS_CIRCUIT_OPEN).
+        options.onFailure?.({ upstream: target.upstream.name, code: ERROR_CODES.CIRCUIT_OPEN });
         break;
       }
       attempts++;
