@@ -3,8 +3,8 @@ import type { AuditLog } from '../store/audit-log.js';
 import type { KeyStore } from '../store/key-store.js';
 import type { Limiter } from '../store/limiter.js';
 
-/** The key store as the gateway uses it: verify presented keys, know whether any exist. */
-export type GatewayKeys = Pick<KeyStore, 'verify' | 'countActive'>;
+/** The key store as the gateway uses it: verify presented keys, know whether any exist (or ever did). */
+export type GatewayKeys = Pick<KeyStore, 'verify' | 'countActive' | 'countAll'>;
 /** Per-key limits as the gateway uses them. */
 export type GatewayLimiter = Pick<Limiter, 'admit'> & Partial<Pick<Limiter, 'close'>>;
 /** The audit log as the gateway uses it. */

@@ -91,11 +91,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   const upstreams = effectiveUpstreams(config);
   const breakers = new Map<string, CircuitBreaker>();
   for (const upstream of upstreams) breakers.set(upstream.name, createCircuitBreaker(config.circuitBreaker));
-  let keysPresent = options.keys ? options.keys.countActive() > 0 : false;
+  // Auth is required once the key store has held a key, revoked ones included, and stays required: a
+  // revoked last key must not open the gateway to everyone (it would fail open, even on a public bind).
+  let keysPresent = options.keys ? options.keys.countAll() > 0 : false;
   const keyRefresh = options.keys
     ? setInterval(() => {
         try {
-          keysPresent = (options.keys as GatewayKeys).countActive() > 0;
+          keysPresent ||= (options.keys as GatewayKeys).countAll() > 0;
         } catch (error) {
           logger.error('key store check failed', { code: isAegisError(error) ? error.code : 'unknown' });
         }
@@ -144,7 +146,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     accepting: () => accepting,
     keysChanged: () => {
       // Keys created or revoked over the admin API take effect at once (other processes: within 2 s).
-      if (options.keys) keysPresent = options.keys.countActive() > 0;
+      if (options.keys) keysPresent ||= options.keys.countAll() > 0;
     },
   };
 
@@ -244,7 +246,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       return accepting;
     },
     listen() {
-      if (!isLoopbackHost(config.host) && !config.auth.required && !keysPresent) {
+      const activeKeys = options.keys ? options.keys.countActive() > 0 : false;
+      if (!isLoopbackHost(config.host) && !config.auth.required && !activeKeys) {
         return Promise.reject(
           new AegisError(
             ERROR_CODES.NON_LOOPBACK_WITHOUT_KEYS,

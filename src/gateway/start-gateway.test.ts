@@ -47,6 +47,27 @@ describe('startGateway wiring (stores, admin, metrics)', () => {
     expect((await ask(`Bearer ${key}`)).status).toBe(200);
   });
 
+  it('keeps requiring a key after the last key is revoked (fail closed)', async () => {
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const listed = (await (await fetch(`${started.url}/admin/keys`, { headers: admin })).json()) as {
+      data: { id: string; revokedAt: string | null }[];
+    };
+    for (const record of listed.data.filter((key) => key.revokedAt === null)) {
+      const revoked = await fetch(`${started.url}/admin/keys/${record.id}`, {
+        method: 'DELETE',
+        headers: admin,
+      });
+      expect(revoked.status).toBe(200);
+    }
+    const anonymous = await fetch(`${started.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(anonymous.status).toBe(401);
+    expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBe('AEGIS_AUTH_MISSING');
+  });
+
   it('checks the admin token before it reads or parses a body', async () => {
     for (const [contentType, body] of [
       ['text/plain', 'x'],

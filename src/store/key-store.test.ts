@@ -66,6 +66,8 @@ describe('key store', () => {
     expect(revoked.revokedAt).not.toBeNull();
     expect(store.verify(key)).toMatchObject({ ok: false, reason: 'revoked', code: 'AEGIS_KEY_REVOKED' });
     expect(store.countActive()).toBe(0);
+    // The gateway keeps requiring keys once any existed.
+    expect(store.countAll()).toBe(1);
   });
 
   it('throws NOT_FOUND when revoking an unknown id and rejects bad settings', () => {

@@ -53,6 +53,11 @@ export interface KeyStore {
   verify(presentedKey: string | undefined | null): KeyVerification;
   /** Number of active (not revoked) keys; the gateway refuses public binds when it is 0. */
   countActive(): number;
+  /**
+   * Number of keys ever created, revoked ones included. Once it is above 0 the gateway requires a key:
+   * revoking the last key must not open the gateway to everyone.
+   */
+  countAll(): number;
 }
 
 /** Options of `createKeyStore`. */
@@ -158,6 +163,7 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
     'UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
   );
   const countActiveRows = database.prepare('SELECT COUNT(*) AS n FROM api_keys WHERE revoked_at IS NULL');
+  const countAllRows = database.prepare('SELECT COUNT(*) AS n FROM api_keys');
 
   // Cache of verified keys by the hex SHA-256 of the presented key. A Map lookup on a hash of a
   // 256-bit random secret leaks nothing useful through timing; the record is still compared below.
@@ -261,6 +267,10 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
 
     countActive() {
       return (countActiveRows.get() as { n: number }).n;
+    },
+
+    countAll() {
+      return (countAllRows.get() as { n: number }).n;
     },
   };
 }
