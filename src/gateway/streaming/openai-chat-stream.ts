@@ -79,6 +79,27 @@ function isEmptyChoice(choice: ChoiceDelta): boolean {
   return true;
 }
 
+const ERROR_FIELD = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/**
+ * An upstream's mid-stream error (`{"error": {"message", "type", "param", "code"}}`, OpenAI API reference
+ * "Error codes") for the caller: its message is upstream text like any answer (providers quote the
+ * request or the answer in it), so it is checked and restored; `type`, `param` and `code` are kept when
+ * they are short identifiers; other members are dropped. Null when the check stops the stream.
+ */
+function checkedUpstreamError(guard: ResponseGuard, error: unknown): Record<string, unknown> | null {
+  const source = error !== null && typeof error === 'object' ? (error as Record<string, unknown>) : {};
+  const raw = typeof source.message === 'string' ? source.message : 'the upstream reported an error';
+  const message = guard.wholeText(raw, 'text');
+  if (message === null) return null;
+  const checked: Record<string, unknown> = { message };
+  for (const key of ['type', 'param', 'code']) {
+    const value = source[key];
+    checked[key] = typeof value === 'string' && ERROR_FIELD.test(value) ? value : null;
+  }
+  return checked;
+}
+
 /**
  * Guards an OpenAI Chat Completions stream (`chat.completion.chunk` objects, then `data: [DONE]`, per the
  * OpenAI API reference "Streaming"): content deltas and tool-call argument deltas are checked and
@@ -204,7 +225,10 @@ export function createOpenAIChatStream(guard: ResponseGuard): StreamTransformer 
         }
       }
       const chunk = parseEventObject(event.data) as ChatChunk;
-      if (chunk.error !== undefined) return formatSseEvent(event.data, event.event);
+      if (chunk.error !== undefined) {
+        const error = checkedUpstreamError(guard, chunk.error);
+        return error === null ? '' : formatSseEvent(JSON.stringify({ error }), event.event);
+      }
       if (event.event === undefined) {
         const learned = learnChatChunkTemplate(event.data, chunk as Record<string, unknown>);
         if (learned !== undefined)
