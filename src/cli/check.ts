@@ -7,7 +7,13 @@ import { loadPolicy } from '../policy/load-policy.js';
 import { AegisError, ERROR_CODES } from '../spec/errors.js';
 import { ROLES, type Role } from '../spec/role.js';
 import { SEVERITIES, type Severity, severityAtLeast } from '../spec/severity.js';
-import { checkBatch } from './check/check-batch.js';
+import {
+  addBackendOptions,
+  BACKEND_HELP,
+  type BackendFlags,
+  openBackendsFromFlags,
+} from './backend-options.js';
+import { backendFailure, checkBatch } from './check/check-batch.js';
 import { formatReport } from './check/format-report.js';
 import { resultRow } from './check/judge-line.js';
 import type { CommandContext } from './command.js';
@@ -26,13 +32,19 @@ Examples:
   aegis check --input prompts.jsonl --format jsonl > verdicts.jsonl
   aegis check --input docs.jsonl --role document --detectors injection,unicode --fail-on high
   aegis check --input prompts.jsonl --policy ./aegis-policy.yaml --strict
+  aegis check --judge-url http://127.0.0.1:11434/v1 --judge-model llama-guard3:1b "Ignore your rules"
+  JUDGE_KEY=… aegis check --judge-url https://api.example.com/v1 --judge-model guard --judge-key-env JUDGE_KEY --input prompts.jsonl
+  aegis check --onnx-model ./models/prompt-guard-2 --format json "Ignore your rules"
 
 Input lines (--input): {"id": "1", "text": "…", "role": "user"}   (role optional)
 Output lines (jsonl):  {"id","flagged","action","score","findings":[{"detector","category","type",
                        "severity","score","start","end"}]}  — score is the highest injection score.
 Bad lines give {"id"?,"line":N,"error":{"code","message"}} and the batch goes on (--strict stops, exit 2).
-Exit status: 0 done; 1 a finding met --fail-on; 2 unreadable input or policy, bad option, --strict stop.
-`;
+Back-end findings look like the others, with their detector id (onnx-classifier, llm-judge); a back-end
+failure is listed under errors with its code (AEGIS_BACKEND_FAILED) and, failing closed, blocks the text.
+Exit status: 0 done; 1 a finding met --fail-on (or, with --fail-on, a back-end failure blocked a text);
+2 unreadable input, policy or back-end configuration, unloadable ONNX model, bad option, --strict stop.
+${BACKEND_HELP}`;
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) {
@@ -105,7 +117,7 @@ async function write(text: string): Promise<void> {
 
 /** `aegis check`: checks a text, standard input or a JSONL file against a policy. */
 export function registerCheck(program: Command, context: CommandContext): void {
-  program
+  const command = program
     .command('check')
     .description('Check text for prompt injection, obfuscation, PII, secrets and unsafe output.')
     .argument('[text]', 'text to check (default: standard input)')
@@ -137,11 +149,13 @@ export function registerCheck(program: Command, context: CommandContext): void {
     .option('--system-prompt <file>', 'system prompt of the application, to detect it leaking in output')
     .option('--canary <token>', 'canary token whose appearance in output is a leak (repeatable)', collect, [])
     .option('--strict', 'stop at the first bad input line (exit 2)', false)
-    .option('--max-line-bytes <bytes>', 'longest accepted input line', String(DEFAULT_MAX_LINE_BYTES))
+    .option('--max-line-bytes <bytes>', 'longest accepted input line', String(DEFAULT_MAX_LINE_BYTES));
+  addBackendOptions(command)
     .addHelpText('after', EXAMPLES)
     .action(async (text: string | undefined, options) => {
       const policy = loadPolicy(options.policy as string);
-      const guard = createGuard({ policy });
+      const backends = await openBackendsFromFlags(options as BackendFlags, process.env);
+      const guard = createGuard({ policy, ...(backends ? { asyncDetectors: backends.detectors } : {}) });
       const detectors = parseDetectors(options.detectors as string | undefined);
       if (detectors) guard.check('', { detectors }); // validates the names before any output
       const role = options.role as Role;
@@ -174,7 +188,14 @@ export function registerCheck(program: Command, context: CommandContext): void {
           output: process.stdout,
           progress: process.stderr,
           stdin: process.stdin,
+          ...(backends ? { backends: { ids: backends.ids, concurrency: backends.concurrency } } : {}),
         });
+        if (result.firstBackendFailure !== undefined) {
+          const first = result.firstBackendFailure;
+          process.stderr.write(
+            `aegis: a back-end failed on ${result.backendFailures} line(s); first: ${first.message} [${first.code}]\n`,
+          );
+        }
         if (result.stopped) {
           process.stderr.write('aegis: stopped at a bad input line (--strict)\n');
           context.setExitCode(2);
@@ -182,14 +203,23 @@ export function registerCheck(program: Command, context: CommandContext): void {
         return;
       }
       const input = text ?? (await readStdin());
-      const verdict = guard.check(input, { role, ...checkOptions });
+      const verdict = backends
+        ? await guard.checkAsync(input, { role, ...checkOptions })
+        : guard.check(input, { role, ...checkOptions });
+      const failed = backends ? backendFailure(verdict, backends.ids) : undefined;
+      if (failed !== undefined) {
+        process.stderr.write(
+          `aegis: back-end failed: ${failed.message} [${failed.code}]${verdict.action === 'block' ? '; the text is blocked (fail closed)' : ''}\n`,
+        );
+      }
       const format = (options.format as string | undefined) ?? 'text';
       if (format === 'json') await write(`${JSON.stringify(verdict)}\n`);
       else if (format === 'jsonl') await write(`${JSON.stringify(resultRow(null, verdict))}\n`);
       else await write(formatReport(verdict));
       if (
         failOn !== undefined &&
-        verdict.findings.some((finding) => severityAtLeast(finding.severity, failOn))
+        ((failed !== undefined && verdict.action === 'block') ||
+          verdict.findings.some((finding) => severityAtLeast(finding.severity, failOn)))
       ) {
         context.setExitCode(1);
       }

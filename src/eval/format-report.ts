@@ -86,6 +86,14 @@ export function formatReportTable(report: EvaluationReport): string {
     }
     sections.push(`\nBy language:\n${table(languageRows)}`);
   }
+  const failing = report.scorers.filter((scorer) => (report.results[scorer]?.backendFailures?.rows ?? 0) > 0);
+  if (failing.length > 0) {
+    const lines = failing.map((scorer) => {
+      const failures = report.results[scorer]!.backendFailures!;
+      return `  ${scorer}: ${failures.rows} rows, first: ${failures.first?.message ?? '—'} [${failures.first?.code ?? '—'}]`;
+    });
+    sections.push(`\nBack-end failures (rows counted as the guard decided them):\n${lines.join('\n')}`);
+  }
   if (report.rowErrorCount > 0) {
     const shown = report.rowErrors
       .slice(0, 10)

@@ -1,13 +1,15 @@
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
+import { mapWithConcurrency } from '../../eval/map-with-concurrency.js';
 import type { CheckOptions, Guard } from '../../guard/types.js';
 import { AegisError, ERROR_CODES } from '../../spec/errors.js';
 import type { Role } from '../../spec/role.js';
 import { type Severity, severityAtLeast } from '../../spec/severity.js';
+import type { Verdict } from '../../spec/verdict.js';
 import { formatSummaryLine } from './format-report.js';
-import { judgeLine } from './judge-line.js';
-import { readLines } from './read-lines.js';
+import { judgeLine, type LineOutcome, parseLine, resultRow } from './judge-line.js';
+import { type InputLine, readLines } from './read-lines.js';
 
 /** Options of a JSONL batch check. */
 export interface BatchOptions {
@@ -25,6 +27,11 @@ export interface BatchOptions {
   /** Where progress goes; only when it is a terminal. */
   progress: (NodeJS.WriteStream & { isTTY?: boolean }) | undefined;
   stdin: Readable;
+  /**
+   * Asynchronous back-ends (ONNX classifier, LLM judge) the guard was created with: lines are then checked
+   * with `guard.checkAsync`, `concurrency` at a time, in input order. Absent: `guard.check`, as before.
+   */
+  backends?: { ids: ReadonlySet<string>; concurrency: number };
 }
 
 /** Counts of a finished batch. */
@@ -37,6 +44,71 @@ export interface BatchResult {
   stopped: boolean;
   /** True when the reader of the output went away (e.g. `| head`); the batch stops quietly. */
   outputClosed: boolean;
+  /** Lines on which a back-end failed, and the first such failure. */
+  backendFailures: number;
+  firstBackendFailure?: { detector: string; code: string; message: string };
+}
+
+/** The failure of a back-end recorded in a verdict, if any. */
+export function backendFailure(
+  verdict: Verdict,
+  ids: ReadonlySet<string>,
+): { detector: string; code: string; message: string } | undefined {
+  return verdict.errors?.find((error) => ids.has(error.detector));
+}
+
+function groupsOf<T>(items: readonly T[], size: number): T[][] {
+  const groups: T[][] = [];
+  for (let start = 0; start < items.length; start += size) groups.push(items.slice(start, start + size));
+  return groups;
+}
+
+/** The outcomes of one batch of lines with `guard.check`; with `--strict`, up to the first bad line. */
+function checkLines(options: BatchOptions, lines: readonly InputLine[]): LineOutcome[] {
+  const outcomes: LineOutcome[] = [];
+  for (const line of lines) {
+    const outcome = judgeLine({
+      line,
+      guard: options.guard,
+      role: options.role,
+      checkOptions: options.checkOptions,
+    });
+    if (outcome === undefined) continue;
+    outcomes.push(outcome);
+    if (outcome.kind === 'error' && options.strict) break;
+  }
+  return outcomes;
+}
+
+/**
+ * The same with `guard.checkAsync`: lines are parsed first (so `--strict` sends nothing past the first bad
+ * line to a back-end), then checked with bounded concurrency; outcomes keep input order.
+ */
+async function checkLinesAsync(
+  options: BatchOptions,
+  lines: readonly InputLine[],
+  concurrency: number,
+): Promise<LineOutcome[]> {
+  const parsed = [];
+  for (const line of lines) {
+    const entry = parseLine({ line, role: options.role });
+    if (entry === undefined) continue;
+    parsed.push(entry);
+    if (entry.kind === 'error' && options.strict) break;
+  }
+  return mapWithConcurrency({
+    items: parsed,
+    concurrency,
+    map: async (entry): Promise<LineOutcome> => {
+      if (entry.kind === 'error') return entry;
+      const verdict = await options.guard.checkAsync(entry.text, {
+        role: entry.role,
+        vault: options.guard.createVault(),
+        ...options.checkOptions,
+      });
+      return { kind: 'verdict', id: entry.id, verdict, row: resultRow(entry.id, verdict) };
+    },
+  });
 }
 
 /** Writes with back-pressure; false when the output is closed (EPIPE), so the caller can stop. */
@@ -72,7 +144,15 @@ async function openInput(path: string, stdin: Readable): Promise<Readable> {
  */
 export async function checkBatch(options: BatchOptions): Promise<BatchResult> {
   const stream = await openInput(options.input, options.stdin);
-  const result: BatchResult = { lines: 0, errors: 0, failOnMet: false, stopped: false, outputClosed: false };
+  const result: BatchResult = {
+    lines: 0,
+    errors: 0,
+    failOnMet: false,
+    stopped: false,
+    outputClosed: false,
+    backendFailures: 0,
+  };
+  const backends = options.backends;
   // A closed pipe is also reported through 'error' events, possibly after the batch ends; the
   // listener stays so such a late event cannot crash the process.
   const ignorePipeError = (error: NodeJS.ErrnoException): void => {
@@ -83,7 +163,7 @@ export async function checkBatch(options: BatchOptions): Promise<BatchResult> {
   let bytesSeen = 0;
   let lastProgress = Date.now();
   try {
-    for await (const batch of readLines({
+    reading: for await (const chunk of readLines({
       stream,
       maxLineBytes: options.maxLineBytes,
       name: options.input,
@@ -91,45 +171,51 @@ export async function checkBatch(options: BatchOptions): Promise<BatchResult> {
         bytesSeen += bytes;
       },
     })) {
-      let out = '';
-      for (const line of batch) {
-        const outcome = judgeLine({
-          line,
-          guard: options.guard,
-          role: options.role,
-          checkOptions: options.checkOptions,
-        });
-        if (outcome === undefined) continue;
-        result.lines++;
-        if (outcome.kind === 'error') {
-          result.errors++;
-          out += `${JSON.stringify(outcome.row)}\n`;
-          if (options.strict) {
-            result.stopped = true;
-            break;
+      // With back-ends a chunk (up to 256 KB of lines) is checked in small groups, so output and progress
+      // keep flowing while a slow judge answers.
+      for (const batch of backends ? groupsOf(chunk, backends.concurrency * 4) : [chunk]) {
+        let out = '';
+        const outcomes = backends
+          ? await checkLinesAsync(options, batch, backends.concurrency)
+          : checkLines(options, batch);
+        for (const outcome of outcomes) {
+          result.lines++;
+          if (outcome.kind === 'error') {
+            result.errors++;
+            out += `${JSON.stringify(outcome.row)}\n`;
+            if (options.strict) {
+              result.stopped = true;
+              break;
+            }
+            continue;
           }
-          continue;
+          const failed = backends ? backendFailure(outcome.verdict, backends.ids) : undefined;
+          if (failed !== undefined) {
+            result.backendFailures++;
+            result.firstBackendFailure ??= failed;
+          }
+          if (options.failOn !== undefined && !result.failOnMet) {
+            const threshold = options.failOn;
+            // A back-end that failed closed blocked the line: under --fail-on that fails the run too.
+            result.failOnMet =
+              (failed !== undefined && outcome.verdict.action === 'block') ||
+              outcome.verdict.findings.some((finding) => severityAtLeast(finding.severity, threshold));
+          }
+          if (options.format === 'text') out += formatSummaryLine(outcome.id, outcome.verdict);
+          else if (options.format === 'json')
+            out += `${JSON.stringify({ id: outcome.id, ...outcome.verdict })}\n`;
+          else out += `${JSON.stringify(outcome.row)}\n`;
         }
-        if (options.failOn !== undefined && !result.failOnMet) {
-          const threshold = options.failOn;
-          result.failOnMet = outcome.verdict.findings.some((finding) =>
-            severityAtLeast(finding.severity, threshold),
-          );
+        if (out.length > 0 && !(await write(options.output, out))) {
+          result.outputClosed = true;
+          break reading;
         }
-        if (options.format === 'text') out += formatSummaryLine(outcome.id, outcome.verdict);
-        else if (options.format === 'json')
-          out += `${JSON.stringify({ id: outcome.id, ...outcome.verdict })}\n`;
-        else out += `${JSON.stringify(outcome.row)}\n`;
+        if (showProgress && Date.now() - lastProgress > 500) {
+          lastProgress = Date.now();
+          options.progress?.write(`\raegis check: ${result.lines} lines, ${(bytesSeen / 1e6).toFixed(1)} MB`);
+        }
+        if (result.stopped) break reading;
       }
-      if (out.length > 0 && !(await write(options.output, out))) {
-        result.outputClosed = true;
-        break;
-      }
-      if (showProgress && Date.now() - lastProgress > 500) {
-        lastProgress = Date.now();
-        options.progress?.write(`\raegis check: ${result.lines} lines, ${(bytesSeen / 1e6).toFixed(1)} MB`);
-      }
-      if (result.stopped) break;
     }
   } finally {
     if (stream !== options.stdin) stream.destroy();

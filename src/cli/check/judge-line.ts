@@ -30,7 +30,12 @@ export type LineOutcome =
 // One decoder reused for every line; `fatal` makes invalid UTF-8 an error instead of U+FFFD.
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-function lineError(line: number, code: string, message: string, id?: unknown): LineOutcome {
+function lineError(
+  line: number,
+  code: string,
+  message: string,
+  id?: unknown,
+): Extract<LineOutcome, { kind: 'error' }> {
   return {
     kind: 'error',
     row: id === undefined ? { line, error: { code, message } } : { id, line, error: { code, message } },
@@ -58,15 +63,20 @@ export function resultRow(id: unknown, verdict: Verdict): ResultRow {
   return row;
 }
 
-/** Decodes, parses and checks one input line `{"id","text","role"?}`. */
-export function judgeLine(options: {
-  line: InputLine;
-  guard: Guard;
+/** An input line ready to check: its id, text and role. */
+export interface ParsedLine {
+  kind: 'text';
+  id: unknown;
+  text: string;
   role: Role;
-  /** Detector filter, system prompt and canaries shared by every line. */
-  checkOptions: Omit<CheckOptions, 'role' | 'vault'>;
-}): LineOutcome | undefined {
-  const { line, guard } = options;
+}
+
+/** Decodes and parses one input line `{"id","text","role"?}`; blank lines give `undefined`. */
+export function parseLine(options: {
+  line: InputLine;
+  role: Role;
+}): ParsedLine | Extract<LineOutcome, { kind: 'error' }> | undefined {
+  const { line } = options;
   if (line.tooLong || line.bytes === undefined) {
     return lineError(
       line.number,
@@ -112,11 +122,25 @@ export function judgeLine(options: {
       id,
     );
   }
+  return { kind: 'text', id, text: record.text, role: role as Role };
+}
+
+/** Decodes, parses and checks one input line `{"id","text","role"?}`. */
+export function judgeLine(options: {
+  line: InputLine;
+  guard: Guard;
+  role: Role;
+  /** Detector filter, system prompt and canaries shared by every line. */
+  checkOptions: Omit<CheckOptions, 'role' | 'vault'>;
+}): LineOutcome | undefined {
+  const { guard } = options;
+  const parsed = parseLine(options);
+  if (parsed === undefined || parsed.kind === 'error') return parsed;
   // A fresh vault per line: rows are independent and memory must not grow with the input.
-  const verdict = guard.check(record.text, {
-    role: role as Role,
+  const verdict = guard.check(parsed.text, {
+    role: parsed.role,
     vault: guard.createVault(),
     ...options.checkOptions,
   });
-  return { kind: 'verdict', id, verdict, row: resultRow(id, verdict) };
+  return { kind: 'verdict', id: parsed.id, verdict, row: resultRow(parsed.id, verdict) };
 }
