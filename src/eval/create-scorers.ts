@@ -37,7 +37,7 @@ export function parseConfigurationName(
 ): { base: ScorerName | undefined; backends: BackendName[] } | undefined {
   const parts = name.split('+');
   const canonical = PARTS.filter((part) => parts.includes(part));
-  if (canonical.join('+') !== name) return undefined;
+  if (canonical.length === 0 || canonical.join('+') !== name) return undefined;
   const base = canonical.filter((part) => part === 'rules' || part === 'model').join('+');
   return {
     base: base === '' ? undefined : (base as ScorerName),
