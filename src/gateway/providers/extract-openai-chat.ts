@@ -1,7 +1,7 @@
 import { ERROR_CODES } from '../../spec/errors.js';
 import type { Role } from '../../spec/role.js';
 import { gatewayError } from '../http/api-error.js';
-import type { ExtractedRequest, TextSlot } from './text-slot.js';
+import { type ExtractedRequest, slotText, type TextSlot } from './text-slot.js';
 
 // Roles per the OpenAI Chat Completions API: system/developer set instructions; tool/function carry
 // tool results (untrusted data, judged for indirect injection); assistant turns sent by the caller are
@@ -94,8 +94,8 @@ export function extractOpenAIChat(body: Record<string, unknown>): ExtractedReque
     const before = slots.length;
     pushContentSlots({ holder: record, key: 'content', role, slots });
     if (role === 'system' && systemPrompt === undefined && slots.length > before) {
-      const slot = slots[before] as TextSlot;
-      systemPrompt = (slot.container as Record<string | number, unknown>)[slot.key] as string;
+      // All parts of the message: the output guard's leak check needs the whole prompt.
+      systemPrompt = slots.slice(before).map(slotText).join('\n');
     }
     if (Array.isArray(record.tool_calls)) {
       for (const call of record.tool_calls) {
