@@ -18,6 +18,15 @@ export { createGateway, type Gateway, type GatewayOptions } from './gateway/serv
 export { createGuard, type GuardOptions } from './guard/create-guard.js';
 export type * from './guard/types.js';
 export { createVault, type VaultOptions } from './guard/vault.js';
+export {
+  type BackendConfig,
+  backendConfigSchema,
+  type CreateBackendsOptions,
+  createBackends,
+  loadBackendConfig,
+  openBackends,
+  parseBackendConfig,
+} from './learn/backend-config.js';
 export { createLlmJudge, type LlmJudgeOptions } from './learn/llm-judge.js';
 export { createModelSignal, type ModelSignalOptions } from './learn/model-signal.js';
 export { createOnnxClassifier, type OnnxClassifierOptions } from './learn/onnx-classifier.js';

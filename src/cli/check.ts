@@ -33,7 +33,8 @@ Examples:
   aegis check --input docs.jsonl --role document --detectors injection,unicode --fail-on high
   aegis check --input prompts.jsonl --policy ./aegis-policy.yaml --strict
   aegis check --judge-url http://127.0.0.1:11434/v1 --judge-model llama-guard3:1b "Ignore your rules"
-  JUDGE_KEY=… aegis check --judge-url https://api.example.com/v1 --judge-model guard --judge-key-env JUDGE_KEY --input prompts.jsonl
+  aegis check --judge-url https://judge.example/v1 --judge-model guard --judge-key-env JUDGE_KEY --input p.jsonl
+                                                              # the key is read from $JUDGE_KEY
   aegis check --onnx-model ./models/prompt-guard-2 --format json "Ignore your rules"
 
 Input lines (--input): {"id": "1", "text": "…", "role": "user"}   (role optional)
