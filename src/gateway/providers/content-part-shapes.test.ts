@@ -80,6 +80,17 @@ describe('odd content-part shapes are checked like plain text', () => {
     expect(answer.body.error?.code).toBe('AEGIS_INPUT_BLOCKED');
   });
 
+  it('checks the variables of a Responses reusable prompt', async () => {
+    for (const value of [INJECTION, { type: 'input_text', text: INJECTION }]) {
+      const answer = await post('/v1/responses', {
+        model: 'gpt',
+        prompt: { id: 'pmpt_123', variables: { topic: value } },
+      });
+      expect(answer.status, JSON.stringify(value)).toBe(400);
+      expect(answer.body.error?.code).toBe('AEGIS_INPUT_BLOCKED');
+    }
+  });
+
   it('checks Anthropic search results, content documents and nested tool results', async () => {
     const blocks: unknown[] = [
       {

@@ -13,6 +13,27 @@ const ROLE_MAP: Record<string, Role> = {
   assistant: 'user',
 };
 
+/**
+ * A reusable prompt (`prompt: {id, version, variables}`): the variables are substituted into the stored
+ * prompt upstream, so their values (strings or `input_text` parts) are caller text like `input`.
+ */
+function pushPromptVariables(prompt: unknown, slots: TextSlot[]): void {
+  if (prompt === null || typeof prompt !== 'object') return;
+  const variables = (prompt as Record<string, unknown>).variables;
+  if (variables === null || typeof variables !== 'object' || Array.isArray(variables)) return;
+  const record = variables as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const value = record[key];
+    if (typeof value === 'string') slots.push({ container: record, key, role: 'user' });
+    else if (
+      value !== null &&
+      typeof value === 'object' &&
+      typeof (value as { text?: unknown }).text === 'string'
+    )
+      slots.push({ container: value as Record<string, unknown>, key: 'text', role: 'user' });
+  }
+}
+
 /** Extracts checkable texts from an OpenAI `/v1/responses` request body. */
 export function extractOpenAIResponses(body: Record<string, unknown>): ExtractedRequest {
   if (typeof body.model !== 'string' || body.model.length === 0) {
@@ -48,6 +69,7 @@ export function extractOpenAIResponses(body: Record<string, unknown>): Extracted
   } else if (body.input !== undefined) {
     throw gatewayError(ERROR_CODES.BAD_REQUEST, '`input` must be a string or an array');
   }
+  pushPromptVariables(body.prompt, slots);
   const extracted: ExtractedRequest = {
     model: body.model,
     stream: body.stream === true,
