@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGuard } from '../guard/create-guard.js';
 import { isAegisError } from '../spec/errors.js';
@@ -136,6 +137,26 @@ describe('back-end configuration schema', () => {
     expect(isAegisError(error, 'AEGIS_CONFIG_INVALID')).toBe(true);
     expect(error.message).toMatch(/judge\.url: must not contain a user name or password/);
     expect(error.message).not.toContain(SECRET);
+  });
+
+  it('never throws on any URL text and never repeats it in an error', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string(), fc.webUrl({ withQueryParameters: true, withFragments: true })),
+        (url) => {
+          const problem = judgeUrlProblem(url);
+          if (problem !== undefined && url.length > 8) expect(problem).not.toContain(url);
+        },
+      ),
+    );
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9]{12,40}$/), (password) => {
+        const error = failure(() =>
+          parseBackendConfig({ judge: { url: `https://u:${password}@judge.example/v1`, model: 'm' } }),
+        );
+        expect(error.message).not.toContain(password);
+      }),
+    );
   });
 
   it('refuses to send a key over plain http to another machine, allows it on loopback', () => {
