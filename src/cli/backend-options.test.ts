@@ -228,6 +228,18 @@ describe('aegis check with back-ends', () => {
     expect(maxInFlight).toBeLessThanOrEqual(3);
   });
 
+  it('with --strict sends nothing past the first bad line to the judge', async () => {
+    const input = file(
+      'strict.jsonl',
+      ['{"id":"a","text":"first question"}', 'not json', '{"id":"c","text":"never judged"}'].join('\n'),
+    );
+    const before = requests.length;
+    const result = await aegis(['check', ...judge(), '--strict', '--input', input]);
+    expect(result.status).toBe(2);
+    expect(result.stdout.trim().split('\n')).toHaveLength(2);
+    expect(requests.slice(before).map((request) => request.text)).toEqual(['first question']);
+  });
+
   it('keeps --help clear, with an example', async () => {
     const help = await aegis(['check', '--help']);
     expect(help.stdout).toContain('--judge-url <url>');
