@@ -78,13 +78,10 @@ export function runInputGuard(options: InputGuardOptions): InputGuardResult {
     if (finding.message !== undefined) finding.message = slotIndex[finding.message] ?? finding.message;
   }
   if (verdict.action === 'block') {
-    throw gatewayError(
-      ERROR_CODES.INPUT_BLOCKED,
-      `request blocked by policy: ${verdict.reasons.join('; ')}`,
-      {
-        findings,
-      },
-    );
+    const reasons = verdict.reasons.map((reason) => inRequestOrder(reason, slotIndex));
+    throw gatewayError(ERROR_CODES.INPUT_BLOCKED, `request blocked by policy: ${reasons.join('; ')}`, {
+      findings,
+    });
   }
   let changed = false;
   const redacted = verdict.redactedMessages;
@@ -107,6 +104,19 @@ export function runInputGuard(options: InputGuardOptions): InputGuardResult {
     reasons: verdict.reasons,
     redactions: options.vault.size,
   };
+}
+
+/**
+ * A guard reason (`messages[i] …`, `i` counting only the texts checked now) with the index of that text
+ * in the request, as the findings give it: texts skipped as known clean must not shift it.
+ */
+function inRequestOrder(reason: string, slotIndex: readonly number[]): string {
+  const prefix = 'messages[';
+  if (!reason.startsWith(prefix)) return reason;
+  const close = reason.indexOf(']', prefix.length);
+  const checked = Number(reason.slice(prefix.length, close));
+  const index = close === -1 || !Number.isInteger(checked) ? undefined : slotIndex[checked];
+  return index === undefined ? reason : `${prefix}${index}${reason.slice(close)}`;
 }
 
 function rememberClean(options: { cache: CleanTextCache; messages: GuardMessage[]; verdict: Verdict }): void {
