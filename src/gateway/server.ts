@@ -53,6 +53,12 @@ export interface Gateway {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** True when a request announces a body (RFC 9112 §6.3: a content-length above 0, or chunked). */
+function hasBody(request: IncomingMessage): boolean {
+  const length = request.headers['content-length'];
+  return (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined;
+}
+
 /** How a cancelled upstream call surfaces: an abort before the answer, a failed body after it. */
 function isCancelled(error: unknown): boolean {
   if (!isAegisError(error)) return (error as { name?: unknown } | null)?.name === 'AbortError';
@@ -218,9 +224,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     const extra: Record<string, string> = {};
     const retryAfter = known ? error.details?.retryAfter : undefined;
     if (typeof retryAfter === 'number') extra['retry-after'] = String(retryAfter);
-    const early = known && (error.code === ERROR_CODES.BODY_TOO_LARGE || error.code === ERROR_CODES.TIMEOUT);
+    // A request refused before its body was read (key, content type, route, size): the rest of the body
+    // is not read — answer, then close the connection, so nobody makes the gateway take in (and throw
+    // away) an upload of any size it already refused.
+    const unread = !state.request.complete && hasBody(state.request);
+    const early =
+      unread || (known && (error.code === ERROR_CODES.BODY_TOO_LARGE || error.code === ERROR_CODES.TIMEOUT));
     if (early) {
-      // The rest of an oversized body is not read: answer, then close the connection.
       extra.connection = 'close';
       state.response.once('finish', () => state.request.socket.destroySoon?.());
     }

@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.js';
@@ -100,6 +101,33 @@ describe('hostile and malformed input', () => {
     // The gateway buffered at most the 1 MB limit, not the 50 MB sent.
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(30 * 1024 * 1024);
     expect((await fetch(`${test.url}/healthz`)).status).toBe(200);
+  });
+
+  it('closes the connection when it refuses a request before reading its body', async () => {
+    // A caller without a key or with the wrong content type must not make the gateway read (and discard)
+    // an upload of any size: the answer goes out and the connection closes, as for an oversized body.
+    const { port } = new URL(test.url);
+    for (const contentType of ['text/plain', 'application/json']) {
+      const outcome = await new Promise<string>((resolve) => {
+        const socket = connect(Number(port), '127.0.0.1');
+        let text = '';
+        socket.setEncoding('latin1');
+        socket.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        socket.on('error', () => {});
+        socket.on('close', () => resolve(`closed ${text.split('\r\n')[0]}`));
+        const path = contentType === 'text/plain' ? '/v1/chat/completions' : '/v1/nothing';
+        socket.write(
+          `POST ${path} HTTP/1.1\r\nhost: x\r\ncontent-type: ${contentType}\r\ncontent-length: 1000000\r\n\r\n{"a":"`,
+        );
+        setTimeout(() => {
+          resolve(`open ${text.split('\r\n')[0]}`);
+          socket.destroy();
+        }, 1_000);
+      });
+      expect(outcome).toMatch(/^closed HTTP\/1\.1 4(15|04) /);
+    }
   });
 
   it('answers unknown routes and wrong methods with stable codes', async () => {
