@@ -28,6 +28,7 @@ const STATUS: Partial<Record<ErrorCode, [number, string]>> = {
   [ERROR_CODES.GUARD_FAILED]: [503, 'server_error'],
   [ERROR_CODES.UPSTREAM_UNAVAILABLE]: [502, 'server_error'],
   [ERROR_CODES.UPSTREAM_ERROR]: [502, 'server_error'],
+  [ERROR_CODES.UPSTREAM_RATE_LIMITED]: [429, 'rate_limit_error'],
   [ERROR_CODES.UPSTREAM_TIMEOUT]: [504, 'server_error'],
   [ERROR_CODES.CIRCUIT_OPEN]: [503, 'server_error'],
   [ERROR_CODES.SHUTTING_DOWN]: [503, 'server_error'],

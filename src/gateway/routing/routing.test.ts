@@ -63,6 +63,23 @@ describe('routing: retries, fallback, timeouts, circuit breaker', () => {
     ).toHaveLength(1);
   });
 
+  it('answers 429 with the upstream Retry-After when the upstream keeps limiting the gateway', async () => {
+    // retries: 1, so two attempts; the second answer's Retry-After is passed on.
+    primary.script.push(
+      { kind: 'status', status: 429, headers: { 'retry-after': '0' } },
+      { kind: 'status', status: 429, headers: { 'retry-after': '7' } },
+    );
+    const answer = await fetch(`${test.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-a', messages: message }),
+    });
+    expect(answer.status).toBe(429);
+    expect(answer.headers.get('retry-after')).toBe('7');
+    const body = (await answer.json()) as { error: { code: string; type: string } };
+    expect(body.error).toMatchObject({ code: 'AEGIS_UPSTREAM_RATE_LIMITED', type: 'rate_limit_error' });
+  });
+
   it('falls back along an alias chain after a timeout, renaming the model', async () => {
     primary.script.push({ kind: 'hang' }, { kind: 'hang' });
     const reply = await client.chat.completions.create({ model: 'smart', messages: message });

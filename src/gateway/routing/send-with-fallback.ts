@@ -40,6 +40,16 @@ function header(reply: UpstreamReply, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** Whole seconds of a `Retry-After` value (seconds or an HTTP date, RFC 9110 §10.2.3), at most a day. */
+function retryAfterSeconds(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = /^[0-9]{1,10}$/.test(value.trim())
+    ? Number(value)
+    : (Date.parse(value) - Date.now()) / 1000;
+  if (!Number.isFinite(seconds)) return undefined;
+  return Math.min(86_400, Math.max(0, Math.ceil(seconds)));
+}
+
 /**
  * Sends to the first healthy target, retrying with backoff on connection errors, timeouts, 429 and 5xx
  * (up to the upstream's `retries`), then falling back along the chain. A circuit breaker per upstream
@@ -74,19 +84,24 @@ export async function sendWithFallback(options: SendWithFallbackOptions): Promis
         retryAfter = header(reply, 'retry-after');
         reply.body.resume();
         reply.body.on('error', () => {});
-        lastError = gatewayError(
-          ERROR_CODES.UPSTREAM_ERROR,
-          `upstream ${target.upstream.name} answered ${reply.statusCode}`,
-          {
-            upstream: target.upstream.name,
-            upstreamStatus: reply.statusCode,
-          },
-        );
-        options.onFailure?.({
+        // An upstream that keeps limiting the gateway is a rate limit for the caller too: 429 with the
+        // upstream's Retry-After, so clients back off instead of treating it as a server fault.
+        const limited = reply.statusCode === 429;
+        const code = limited ? ERROR_CODES.UPSTREAM_RATE_LIMITED : ERROR_CODES.UPSTREAM_ERROR;
+        const details: Record<string, unknown> = {
           upstream: target.upstream.name,
-          code: ERROR_CODES.UPSTREAM_ERROR,
-          status: reply.statusCode,
-        });
+          upstreamStatus: reply.statusCode,
+        };
+        const waitSeconds = limited ? retryAfterSeconds(retryAfter) : undefined;
+        if (waitSeconds !== undefined) details.retryAfter = waitSeconds;
+        lastError = gatewayError(
+          code,
+          limited
+            ? `upstream ${target.upstream.name} is rate limiting the gateway`
+            : `upstream ${target.upstream.name} answered ${reply.statusCode}`,
+          details,
+        );
+        options.onFailure?.({ upstream: target.upstream.name, code, status: reply.statusCode });
       } catch (error) {
         if ((error as { name?: string })?.name === 'AbortError') throw error;
         breaker.failure();
