@@ -25,6 +25,19 @@ export interface ServiceRoutes {
 
 const GET_ROUTES = new Set(['/healthz', '/readyz', '/metrics', '/v1/models']);
 
+/** True when some upstream serves `model` on an OpenAI or the Anthropic route. */
+function served(services: ServiceRoutes, model: string): boolean {
+  for (const api of ['chat', 'anthropic'] as const) {
+    try {
+      services.context.router.resolve(model, api);
+      return true;
+    } catch {
+      // not served on this API
+    }
+  }
+  return false;
+}
+
 /** Sends a JSON body with its length. */
 export function sendJson(response: ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value);
@@ -93,7 +106,9 @@ export async function handleServiceRoute(services: ServiceRoutes, state: Request
       const principal = authenticate(services.context, state);
       let names = services.context.router.models();
       if (services.usesSimulated) names.push(SIMULATED_MODEL);
-      if (principal?.models) names = names.filter((name) => principal.models?.includes(name));
+      // A key limited to some models sees those an upstream serves, by name, alias or `*` (which the
+      // plain list cannot enumerate).
+      if (principal?.models) names = principal.models.filter((name) => served(services, name));
       return sendJson(response, 200, {
         object: 'list',
         data: names.map((id) => ({ id, object: 'model', created: 0, owned_by: 'aegis' })),

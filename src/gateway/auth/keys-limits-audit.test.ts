@@ -73,6 +73,13 @@ describe('keys, limits, audit and metrics', () => {
     expect(ok.reply?.choices[0]?.message.content).toContain('bob@example.com');
   });
 
+  it('lists the models of a key that the upstreams serve, also through a `*` upstream', async () => {
+    const listed = await fetch(`${test.url}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
+    expect(listed.status).toBe(200);
+    const body = (await listed.json()) as { data: { id: string }[] };
+    expect(body.data.map((model) => model.id)).toEqual(['gpt-4o-mini']);
+  });
+
   it('limits requests per minute with Retry-After', async () => {
     expect((await ask(limitedKey)).status).toBe(200);
     const limited = await fetch(`${test.url}/v1/chat/completions`, {
