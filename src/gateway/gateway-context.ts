@@ -23,6 +23,8 @@ export interface GatewayContext {
   logger: GatewayLogger;
   /** Texts this guard already found clean. */
   inputCache: CleanTextCache;
+  /** True when the guard has asynchronous detectors (back-ends) that request texts must go through. */
+  asyncInputChecks: boolean;
   /** Upstream requests in flight, cancelled when a shutdown's grace period runs out. */
   shutdown: ShutdownRegistry;
 }

@@ -3,7 +3,7 @@ import { ERROR_CODES } from '../spec/errors.js';
 import { authenticate } from './auth/authenticate.js';
 import type { GatewayContext } from './gateway-context.js';
 import { guardWholeResponse } from './guard/guard-whole-response.js';
-import { runInputGuard } from './guard/input-guard.js';
+import { runInputGuard, runInputGuardAsync } from './guard/input-guard.js';
 import { createOutputChecker } from './guard/output-checker.js';
 import { createResponseGuard, type ResponseGuard } from './guard/response-guard.js';
 import { assertToolsAllowed, resolveToolAllowlist } from './guard/tool-allowlist.js';
@@ -122,13 +122,16 @@ export async function handleModelRequest(
 
   const vault = context.guard.createVault();
   const guardStart = performance.now();
-  const input = runInputGuard({
+  const inputOptions = {
     guard: context.guard,
     extracted,
     vault,
     failMode: config.failMode,
     cache: context.inputCache,
-  });
+  };
+  const input = context.asyncInputChecks
+    ? await runInputGuardAsync(inputOptions)
+    : runInputGuard(inputOptions);
   state.guardMs += performance.now() - guardStart;
   state.inputAction = input.action;
   state.inputFindings = input.findings;

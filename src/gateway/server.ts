@@ -38,6 +38,11 @@ export interface GatewayOptions {
   /** Admin endpoints (keys, audit) mounted under `/admin`, protected by the admin token. */
   admin?: AdminRoutes;
   environment?: NodeJS.ProcessEnv;
+  /**
+   * Request texts go through `guard.checkAsync` (the guard's asynchronous back-ends). Default: when the
+   * config names back-ends (`startGateway` builds the guard with them).
+   */
+  asyncInputChecks?: boolean;
 }
 
 /** A running (or ready to run) gateway. */
@@ -128,6 +133,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       maxEntries: config.inputCache.entries,
       maxTextLength: config.inputCache.maxTextChars,
     }),
+    asyncInputChecks:
+      options.asyncInputChecks ??
+      (config.backends?.onnx !== undefined || config.backends?.judge !== undefined),
     shutdown: createShutdownRegistry(),
   };
   const usesSimulated = upstreams.some((upstream) => upstream.provider === 'simulated');

@@ -1,5 +1,6 @@
 import { createGuard } from '../guard/create-guard.js';
 import type { Guard } from '../guard/types.js';
+import { openBackends } from '../learn/backend-config.js';
 import { createAnomalyDetector } from '../monitor/anomaly-detector.js';
 import { createLogger, type Logger } from '../monitor/logger.js';
 import { createMetrics } from '../monitor/metrics.js';
@@ -41,7 +42,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
   const { config } = options;
   const environment = options.environment ?? process.env;
   const logger = options.logger ?? createLogger({ level: config.logging.level });
-  const guard = options.guard ?? createGuard({ policy: gatewayPolicy(config), environment });
+  // Back-ends (ONNX classifier, LLM judge) are opened once here: a missing runtime or model fails at start.
+  const asyncDetectors =
+    options.guard === undefined && config.backends !== undefined
+      ? await openBackends({ config: config.backends, environment })
+      : [];
+  const guard = options.guard ?? createGuard({ policy: gatewayPolicy(config), environment, asyncDetectors });
   const stores = openStores({
     dataDir: config.dataDir,
     auditPayloads: config.audit.payloads,

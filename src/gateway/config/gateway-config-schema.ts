@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { backendConfigSchema } from '../../learn/backend-config.js';
 import { GATEWAY_DEFAULTS as D } from './gateway-defaults.js';
 
 /** Providers the gateway speaks to. `simulated` is the built-in offline model. */
@@ -113,6 +114,11 @@ export const gatewayConfigSchema = z.strictObject({
     .default({ routes: {} }),
   /** Hosts that links and images in model output may point to. */
   allowedOutputHosts: z.array(z.string().min(1).max(255)).max(1024).default([]),
+  /**
+   * Optional stronger injection back-ends for request texts (a local ONNX classifier, an LLM judge over an
+   * OpenAI-compatible endpoint); see docs/LEARNED-DETECTOR.md. Off unless configured.
+   */
+  backends: backendConfigSchema.optional(),
   audit: z
     .strictObject({
       enabled: z.boolean().default(true),

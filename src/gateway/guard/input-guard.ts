@@ -41,38 +41,76 @@ const ALLOW: InputGuardResult = Object.freeze({
   redactions: 0,
 }) as InputGuardResult;
 
+/** The texts of a request still to check (known-clean texts skipped), and where each came from. */
+interface PendingCheck {
+  messages: GuardMessage[];
+  roles: string[];
+  /** Index of the slot each checked message came from. */
+  slotIndex: number[];
+}
+
+function pendingCheck(options: InputGuardOptions): PendingCheck | undefined {
+  const { slots } = options.extracted;
+  if (slots.length === 0) return undefined;
+  const cache = options.cache;
+  const pending: PendingCheck = { messages: [], roles: [], slotIndex: [] };
+  for (let index = 0; index < slots.length; index++) {
+    const slot = slots[index]!;
+    const content = slotText(slot);
+    if (cache?.has(slot.role, content)) continue;
+    pending.messages.push({ role: slot.role, content });
+    pending.roles.push(slot.role);
+    pending.slotIndex.push(index);
+  }
+  return pending.messages.length === 0 ? undefined : pending;
+}
+
+/** A failed check: the request goes through (fail open, audited) or is refused (fail closed). */
+function guardFailed(options: InputGuardOptions, error: unknown): InputGuardResult {
+  if (failsOpen(options.failMode)) return { ...ALLOW, bypass: true, reasons: ['guard failed; fail-open'] };
+  throw gatewayError(ERROR_CODES.GUARD_FAILED, 'the input check failed; request refused (fail closed)', {
+    cause: error instanceof Error ? error.name : 'unknown',
+  });
+}
+
 /**
  * Checks every text of a request with its role in one guard call, writes redacted texts back into the
  * parsed body, and throws `AEGIS_INPUT_BLOCKED` (findings summarised, no values) on a block.
  */
 export function runInputGuard(options: InputGuardOptions): InputGuardResult {
-  const { slots } = options.extracted;
-  if (slots.length === 0) return ALLOW;
-  const cache = options.cache;
-  const messages: GuardMessage[] = [];
-  const roles: string[] = [];
-  // Index of the slot each checked message came from (cached clean texts are skipped).
-  const slotIndex: number[] = [];
-  for (let index = 0; index < slots.length; index++) {
-    const slot = slots[index]!;
-    const content = slotText(slot);
-    if (cache?.has(slot.role, content)) continue;
-    messages.push({ role: slot.role, content });
-    roles.push(slot.role);
-    slotIndex.push(index);
-  }
-  if (messages.length === 0) return ALLOW;
+  const pending = pendingCheck(options);
+  if (pending === undefined) return ALLOW;
   let verdict: Verdict;
   try {
     // No system prompt in the context: leak detection is an output concern, and without it a message's
     // verdict depends on its role and text only, which is what makes the clean-text cache exact.
-    verdict = options.guard.check(messages, { vault: options.vault });
+    verdict = options.guard.check(pending.messages, { vault: options.vault });
   } catch (error) {
-    if (failsOpen(options.failMode)) return { ...ALLOW, bypass: true, reasons: ['guard failed; fail-open'] };
-    throw gatewayError(ERROR_CODES.GUARD_FAILED, 'the input check failed; request refused (fail closed)', {
-      cause: error instanceof Error ? error.name : 'unknown',
-    });
+    return guardFailed(options, error);
   }
+  return applyVerdict(options, pending, verdict);
+}
+
+/**
+ * `runInputGuard` with the guard's asynchronous back-ends too (`guard.checkAsync`: a local ONNX
+ * classifier, an LLM judge), for gateways configured with them.
+ */
+export async function runInputGuardAsync(options: InputGuardOptions): Promise<InputGuardResult> {
+  const pending = pendingCheck(options);
+  if (pending === undefined) return ALLOW;
+  let verdict: Verdict;
+  try {
+    verdict = await options.guard.checkAsync(pending.messages, { vault: options.vault });
+  } catch (error) {
+    return guardFailed(options, error);
+  }
+  return applyVerdict(options, pending, verdict);
+}
+
+function applyVerdict(options: InputGuardOptions, pending: PendingCheck, verdict: Verdict): InputGuardResult {
+  const { messages, roles, slotIndex } = pending;
+  const slots = options.extracted.slots;
+  const cache = options.cache;
   const findings = verdict.findings.length === 0 ? [] : summarizeFindings(verdict, roles);
   for (const finding of findings) {
     if (finding.message !== undefined) finding.message = slotIndex[finding.message] ?? finding.message;
