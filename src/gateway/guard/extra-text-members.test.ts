@@ -491,4 +491,30 @@ describe('output guard on every text member', () => {
     expect(streamed.raw).not.toContain(KEY.slice(0, 12));
     expect(streamed.raw).toContain('[REDACTED:');
   });
+
+  it('refuses a Responses request that enables a built-in tool the allowlist does not list', async () => {
+    const sent = mock.received.length;
+    for (const tool of [
+      { type: 'mcp', server_label: 'evil', server_url: 'https://mcp.example/' },
+      { type: 'code_interpreter', container: { type: 'auto' } },
+      { type: 'web_search_preview' },
+    ]) {
+      const response = await post('/v1/responses', { model: 'm', input: 'hi', tools: [tool] });
+      expect(response.status, JSON.stringify(tool)).toBe(403);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+        'AEGIS_TOOL_NOT_ALLOWED',
+      );
+    }
+    expect(mock.received.length).toBe(sent);
+    mock.script.push({
+      kind: 'json',
+      body: { id: 'r', object: 'response', status: 'completed', output: [] },
+    });
+    const allowed = await post('/v1/responses', {
+      model: 'm',
+      input: 'hi',
+      tools: [{ type: 'function', name: 'search', parameters: {} }],
+    });
+    expect(allowed.status).toBe(200);
+  });
 });

@@ -51,7 +51,12 @@ export function pushContentSlots(options: {
 /** Message members that are not free text (`name` must stay an identifier) or have their own handling. */
 const NOT_EXTRA_TEXT = new Set(['role', 'name', 'content', 'tool_calls', 'tool_call_id', 'function_call']);
 
-/** Collects the names of declared tools (`tools[].function.name`, `tools[].custom.name`, legacy `functions[].name`). */
+/**
+ * Collects the names of declared tools (`tools[].function.name`, `tools[].custom.name`, Responses
+ * `tools[].name`, legacy `functions[].name`). A built-in tool without a name (Responses `mcp`,
+ * `code_interpreter`, `web_search_preview`, `local_shell`, …) goes by its `type`, as its calls do, so an
+ * allowlist refuses a request that enables one it does not list.
+ */
 export function declaredToolNames(body: Record<string, unknown>): string[] {
   const names: string[] = [];
   if (Array.isArray(body.tools)) {
@@ -60,9 +65,12 @@ export function declaredToolNames(body: Record<string, unknown>): string[] {
         function?: { name?: unknown };
         custom?: { name?: unknown };
         name?: unknown;
+        type?: unknown;
       } | null;
       const name = record?.function?.name ?? record?.custom?.name ?? record?.name;
       if (typeof name === 'string') names.push(name);
+      else if (typeof record?.type === 'string' && record.type !== 'function' && record.type !== 'custom')
+        names.push(record.type);
     }
   }
   if (Array.isArray(body.functions)) {
