@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Guard } from '../guard/types.js';
 import { createLogger } from '../monitor/logger.js';
+import { classifyAddress } from '../net/address-class.js';
 import { AegisError, ERROR_CODES, isAegisError } from '../spec/errors.js';
 import type { AdminRoutes } from '../store/admin-routes.js';
 import type { GatewayConfig } from './config/gateway-config-schema.js';
@@ -24,7 +25,6 @@ import { handleServiceRoute, type ServiceRoutes } from './service-routes.js';
 import { createShutdownRegistry } from './shutdown-registry.js';
 import { SIMULATED_MODEL } from './simulated/simulated-answer.js';
 import { simulatedUpstream } from './simulated/simulated-upstream.js';
-import { classifyAddress } from './ssrf.js';
 
 /** Options of `createGateway`. */
 export interface GatewayOptions {

@@ -131,6 +131,10 @@ describe('back-end configuration schema', () => {
     expect(judgeUrlProblem('http://metadata.google.internal/v1')).toMatch(/metadata/);
     expect(judgeUrlProblem('http://[fe80::1]/v1')).toMatch(/link-local/);
     expect(judgeUrlProblem('http://0.0.0.0:8000/v1')).toMatch(/unspecified/);
+    // The gateway's address classification: IPv6 forms of a metadata address, a trailing-dot host name.
+    expect(judgeUrlProblem('http://[64:ff9b::a9fe:a9fe]/v1')).toMatch(/metadata/);
+    expect(judgeUrlProblem('http://[::ffff:169.254.169.254]/v1')).toMatch(/metadata/);
+    expect(judgeUrlProblem('http://metadata.google.internal./v1')).toMatch(/metadata/);
     const error = failure(() =>
       parseBackendConfig({ judge: { url: `https://user:${SECRET}@example.com/v1`, model: 'm' } }),
     );

@@ -1,8 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { classifyAddress, METADATA_HOSTS } from '../net/address-class.js';
 import type { AsyncDetector } from '../spec/detector.js';
 import { AegisError, ERROR_CODES } from '../spec/errors.js';
 import { identityText } from '../spec/text.js';
@@ -14,18 +15,6 @@ const MAX_CONFIG_BYTES = 64 * 1024;
 
 // An environment variable name as POSIX shells accept it, bounded.
 const ENVIRONMENT_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
-
-// Literal addresses where no judge runs but cloud metadata and other host-internal services do:
-// link-local (169.254.169.254 and fd00:ec2::254 included), "this network", multicast.
-const unreachable = new BlockList();
-unreachable.addSubnet('0.0.0.0', 8, 'ipv4');
-unreachable.addSubnet('169.254.0.0', 16, 'ipv4');
-unreachable.addSubnet('224.0.0.0', 4, 'ipv4');
-unreachable.addSubnet('::', 128, 'ipv6');
-unreachable.addSubnet('fe80::', 10, 'ipv6');
-unreachable.addSubnet('ff00::', 8, 'ipv6');
-unreachable.addSubnet('fd00:ec2::', 32, 'ipv6');
-const METADATA_HOSTS = new Set(['metadata', 'metadata.google.internal', 'metadata.azure.internal']);
 
 /** True for `localhost`, 127.0.0.0/8 and ::1: a server on this machine (Ollama, vLLM, a test double). */
 export function isLoopbackHost(hostname: string): boolean {
@@ -52,10 +41,11 @@ export function judgeUrlProblem(raw: string): string | undefined {
   }
   // The judge appends /chat/completions to the base URL: a query or fragment would swallow it.
   if (url.search !== '' || url.hash !== '') return 'must not have a query or fragment';
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  const family = isIP(host);
-  if (METADATA_HOSTS.has(host) || (family !== 0 && unreachable.check(host, family === 4 ? 'ipv4' : 'ipv6'))) {
-    return 'points to a link-local, metadata or unspecified address';
+  // The same classification as gateway upstreams (private networks allowed: a judge often runs there).
+  let host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  while (host.endsWith('.')) host = host.slice(0, -1);
+  if (METADATA_HOSTS.has(host) || (isIP(host) !== 0 && classifyAddress(host) === 'forbidden')) {
+    return 'points to a link-local, metadata, reserved or unspecified address';
   }
   return undefined;
 }
