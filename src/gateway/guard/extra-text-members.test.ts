@@ -35,6 +35,23 @@ function anthropicEvent(data: Record<string, unknown>): string {
   return `event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
+/** An Anthropic stream of one extended-thinking block streamed in `pieces`. */
+function thinkingStream(pieces: readonly string[]): string[] {
+  return [
+    anthropicEvent({ type: 'message_start', message: { id: 'm', role: 'assistant', content: [] } }),
+    anthropicEvent({
+      type: 'content_block_start',
+      index: 0,
+      content_block: { type: 'thinking', thinking: '' },
+    }),
+    ...pieces.map((thinking) =>
+      anthropicEvent({ type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking } }),
+    ),
+    anthropicEvent({ type: 'content_block_stop', index: 0 }),
+    anthropicEvent({ type: 'message_stop' }),
+  ];
+}
+
 describe('output guard on every text member', () => {
   let mock: MockUpstream;
   let test: TestGateway;
@@ -204,23 +221,7 @@ describe('output guard on every text member', () => {
   it('checks Anthropic thinking, streamed and whole', async () => {
     mock.script.push({
       kind: 'raw-stream',
-      events: [
-        anthropicEvent({ type: 'message_start', message: { id: 'm', role: 'assistant', content: [] } }),
-        anthropicEvent({
-          type: 'content_block_start',
-          index: 0,
-          content_block: { type: 'thinking', thinking: '' },
-        }),
-        ...split(`Let me think. ${EXFIL} ok.`, [3, 12, 25, 40]).map((thinking) =>
-          anthropicEvent({
-            type: 'content_block_delta',
-            index: 0,
-            delta: { type: 'thinking_delta', thinking },
-          }),
-        ),
-        anthropicEvent({ type: 'content_block_stop', index: 0 }),
-        anthropicEvent({ type: 'message_stop' }),
-      ],
+      events: thinkingStream(split(`Let me think. ${EXFIL} ok.`, [3, 12, 25, 40])),
     });
     const streamed = await (await messages(true)).text();
     expect(streamed).toContain('AEGIS_OUTPUT_BLOCKED');
@@ -228,23 +229,7 @@ describe('output guard on every text member', () => {
 
     mock.script.push({
       kind: 'raw-stream',
-      events: [
-        anthropicEvent({ type: 'message_start', message: { id: 'm', role: 'assistant', content: [] } }),
-        anthropicEvent({
-          type: 'content_block_start',
-          index: 0,
-          content_block: { type: 'thinking', thinking: '' },
-        }),
-        ...split(`The key is ${KEY} here.`, [5, 20, 33]).map((thinking) =>
-          anthropicEvent({
-            type: 'content_block_delta',
-            index: 0,
-            delta: { type: 'thinking_delta', thinking },
-          }),
-        ),
-        anthropicEvent({ type: 'content_block_stop', index: 0 }),
-        anthropicEvent({ type: 'message_stop' }),
-      ],
+      events: thinkingStream(split(`The key is ${KEY} here.`, [5, 20, 33])),
     });
     const redacted = await (await messages(true)).text();
     expect(redacted).not.toContain(KEY.slice(0, 12));
