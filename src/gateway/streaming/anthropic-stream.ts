@@ -1,3 +1,5 @@
+import { checkedJsonValue } from '../guard/checked-json-value.js';
+import { checkedUpstreamError } from '../guard/checked-upstream-error.js';
 import type { ResponseGuard, ResponseViolation, TextChannel } from '../guard/response-guard.js';
 import { parseEventObject } from './parse-event-object.js';
 import type { SseEvent } from './sse-parser.js';
@@ -14,6 +16,12 @@ type AnthropicEvent = Record<string, unknown> & { type?: string; index?: number 
 
 /** A text delta's template: its shape, the content block it belongs to, and that block's channel. */
 type TextDeltaTemplate = StringFieldTemplate & { index: number; open?: TextChannel };
+
+/** True for a tool block's usual starting input: absent or `{}`. */
+function isEmptyInput(input: unknown): boolean {
+  if (input === undefined || input === null) return true;
+  return typeof input === 'object' && !Array.isArray(input) && Object.keys(input).length === 0;
+}
 
 function hasExactKeys(value: Record<string, unknown>, keys: readonly string[]): boolean {
   const own = Object.keys(value);
@@ -41,7 +49,8 @@ function learnTextDeltaTemplate(data: string, event: AnthropicEvent): TextDeltaT
  * content_block_start/delta/stop, message_delta, message_stop, ping, error). `text_delta`,
  * `thinking_delta` and `input_json_delta` are checked and restored per content block (`signature_delta`
  * is opaque, `citations_delta` quotes the caller's own documents: both pass as they are); held text is released in one more
- * delta before `content_block_stop`. A violation sends `message_delta` with stop_reason `refusal` and
+ * delta before `content_block_stop`. Text and tool input that a block starts with, and the message of an
+ * upstream `error` event, are checked and restored too. A violation sends `message_delta` with stop_reason `refusal` and
  * an `error` event. `message_stop` completes the stream: the caller's response ends with it, without
  * waiting for the upstream to close its body.
  */
@@ -69,6 +78,34 @@ export function createAnthropicStream(guard: ResponseGuard): StreamTransformer {
     );
   }
 
+  /**
+   * A tool block that starts with its input (the docs show `{}`, then `input_json_delta` events): the
+   * input is checked as its JSON text and sent restored; when a redaction left that text unparsable, it
+   * follows as an `input_json_delta`, as streamed input would.
+   */
+  function toolBlockStart(
+    data: AnthropicEvent,
+    block: Record<string, unknown>,
+    index: number,
+  ): string | null {
+    const checked = checkedJsonValue(guard, block.input);
+    if (checked === null) return null;
+    if ('value' in checked) {
+      block.input = checked.value;
+      return formatSseEvent(JSON.stringify(data), 'content_block_start');
+    }
+    block.input = {};
+    const delta = {
+      type: 'content_block_delta',
+      index,
+      delta: { type: 'input_json_delta', partial_json: checked.text },
+    };
+    return (
+      formatSseEvent(JSON.stringify(data), 'content_block_start') +
+      formatSseEvent(JSON.stringify(delta), 'content_block_delta')
+    );
+  }
+
   function transform(data: AnthropicEvent): string | null {
     const index = data.index ?? 0;
     switch (data.type) {
@@ -77,6 +114,7 @@ export function createAnthropicStream(guard: ResponseGuard): StreamTransformer {
         if (block?.type === 'tool_use' || block?.type === 'server_tool_use') {
           kinds.set(index, 'json');
           if (typeof block.name === 'string' && !guard.allowTool(block.name)) return null;
+          if (!isEmptyInput(block.input)) return toolBlockStart(data, block, index);
         } else if (block?.type === 'thinking') {
           kinds.set(index, 'thinking');
           // A block may start with text in it (the docs show it empty): that text is checked too.
@@ -115,6 +153,14 @@ export function createAnthropicStream(guard: ResponseGuard): StreamTransformer {
           delta.partial_json = text;
         }
         break;
+      }
+      case 'error': {
+        // An upstream's own error event ("Streaming Messages", error events): its message is upstream
+        // text, so it is checked and restored; only the error type is kept with it.
+        const error = checkedUpstreamError({ guard, error: data.error, fields: ['type'] });
+        if (error === null) return null;
+        const checked = { type: 'error', error: { type: error.type ?? 'api_error', message: error.message } };
+        return formatSseEvent(JSON.stringify(checked), 'error');
       }
       case 'content_block_stop': {
         const before = flushBlock(index);
