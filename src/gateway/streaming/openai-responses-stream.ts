@@ -1,3 +1,4 @@
+import { checkedUpstreamError } from '../guard/checked-upstream-error.js';
 import type { ResponseGuard, ResponseViolation } from '../guard/response-guard.js';
 import { parseEventObject } from './parse-event-object.js';
 import { rewriteAnnotation } from './responses-annotations.js';
@@ -11,6 +12,7 @@ import {
   type OutputItem,
   type ResponseEvent,
   type RewriteText,
+  recordAt,
   type StreamedType,
   slotOf,
 } from './responses-text-types.js';
@@ -35,18 +37,69 @@ const SNAPSHOT_EVENTS = new Set(['response.created', 'response.in_progress', 're
  * snapshots (`response.created`, …) are checked whole. Called tools go through the allowlist as soon as
  * their item is announced. The terminal event (`response.completed`, `response.incomplete` or
  * `response.failed`) completes the stream: the caller's response ends with it, without waiting for the
- * upstream to close its body.
+ * upstream to close its body. An upstream `error` event and a failed response's `error` are checked and
+ * restored like answer text. Every event the caller receives is numbered by the gateway (`sequence_number`).
  */
 export function createOpenAIResponsesStream(guard: ResponseGuard): StreamTransformer {
-  let lastSequence = 0;
   let complete = false;
-  const texts = createResponsesStreamTexts(guard);
+  /**
+   * The `sequence_number` of the next event the caller receives. The gateway emits events the upstream
+   * never sent (held text released as one more delta, the closing `error`) and drops others (deltas held
+   * back), so it numbers every event itself, in the order they leave: strictly increasing without gaps,
+   * starting where the upstream's first event started (0 for OpenAI).
+   */
+  let nextSequence: number | undefined;
+  const sequence = (): number => {
+    nextSequence ??= 0;
+    return nextSequence++;
+  };
+  const texts = createResponsesStreamTexts(guard, sequence);
 
   const snapshotRewrite: RewriteText = (slot, text) =>
     text.length === 0 ? text : guard.wholeText(text, slot.kind);
 
   function emit(data: ResponseEvent, before = ''): string {
+    data.sequence_number = sequence();
     return before + formatSseEvent(JSON.stringify(data), data.type);
+  }
+
+  /**
+   * An upstream's `error` event (API reference, "Streaming events": `code`, `message`, `param`; some
+   * servers nest them under `error`, as in chat streams). The message is upstream text: checked and
+   * restored; `code`, `param` (and a nested `type`) kept when short identifiers; nothing else passes.
+   */
+  function upstreamError(data: ResponseEvent): string | null {
+    const out: ResponseEvent = { type: 'error' };
+    const nested = recordAt(data.error);
+    if (nested === undefined || typeof data.message === 'string') {
+      const error = checkedUpstreamError({ guard, error: data, fields: ['code', 'param'] });
+      if (error === null) return null;
+      Object.assign(out, error);
+    }
+    if (nested !== undefined) {
+      const error = checkedUpstreamError({ guard, error: nested, fields: ['type', 'param', 'code'] });
+      if (error === null) return null;
+      out.error = error;
+    }
+    return emit(out);
+  }
+
+  /**
+   * The `error` of the response an event carries (`response.failed`: `{code, message}`, API reference
+   * "Responses object"): its message is checked and restored, its code kept when a short identifier.
+   * False on a violation.
+   */
+  function rewriteResponseError(data: ResponseEvent): boolean {
+    const response = recordAt(data.response);
+    if (response === undefined || response.error === null || response.error === undefined) return true;
+    // Anything but the documented object (a bare string from some servers) passes only as a checked message.
+    const error = recordAt(response.error) ?? {
+      message: typeof response.error === 'string' ? response.error : undefined,
+    };
+    const checked = checkedUpstreamError({ guard, error, fields: ['code'] });
+    if (checked === null) return false;
+    response.error = { code: checked.code, message: checked.message };
+    return true;
   }
 
   function delta(data: ResponseEvent, deltaType: StreamedType): string | null {
@@ -65,7 +118,7 @@ export function createOpenAIResponsesStream(guard: ResponseGuard): StreamTransfo
 
   function done(data: ResponseEvent, spec: { type: StreamedType; field: string }) {
     const slot = slotOf(spec.type, data.item_id, indexOf(spec.type, data));
-    const before = texts.release(slot.key, data.sequence_number);
+    const before = texts.release(slot.key);
     if (before === null) return null;
     const value = data[spec.field];
     // Earlier MCP events sent arguments as an object: checked as its JSON text, sent as that text.
@@ -85,6 +138,8 @@ export function createOpenAIResponsesStream(guard: ResponseGuard): StreamTransfo
     const doneType = DONE_TYPES.get(type);
     if (doneType !== undefined) return done(data, doneType);
     switch (type) {
+      case 'error':
+        return upstreamError(data);
       case 'response.content_part.added':
       case 'response.reasoning_summary_part.added': {
         const summary = type === 'response.reasoning_summary_part.added';
@@ -97,7 +152,7 @@ export function createOpenAIResponsesStream(guard: ResponseGuard): StreamTransfo
       case 'response.reasoning_summary_part.done': {
         const summary = type === 'response.reasoning_summary_part.done';
         const index = summary ? data.summary_index : data.content_index;
-        const { state, rewrite } = texts.finalRewrite(data.sequence_number);
+        const { state, rewrite } = texts.finalRewrite();
         if (!rewritePart({ part: data.part, itemId: data.item_id, index, rewrite, summary })) return null;
         return emit(data, state.before);
       }
@@ -121,13 +176,14 @@ export function createOpenAIResponsesStream(guard: ResponseGuard): StreamTransfo
       case 'response.output_item.done': {
         const item = data.item as OutputItem | undefined;
         if (item === null || typeof item !== 'object') return emit(data);
-        const { state, rewrite } = texts.finalRewrite(data.sequence_number);
+        const { state, rewrite } = texts.finalRewrite();
         if (!rewriteItemTexts(guard, item, rewrite)) return null;
         return emit(data, state.before);
       }
       default:
         break;
     }
+    if (!rewriteResponseError(data)) return null;
     if (TERMINAL_EVENTS.has(type)) return terminal(data);
     if (SNAPSHOT_EVENTS.has(type) && !rewriteOutput(data, snapshotRewrite)) return null;
     return emit(data);
@@ -148,12 +204,12 @@ export function createOpenAIResponsesStream(guard: ResponseGuard): StreamTransfo
     // Texts whose `.done` event never came still reach the caller's deltas before the final snapshot.
     let before = '';
     for (const key of texts.keys()) {
-      const released = texts.release(key, data.sequence_number);
+      const released = texts.release(key);
       if (released === null) return null;
       before += released;
     }
     // Every streamed text is finished now: the final rewrite gives released texts, checks the others.
-    if (!rewriteOutput(data, texts.finalRewrite(data.sequence_number).rewrite)) return null;
+    if (!rewriteOutput(data, texts.finalRewrite().rewrite)) return null;
     return emit(data, before);
   }
 
@@ -164,7 +220,10 @@ export function createOpenAIResponsesStream(guard: ResponseGuard): StreamTransfo
     onEvent(event: SseEvent): string {
       if (event.data === '[DONE]') return formatSseEvent('[DONE]');
       const data = parseEventObject(event.data) as ResponseEvent;
-      if (typeof data.sequence_number === 'number') lastSequence = data.sequence_number;
+      if (nextSequence === undefined) {
+        const first = data.sequence_number;
+        nextSequence = typeof first === 'number' && Number.isSafeInteger(first) && first >= 0 ? first : 0;
+      }
       const out = transform(data);
       if (out === null) return '';
       if (TERMINAL_EVENTS.has(data.type ?? '') && guard.violation === undefined) {
@@ -180,7 +239,7 @@ export function createOpenAIResponsesStream(guard: ResponseGuard): StreamTransfo
       return '';
     },
     closing(reason: ResponseViolation): string {
-      const payload = { type: 'error', sequence_number: lastSequence + 1, error: streamErrorPayload(reason) };
+      const payload = { type: 'error', sequence_number: sequence(), error: streamErrorPayload(reason) };
       return formatSseEvent(JSON.stringify(payload), 'error');
     },
   };

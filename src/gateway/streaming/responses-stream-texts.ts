@@ -22,20 +22,26 @@ export interface ResponsesStreamTexts {
     delta: string;
     event?: string;
   }): string | null;
-  /** Finishes a streamed text and returns its held rest as a delta event ('' when none), null on a violation. */
-  release(key: string, sequence: unknown): string | null;
+  /**
+   * Finishes a streamed text and returns its held rest as a delta event ('' when none), null on a
+   * violation. The event takes the next sequence number: call it before emitting the event it precedes.
+   */
+  release(key: string): string | null;
   /** Checks a text that is never streamed; the same text under the same slot is checked once. */
   checkWhole: RewriteText;
   /** A rewrite that releases each text's held rest (collected in `state.before`), then gives its final text. */
-  finalRewrite(sequence: unknown): { state: { before: string }; rewrite: RewriteText };
+  finalRewrite(): { state: { before: string }; rewrite: RewriteText };
   /** A rewrite for `.added` events: a text already present starts its channel. */
   addedRewrite(data: ResponseEvent): RewriteText;
   /** The keys of every streamed text, in the order their first delta came. */
   keys(): IterableIterator<string>;
 }
 
-/** Creates the text state of one Responses stream. */
-export function createResponsesStreamTexts(guard: ResponseGuard): ResponsesStreamTexts {
+/** Creates the text state of one Responses stream; `sequence` numbers the delta events it emits. */
+export function createResponsesStreamTexts(
+  guard: ResponseGuard,
+  sequence: () => number,
+): ResponsesStreamTexts {
   const templates = new Map<string, DeltaTemplate>();
   /** Texts that are never streamed, checked once: the events that repeat them get the same result. */
   const checked = new Map<string, { source: string; text: string }>();
@@ -49,7 +55,7 @@ export function createResponsesStreamTexts(guard: ResponseGuard): ResponsesStrea
       }
       return guard.channel(slot.key, slot.kind).push(options.delta);
     },
-    release(key, sequence) {
+    release(key) {
       const channel = guard.existing(key);
       const template = templates.get(key);
       if (channel === undefined || channel.finished || template === undefined) return '';
@@ -61,7 +67,7 @@ export function createResponsesStreamTexts(guard: ResponseGuard): ResponsesStrea
       if (template.outputIndex !== undefined) delta.output_index = template.outputIndex;
       if (index !== undefined) delta[index] = template.slot.index;
       delta.delta = rest;
-      delta.sequence_number = sequence;
+      delta.sequence_number = sequence();
       return formatSseEvent(JSON.stringify(delta), template.event);
     },
     checkWhole(slot, text) {
@@ -71,10 +77,10 @@ export function createResponsesStreamTexts(guard: ResponseGuard): ResponsesStrea
       if (result !== null) checked.set(slot.key, { source: text, text: result });
       return result;
     },
-    finalRewrite(sequence) {
+    finalRewrite() {
       const state = { before: '' };
       const rewrite = guarded((slot, text) => {
-        const released = texts.release(slot.key, sequence);
+        const released = texts.release(slot.key);
         if (released === null) return null;
         state.before += released;
         return finalText({ guard, key: slot.key, text, kind: slot.kind });
