@@ -7,6 +7,7 @@ import { runInputGuard, runInputGuardAsync } from './guard/input-guard.js';
 import { createOutputChecker } from './guard/output-checker.js';
 import { createResponseGuard, type ResponseGuard } from './guard/response-guard.js';
 import { assertToolsAllowed, resolveToolAllowlist } from './guard/tool-allowlist.js';
+import { checkUpstreamErrorBody, unrecognisedUpstreamError } from './guard/upstream-error-body.js';
 import { isAllowedResponseHeader } from './header-allowlist.js';
 import { gatewayError } from './http/api-error.js';
 import { parseJsonBody } from './http/parse-json-body.js';
@@ -188,6 +189,18 @@ export async function handleModelRequest(
   if (vault.size > 0) response.setHeader('x-aegis-redactions', String(vault.size));
   copyReplyHeaders(reply, state);
 
+  const checkerOptions: Parameters<typeof createOutputChecker>[0] = {
+    guard: context.guard,
+    failMode: config.failMode,
+  };
+  if (extracted.systemPrompt !== undefined) checkerOptions.systemPrompt = extracted.systemPrompt;
+  const responseGuard = createResponseGuard({
+    checker: createOutputChecker(checkerOptions),
+    streaming: config.streaming,
+    vault,
+    tools,
+    maxBufferChars: config.limits.responseBytes,
+  });
   if (reply.statusCode === 401 || reply.statusCode === 403) {
     // The upstream refused the gateway's own credential. Its message may quote part of that key
     // (providers echo a masked key), so it is not passed on.
@@ -202,30 +215,32 @@ export async function handleModelRequest(
     );
   }
   if (reply.statusCode >= 400) {
-    // The upstream refused the request (4xx other than 429): pass its answer through unchanged.
-    const errorBody = await readStreamLimited(reply.body, 65_536);
+    // The upstream refused the request (4xx other than 429). Its answer is upstream text the caller
+    // receives (validation messages echo the request, placeholders included): the status and the API's
+    // error shape stay, the message is checked and restored, only short identifiers are kept.
+    const upstreamError = await readStreamLimited(reply.body, 65_536);
+    const checked = checkUpstreamErrorBody({ guard: responseGuard, api: route.api, body: upstreamError });
+    state.outputAction = outputAction(responseGuard);
+    state.outputFindings = responseGuard.findings();
+    if (responseGuard.bypass)
+      state.bypasses.push({ family: 'output', reason: 'an output check failed open' });
+    if (checked.kind === 'blocked') {
+      const violation = responseGuard.violation!;
+      throw gatewayError(violation.code, violation.message, { findings: violation.findings });
+    }
+    const out = JSON.stringify(
+      checked.kind === 'error' ? checked.body : unrecognisedUpstreamError(state.upstream, reply.statusCode),
+    );
     state.status = reply.statusCode;
     state.errorCode = ERROR_CODES.UPSTREAM_ERROR;
     response.writeHead(reply.statusCode, {
       'content-type': 'application/json',
-      'content-length': errorBody.length,
+      'content-length': Buffer.byteLength(out),
     });
-    response.end(errorBody);
+    response.end(out);
     return;
   }
 
-  const checkerOptions: Parameters<typeof createOutputChecker>[0] = {
-    guard: context.guard,
-    failMode: config.failMode,
-  };
-  if (extracted.systemPrompt !== undefined) checkerOptions.systemPrompt = extracted.systemPrompt;
-  const responseGuard = createResponseGuard({
-    checker: createOutputChecker(checkerOptions),
-    streaming: config.streaming,
-    vault,
-    tools,
-    maxBufferChars: config.limits.responseBytes,
-  });
   const contentType = String(reply.headers['content-type'] ?? '');
   if (extracted.stream && contentType.startsWith('text/event-stream')) {
     const tapped = tapStreamUsage(closingOnShutdown(route.stream(responseGuard), context.shutdown));

@@ -1,7 +1,7 @@
 import type { ResponseGuard } from './response-guard.js';
 
-/** An error identifier (`invalid_request_error`, `rate_limit_exceeded`, `messages.0.content`). */
-const IDENTIFIER = /^[A-Za-z0-9_.:-]{1,64}$/;
+/** An error identifier (`invalid_request_error`, `rate_limit_exceeded`, `messages[0].content`). */
+const IDENTIFIER = /^[A-Za-z0-9_.:[\]-]{1,64}$/;
 
 /**
  * An identifier member of an upstream error as the caller may see it: a short identifier that the output
