@@ -282,7 +282,7 @@ export async function handleModelRequest(
     throw gatewayError(ERROR_CODES.UPSTREAM_ERROR, 'the upstream sent a response that is not a JSON object');
   }
   const outputStart = performance.now();
-  const ok = guardWholeResponse({ shape: route.shape, guard: responseGuard, vault, body: parsed });
+  const ok = guardWholeResponse({ shape: route.shape, guard: responseGuard, body: parsed });
   state.guardMs += performance.now() - outputStart;
   state.outputAction = outputAction(responseGuard);
   state.outputFindings = responseGuard.findings();

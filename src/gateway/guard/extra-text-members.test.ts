@@ -502,4 +502,36 @@ describe('output guard on every text member', () => {
     });
     expect(allowed.status).toBe(200);
   });
+
+  it('redacts a key in the tool input of a whole Anthropic answer, and restores placeholders in it', async () => {
+    mock.script.push({
+      kind: 'json',
+      body: {
+        id: 'm',
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-x',
+        content: [
+          {
+            type: 'tool_use',
+            id: 't',
+            name: 'search',
+            input: { query: `use ${KEY}`, to: '<EMAIL_ADDRESS_1>' },
+          },
+        ],
+        stop_reason: 'tool_use',
+        usage: { input_tokens: 1, output_tokens: 1 },
+      },
+    });
+    const response = await post('/v1/messages', {
+      model: 'claude-x',
+      max_tokens: 10,
+      messages: [{ role: 'user', content: 'write to jane.doe@example.com' }],
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { content: { input: { query: string; to: string } }[] };
+    expect(body.content[0]?.input.query).toContain('[REDACTED:');
+    expect(JSON.stringify(body)).not.toContain(KEY.slice(0, 12));
+    expect(body.content[0]?.input.to).toBe('jane.doe@example.com');
+  });
 });

@@ -1,22 +1,9 @@
-import type { Vault } from '../../guard/types.js';
 import { rewriteOutputItem } from '../streaming/responses-output-texts.js';
+import { checkedJsonValue } from './checked-json-value.js';
 import type { ResponseGuard } from './response-guard.js';
 
 /** Which API shape a response body has. */
 export type ResponseShape = 'chat' | 'responses' | 'anthropic' | 'embeddings';
-
-function restoreDeep(vault: Vault, value: unknown, depth: number): unknown {
-  if (typeof value === 'string') return vault.restore(value);
-  if (depth > 32 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) {
-    for (let index = 0; index < value.length; index++)
-      value[index] = restoreDeep(vault, value[index], depth + 1);
-    return value;
-  }
-  const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) record[key] = restoreDeep(vault, record[key], depth + 1);
-  return value;
-}
 
 /** Members of a chat message that are not model text, or have their own handling below. */
 const CHAT_NOT_EXTRA_TEXT = new Set(['role', 'content', 'tool_calls', 'function_call', 'audio']);
@@ -93,12 +80,7 @@ function guardChat(guard: ResponseGuard, body: Record<string, unknown>): boolean
   return true;
 }
 
-function guardAnthropic(options: {
-  guard: ResponseGuard;
-  vault: Vault;
-  body: Record<string, unknown>;
-}): boolean {
-  const { guard, body } = options;
+function guardAnthropic(guard: ResponseGuard, body: Record<string, unknown>): boolean {
   if (!Array.isArray(body.content)) return true;
   for (const block of body.content as Record<string, unknown>[]) {
     if (block?.type === 'text') {
@@ -108,9 +90,10 @@ function guardAnthropic(options: {
       if (!guardMember(guard, block, 'thinking')) return false;
     } else if (block?.type === 'tool_use' || block?.type === 'server_tool_use') {
       if (typeof block.name === 'string' && !guard.allowTool(block.name)) return false;
-      // Tool input is an object: check its JSON text, then restore every string inside it.
-      if (guard.wholeText(JSON.stringify(block.input ?? {}), 'json') === null) return false;
-      block.input = restoreDeep(options.vault, block.input, 0);
+      // Tool input is an object: its JSON text is checked (redactions kept, placeholders restored).
+      const checked = checkedJsonValue(guard, block.input ?? {});
+      if (checked === null) return false;
+      block.input = 'value' in checked ? checked.value : checked.text;
     }
   }
   return true;
@@ -123,7 +106,6 @@ function guardAnthropic(options: {
 export function guardWholeResponse(options: {
   shape: ResponseShape;
   guard: ResponseGuard;
-  vault: Vault;
   body: Record<string, unknown>;
 }): boolean {
   switch (options.shape) {
@@ -135,7 +117,7 @@ export function guardWholeResponse(options: {
       return true;
     }
     case 'anthropic':
-      return guardAnthropic(options);
+      return guardAnthropic(options.guard, options.body);
     default:
       return true;
   }
