@@ -1,3 +1,4 @@
+import { checkedUpstreamError } from '../guard/checked-upstream-error.js';
 import type { ResponseGuard, ResponseViolation, TextChannel } from '../guard/response-guard.js';
 import {
   type ChatChunkTemplate,
@@ -77,27 +78,6 @@ function isEmptyChoice(choice: ChoiceDelta): boolean {
   // Text members whose text is being held back are empty strings: nothing for the caller yet.
   for (const key of Object.keys(delta)) if (key === 'role' || delta[key] !== '') return false;
   return true;
-}
-
-const ERROR_FIELD = /^[A-Za-z0-9_.:-]{1,64}$/;
-
-/**
- * An upstream's mid-stream error (`{"error": {"message", "type", "param", "code"}}`, OpenAI API reference
- * "Error codes") for the caller: its message is upstream text like any answer (providers quote the
- * request or the answer in it), so it is checked and restored; `type`, `param` and `code` are kept when
- * they are short identifiers; other members are dropped. Null when the check stops the stream.
- */
-function checkedUpstreamError(guard: ResponseGuard, error: unknown): Record<string, unknown> | null {
-  const source = error !== null && typeof error === 'object' ? (error as Record<string, unknown>) : {};
-  const raw = typeof source.message === 'string' ? source.message : 'the upstream reported an error';
-  const message = guard.wholeText(raw, 'text');
-  if (message === null) return null;
-  const checked: Record<string, unknown> = { message };
-  for (const key of ['type', 'param', 'code']) {
-    const value = source[key];
-    checked[key] = typeof value === 'string' && ERROR_FIELD.test(value) ? value : null;
-  }
-  return checked;
 }
 
 /**
@@ -226,7 +206,8 @@ export function createOpenAIChatStream(guard: ResponseGuard): StreamTransformer 
       }
       const chunk = parseEventObject(event.data) as ChatChunk;
       if (chunk.error !== undefined) {
-        const error = checkedUpstreamError(guard, chunk.error);
+        // Its message is upstream text like any answer: checked and restored; short identifiers kept.
+        const error = checkedUpstreamError({ guard, error: chunk.error, fields: ['type', 'param', 'code'] });
         return error === null ? '' : formatSseEvent(JSON.stringify({ error }), event.event);
       }
       if (event.event === undefined) {
