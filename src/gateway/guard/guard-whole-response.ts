@@ -1,4 +1,5 @@
 import { rewriteOutputItem } from '../streaming/responses-output-texts.js';
+import { guardWebSearchResults } from './anthropic-result-blocks.js';
 import { checkedJsonValue } from './checked-json-value.js';
 import type { ResponseGuard } from './response-guard.js';
 
@@ -88,6 +89,8 @@ function guardAnthropic(guard: ResponseGuard, body: Record<string, unknown>): bo
     } else if (block?.type === 'thinking') {
       // Extended thinking is model text the caller receives: checked like the answer.
       if (!guardMember(guard, block, 'thinking')) return false;
+    } else if (block?.type === 'web_search_tool_result') {
+      if (!guardWebSearchResults(guard, block)) return false;
     } else if (block?.type === 'tool_use' || block?.type === 'server_tool_use') {
       if (typeof block.name === 'string' && !guard.allowTool(block.name)) return false;
       // Tool input is an object: its JSON text is checked (redactions kept, placeholders restored).

@@ -1,3 +1,4 @@
+import { guardWebSearchResults } from '../guard/anthropic-result-blocks.js';
 import { checkedJsonValue } from '../guard/checked-json-value.js';
 import { checkedUpstreamError } from '../guard/checked-upstream-error.js';
 import type { ResponseGuard, ResponseViolation, TextChannel } from '../guard/response-guard.js';
@@ -115,6 +116,8 @@ export function createAnthropicStream(guard: ResponseGuard): StreamTransformer {
           kinds.set(index, 'json');
           if (typeof block.name === 'string' && !guard.allowTool(block.name)) return null;
           if (!isEmptyInput(block.input)) return toolBlockStart(data, block, index);
+        } else if (block?.type === 'web_search_tool_result') {
+          if (!guardWebSearchResults(guard, block)) return null;
         } else if (block?.type === 'thinking') {
           kinds.set(index, 'thinking');
           // A block may start with text in it (the docs show it empty): that text is checked too.
