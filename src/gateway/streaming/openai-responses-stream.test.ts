@@ -5,6 +5,7 @@ import { SAMPLE_DETECTORS } from '../../guard/test-support/sample-detectors.js';
 import { parseGatewayConfig } from '../config/load-gateway-config.js';
 import { createOutputChecker } from '../guard/output-checker.js';
 import { createResponseGuard } from '../guard/response-guard.js';
+import { splitAt } from '../test-support/split-at.js';
 import { createOpenAIResponsesStream } from './openai-responses-stream.js';
 import { rewriteOutputItem } from './responses-output-texts.js';
 import { createSseParser, type SseEvent } from './sse-parser.js';
@@ -247,17 +248,6 @@ function accumulate(received: readonly Received[]): Map<string, string> {
   return texts;
 }
 
-function split(text: string, cuts: readonly number[]): string[] {
-  const points = [...new Set(cuts.map((cut) => cut % (text.length + 1)))].sort((a, b) => a - b);
-  const pieces: string[] = [];
-  let previous = 0;
-  for (const point of [...points, text.length]) {
-    pieces.push(text.slice(previous, point));
-    previous = point;
-  }
-  return pieces;
-}
-
 /** Every text the completed response carries, by item type and member. */
 function completedTexts(received: readonly Received[]) {
   const completed = received.find((entry) => entry.data.type === 'response.completed');
@@ -346,9 +336,9 @@ describe('createOpenAIResponsesStream', () => {
               reasoning: `${email} ${words}asked for ${KEY}`,
             };
             return responsesEvents({
-              summary: split(source.summary, summaryCuts),
-              refusal: split(source.refusal, refusalCuts),
-              reasoning: split(source.reasoning, reasoningCuts),
+              summary: splitAt(source.summary, summaryCuts),
+              refusal: splitAt(source.refusal, refusalCuts),
+              reasoning: splitAt(source.reasoning, reasoningCuts),
             });
           });
           expect(result.violation).toBeUndefined();
@@ -590,7 +580,7 @@ describe('createOpenAIResponsesStream: tool items', () => {
             },
             added: { arguments: '', output: null },
             text: {
-              deltas: split(args, [4, 12, 16, 22, 30, 40, 44, 47, 60]),
+              deltas: splitAt(args, [4, 12, 16, 22, 30, 40, 44, 47, 60]),
               delta,
               done,
               field: 'arguments',
@@ -635,7 +625,7 @@ describe('createOpenAIResponsesStream: tool items', () => {
             {
               item,
               added: { code: '' },
-              text: { deltas: split(code, [3, 10, 20, 30]), delta, done, field: 'code' },
+              text: { deltas: splitAt(code, [3, 10, 20, 30]), delta, done, field: 'code' },
             },
           ]),
         null,
@@ -662,7 +652,7 @@ describe('createOpenAIResponsesStream: tool items', () => {
       item,
       added: { code: '', outputs: null },
       text: {
-        deltas: split(code, [5, 12, 19, 33]),
+        deltas: splitAt(code, [5, 12, 19, 33]),
         delta: 'response.code_interpreter_call_code.delta',
         done: 'response.code_interpreter_call_code.done',
         field: 'code',
@@ -775,7 +765,7 @@ describe('createOpenAIResponsesStream: tool items', () => {
         id: undefined,
       });
       return [
-        ...split(transcript, [14, 20, 28]).map((delta) =>
+        ...splitAt(transcript, [14, 20, 28]).map((delta) =>
           event('response.audio.transcript.delta', { delta }),
         ),
         event('response.audio.transcript.done', {}),
