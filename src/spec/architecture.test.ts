@@ -3,22 +3,24 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 // Enforces the dependency direction of the design notes: spec ← detect ← guard ← gateway, redteam, cli, web;
-// scan, sign, govern depend on spec only; the core never imports terminal code (cli).
+// scan, sign, govern depend on spec only; the core never imports terminal code (cli). `net` (address
+// classification for outgoing connections) is a leaf beside spec, used by the gateway and the LLM judge.
 const SRC = new URL('..', import.meta.url).pathname;
 
 const ALLOWED: Record<string, readonly string[]> = {
   spec: ['spec'],
+  net: ['net'],
   detect: ['spec', 'detect'],
   policy: ['spec', 'detect', 'policy'],
   guard: ['spec', 'detect', 'policy', 'guard', 'learn'],
-  learn: ['spec', 'detect', 'learn'],
+  learn: ['spec', 'detect', 'learn', 'net'],
   scan: ['spec', 'scan'],
   sign: ['spec', 'sign', 'scan'],
   govern: ['spec', 'govern'],
   store: ['spec', 'store'],
   monitor: ['spec', 'monitor', 'store'],
-  eval: ['spec', 'detect', 'policy', 'guard', 'learn', 'eval'],
-  gateway: ['spec', 'detect', 'policy', 'guard', 'learn', 'store', 'monitor', 'gateway'],
+  eval: ['spec', 'detect', 'policy', 'guard', 'learn', 'net', 'eval'],
+  gateway: ['spec', 'detect', 'policy', 'guard', 'learn', 'net', 'store', 'monitor', 'gateway'],
 };
 
 function sourceFiles(dir: string): string[] {
