@@ -1,18 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { createGuard } from '../../guard/create-guard.js';
-import { SAMPLE_DETECTORS } from '../../guard/test-support/sample-detectors.js';
-import { parseGatewayConfig } from '../config/load-gateway-config.js';
-import { createOutputChecker } from '../guard/output-checker.js';
-import { createResponseGuard } from '../guard/response-guard.js';
-import { createOpenAIResponsesStream } from './openai-responses-stream.js';
-import { createSseParser, type SseEvent } from './sse-parser.js';
+import {
+  KEY,
+  ORIGINAL,
+  type Received,
+  run as runWithTools,
+} from '../test-support/responses-stream-harness.js';
+import type { SseEvent } from './sse-parser.js';
 
-const guard = createGuard({ policy: 'balanced', detectors: SAMPLE_DETECTORS });
-const config = parseGatewayConfig({});
-const KEY = `sk-${'Zx9Cv8Bn7M'.repeat(3)}`;
-const ORIGINAL = 'ann "the boss" <ann@example.com>';
-
-type Received = { event: string | undefined; data: Record<string, unknown> };
+/** Runs events through a fresh transformer with no tool allowlist, closing it at a violation. */
+const run = (makeEvents: (email: string) => readonly SseEvent[]) => runWithTools(makeEvents, null);
 
 /** Events as a Responses upstream sends them, numbered from `first` ("Streaming events"). */
 function numbered(events: readonly [string, Record<string, unknown>][], first = 0): SseEvent[] {
@@ -21,37 +17,6 @@ function numbered(events: readonly [string, Record<string, unknown>][], first = 
     data: JSON.stringify({ type, ...data, sequence_number: first + index }),
     id: undefined,
   }));
-}
-
-/** Runs events through a fresh transformer, closing it at a violation as the gateway does. */
-function run(makeEvents: (email: string) => readonly SseEvent[]) {
-  const vault = guard.createVault();
-  const email = vault.placeholderFor('EMAIL_ADDRESS', ORIGINAL);
-  const responseGuard = createResponseGuard({
-    checker: createOutputChecker({ guard, failMode: config.failMode }),
-    streaming: config.streaming,
-    vault,
-    tools: null,
-    maxBufferChars: 1_000_000,
-  });
-  const transformer = createOpenAIResponsesStream(responseGuard);
-  let out = '';
-  for (const event of makeEvents(email)) {
-    out += transformer.onEvent(event);
-    if (responseGuard.violation !== undefined) {
-      out += transformer.closing(responseGuard.violation);
-      break;
-    }
-  }
-  if (responseGuard.violation === undefined && transformer.complete !== true) out += transformer.onEnd();
-  const received: Received[] = [];
-  const parser = createSseParser({
-    onEvent: (event) =>
-      received.push({ event: event.event, data: JSON.parse(event.data) as Record<string, unknown> }),
-  });
-  parser.push(Buffer.from(out));
-  parser.end();
-  return { out, received, violation: responseGuard.violation };
 }
 
 /** A message with one output text streamed in `pieces` (held back by the window until its `.done`). */
