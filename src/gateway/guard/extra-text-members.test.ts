@@ -35,6 +35,19 @@ function anthropicEvent(data: Record<string, unknown>): string {
   return `event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
+/** A whole Anthropic Messages answer with these content blocks. */
+function anthropicAnswer(content: unknown[], stopReason = 'end_turn'): Record<string, unknown> {
+  return {
+    id: 'm',
+    type: 'message',
+    role: 'assistant',
+    model: 'claude-x',
+    content,
+    stop_reason: stopReason,
+    usage: { input_tokens: 1, output_tokens: 1 },
+  };
+}
+
 /** An Anthropic stream of one extended-thinking block streamed in `pieces`. */
 function thinkingStream(pieces: readonly string[]): string[] {
   return [
@@ -239,18 +252,10 @@ describe('output guard on every text member', () => {
 
     mock.script.push({
       kind: 'json',
-      body: {
-        id: 'm',
-        type: 'message',
-        role: 'assistant',
-        model: 'claude-x',
-        content: [
-          { type: 'thinking', thinking: `Plan ${EXFIL}`, signature: 'sig' },
-          { type: 'text', text: 'Hello.' },
-        ],
-        stop_reason: 'end_turn',
-        usage: { input_tokens: 1, output_tokens: 1 },
-      },
+      body: anthropicAnswer([
+        { type: 'thinking', thinking: `Plan ${EXFIL}`, signature: 'sig' },
+        { type: 'text', text: 'Hello.' },
+      ]),
     });
     const whole = await messages(false);
     const wholeText = await whole.text();
@@ -286,15 +291,7 @@ describe('output guard on every text member', () => {
     const email = 'jane.doe@example.com';
     mock.script.push({
       kind: 'json',
-      body: {
-        id: 'm',
-        type: 'message',
-        role: 'assistant',
-        model: 'claude-x',
-        content: [{ type: 'text', text: 'ok' }],
-        stop_reason: 'end_turn',
-        usage: { input_tokens: 1, output_tokens: 1 },
-      },
+      body: anthropicAnswer([{ type: 'text', text: 'ok' }]),
     });
     const history = [
       { role: 'user', content: 'mail her' },
@@ -506,12 +503,8 @@ describe('output guard on every text member', () => {
   it('redacts a key in the tool input of a whole Anthropic answer, and restores placeholders in it', async () => {
     mock.script.push({
       kind: 'json',
-      body: {
-        id: 'm',
-        type: 'message',
-        role: 'assistant',
-        model: 'claude-x',
-        content: [
+      body: anthropicAnswer(
+        [
           {
             type: 'tool_use',
             id: 't',
@@ -519,9 +512,8 @@ describe('output guard on every text member', () => {
             input: { query: `use ${KEY}`, to: '<EMAIL_ADDRESS_1>' },
           },
         ],
-        stop_reason: 'tool_use',
-        usage: { input_tokens: 1, output_tokens: 1 },
-      },
+        'tool_use',
+      ),
     });
     const response = await post('/v1/messages', {
       model: 'claude-x',
