@@ -1,3 +1,4 @@
+import { restoreEchoedInstructions } from '../streaming/responses-echo.js';
 import { rewriteOutputItem } from '../streaming/responses-output-texts.js';
 import { guardWebSearchResults } from './anthropic-result-blocks.js';
 import { checkedJsonValue } from './checked-json-value.js';
@@ -115,6 +116,7 @@ export function guardWholeResponse(options: {
     case 'chat':
       return guardChat(options.guard, options.body);
     case 'responses': {
+      restoreEchoedInstructions(options.guard, options.body);
       if (!Array.isArray(options.body.output)) return true;
       for (const item of options.body.output) if (!rewriteOutputItem(options.guard, item)) return false;
       return true;

@@ -47,6 +47,11 @@ export interface ResponseGuard {
   allowTool(name: string): boolean;
   /** Checks and restores a complete text at once (non-streamed responses); null on a violation. */
   wholeText(text: string, kind: 'text' | 'json'): string | null;
+  /**
+   * Restores the placeholders of this request in a text the upstream echoes from the request itself (the
+   * Responses `instructions`): the caller's own text, already checked as input, so not checked again.
+   */
+  restoreEcho(text: string): string;
   readonly violation: ResponseViolation | undefined;
   /** All findings seen (deduplicated). */
   findings(): FindingSummary[];
@@ -138,6 +143,11 @@ export function createResponseGuard(options: ResponseGuardOptions): ResponseGuar
         [],
       );
       return false;
+    },
+    restoreEcho(text) {
+      const restored = options.vault.restore(text);
+      if (restored !== text) changed = true;
+      return restored;
     },
     wholeText(text, kind) {
       if (violation !== undefined) return null;

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { guardWholeResponse } from '../guard/guard-whole-response.js';
 import {
   accumulate,
   EXFIL,
@@ -423,3 +424,40 @@ describe('rewriteOutputItem (whole answers)', () => {
 });
 
 /** One output item of a planned stream: its final form, how it is announced and its streamed text. */
+
+describe('echoed instructions', () => {
+  it('restores the placeholders of the request in the instructions the response repeats', () => {
+    const { email, responseGuard } = setup();
+    const body: Record<string, unknown> = {
+      id: 'resp_1',
+      object: 'response',
+      instructions: `Answer ${email} politely.`,
+      output: [],
+    };
+    expect(guardWholeResponse({ shape: 'responses', guard: responseGuard, body })).toBe(true);
+    expect(body.instructions).toBe(`Answer ${ORIGINAL} politely.`);
+    // The body changed, so the gateway sends it re-serialised rather than the upstream's bytes.
+    expect(responseGuard.changed).toBe(true);
+
+    const result = run((placeholder) => [
+      {
+        event: 'response.created',
+        data: JSON.stringify({
+          type: 'response.created',
+          sequence_number: 0,
+          response: {
+            id: 'resp_1',
+            status: 'in_progress',
+            instructions: [
+              { role: 'developer', content: [{ type: 'input_text', text: `For ${placeholder}` }] },
+            ],
+            output: [],
+          },
+        }),
+        id: undefined,
+      },
+    ]);
+    const response = result.received[0]?.data.response as { instructions: { content: { text: string }[] }[] };
+    expect(response.instructions[0]?.content[0]?.text).toBe(`For ${ORIGINAL}`);
+  });
+});

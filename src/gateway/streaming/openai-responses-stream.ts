@@ -2,6 +2,7 @@ import { checkedUpstreamError } from '../guard/checked-upstream-error.js';
 import type { ResponseGuard, ResponseViolation } from '../guard/response-guard.js';
 import { parseEventObject } from './parse-event-object.js';
 import { rewriteAnnotation } from './responses-annotations.js';
+import { restoreEchoedInstructions } from './responses-echo.js';
 import { finalText, rewriteItemTexts, rewritePart } from './responses-output-texts.js';
 import { createResponsesStreamTexts } from './responses-stream-texts.js';
 import {
@@ -184,6 +185,7 @@ export function createOpenAIResponsesStream(guard: ResponseGuard): StreamTransfo
         break;
     }
     if (!rewriteResponseError(data)) return null;
+    restoreEchoedInstructions(guard, data.response);
     if (TERMINAL_EVENTS.has(type)) return terminal(data);
     if (SNAPSHOT_EVENTS.has(type) && !rewriteOutput(data, snapshotRewrite)) return null;
     return emit(data);
