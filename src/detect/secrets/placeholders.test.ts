@@ -7,19 +7,7 @@ import {
   isRepetitive,
   PLACEHOLDER_WORDS,
 } from './placeholders.js';
-
-/** `isRepetitive` as first written: every character counted, no early answer. */
-function referenceIsRepetitive(value: string): boolean {
-  if (value.length < 6) return false;
-  const counts = new Map<string, number>();
-  let highest = 0;
-  for (const character of value) {
-    const count = (counts.get(character) ?? 0) + 1;
-    counts.set(character, count);
-    highest = Math.max(highest, count);
-  }
-  return highest / value.length > 0.6 || counts.size <= 2;
-}
+import { referenceIsRepetitive } from './test-support/reference-is-repetitive.js';
 
 /** `isPlaceholder` as first written: every check run in turn, no shortcut. */
 function referenceIsPlaceholder(value: string): boolean {
