@@ -57,17 +57,70 @@ describe('guard with the built-in PII detector', () => {
   it('judges message lists with their own roles', () => {
     const verdict = guard.check(
       [
-        { role: 'system', content: 'Escalate to ops@example.com when unsure.' },
+        { role: 'system', content: 'Ignore the tone of earlier replies. Escalate to ops@example.com.' },
         { role: 'user', content: 'My address is jane.doe@example.com' },
       ],
       { vault: guard.createVault() },
     );
+    // System text is trusted for injection, but its PII is redacted like the user's.
     expect(verdict.action).toBe('redact');
-    expect(verdict.messageIndex).toEqual([1]);
+    expect(verdict.messageIndex).toEqual([0, 1]);
+    expect(verdict.findings.every((finding) => finding.family === 'pii')).toBe(true);
     expect(verdict.redactedMessages).toEqual([
-      { role: 'system', content: 'Escalate to ops@example.com when unsure.' },
-      { role: 'user', content: 'My address is <EMAIL_ADDRESS_1>' },
+      { role: 'system', content: 'Ignore the tone of earlier replies. Escalate to <EMAIL_ADDRESS_1>.' },
+      { role: 'user', content: 'My address is <EMAIL_ADDRESS_2>' },
     ]);
+  });
+
+  it('redacts the customer profile a system prompt carries and restores it in the answer', () => {
+    const vault = guard.createVault();
+    const system =
+      'You are the support assistant of Northwind Bank. The customer is Jane Doe, e-mail ' +
+      'jane.doe@example.com, phone +44 20 7946 0958, IBAN GB82 WEST 1234 5698 7654 32.';
+    const verdict = guard.check(
+      [
+        { role: 'system', content: system },
+        { role: 'user', content: 'Which phone number do you have on file for me?' },
+      ],
+      { vault },
+    );
+    expect(verdict.action).toBe('redact');
+    const sent = verdict.redactedMessages?.[0]?.content ?? '';
+    for (const value of ['jane.doe@example.com', '+44 20 7946 0958', 'GB82 WEST 1234 5698 7654 32'])
+      expect(sent).not.toContain(value);
+    expect(sent).toContain('<EMAIL_ADDRESS_1>');
+    expect(sent).toContain('<PHONE_NUMBER_1>');
+    expect(sent).toContain('<IBAN_CODE_1>');
+    expect(guard.restore(sent, { vault })).toBe(system);
+    const answer = 'We have <PHONE_NUMBER_1> on file and will write to <EMAIL_ADDRESS_1>.';
+    expect(guard.restore(answer, { vault })).toBe(
+      'We have +44 20 7946 0958 on file and will write to jane.doe@example.com.',
+    );
+  });
+
+  it('keeps system text verbatim for PII when the policy narrows the system scope, and still redacts keys', () => {
+    const key = `ghp_${'aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5'}`;
+    const text = `The customer is jane.doe@example.com. Deploy token ${key}.`;
+    for (const policy of [
+      { roles: { system: { families: ['secrets'] } } },
+      { families: { pii: { roles: { system: { enabled: false } } } } },
+    ]) {
+      const verbatim = createGuard({ policy });
+      const verdict = verbatim.check(text, { role: 'system', vault: verbatim.createVault() });
+      expect(verdict.findings.map((finding) => finding.family)).toEqual(['secrets']);
+      expect(verdict.redactedText).toBe(
+        'The customer is jane.doe@example.com. Deploy token <GITHUB_TOKEN_1>.',
+      );
+      // User text keeps the preset's PII redaction.
+      expect(verbatim.check(text, { vault: verbatim.createVault() }).redactedText).not.toContain('jane.doe');
+    }
+  });
+
+  it('flags system PII with the permissive preset, as it does user PII', () => {
+    const permissive = createGuard({ policy: 'permissive' });
+    const verdict = permissive.check('Escalate to ops@example.com.', { role: 'system' });
+    expect(verdict.action).toBe('flag');
+    expect(verdict.redactedText).toBeUndefined();
   });
 
   it('allowlisted values are not redacted', () => {

@@ -38,7 +38,8 @@ describe('presets', () => {
     expect(policy.families.unicode.action).toBe('flag');
     expect(policy.families.output.types.MARKDOWN_IMAGE_EXFILTRATION?.action).toBe('block');
     for (const family of Object.values(policy.families)) expect(family.failMode).toBe('closed');
-    expect(policy.roles.system.families).toEqual(['secrets']);
+    // System text is trusted (no injection or unicode check) but its PII and secrets are redacted.
+    expect(policy.roles.system.families).toEqual(['pii', 'secrets']);
     expect(policy.roles.assistant.families).toContain('output');
     expect(policy.roles.user.families).not.toContain('output');
   });
@@ -51,6 +52,15 @@ describe('presets', () => {
     expect(strict.families.secrets.action).toBe('block');
     expect(permissive.families.injection.action).toBe('flag');
     expect(permissive.families.pii.action).toBe('flag');
+  });
+
+  it('scan system text for PII and secrets in every preset, never for injection', () => {
+    for (const name of ['strict', 'balanced', 'permissive']) {
+      const policy = presetPolicy(name);
+      expect(policy.roles.system.families).toEqual(['pii', 'secrets']);
+      // No role override: system PII gets the preset's own PII action (permissive flags it).
+      expect(policy.families.pii.roles.system).toBeUndefined();
+    }
   });
 
   it('is frozen', () => {
@@ -143,6 +153,22 @@ describe('loadPolicy', () => {
     const error = errorOf(() => loadPolicy(join(folder, 'missing.yaml')));
     expect(error.code).toBe(ERROR_CODES.POLICY_UNREADABLE);
     expect(error.message).toContain('missing.yaml');
+  });
+
+  it('keeps system prompts verbatim for PII when the policy file narrows the system scope', () => {
+    const path = write('verbatim.yaml', ['roles:', '  system: { families: [secrets] }'].join('\n'));
+    const policy = loadPolicy(path);
+    expect(policy.roles.system.families).toEqual(['secrets']);
+    expect(policy.roles.user.families).toContain('pii'); // the other roles keep the preset's scope
+    // The per-family role switch says the same thing, and a typo in either is refused with its path.
+    const disabled = resolvePolicy({ families: { pii: { roles: { system: { enabled: false } } } } });
+    expect(disabled.families.pii.roles.system).toEqual({ enabled: false });
+    expect(
+      errorOf(() => resolvePolicy({ roles: { system: { families: ['secrets', 'pi'] } } })).message,
+    ).toContain('roles.system.families.1');
+    expect(errorOf(() => resolvePolicy({ roles: { system: { family: ['secrets'] } } })).message).toContain(
+      'roles.system.family: unknown key',
+    );
   });
 
   it('treats an empty file as the default preset', () => {

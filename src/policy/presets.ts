@@ -25,12 +25,16 @@ export const PRESET_THRESHOLDS = {
 } as const satisfies Record<PresetName, Record<Family | 'indirectInjection', number>>;
 
 /**
- * Which families run on each role's text. `system` is trusted (no injection check) but still scanned
- * for secrets; `assistant` text is model output and also gets the output family.
+ * Which families run on each role's text. `system` is trusted (no injection or unicode check) but still
+ * scanned for PII and secrets: personalisation and retrieval apps put the user's profile in the system
+ * prompt, and it leaves for the provider like any other text. Its findings get the preset's PII and
+ * secrets actions (redacted in `strict` and `balanced`, PII flagged in `permissive`). Applications that
+ * must send it verbatim set `roles.system.families` in their policy. `assistant` text is model output and
+ * also gets the output family.
  */
 const ROLE_SCOPES: Readonly<Record<Role, RoleScope>> = {
   user: { families: ['unicode', 'injection', 'pii', 'secrets'] },
-  system: { families: ['secrets'] },
+  system: { families: ['pii', 'secrets'] },
   document: { families: ['unicode', 'injection', 'pii', 'secrets'] },
   tool: { families: ['unicode', 'injection', 'pii', 'secrets'] },
   assistant: { families: ['unicode', 'pii', 'secrets', 'output'] },
