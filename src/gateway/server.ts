@@ -15,6 +15,7 @@ import { createCleanTextCache } from './guard/clean-text-cache.js';
 import { handleModelRequest } from './handle-model-request.js';
 import { gatewayError, sendError } from './http/api-error.js';
 import { answerClientError } from './http/client-error.js';
+import { createWriteStallWatchdog } from './http/write-stall-watchdog.js';
 import { MODEL_ROUTES } from './model-routes.js';
 import { recordRequest } from './record-request.js';
 import { createRequestState, type RequestState } from './request-state.js';
@@ -150,6 +151,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     logRequests: config.logging.requests,
   };
   const finishRequest = (state: RequestState): void => recordRequest(recorder, state);
+  // A caller that stops reading would hold its connection, the upstream call (paused by backpressure),
+  // its buffers and its limiter slots for ever: past `writeStallTimeoutMs` without a byte moving it is
+  // dropped, which cancels the upstream call as for a caller that left.
+  const watchdog = createWriteStallWatchdog({ timeoutMs: config.limits.writeStallTimeoutMs });
 
   const services: ServiceRoutes = {
     context,
@@ -189,19 +194,49 @@ export function createGateway(options: GatewayOptions): Gateway {
       started,
     });
     inFlight++;
+    let stalled = false;
+    watchdog.watch(response, () => {
+      stalled = true;
+      logger.warn('caller stopped reading: connection closed', {
+        requestId,
+        route: state.route,
+        stalledMs: config.limits.writeStallTimeoutMs,
+      });
+      // A reset, not a close: a closed socket would keep the bytes nobody reads in the kernel's buffers.
+      const socket = response.socket;
+      if (socket && typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+      else response.destroy();
+    });
+    const book = (): void => {
+      inFlight--;
+      if (stalled) {
+        // Recorded like a caller that left (499), with the reason.
+        state.status = 499;
+        state.errorCode = ERROR_CODES.CLIENT_WRITE_STALLED;
+      }
+      try {
+        finishRequest(state);
+      } catch (error) {
+        logger.error('request bookkeeping failed', {
+          requestId,
+          error: error instanceof Error ? error.message : 'unknown',
+        });
+      }
+      if (inFlight === 0 && idleResolve) idleResolve();
+    };
     route(state)
       .catch((error: unknown) => handleError(state, error))
       .finally(() => {
-        inFlight--;
-        try {
-          finishRequest(state);
-        } catch (error) {
-          logger.error('request bookkeeping failed', {
-            requestId,
-            error: error instanceof Error ? error.message : 'unknown',
+        // A whole answer larger than the socket's buffers is still leaving: the request is booked when
+        // it has left or the connection closed, so a caller that never reads it is recorded as such.
+        if (!response.destroyed && !response.writableFinished && (response.socket?.writableLength ?? 0) > 0) {
+          response.once('close', () => {
+            if (!response.writableFinished && state.status < 400) state.status = 499;
+            book();
           });
+          return;
         }
-        if (inFlight === 0 && idleResolve) idleResolve();
+        book();
       });
   }
 
@@ -314,6 +349,16 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       server.closeAllConnections();
       await closed;
+      watchdog.close();
+      if (inFlight > 0) {
+        // Answers still leaving when their connections were closed are booked as those close.
+        await Promise.race([
+          new Promise<void>((resolve) => {
+            idleResolve = resolve;
+          }),
+          new Promise((resolve) => setTimeout(resolve, 1_000).unref()),
+        ]);
+      }
       await context.client.close();
       try {
         options.audit?.close();

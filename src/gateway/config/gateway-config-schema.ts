@@ -52,12 +52,21 @@ export const gatewayConfigSchema = z.strictObject({
       responseBytes: z.number().int().min(1024).max(1_073_741_824).default(D.responseLimitBytes),
       jsonDepth: z.number().int().min(2).max(1024).default(D.jsonDepthLimit),
       requestTimeoutMs: z.number().int().min(100).max(600_000).default(D.requestTimeoutMs),
+      /** A caller whose answer stops moving (it stopped reading) is dropped after this long; 0 disables. */
+      writeStallTimeoutMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(3_600_000)
+        .refine((value) => value === 0 || value >= 100, 'must be 0 (off) or at least 100 ms')
+        .default(D.writeStallTimeoutMs),
     })
     .default({
       bodyBytes: D.bodyLimitBytes,
       responseBytes: D.responseLimitBytes,
       jsonDepth: D.jsonDepthLimit,
       requestTimeoutMs: D.requestTimeoutMs,
+      writeStallTimeoutMs: D.writeStallTimeoutMs,
     }),
   auth: z
     .strictObject({

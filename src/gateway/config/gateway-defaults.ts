@@ -14,6 +14,8 @@ export const GATEWAY_DEFAULTS = {
   jsonDepthLimit: 64,
   /** Time allowed to receive a whole request body. */
   requestTimeoutMs: 30_000,
+  /** Time bytes may wait in a caller's socket without moving before the caller is dropped (0: never). */
+  writeStallTimeoutMs: 30_000,
   /** Time allowed for the upstream to send headers / between body chunks. */
   upstreamTimeoutMs: 60_000,
   upstreamConnections: 64,

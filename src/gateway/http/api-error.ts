@@ -18,6 +18,7 @@ const STATUS: Partial<Record<ErrorCode, [number, string]>> = {
   [ERROR_CODES.AUTH_INVALID]: [401, 'authentication_error'],
   [ERROR_CODES.KEY_REVOKED]: [401, 'authentication_error'],
   [ERROR_CODES.ADMIN_TOKEN_INVALID]: [401, 'authentication_error'],
+  [ERROR_CODES.METRICS_TOKEN_INVALID]: [401, 'authentication_error'],
   [ERROR_CODES.MODEL_NOT_ALLOWED]: [403, 'permission_error'],
   [ERROR_CODES.TOOL_NOT_ALLOWED]: [403, 'permission_error'],
   [ERROR_CODES.RATE_LIMITED]: [429, 'rate_limit_error'],

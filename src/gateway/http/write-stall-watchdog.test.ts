@@ -1,0 +1,245 @@
+import { once } from 'node:events';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { type AddressInfo, connect, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMetrics } from '../../monitor/metrics.js';
+import { createRequestMonitor } from '../../monitor/request-monitor.js';
+import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function eventually(check: () => boolean, limitMs = 10_000): Promise<void> {
+  for (let waited = 0; waited < limitMs && !check(); waited += 20) await sleep(20);
+  expect(check()).toBe(true);
+}
+
+function chatChunk(content: string, finish: string | null = null): string {
+  const delta = content === '' && finish !== null ? {} : { content };
+  return `data: ${JSON.stringify({
+    id: 'chatcmpl-stall',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: 'mock',
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  })}\n\n`;
+}
+
+/** Resolves at the response's next `drain` or `close`, whichever comes first. */
+function drainOrClose(response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.on('drain', done);
+    response.on('close', done);
+  });
+}
+
+/** An upstream that streams without end (honouring backpressure), or waits `silentMs` before answering. */
+interface StreamingUpstream {
+  url: string;
+  /** Streams whose connection closed before the upstream ended them. */
+  cancelled: number;
+  /** Bytes the upstream managed to write. */
+  written: number;
+  /** `endless`: stream until cancelled; `silent`: one short answer after `silentMs`. */
+  mode: { kind: 'endless' } | { kind: 'silent'; silentMs: number };
+  close(): Promise<void>;
+}
+
+async function startStreamingUpstream(): Promise<StreamingUpstream> {
+  const sockets = new Set<Socket>();
+  const state: StreamingUpstream = {
+    url: '',
+    cancelled: 0,
+    written: 0,
+    mode: { kind: 'endless' },
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  const piece = 'the quick brown fox jumps over the lazy dog '.repeat(90);
+  async function endless(response: ServerResponse): Promise<void> {
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    // Bounded, so a broken gateway cannot make the test run for ever.
+    while (state.written < 256 * 1024 * 1024) {
+      if (response.destroyed) break;
+      const event = chatChunk(piece);
+      state.written += event.length;
+      if (!response.write(event)) await drainOrClose(response);
+    }
+    if (response.destroyed) state.cancelled++;
+    else response.end();
+  }
+  async function silent(response: ServerResponse, silentMs: number): Promise<void> {
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    response.flushHeaders();
+    await sleep(silentMs);
+    response.end(`${chatChunk('thought about it')}${chatChunk('', 'stop')}data: [DONE]\n\n`);
+  }
+  const server: Server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      void (state.mode.kind === 'endless' ? endless(response) : silent(response, state.mode.silentMs));
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  return state;
+}
+
+/** Sends a streamed chat request over a raw socket that is never read. */
+function sendAndNeverRead(gatewayUrl: string): Socket {
+  const { port } = new URL(gatewayUrl);
+  const body = JSON.stringify({ model: 'm', stream: true, messages: [{ role: 'user', content: 'tell me' }] });
+  const socket = connect(Number(port), '127.0.0.1');
+  socket.on('error', () => {});
+  socket.write(
+    'POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n' +
+      `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+  socket.pause();
+  return socket;
+}
+
+describe('a caller that stops reading', () => {
+  let upstream: StreamingUpstream;
+  let test: TestGateway;
+  const metrics = createMetrics({ processMetrics: false });
+  const records: { status: number; errorCode: string | null }[] = [];
+
+  beforeAll(async () => {
+    upstream = await startStreamingUpstream();
+    test = await startTestGateway(
+      {
+        upstreams: [{ name: 'mock', provider: 'openai', baseUrl: upstream.url, retries: 0 }],
+        limits: { writeStallTimeoutMs: 500 },
+      },
+      {
+        audit: {
+          append: (record) => {
+            records.push({ status: record.status as number, errorCode: record.errorCode as string | null });
+            return { id: String(records.length) };
+          },
+          flush: () => {},
+          close: () => {},
+        },
+        monitor: createRequestMonitor({ metrics }),
+      },
+    );
+  });
+  afterAll(async () => {
+    await test.close();
+    await upstream.close();
+  });
+
+  it('is dropped: the socket closes, the upstream call is cancelled, audit and metrics say why', async () => {
+    upstream.mode = { kind: 'endless' };
+    const caller = sendAndNeverRead(test.url);
+    const closed = once(caller, 'close');
+    await eventually(() => upstream.cancelled === 1);
+    await eventually(() => records.length === 1);
+    expect(records[0]).toEqual({ status: 499, errorCode: 'AEGIS_CLIENT_WRITE_STALLED' });
+    // Backpressure held the upstream back: it wrote little more than the buffers on the way can hold.
+    expect(upstream.written).toBeLessThan(64 * 1024 * 1024);
+    // Reading now finds the connection reset (or ended) by the gateway.
+    caller.resume();
+    await closed;
+    const scrape = await (await fetch(`${test.url}/metrics`)).text();
+    expect(scrape).toMatch(/aegis_requests_total\{route="\/v1\/chat\/completions",status="499"\} 1/);
+    // The gateway keeps serving.
+    upstream.mode = { kind: 'silent', silentMs: 0 };
+    const next = await fetch(`${test.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', stream: true, messages: [{ role: 'user', content: 'again' }] }),
+    });
+    expect(await next.text()).toContain('thought about it');
+  });
+
+  it('is not dropped while the upstream is silent (nothing waits to be read)', async () => {
+    records.length = 0;
+    // Several times the stall timeout without a byte from the upstream, as a reasoning model may do;
+    // the caller reads nothing meanwhile, and not at once after the answer either.
+    upstream.mode = { kind: 'silent', silentMs: 1_500 };
+    const caller = sendAndNeverRead(test.url);
+    let received = '';
+    caller.on('data', (data: Buffer) => {
+      received += data.toString('utf8');
+    });
+    await sleep(2_200);
+    caller.resume();
+    await eventually(() => received.includes('data: [DONE]'));
+    expect(received).toContain('thought about it');
+    expect(caller.destroyed).toBe(false);
+    caller.destroy();
+    await eventually(() => records.length === 1);
+    expect(records[0]).toEqual({ status: 200, errorCode: null });
+  });
+});
+
+describe('a caller that reads slowly but steadily', () => {
+  let upstream: StreamingUpstream;
+  let test: TestGateway;
+  const records: { status: number; errorCode: string | null }[] = [];
+
+  beforeAll(async () => {
+    upstream = await startStreamingUpstream();
+    test = await startTestGateway(
+      {
+        upstreams: [{ name: 'mock', provider: 'openai', baseUrl: upstream.url, retries: 0 }],
+        limits: { writeStallTimeoutMs: 500 },
+      },
+      {
+        audit: {
+          append: (record) => {
+            records.push({ status: record.status as number, errorCode: record.errorCode as string | null });
+            return { id: String(records.length) };
+          },
+          flush: () => {},
+          close: () => {},
+        },
+      },
+    );
+  });
+  afterAll(async () => {
+    await test.close();
+    await upstream.close();
+  });
+
+  it('is never dropped, and leaving is recorded as leaving', async () => {
+    upstream.mode = { kind: 'endless' };
+    const caller = sendAndNeverRead(test.url);
+    let received = 0;
+    let reset = false;
+    caller.on('data', (data: Buffer) => {
+      received += data.length;
+    });
+    caller.on('close', () => {
+      reset = true;
+    });
+    // Reads about 256 KiB, then rests 40 ms, for three times the stall timeout: far slower than the
+    // upstream sends, so the buffers on the way stay full and every byte waits for the reader.
+    const started = Date.now();
+    while (Date.now() - started < 1_500) {
+      const target = received + 256 * 1024;
+      caller.resume();
+      while (received < target && !reset) await sleep(1);
+      caller.pause();
+      await sleep(40);
+    }
+    expect(reset).toBe(false);
+    expect(received).toBeGreaterThan(1024 * 1024);
+    caller.destroy();
+    await eventually(() => upstream.cancelled === 1);
+    await eventually(() => records.length === 1);
+    expect(records[0]).toEqual({ status: 499, errorCode: null });
+  });
+});
