@@ -44,8 +44,8 @@ interface StreamingUpstream {
   cancelled: number;
   /** Bytes the upstream managed to write. */
   written: number;
-  /** `endless`: stream until cancelled; `silent`: one short answer after `silentMs`. */
-  mode: { kind: 'endless' } | { kind: 'silent'; silentMs: number };
+  /** `endless`: stream until cancelled; `silent`: one short answer after `silentMs`; `whole`: a large JSON answer. */
+  mode: { kind: 'endless' } | { kind: 'silent'; silentMs: number } | { kind: 'whole'; chars: number };
   close(): Promise<void>;
 }
 
@@ -83,7 +83,23 @@ async function startStreamingUpstream(): Promise<StreamingUpstream> {
   const server: Server = createServer((request, response) => {
     request.resume();
     request.on('end', () => {
-      void (state.mode.kind === 'endless' ? endless(response) : silent(response, state.mode.silentMs));
+      const { mode } = state;
+      if (mode.kind === 'endless') void endless(response);
+      else if (mode.kind === 'silent') void silent(response, mode.silentMs);
+      else {
+        const content = 'plain words and nothing else '.repeat(Math.ceil(mode.chars / 29));
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(
+          JSON.stringify({
+            id: 'chatcmpl-whole',
+            object: 'chat.completion',
+            created: 1,
+            model: 'mock',
+            choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+            usage: { prompt_tokens: 3, completion_tokens: 3, total_tokens: 6 },
+          }),
+        );
+      }
     });
   });
   server.on('connection', (socket) => {
@@ -96,9 +112,9 @@ async function startStreamingUpstream(): Promise<StreamingUpstream> {
 }
 
 /** Sends a streamed chat request over a raw socket that is never read. */
-function sendAndNeverRead(gatewayUrl: string): Socket {
+function sendAndNeverRead(gatewayUrl: string, stream = true): Socket {
   const { port } = new URL(gatewayUrl);
-  const body = JSON.stringify({ model: 'm', stream: true, messages: [{ role: 'user', content: 'tell me' }] });
+  const body = JSON.stringify({ model: 'm', stream, messages: [{ role: 'user', content: 'tell me' }] });
   const socket = connect(Number(port), '127.0.0.1');
   socket.on('error', () => {});
   socket.write(
@@ -164,17 +180,29 @@ describe('a caller that stops reading', () => {
     expect(await next.text()).toContain('thought about it');
   });
 
+  it('is dropped when it does not read a large whole answer, and that is what the audit records', async () => {
+    records.length = 0;
+    // Larger than the socket buffers on the way can hold (about 4 MiB on Linux loopback).
+    upstream.mode = { kind: 'whole', chars: 12 * 1024 * 1024 };
+    const caller = sendAndNeverRead(test.url, false);
+    const closed = once(caller, 'close');
+    await eventually(() => records.length === 1);
+    expect(records[0]).toEqual({ status: 499, errorCode: 'AEGIS_CLIENT_WRITE_STALLED' });
+    caller.resume();
+    await closed;
+  });
+
   it('is not dropped while the upstream is silent (nothing waits to be read)', async () => {
     records.length = 0;
     // Several times the stall timeout without a byte from the upstream, as a reasoning model may do;
     // the caller reads nothing meanwhile, and not at once after the answer either.
-    upstream.mode = { kind: 'silent', silentMs: 1_500 };
+    upstream.mode = { kind: 'silent', silentMs: 1_200 };
     const caller = sendAndNeverRead(test.url);
     let received = '';
     caller.on('data', (data: Buffer) => {
       received += data.toString('utf8');
     });
-    await sleep(2_200);
+    await sleep(1_600);
     caller.resume();
     await eventually(() => received.includes('data: [DONE]'));
     expect(received).toContain('thought about it');
@@ -241,5 +269,28 @@ describe('a caller that reads slowly but steadily', () => {
     await eventually(() => upstream.cancelled === 1);
     await eventually(() => records.length === 1);
     expect(records[0]).toEqual({ status: 499, errorCode: null });
+  });
+});
+
+describe('a connection that never sends its request', () => {
+  let test: TestGateway;
+  beforeAll(async () => {
+    test = await startTestGateway({ limits: { requestTimeoutMs: 300 } });
+  });
+  afterAll(async () => {
+    await test.close();
+  });
+
+  it('is answered 408 and closed after limits.requestTimeoutMs (Node headersTimeout follows it)', async () => {
+    const { port } = new URL(test.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    socket.on('error', () => {});
+    let received = '';
+    socket.on('data', (data: Buffer) => {
+      received += data.toString('utf8');
+    });
+    await once(socket, 'close');
+    expect(received.startsWith('HTTP/1.1 408')).toBe(true);
+    expect(test.gateway.server.headersTimeout).toBe(300);
   });
 });
