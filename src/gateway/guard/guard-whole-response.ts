@@ -1,6 +1,7 @@
 import { restoreEchoedInstructions } from '../streaming/responses-echo.js';
 import { rewriteOutputItem } from '../streaming/responses-output-texts.js';
 import { guardWebSearchResults } from './anthropic-result-blocks.js';
+import { guardUnknownBlock, KNOWN_ANTHROPIC_BLOCKS } from './anthropic-unknown-block.js';
 import { checkedJsonValue } from './checked-json-value.js';
 import type { ResponseGuard } from './response-guard.js';
 
@@ -84,15 +85,20 @@ function guardChat(guard: ResponseGuard, body: Record<string, unknown>): boolean
 
 function guardAnthropic(guard: ResponseGuard, body: Record<string, unknown>): boolean {
   if (!Array.isArray(body.content)) return true;
-  for (const block of body.content as Record<string, unknown>[]) {
-    if (block?.type === 'text') {
+  const content = body.content as unknown[];
+  for (let index = 0; index < content.length; index++) {
+    const block = content[index] as Record<string, unknown> | null;
+    if (typeof block?.type !== 'string' || !KNOWN_ANTHROPIC_BLOCKS.has(block.type)) {
+      // A block type this code does not know is never passed unchecked: every string in it is checked.
+      if (!guardUnknownBlock({ guard, holder: content, member: index })) return false;
+    } else if (block.type === 'text') {
       if (!guardMember(guard, block, 'text')) return false;
-    } else if (block?.type === 'thinking') {
+    } else if (block.type === 'thinking') {
       // Extended thinking is model text the caller receives: checked like the answer.
       if (!guardMember(guard, block, 'thinking')) return false;
-    } else if (block?.type === 'web_search_tool_result') {
+    } else if (block.type === 'web_search_tool_result') {
       if (!guardWebSearchResults(guard, block)) return false;
-    } else if (block?.type === 'tool_use' || block?.type === 'server_tool_use') {
+    } else if (block.type === 'tool_use' || block.type === 'server_tool_use') {
       if (typeof block.name === 'string' && !guard.allowTool(block.name)) return false;
       // Tool input is an object: its JSON text is checked (redactions kept, placeholders restored).
       const checked = checkedJsonValue(guard, block.input ?? {});

@@ -52,6 +52,12 @@ export interface ResponseGuard {
    * Responses `instructions`): the caller's own text, already checked as input, so not checked again.
    */
   restoreEcho(text: string): string;
+  /**
+   * Output the guard cannot check (an unknown item past the bounds of its walk) fails closed: the
+   * response stops with `AEGIS_OUTPUT_BLOCKED`, or in `audit` mode passes as a recorded bypass.
+   * Returns false when the response must stop.
+   */
+  uncheckable(reason: string): boolean;
   readonly violation: ResponseViolation | undefined;
   /** All findings seen (deduplicated). */
   findings(): FindingSummary[];
@@ -148,6 +154,15 @@ export function createResponseGuard(options: ResponseGuardOptions): ResponseGuar
       const restored = options.vault.restore(text);
       if (restored !== text) changed = true;
       return restored;
+    },
+    uncheckable(reason) {
+      if (violation !== undefined) return false;
+      if (options.streaming.mode === 'audit') {
+        bypassWhole = true;
+        return true;
+      }
+      violate(ERROR_CODES.OUTPUT_BLOCKED, `response blocked: ${reason}`, []);
+      return false;
     },
     wholeText(text, kind) {
       if (violation !== undefined) return null;

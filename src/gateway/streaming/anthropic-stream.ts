@@ -1,7 +1,16 @@
 import { guardWebSearchResults } from '../guard/anthropic-result-blocks.js';
+import { guardUnknownBlock, KNOWN_ANTHROPIC_BLOCKS } from '../guard/anthropic-unknown-block.js';
 import { checkedJsonValue } from '../guard/checked-json-value.js';
 import { checkedUpstreamError } from '../guard/checked-upstream-error.js';
 import type { ResponseGuard, ResponseViolation, TextChannel } from '../guard/response-guard.js';
+import { rewriteUnknownValue } from '../guard/rewrite-unknown-value.js';
+import {
+  type DeltaShape,
+  KNOWN_DELTA_SHAPES,
+  PASSED_DELTAS,
+  TEXT_DELTA_SHAPE,
+  textDeltaShape,
+} from './anthropic-delta-shapes.js';
 import { parseEventObject } from './parse-event-object.js';
 import type { SseEvent } from './sse-parser.js';
 import { formatSseEvent } from './sse-writer.js';
@@ -17,6 +26,17 @@ type AnthropicEvent = Record<string, unknown> & { type?: string; index?: number 
 
 /** A text delta's template: its shape, the content block it belongs to, and that block's channel. */
 type TextDeltaTemplate = StringFieldTemplate & { index: number; open?: TextChannel };
+
+/** Events whose members the transformer knows; any other event has every string in it checked. */
+const KNOWN_EVENTS = new Set([
+  'content_block_start',
+  'content_block_delta',
+  'content_block_stop',
+  'message_delta',
+  'message_stop',
+  'ping',
+  'error',
+]);
 
 /** True for a tool block's usual starting input: absent or `{}`. */
 function isEmptyInput(input: unknown): boolean {
@@ -49,34 +69,56 @@ function learnTextDeltaTemplate(data: string, event: AnthropicEvent): TextDeltaT
  * Guards an Anthropic Messages stream (events per Anthropic's "Streaming Messages" docs: message_start,
  * content_block_start/delta/stop, message_delta, message_stop, ping, error). `text_delta`,
  * `thinking_delta` and `input_json_delta` are checked and restored per content block (`signature_delta`
- * is opaque, `citations_delta` quotes the caller's own documents: both pass as they are); held text is released in one more
- * delta before `content_block_stop`. Text and tool input that a block starts with, and the message of an
- * upstream `error` event, are checked and restored too. A violation sends `message_delta` with stop_reason `refusal` and
- * an `error` event. `message_stop` completes the stream: the caller's response ends with it, without
- * waiting for the upstream to close its body.
+ * is opaque, `citations_delta` quotes the caller's own documents: both pass as they are); held text is
+ * released in one more delta before `content_block_stop`. Text and tool input that a block starts with,
+ * and the message of an upstream `error` event, are checked and restored too. Nothing this code does not
+ * know passes unchecked: a block of an unknown type has every string checked when it starts (its `name`
+ * through the tool allowlist), a delta of an unknown type that carries text is streamed through a guarded
+ * channel of its own, any other unknown delta, `message_start` and unknown events are checked whole.
+ * A violation sends `message_delta` with stop_reason `refusal` and an `error` event. `message_stop`
+ * completes the stream: the caller's response ends with it, without waiting for the upstream to close
+ * its body.
  */
 export function createAnthropicStream(guard: ResponseGuard): StreamTransformer {
-  const kinds = new Map<number, 'text' | 'json' | 'thinking'>();
+  /**
+   * The streamed texts of each block, by channel key: a block's text, thinking or tool input goes through
+   * the channel `${index}`; a delta type this code does not know through `${index}/${type}`. The shape
+   * is the delta that releases held text again; a channel without one is a block's text.
+   */
+  const shapes = new Map<string, { index: number; shape: DeltaShape }>();
   let complete = false;
   let template: TextDeltaTemplate | undefined;
 
-  function flushBlock(index: number): string | null {
-    const channel = guard.existing(`${index}`);
+  function shapeBlock(index: number, shape: DeltaShape): void {
+    if (!shapes.has(`${index}`)) shapes.set(`${index}`, { index, shape });
+  }
+
+  /** Finishes a streamed text: its held rest as one more delta ('' when none), null on a violation. */
+  function flushChannel(key: string): string | null {
+    const channel = guard.existing(key);
     if (channel === undefined || channel.finished) return '';
     const rest = channel.finish();
     if (rest === null) return null;
     if (rest.length === 0) return '';
-    const kind = kinds.get(index);
-    const delta =
-      kind === 'json'
-        ? { type: 'input_json_delta', partial_json: rest }
-        : kind === 'thinking'
-          ? { type: 'thinking_delta', thinking: rest }
-          : { type: 'text_delta', text: rest };
+    const known = shapes.get(key);
+    const shape = known?.shape ?? TEXT_DELTA_SHAPE;
+    const delta = { type: shape.type, [shape.member]: rest };
     return formatSseEvent(
-      JSON.stringify({ type: 'content_block_delta', index, delta }),
+      JSON.stringify({ type: 'content_block_delta', index: known?.index ?? Number(key), delta }),
       'content_block_delta',
     );
+  }
+
+  /** Finishes the open texts of one block (every block when `index` is undefined). */
+  function flushBlocks(index?: number): string | null {
+    let out = '';
+    for (const [key] of guard.openChannels()) {
+      if (index !== undefined && (shapes.get(key)?.index ?? Number(key)) !== index) continue;
+      const flushed = flushChannel(key);
+      if (flushed === null) return null;
+      out += flushed;
+    }
+    return out;
   }
 
   /**
@@ -107,56 +149,83 @@ export function createAnthropicStream(guard: ResponseGuard): StreamTransformer {
     );
   }
 
+  /** A delta sent on, after the guard changed (or checked) it in place. */
+  function deltaEvent(data: AnthropicEvent): string {
+    return formatSseEvent(JSON.stringify(data), 'content_block_delta');
+  }
+
+  /**
+   * A delta type this code does not know. One that carries a piece of text (one string member besides
+   * `type`, the shape of every documented delta) goes through a guarded channel of its own, like known
+   * text, and its held rest is released in the same shape before the block ends. Any other delta is a
+   * whole object: every string in it is checked at once.
+   */
+  function unknownDelta(data: AnthropicEvent, index: number, delta: Record<string, unknown>): string | null {
+    const shape = textDeltaShape(delta);
+    if (shape === undefined)
+      return guardUnknownBlock({ guard, holder: data, member: 'delta' }) ? deltaEvent(data) : null;
+    const key = `${index}/${shape.type}`;
+    if (!shapes.has(key)) shapes.set(key, { index, shape });
+    const text = guard.channel(key, 'text').push(delta[shape.member] as string);
+    if (text === null) return null;
+    if (text.length === 0) return '';
+    delta[shape.member] = text;
+    return deltaEvent(data);
+  }
+
+  function blockStart(data: AnthropicEvent, index: number): string | null {
+    const block = data.content_block as Record<string, unknown> | undefined;
+    if (typeof block?.type !== 'string' || !KNOWN_ANTHROPIC_BLOCKS.has(block.type)) {
+      // A block type this code does not know: every string it starts with is checked whole; its deltas
+      // are checked as they come (known ones in the block's channel, unknown ones in their own).
+      if (!guardUnknownBlock({ guard, holder: data, member: 'content_block' })) return null;
+    } else if (block.type === 'tool_use' || block.type === 'server_tool_use') {
+      shapeBlock(index, KNOWN_DELTA_SHAPES.get('input_json_delta') as DeltaShape);
+      if (typeof block.name === 'string' && !guard.allowTool(block.name)) return null;
+      if (!isEmptyInput(block.input)) return toolBlockStart(data, block, index);
+    } else if (block.type === 'web_search_tool_result') {
+      if (!guardWebSearchResults(guard, block)) return null;
+    } else if (block.type === 'thinking' || block.type === 'text') {
+      const member = block.type;
+      shapeBlock(index, KNOWN_DELTA_SHAPES.get(`${member}_delta`) as DeltaShape);
+      // A block may start with text in it (the docs show it empty): that text is checked too.
+      const value = block[member];
+      if (typeof value === 'string' && value.length > 0) {
+        const text = guard.channel(`${index}`, 'text').push(value);
+        if (text === null) return null;
+        block[member] = text;
+      }
+    }
+    return formatSseEvent(JSON.stringify(data), 'content_block_start');
+  }
+
+  function blockDelta(data: AnthropicEvent, index: number): string | null {
+    if (data.delta === undefined) return deltaEvent(data);
+    const delta = data.delta as Record<string, unknown> | null;
+    if (delta === null || typeof delta !== 'object' || Array.isArray(delta))
+      return guardUnknownBlock({ guard, holder: data, member: 'delta' }) ? deltaEvent(data) : null;
+    const type = typeof delta.type === 'string' ? delta.type : '';
+    if (PASSED_DELTAS.has(type)) return deltaEvent(data);
+    const shape = KNOWN_DELTA_SHAPES.get(type);
+    if (shape === undefined || typeof delta[shape.member] !== 'string')
+      return unknownDelta(data, index, delta);
+    // Text, thinking (extended thinking reaches the caller too) and tool input, checked and restored.
+    shapeBlock(index, shape);
+    const kind = shape.type === 'input_json_delta' ? 'json' : 'text';
+    const text = guard.channel(`${index}`, kind).push(delta[shape.member] as string);
+    if (text === null) return null;
+    if (text.length === 0) return '';
+    delta[shape.member] = text;
+    return deltaEvent(data);
+  }
+
   function transform(data: AnthropicEvent): string | null {
     const index = data.index ?? 0;
     switch (data.type) {
-      case 'content_block_start': {
-        const block = data.content_block as Record<string, unknown> | undefined;
-        if (block?.type === 'tool_use' || block?.type === 'server_tool_use') {
-          kinds.set(index, 'json');
-          if (typeof block.name === 'string' && !guard.allowTool(block.name)) return null;
-          if (!isEmptyInput(block.input)) return toolBlockStart(data, block, index);
-        } else if (block?.type === 'web_search_tool_result') {
-          if (!guardWebSearchResults(guard, block)) return null;
-        } else if (block?.type === 'thinking') {
-          kinds.set(index, 'thinking');
-          // A block may start with text in it (the docs show it empty): that text is checked too.
-          if (typeof block.thinking === 'string' && block.thinking.length > 0) {
-            const text = guard.channel(`${index}`, 'text').push(block.thinking);
-            if (text === null) return null;
-            block.thinking = text;
-          }
-        } else {
-          kinds.set(index, 'text');
-          if (typeof block?.text === 'string' && block.text.length > 0) {
-            const text = guard.channel(`${index}`, 'text').push(block.text);
-            if (text === null) return null;
-            block.text = text;
-          }
-        }
-        break;
-      }
-      case 'content_block_delta': {
-        const delta = data.delta as Record<string, unknown> | undefined;
-        if (delta?.type === 'text_delta' && typeof delta.text === 'string') {
-          const text = guard.channel(`${index}`, 'text').push(delta.text);
-          if (text === null) return null;
-          if (text.length === 0) return '';
-          delta.text = text;
-        } else if (delta?.type === 'thinking_delta' && typeof delta.thinking === 'string') {
-          // Extended thinking reaches the caller too: checked and restored like the answer's text.
-          const text = guard.channel(`${index}`, 'text').push(delta.thinking);
-          if (text === null) return null;
-          if (text.length === 0) return '';
-          delta.thinking = text;
-        } else if (delta?.type === 'input_json_delta' && typeof delta.partial_json === 'string') {
-          const text = guard.channel(`${index}`, 'json').push(delta.partial_json);
-          if (text === null) return null;
-          if (text.length === 0) return '';
-          delta.partial_json = text;
-        }
-        break;
-      }
+      case 'content_block_start':
+        return blockStart(data, index);
+      case 'content_block_delta':
+        return blockDelta(data, index);
       case 'error': {
         // An upstream's own error event ("Streaming Messages", error events): its message is upstream
         // text, so it is checked and restored; only the error type is kept with it.
@@ -166,22 +235,24 @@ export function createAnthropicStream(guard: ResponseGuard): StreamTransformer {
         return formatSseEvent(JSON.stringify(checked), 'error');
       }
       case 'content_block_stop': {
-        const before = flushBlock(index);
+        const before = flushBlocks(index);
         if (before === null) return null;
         return before + formatSseEvent(JSON.stringify(data), data.type);
       }
       case 'message_delta':
       case 'message_stop': {
-        let before = '';
-        for (const [key] of guard.openChannels()) {
-          const flushed = flushBlock(Number(key));
-          if (flushed === null) return null;
-          before += flushed;
-        }
+        const before = flushBlocks();
+        if (before === null) return null;
         return before + formatSseEvent(JSON.stringify(data), data.type);
       }
       default:
         break;
+    }
+    if (!KNOWN_EVENTS.has(data.type ?? '')) {
+      // `message_start` (whose message may already hold content) and event types this code does not
+      // know: every string in them is checked whole.
+      const rewrite = (_path: string, text: string) => guard.wholeText(text, 'text');
+      if (!rewriteUnknownValue({ guard, record: data, rewrite })) return null;
     }
     return formatSseEvent(JSON.stringify(data), data.type);
   }
@@ -211,13 +282,7 @@ export function createAnthropicStream(guard: ResponseGuard): StreamTransformer {
       return out;
     },
     onEnd(): string {
-      let out = '';
-      for (const [key] of guard.openChannels()) {
-        const flushed = flushBlock(Number(key));
-        if (flushed === null) return '';
-        out += flushed;
-      }
-      return out;
+      return flushBlocks() ?? '';
     },
     closing(reason: ResponseViolation): string {
       const error = {

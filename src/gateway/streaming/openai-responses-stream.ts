@@ -17,6 +17,7 @@ import {
   type StreamedType,
   slotOf,
 } from './responses-text-types.js';
+import { rewriteUnknownEvent } from './responses-unknown-event.js';
 import type { SseEvent } from './sse-parser.js';
 import { formatSseEvent } from './sse-writer.js';
 import { type StreamTransformer, streamErrorPayload } from './stream-transformer.js';
@@ -146,7 +147,8 @@ export function createOpenAIResponsesStream(guard: ResponseGuard): StreamTransfo
         const summary = type === 'response.reasoning_summary_part.added';
         const index = summary ? data.summary_index : data.content_index;
         const rewrite = texts.addedRewrite(data);
-        if (!rewritePart({ part: data.part, itemId: data.item_id, index, rewrite, summary })) return null;
+        if (!rewritePart({ guard, part: data.part, itemId: data.item_id, index, rewrite, summary }))
+          return null;
         return emit(data);
       }
       case 'response.content_part.done':
@@ -154,7 +156,8 @@ export function createOpenAIResponsesStream(guard: ResponseGuard): StreamTransfo
         const summary = type === 'response.reasoning_summary_part.done';
         const index = summary ? data.summary_index : data.content_index;
         const { state, rewrite } = texts.finalRewrite();
-        if (!rewritePart({ part: data.part, itemId: data.item_id, index, rewrite, summary })) return null;
+        if (!rewritePart({ guard, part: data.part, itemId: data.item_id, index, rewrite, summary }))
+          return null;
         return emit(data, state.before);
       }
       case 'response.output_text.annotation.added': {
@@ -183,6 +186,10 @@ export function createOpenAIResponsesStream(guard: ResponseGuard): StreamTransfo
       }
       default:
         break;
+    }
+    if (!TERMINAL_EVENTS.has(type) && !SNAPSHOT_EVENTS.has(type)) {
+      const outcome = rewriteUnknownEvent({ guard, data, rewrite: texts.checkWhole });
+      return outcome === 'send' ? emit(data) : outcome === 'drop' ? '' : null;
     }
     if (!rewriteResponseError(data)) return null;
     restoreEchoedInstructions(guard, data.response);

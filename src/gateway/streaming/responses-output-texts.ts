@@ -9,6 +9,7 @@ import {
   type TextKind,
 } from './responses-text-types.js';
 import { rewriteToolItem } from './responses-tool-items.js';
+import { rewriteUnknownItem } from './responses-unknown-item.js';
 
 /**
  * How the output guard rewrites the texts of an OpenAI Responses answer: message content parts
@@ -23,8 +24,12 @@ function partText(part: Record<string, unknown>): { type: StreamedType; field: s
   return undefined;
 }
 
-/** Passes the text of a content or summary part (and its citations) through `rewrite`; false on a violation. */
+/**
+ * Passes the text of a content or summary part (and its citations) through `rewrite`, and every string of
+ * a part without a text the gateway knows; false on a violation.
+ */
 export function rewritePart(options: {
+  guard: ResponseGuard;
   part: unknown;
   itemId: unknown;
   index: unknown;
@@ -34,7 +39,11 @@ export function rewritePart(options: {
   if (options.part === null || typeof options.part !== 'object') return true;
   const part = options.part as Record<string, unknown>;
   const found = options.summary ? { type: 'summary' as const, field: 'text' } : partText(part);
-  if (found === undefined) return true;
+  if (found === undefined) {
+    const at = `part.${typeof options.index === 'number' ? options.index : 0}`;
+    const { guard, itemId, rewrite } = options;
+    return rewriteUnknownItem({ guard, record: part, itemId, rewrite, at });
+  }
   const slot = slotOf(found.type, options.itemId, options.index);
   if (!rewriteMember({ record: part, field: found.field, slot, rewrite: options.rewrite })) return false;
   if (found.type !== 'text') return true;
@@ -43,6 +52,7 @@ export function rewritePart(options: {
 }
 
 function rewriteParts(options: {
+  guard: ResponseGuard;
   parts: unknown;
   itemId: unknown;
   rewrite: RewriteText;
@@ -57,19 +67,23 @@ function rewriteParts(options: {
 
 /**
  * Passes every model-written text of an output item through `rewrite`, and the tools it calls through
- * the allowlist (function and custom tools by name, MCP tools by name, built-in tools by their type).
+ * the allowlist (function and custom tools by name, MCP tools by name, built-in tools by their type);
+ * every string of an item of a type this code does not know is checked too (`rewriteUnknownItem`).
  * Returns false on a violation.
  */
 export function rewriteItemTexts(guard: ResponseGuard, item: OutputItem, rewrite: RewriteText): boolean {
   switch (item.type) {
     case 'message':
-      return rewriteParts({ parts: item.content, itemId: item.id, rewrite });
+      return rewriteParts({ guard, parts: item.content, itemId: item.id, rewrite });
     case 'reasoning':
       // `encrypted_content` is opaque to the caller (only the provider can read it): left as sent.
       return (
-        rewriteParts({ parts: item.summary, itemId: item.id, rewrite, summary: true }) &&
-        rewriteParts({ parts: item.content, itemId: item.id, rewrite })
+        rewriteParts({ guard, parts: item.summary, itemId: item.id, rewrite, summary: true }) &&
+        rewriteParts({ guard, parts: item.content, itemId: item.id, rewrite })
       );
+    case 'compaction':
+      // `encrypted_content` is the provider's compacted conversation, opaque to the caller: left as sent.
+      return true;
     case 'function_call':
     case 'custom_tool_call': {
       if (typeof item.name === 'string' && !guard.allowTool(item.name)) return false;
@@ -78,7 +92,11 @@ export function rewriteItemTexts(guard: ResponseGuard, item: OutputItem, rewrite
       return rewriteMember({ record: item, field, slot: slotOf(type, item.id, undefined), rewrite });
     }
     default:
-      return rewriteToolItem(guard, item, rewrite) ?? true;
+      // An item type this code does not know is never passed unchecked: every string in it is checked.
+      return (
+        rewriteToolItem(guard, item, rewrite) ??
+        rewriteUnknownItem({ guard, record: item, itemId: item.id, rewrite, callsTool: true })
+      );
   }
 }
 

@@ -8,6 +8,7 @@ import {
   type TextKind,
   wholeSlot,
 } from './responses-text-types.js';
+import { rewriteUnknownItem } from './responses-unknown-item.js';
 
 /**
  * Names the tool allowlist knows built-in tool calls by. These calls carry no tool name, so they go by
@@ -91,12 +92,21 @@ function wholeInElements(options: MemberOptions & { fields: readonly string[] })
   return true;
 }
 
+/** Every string of the tools an MCP listing names (`tools[]`), each checked whole; false on a violation. */
+function listedTools(guard: ResponseGuard, item: OutputItem, rewrite: RewriteText): boolean {
+  if (item.tools === undefined || item.tools === null) return true;
+  const listing = { tools: item.tools };
+  if (!rewriteUnknownItem({ guard, record: listing, itemId: item.id, rewrite })) return false;
+  item.tools = listing.tools;
+  return true;
+}
+
 /**
  * Passes the texts of a tool item (API reference "Responses object" output items) through `rewrite` and
  * the tools it calls through the allowlist: MCP calls (`arguments` streamed as JSON, `output`, `error`)
- * and approval requests, code-interpreter code (streamed) and logs, local shell and shell commands and
+ * and approval requests, the tools MCP servers list, code-interpreter code (streamed) and logs, local shell and shell commands and
  * environments, `apply_patch` operations, web and file search queries and file search results, text
- * typed by computer use, programs, and the outputs of these calls that the provider ran itself.
+ * typed by computer use, image prompts, programs, and the outputs of these calls that the provider ran itself.
  * Returns false on a violation, undefined when the item is not a tool item.
  */
 export function rewriteToolItem(
@@ -122,9 +132,11 @@ export function rewriteToolItem(
       if (typeof item.name === 'string' && !guard.allowTool(item.name)) return false;
       return wholeMember({ ...member, field: 'arguments', kind: 'json' });
     case 'mcp_list_tools':
-      // Tool names, descriptions and schemas come from the MCP servers the caller configured in its own
-      // request, not from the model: left as sent. A listing error is server text the caller reads.
-      return wholeMember({ ...member, field: 'error' });
+      // Tool names, descriptions and input schemas come from MCP servers, not from the model, but they
+      // are where MCP tool poisoning lives, and the caller's application shows and uses them: every string
+      // of a listed tool is checked as text (a key, a personal value, a markdown exfiltration link) and its
+      // placeholders are restored. A listing error is server text the caller reads.
+      return wholeMember({ ...member, field: 'error' }) && listedTools(guard, item, rewrite);
     case 'code_interpreter_call':
       // `outputs[].url` of images points into the provider's own container: left as sent.
       return (
@@ -178,6 +190,10 @@ export function rewriteToolItem(
         wholeInElements({ ...member, field: 'actions', fields: ['text'] })
       );
     }
+    case 'image_generation_call':
+      // The prompt the model rewrote is text; `result` is the image itself (base64), out of reach of a
+      // text check and left as sent, like the images it streams (`partial_image_b64`).
+      return wholeMember({ ...member, field: 'revised_prompt' });
     case 'program':
       return wholeMember({ ...member, field: 'code' });
     case 'program_output':
