@@ -15,6 +15,7 @@ import { createCleanTextCache } from './guard/clean-text-cache.js';
 import { handleModelRequest } from './handle-model-request.js';
 import { gatewayError, sendError } from './http/api-error.js';
 import { answerClientError } from './http/client-error.js';
+import { createMetricsAccess, METRICS_TOKEN_ENV } from './http/metrics-access.js';
 import { createWriteStallWatchdog } from './http/write-stall-watchdog.js';
 import { MODEL_ROUTES } from './model-routes.js';
 import { recordRequest } from './record-request.js';
@@ -156,7 +157,15 @@ export function createGateway(options: GatewayOptions): Gateway {
   // dropped, which cancels the upstream call as for a caller that left.
   const watchdog = createWriteStallWatchdog({ timeoutMs: config.limits.writeStallTimeoutMs });
 
+  const metricsAccess = createMetricsAccess({
+    loopback: isLoopbackHost(config.host),
+    public: config.metrics.public,
+    tokenEnv: config.metrics.tokenEnv,
+    environment: options.environment ?? process.env,
+    admin: options.admin,
+  });
   const services: ServiceRoutes = {
+    authorizeMetrics: metricsAccess.mode === 'token' ? metricsAccess.authorize : undefined,
     context,
     admin: options.admin,
     monitor: options.monitor,
@@ -318,6 +327,11 @@ export function createGateway(options: GatewayOptions): Gateway {
           if (usesSimulated) {
             logger.warn('no upstream configured: answering with the built-in simulated model', {
               model: SIMULATED_MODEL,
+            });
+          }
+          if (metricsAccess.unusable && options.monitor?.render) {
+            logger.warn('/metrics needs a token on this address and none is set: every scrape is refused', {
+              set: config.metrics.tokenEnv ?? METRICS_TOKEN_ENV,
             });
           }
           logger.info('gateway listening', {

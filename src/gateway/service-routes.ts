@@ -21,6 +21,8 @@ export interface ServiceRoutes {
   accepting(): boolean;
   /** Called after an admin request (keys may have been created or revoked). */
   keysChanged(): void;
+  /** Throws unless the request may read `/metrics` (a token off loopback); absent: open. */
+  authorizeMetrics?: ((headers: RequestState['request']['headers']) => void) | undefined;
 }
 
 const GET_ROUTES = new Set(['/healthz', '/readyz', '/metrics', '/v1/models']);
@@ -95,6 +97,7 @@ export async function handleServiceRoute(services: ServiceRoutes, state: Request
       });
     }
     case '/metrics': {
+      services.authorizeMetrics?.(request.headers);
       if (!services.monitor?.render)
         throw gatewayError(ERROR_CODES.ROUTE_NOT_FOUND, 'metrics are not enabled');
       const metrics = await services.monitor.render();

@@ -143,7 +143,15 @@ export const gatewayConfigSchema = z.strictObject({
       webhookSecretEnv: envName.optional(),
     })
     .default({}),
-  metrics: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
+  metrics: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Scrapes need no token even on a non-loopback address (a trusted network). */
+      public: z.boolean().default(false),
+      /** Environment variable holding the metrics token (default AEGIS_METRICS_TOKEN). */
+      tokenEnv: envName.optional(),
+    })
+    .default({ enabled: true, public: false }),
   logging: z
     .strictObject({
       level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default(D.logLevel),
