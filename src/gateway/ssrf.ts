@@ -1,9 +1,10 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
 import { classifyAddress, METADATA_HOSTS } from '../net/address-class.js';
 import { AegisError, ERROR_CODES } from '../spec/errors.js';
 
 export { type AddressClass, classifyAddress } from '../net/address-class.js';
+// The address policy and the connect-time lookup live in `net`, shared with the LLM judge.
+export { addressAllowed, createSafeLookup } from '../net/safe-lookup.js';
 
 /** Options of `validateUpstreamUrl`. */
 export interface UpstreamUrlOptions {
@@ -12,14 +13,6 @@ export interface UpstreamUrlOptions {
 
 function refuse(reason: string): never {
   throw new AegisError(ERROR_CODES.UPSTREAM_URL_FORBIDDEN, `upstream URL refused: ${reason}`);
-}
-
-/** True when an address may be used as an upstream under the given options. */
-export function addressAllowed(address: string, options: UpstreamUrlOptions = {}): boolean {
-  const kind = classifyAddress(address);
-  return (
-    kind === 'public' || kind === 'loopback' || (kind === 'private' && options.allowPrivateNetwork === true)
-  );
 }
 
 /**
@@ -53,35 +46,4 @@ export function validateUpstreamUrl(raw: string, options: UpstreamUrlOptions = {
     refuse('host name has invalid characters');
   }
   return url;
-}
-
-type LookupCallback = (
-  error: NodeJS.ErrnoException | null,
-  address: string | LookupAddress[],
-  family?: number,
-) => void;
-
-/**
- * A `dns.lookup` replacement for upstream sockets that refuses resolved addresses outside the allowed
- * classes, so a host name cannot be pointed at a metadata or private address later (DNS rebinding).
- */
-export function createSafeLookup(options: UpstreamUrlOptions) {
-  return function safeLookup(hostname: string, lookupOptions: object, callback: LookupCallback): void {
-    dnsLookup(hostname, { ...lookupOptions, all: true }, (error, addresses) => {
-      if (error) return callback(error, []);
-      const list = addresses as LookupAddress[];
-      const bad = list.find((entry) => !addressAllowed(entry.address, options));
-      if (bad) {
-        const refusal = new Error(
-          `upstream ${hostname} resolves to a forbidden address`,
-        ) as NodeJS.ErrnoException;
-        refusal.code = 'EAI_FORBIDDEN';
-        return callback(refusal, []);
-      }
-      if ((lookupOptions as { all?: boolean }).all) return callback(null, list);
-      const first = list[0];
-      if (!first) return callback(new Error(`no address for ${hostname}`) as NodeJS.ErrnoException, []);
-      callback(null, first.address, first.family);
-    });
-  };
 }

@@ -4,10 +4,11 @@ import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { classifyAddress, METADATA_HOSTS } from '../net/address-class.js';
+import type { HostResolver } from '../net/safe-lookup.js';
 import type { AsyncDetector } from '../spec/detector.js';
 import { AegisError, ERROR_CODES } from '../spec/errors.js';
 import { identityText } from '../spec/text.js';
-import { createLlmJudge } from './llm-judge.js';
+import { createLlmJudge, judgeHostProblem } from './llm-judge.js';
 import { createOnnxClassifier } from './onnx-classifier.js';
 
 /** Back-end files above this size are refused (a configuration is a few hundred bytes). */
@@ -186,9 +187,14 @@ export interface CreateBackendsOptions {
   config: unknown;
   /** Where `judge.apiKeyEnv` is looked up (default `process.env`). */
   environment?: NodeJS.ProcessEnv;
-  /** Injected for tests; defaults to the global fetch. */
+  /** Injected for tests; defaults to undici's fetch with a lookup that refuses forbidden addresses. */
   fetch?: typeof fetch;
+  /** Resolves the judge's host name to all its addresses; injected for tests (default `dns.lookup`). */
+  resolveHost?: HostResolver;
 }
+
+/** How long `openBackends` waits for the judge's host name to resolve before leaving it to first use. */
+const START_LOOKUP_MS = 5_000;
 
 /**
  * The asynchronous detectors a back-end configuration describes, in a fixed order (ONNX, then judge), for
@@ -222,6 +228,7 @@ export function createBackends(options: CreateBackendsOptions): AsyncDetector[] 
         ...judge,
         ...(apiKey === undefined ? {} : { apiKey }),
         ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+        ...(options.resolveHost === undefined ? {} : { resolveHost: options.resolveHost }),
       }),
     );
   }
@@ -229,13 +236,35 @@ export function createBackends(options: CreateBackendsOptions): AsyncDetector[] 
 }
 
 /**
+ * Refuses (`AEGIS_CONFIG_INVALID`) a judge whose host name resolves to an address it may not reach. A
+ * name that does not resolve now (or not within 5 s) is left to the judge, which checks it at first use.
+ */
+async function checkJudgeHost(url: string, resolveHost: HostResolver | undefined): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), START_LOOKUP_MS).unref();
+  });
+  const problem = await Promise.race([
+    judgeHostProblem(new URL(url).hostname, { resolveHost }).catch(() => undefined),
+    gaveUp,
+  ]).finally(() => clearTimeout(timer));
+  if (problem === undefined) return;
+  throw new AegisError(ERROR_CODES.CONFIG_INVALID, `back-end configuration invalid: judge.url: ${problem}`, {
+    details: { problems: [`judge.url: ${problem}`] },
+  });
+}
+
+/**
  * Like `createBackends`, then loads the ONNX model once (by scoring a short text), so that a missing
  * onnxruntime-node or an unreadable model fails at start-up (`AEGIS_BACKEND_UNAVAILABLE`,
- * `AEGIS_MODEL_UNREADABLE`, `AEGIS_MODEL_INVALID`) instead of on every text. The judge is not called:
- * whether its failures block is its `failMode`, decided per text.
+ * `AEGIS_MODEL_UNREADABLE`, `AEGIS_MODEL_INVALID`) instead of on every text, and resolves the judge's
+ * host name, so that a name pointing at a metadata or link-local address fails at start-up too
+ * (`AEGIS_CONFIG_INVALID`). The judge is not called: whether its failures block is its `failMode`,
+ * decided per text.
  */
 export async function openBackends(options: CreateBackendsOptions): Promise<AsyncDetector[]> {
   const config = parseBackendConfig(options.config);
+  if (config.judge) await checkJudgeHost(config.judge.url, options.resolveHost);
   const detectors = createBackends({ ...options, config });
   if (config.onnx) {
     const sample = 'hello';

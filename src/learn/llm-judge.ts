@@ -1,3 +1,5 @@
+import { METADATA_HOSTS } from '../net/address-class.js';
+import { createSafeLookup, forbiddenAddressOf, type HostResolver } from '../net/safe-lookup.js';
 import type { AsyncDetector, DetectContext } from '../spec/detector.js';
 import { AegisError, ERROR_CODES } from '../spec/errors.js';
 import type { InjectionFinding } from '../spec/finding.js';
@@ -18,8 +20,51 @@ export interface LlmJudgeOptions {
   maxChars?: number;
   /** System prompt for generic chat models; Llama Guard models ignore it and answer safe/unsafe. */
   systemPrompt?: string;
-  /** Injected for tests; defaults to the global fetch. */
+  /**
+   * Injected for tests; defaults to undici's fetch through a connection pool whose DNS lookup refuses
+   * forbidden addresses at connect time (as gateway upstreams do).
+   */
   fetch?: typeof fetch;
+  /** Resolves the judge's host name to all its addresses; injected for tests (default `dns.lookup`). */
+  resolveHost?: HostResolver;
+}
+
+// The judge may reach loopback (a local Ollama or vLLM is the normal case), private networks and
+// public hosts, never link-local, metadata, reserved or unspecified addresses: the gateway's upstream
+// policy with private networks allowed.
+const JUDGE_ADDRESSES = { allowPrivateNetwork: true } as const;
+
+/**
+ * Why the judge must not be called on `hostname`, or `undefined` when it may: a metadata host name, or a
+ * name or literal with any address the judge may not reach (every address counts: a connection may
+ * use any of them). Throws when the name does not resolve.
+ */
+export async function judgeHostProblem(
+  hostname: string,
+  options: { resolveHost?: HostResolver | undefined } = {},
+): Promise<string | undefined> {
+  let host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  while (host.endsWith('.')) host = host.slice(0, -1);
+  if (METADATA_HOSTS.has(host)) return 'points to a cloud metadata host';
+  const forbidden = await forbiddenAddressOf(host, {
+    ...JUDGE_ADDRESSES,
+    ...(options.resolveHost ? { resolve: options.resolveHost } : {}),
+  });
+  return forbidden === undefined
+    ? undefined
+    : `resolves to ${forbidden}, a link-local, metadata, reserved or unspecified address`;
+}
+
+let guardedFetch: Promise<typeof fetch> | undefined;
+
+/** undici's fetch over a pool that re-checks every resolved address when it connects (DNS rebinding). */
+function fetchWithSafeLookup(): Promise<typeof fetch> {
+  guardedFetch ??= import('undici').then(({ Agent, fetch: undiciFetch }) => {
+    const dispatcher = new Agent({ connect: { lookup: createSafeLookup(JUDGE_ADDRESSES) } });
+    return ((input: Parameters<typeof fetch>[0], init?: RequestInit) =>
+      undiciFetch(input as never, { ...init, dispatcher } as never)) as unknown as typeof fetch;
+  });
+  return guardedFetch;
 }
 
 /** The default instruction for a general chat model acting as judge. */
@@ -62,9 +107,10 @@ async function readBounded(response: Response, limit: number): Promise<string | 
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** The system error code of a failed request (` (ECONNRESET)`), or nothing. */
+/** The system error code of a failed request or lookup (` (ECONNRESET)`), or nothing. */
 function networkCode(error: unknown): string {
-  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  const failure = error as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  const code = failure?.cause?.code ?? failure?.code;
   return typeof code === 'string' ? ` (${code})` : '';
 }
 
@@ -76,6 +122,25 @@ function limit(name: string, value: number, minimum: number, maximum: number): n
     );
   }
   return value;
+}
+
+/** `promise`, or the signal's reason once it aborts first (a DNS lookup can take long). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 function clip(text: string, maxChars: number): string {
@@ -101,10 +166,21 @@ export function createLlmJudge(options: LlmJudgeOptions): AsyncDetector {
   const timeoutMs = limit('timeoutMs', options.timeoutMs ?? 10_000, 1, 2 ** 32 - 1);
   const failMode = options.failMode ?? 'closed';
   const maxChars = limit('maxChars', options.maxChars ?? 32_000, 64, Number.MAX_SAFE_INTEGER);
-  const doFetch = options.fetch ?? fetch;
+  const injectedFetch = options.fetch;
   const fail = (message: string, cause?: unknown): InjectionFinding[] => {
     if (failMode === 'open') return [];
     throw new AegisError(ERROR_CODES.BACKEND_FAILED, `llm judge: ${message}`, { cause });
+  };
+  // The host is checked once, at first use (a name that does not resolve is tried again next time).
+  let hostVerdict: Promise<string | undefined> | undefined;
+  const hostProblem = async (): Promise<string | undefined> => {
+    hostVerdict ??= judgeHostProblem(endpoint.hostname, { resolveHost: options.resolveHost });
+    try {
+      return await hostVerdict;
+    } catch (error) {
+      hostVerdict = undefined;
+      throw error;
+    }
   };
   return {
     id: 'llm-judge',
@@ -128,6 +204,21 @@ export function createLlmJudge(options: LlmJudgeOptions): AsyncDetector {
       const signal = AbortSignal.timeout(timeoutMs);
       const timedOut = (error: unknown) =>
         error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      let problem: string | undefined;
+      try {
+        problem = await untilAborted(hostProblem(), signal);
+      } catch (error) {
+        return fail(
+          timedOut(error)
+            ? `no answer within ${timeoutMs} ms`
+            : `cannot resolve the judge's host${networkCode(error)}`,
+          error,
+        );
+      }
+      // A forbidden address is a configuration error, never a judge failure that could fail open.
+      if (problem !== undefined)
+        throw new AegisError(ERROR_CODES.CONFIG_INVALID, `llm judge: the base URL ${problem}`);
+      const doFetch = injectedFetch ?? (await fetchWithSafeLookup());
       let response: Response;
       try {
         response = await doFetch(endpoint, {
