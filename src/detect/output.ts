@@ -9,6 +9,7 @@ import { findHtmlPayloads } from './output/html-payloads.js';
 import { findMarkdownExfiltration } from './output/markdown-exfiltration.js';
 import { type OutputMatch, severityForScore } from './output/output-match.js';
 import { createPayloadRunner } from './output/payload-rule.js';
+import { SHELL_EXFILTRATION_RULES } from './output/shell-exfiltration.js';
 import { SHELL_INJECTION_RULES } from './output/shell-injection.js';
 import { SQL_INJECTION_RULES } from './output/sql-injection.js';
 import { createSystemPromptLeakCheck } from './output/system-prompt-leak.js';
@@ -44,7 +45,7 @@ function softenInCode(match: OutputMatch): OutputMatch {
 
 /**
  * Checks model output for exfiltration links and images, raw HTML and script, SQL and shell payloads for
- * downstream systems, canary-token leaks and system-prompt leaks. Runs on the normalized text so
+ * downstream systems, shell commands that send local secrets to another host, canary-token leaks and system-prompt leaks. Runs on the normalized text so
  * obfuscation does not hide payloads; spans point into the original text.
  */
 export function createOutputDetector(options?: OutputDetectorOptions): Detector {
@@ -54,7 +55,11 @@ export function createOutputDetector(options?: OutputDetectorOptions): Detector 
     minOverlap: settings.minPromptOverlap ?? 0.1,
     minShingles: settings.minPromptShingles ?? 6,
   });
-  const payloads = createPayloadRunner([...SQL_INJECTION_RULES, ...SHELL_INJECTION_RULES]);
+  const payloads = createPayloadRunner([
+    ...SQL_INJECTION_RULES,
+    ...SHELL_INJECTION_RULES,
+    ...SHELL_EXFILTRATION_RULES,
+  ]);
   const settingsAllowlist = createHostAllowlist(settings.allowedHosts ?? []);
   const settingsCanaries = settings.canaries ?? [];
 

@@ -43,6 +43,8 @@ const ROLE_SCOPES: Readonly<Record<Role, RoleScope>> = {
 /**
  * Output finding types that carry data out, run code in a browser, or leak secrets of the application;
  * blocked unless permissive. SQL and shell payloads stay flagged: answers legitimately contain code.
+ * Shell exfiltration is blocked: its rules need both a credential source and a network sink, which an
+ * ordinary answer does not combine, and an agent that runs the command loses the secrets at once.
  */
 const HIGH_RISK_OUTPUT_TYPES = [
   'MARKDOWN_IMAGE_EXFILTRATION',
@@ -58,6 +60,7 @@ const HIGH_RISK_OUTPUT_TYPES = [
   'DATA_HTML_URL',
   'CANARY_LEAK',
   'SYSTEM_PROMPT_LEAK',
+  'SHELL_EXFILTRATION',
 ] as const;
 
 /** Invisible text that carries hidden instructions (ASCII smuggling); blocked unless permissive. */

@@ -11,7 +11,7 @@ import { type OutputMatch, severityForScore, snippet } from './output-match.js';
  */
 export interface PayloadRule {
   id: string;
-  type: 'SQL_INJECTION' | 'SHELL_INJECTION';
+  type: 'SQL_INJECTION' | 'SHELL_INJECTION' | 'SHELL_EXFILTRATION';
   /** Written without flags; run case-insensitively over the whole text. */
   pattern: RegExp;
   score: number;
