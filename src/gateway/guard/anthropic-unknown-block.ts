@@ -28,7 +28,7 @@ export function guardUnknownBlock(options: {
   const { guard } = options;
   const holder = options.holder as Record<string | number, unknown>;
   const block = holder[options.member];
-  const rewrite = (_path: string, text: string) => guard.wholeText(text, 'text');
+  const rewrite = (_path: string, text: string, kind: 'text' | 'json') => guard.wholeText(text, kind);
   if (block !== null && typeof block === 'object' && !Array.isArray(block)) {
     const record = block as Record<string, unknown>;
     return rewriteUnknownValue({ guard, record, rewrite, allowTool: (name) => guard.allowTool(name) });

@@ -28,8 +28,23 @@ export const UNKNOWN_VALUE_LIMITS: UnknownValueLimits = Object.freeze({
   maxChars: 4_000_000,
 });
 
-/** Checks and restores one string found at `path` (`content.0.text`; `tools.1{}` for a member name); null stops. */
-export type RewriteUnknownString = (path: string, text: string) => string | null;
+/**
+ * Checks and restores one string found at `path` (`content.0.text`; `tools.1{}` for a member name); null
+ * stops. `kind` is `json` for a string that is itself JSON (arguments), so restored values are escaped.
+ */
+export type RewriteUnknownString = (path: string, text: string, kind: 'text' | 'json') => string | null;
+
+/** True for a string that holds a JSON object or array. */
+function isJsonText(text: string): boolean {
+  const first = text.charCodeAt(0);
+  if (first !== 123 && first !== 91) return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function isStructural(key: string, value: string): boolean {
   return (STRUCTURAL_MEMBERS.has(key) || key.endsWith('_id')) && IDENTIFIER.test(value);
@@ -41,8 +56,8 @@ const STOP = Symbol('stop');
 /**
  * Checks every string of a value whose shape the gateway does not know (an output item or content block
  * type added by a provider after this code was written): member values and member names at any depth,
- * with the same whole-text check as known members, placeholders restored in place. A string that is one
- * URL is checked as a link (`<url>`); short identifiers in structural members (`id`, `*_id`, `type`,
+ * with the same whole-text check as known members, placeholders restored in place (JSON-escaped in a
+ * string that is itself JSON). A string that is one URL is checked as a link (`<url>`); short identifiers in structural members (`id`, `*_id`, `type`,
  * `status`, `role`, `object`) are left as sent; a string `name` of the value itself must pass the tool
  * allowlist (`allowTool`), since a new item type may well call a tool. The walk is bounded (`limits`): past
  * a bound the response fails closed (`guard.uncheckable`), as nothing unchecked may leave.
@@ -72,8 +87,8 @@ export function rewriteUnknownValue(options: {
       return STOP;
     }
     if (text.length === 0) return text;
-    if (!URL_STRING.test(text)) return rewrite(path, text) ?? STOP;
-    const checked = rewrite(path, `<${text}>`);
+    if (!URL_STRING.test(text)) return rewrite(path, text, isJsonText(text) ? 'json' : 'text') ?? STOP;
+    const checked = rewrite(path, `<${text}>`, 'text');
     if (checked === null) return STOP;
     return checked.startsWith('<') && checked.endsWith('>') ? checked.slice(1, -1) : checked;
   }

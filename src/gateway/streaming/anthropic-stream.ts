@@ -251,7 +251,7 @@ export function createAnthropicStream(guard: ResponseGuard): StreamTransformer {
     if (!KNOWN_EVENTS.has(data.type ?? '')) {
       // `message_start` (whose message may already hold content) and event types this code does not
       // know: every string in them is checked whole.
-      const rewrite = (_path: string, text: string) => guard.wholeText(text, 'text');
+      const rewrite = (_path: string, text: string, kind: 'text' | 'json') => guard.wholeText(text, kind);
       if (!rewriteUnknownValue({ guard, record: data, rewrite })) return null;
     }
     return formatSseEvent(JSON.stringify(data), data.type);

@@ -26,6 +26,19 @@ describe('rewriteOutputItem: items and parts the gateway does not know, and opaq
     expect(blocked.violation?.code).toBe('AEGIS_OUTPUT_BLOCKED');
   });
 
+  it('restores placeholders JSON-escaped in a string of an unknown item that is itself JSON', () => {
+    const { email, responseGuard } = setup(null);
+    const item = {
+      id: 'fc_1',
+      type: 'future_call',
+      arguments: JSON.stringify({ to: email }),
+      note: `to ${email}`,
+    };
+    expect(rewriteOutputItem(responseGuard, item)).toBe(true);
+    expect(JSON.parse(item.arguments)).toEqual({ to: ORIGINAL });
+    expect(item.note).toBe(`to ${ORIGINAL}`);
+  });
+
   it('checks the prompt of a generated image and leaves the image and compacted content as sent', () => {
     const { email, responseGuard } = setup(null);
     const image = {

@@ -22,7 +22,7 @@ export function rewriteUnknownItem(options: {
   const walk: Parameters<typeof rewriteUnknownValue>[0] = {
     guard,
     record: options.record,
-    rewrite: (path, text) => rewrite(wholeSlot(itemId, `${prefix}${path}`, 'text'), text),
+    rewrite: (path, text, kind) => rewrite(wholeSlot(itemId, `${prefix}${path}`, kind), text),
   };
   if (options.callsTool === true) walk.allowTool = (name) => guard.allowTool(name);
   return rewriteUnknownValue(walk);
