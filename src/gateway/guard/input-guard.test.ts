@@ -75,6 +75,48 @@ describe('runInputGuard with the clean-text cache', () => {
     expect(error?.message).toContain('messages[3] block: injection/INSTRUCTION_OVERRIDE');
   });
 
+  it('redacts a system prompt with PII on every request, and checks a clean one only once', () => {
+    const { guard, checked } = countingGuard();
+    const cache = createCleanTextCache({ maxEntries: 100, maxTextLength: 10_000 });
+    const request = (system: string) => {
+      const body = {
+        model: 'm',
+        messages: [
+          { role: 'system', content: system },
+          { role: 'user', content: 'Hello' },
+        ],
+      };
+      const extracted = extractOpenAIChat(body);
+      const result = runInputGuard({
+        guard,
+        extracted,
+        vault: guard.createVault(),
+        failMode: config.failMode,
+        cache,
+      });
+      return { result, body, extracted };
+    };
+    const profile = 'The customer writes from ann@example.com; call +14155550100 if needed.';
+    for (let turn = 0; turn < 2; turn++) {
+      const { result, body, extracted } = request(profile);
+      expect(result.action).toBe('redact');
+      // Never cached: each request gets its own vault, so each must redact (with the same placeholders).
+      expect(checked.at(-1)?.map((message) => message.role)).toEqual(
+        turn === 0 ? ['system', 'user'] : ['system'],
+      );
+      const sent = 'The customer writes from <EMAIL_ADDRESS_1>; call <PHONE_NUMBER_1> if needed.';
+      expect(body.messages[0]?.content).toBe(sent);
+      // The output guard's leak check compares answers with the prompt as the upstream saw it.
+      expect(extracted.systemPrompt).toBe(sent);
+    }
+    const clean = 'You are a helpful travel agent.';
+    const calls = checked.length;
+    for (let turn = 0; turn < 3; turn++) expect(request(clean).result.action).toBe('allow');
+    // The clean prompt (and the user turn) were checked by the first of these requests only.
+    expect(checked.length).toBe(calls + 1);
+    expect(checked.at(-1)?.map((message) => message.content)).toEqual([clean]);
+  });
+
   it('stays bounded and skips long texts', () => {
     const cache = createCleanTextCache({ maxEntries: 3, maxTextLength: 10 });
     for (const text of ['a', 'b', 'c', 'd']) cache.add('user', text);

@@ -4,7 +4,7 @@ import type { GuardMessage } from '../../spec/role.js';
 import type { Action, Verdict } from '../../spec/verdict.js';
 import type { GatewayConfig } from '../config/gateway-config-schema.js';
 import { gatewayError } from '../http/api-error.js';
-import { type ExtractedRequest, setSlotText, slotText } from '../providers/text-slot.js';
+import { type ExtractedRequest, joinSlotTexts, setSlotText, slotText } from '../providers/text-slot.js';
 import type { CleanTextCache } from './clean-text-cache.js';
 import { failsOpen } from './fail-mode.js';
 import { type FindingSummary, summarizeFindings } from './findings-summary.js';
@@ -132,6 +132,10 @@ function applyVerdict(options: InputGuardOptions, pending: PendingCheck, verdict
       }
     }
   }
+  // PII in a system prompt leaves as placeholders: the model can only repeat the prompt that way, so the
+  // output guard's leak check compares answers with the prompt as the upstream saw it.
+  const promptSlots = options.extracted.systemPromptSlots;
+  if (changed && promptSlots !== undefined) options.extracted.systemPrompt = joinSlotTexts(promptSlots);
   const failed = verdict.errors !== undefined && verdict.errors.length > 0;
   if (cache && !failed) rememberClean({ cache, messages, verdict });
   return {

@@ -2,7 +2,7 @@ import { ERROR_CODES } from '../../spec/errors.js';
 import type { Role } from '../../spec/role.js';
 import { gatewayError } from '../http/api-error.js';
 import { pushContentSlots } from './extract-openai-chat.js';
-import { type ExtractedRequest, slotText, type TextSlot } from './text-slot.js';
+import { type ExtractedRequest, joinSlotTexts, type TextSlot } from './text-slot.js';
 
 /** Nesting the tool-input walk follows (the body's JSON depth is already bounded by the parser). */
 const MAX_INPUT_DEPTH = 32;
@@ -65,17 +65,16 @@ export function extractAnthropicMessages(body: Record<string, unknown>): Extract
     throw gatewayError(ERROR_CODES.BAD_REQUEST, '`messages` must be a non-empty array');
   }
   const slots: TextSlot[] = [];
-  let systemPrompt: string | undefined;
+  let systemPromptSlots: TextSlot[] | undefined;
   if (typeof body.system === 'string') {
     slots.push({ container: body, key: 'system', role: 'system' });
-    systemPrompt = body.system;
+    systemPromptSlots = slots.slice(-1);
   } else if (Array.isArray(body.system)) {
     const before = slots.length;
     pushBlocks({ blocks: body.system, role: 'system', slots });
     // Blocks of one prompt (split to mark parts for prompt caching): the output guard's leak check
     // needs the whole of it, as for a plain-string system prompt.
-    const texts = slots.slice(before).map(slotText);
-    if (texts.length > 0) systemPrompt = texts.join('\n');
+    if (slots.length > before) systemPromptSlots = slots.slice(before);
   }
   for (const message of body.messages) {
     if (message === null || typeof message !== 'object') {
@@ -96,6 +95,9 @@ export function extractAnthropicMessages(body: Record<string, unknown>): Extract
     }
   }
   const extracted: ExtractedRequest = { model: body.model, stream: body.stream === true, slots, tools };
-  if (systemPrompt !== undefined) extracted.systemPrompt = systemPrompt;
+  if (systemPromptSlots !== undefined) {
+    extracted.systemPrompt = joinSlotTexts(systemPromptSlots);
+    extracted.systemPromptSlots = systemPromptSlots;
+  }
   return extracted;
 }

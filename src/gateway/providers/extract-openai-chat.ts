@@ -1,7 +1,7 @@
 import { ERROR_CODES } from '../../spec/errors.js';
 import type { Role } from '../../spec/role.js';
 import { gatewayError } from '../http/api-error.js';
-import { type ExtractedRequest, slotText, type TextSlot } from './text-slot.js';
+import { type ExtractedRequest, joinSlotTexts, type TextSlot } from './text-slot.js';
 
 // Roles per the OpenAI Chat Completions API: system/developer set instructions; tool/function carry
 // tool results (untrusted data, judged for indirect injection); assistant turns sent by the caller are
@@ -91,7 +91,7 @@ export function extractOpenAIChat(body: Record<string, unknown>): ExtractedReque
     throw gatewayError(ERROR_CODES.BAD_REQUEST, '`messages` must be a non-empty array');
   }
   const slots: TextSlot[] = [];
-  let systemPrompt: string | undefined;
+  let systemPromptSlots: TextSlot[] | undefined;
   for (const message of body.messages) {
     if (message === null || typeof message !== 'object') {
       throw gatewayError(ERROR_CODES.BAD_REQUEST, 'each message must be an object');
@@ -101,9 +101,9 @@ export function extractOpenAIChat(body: Record<string, unknown>): ExtractedReque
     if (role === undefined) throw gatewayError(ERROR_CODES.BAD_REQUEST, 'message has an unknown role');
     const before = slots.length;
     pushContentSlots({ holder: record, key: 'content', role, slots });
-    if (role === 'system' && systemPrompt === undefined && slots.length > before) {
+    if (role === 'system' && systemPromptSlots === undefined && slots.length > before) {
       // All parts of the message: the output guard's leak check needs the whole prompt.
-      systemPrompt = slots.slice(before).map(slotText).join('\n');
+      systemPromptSlots = slots.slice(before);
     }
     if (Array.isArray(record.tool_calls)) {
       for (const call of record.tool_calls) {
@@ -128,6 +128,9 @@ export function extractOpenAIChat(body: Record<string, unknown>): ExtractedReque
     slots,
     tools: declaredToolNames(body),
   };
-  if (systemPrompt !== undefined) extracted.systemPrompt = systemPrompt;
+  if (systemPromptSlots !== undefined) {
+    extracted.systemPrompt = joinSlotTexts(systemPromptSlots);
+    extracted.systemPromptSlots = systemPromptSlots;
+  }
   return extracted;
 }

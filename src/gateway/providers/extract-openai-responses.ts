@@ -40,10 +40,10 @@ export function extractOpenAIResponses(body: Record<string, unknown>): Extracted
     throw gatewayError(ERROR_CODES.BAD_REQUEST, '`model` must be a non-empty string');
   }
   const slots: TextSlot[] = [];
-  let systemPrompt: string | undefined;
+  let systemPromptSlot: TextSlot | undefined;
   if (typeof body.instructions === 'string') {
-    slots.push({ container: body, key: 'instructions', role: 'system' });
-    systemPrompt = body.instructions;
+    systemPromptSlot = { container: body, key: 'instructions', role: 'system' };
+    slots.push(systemPromptSlot);
   }
   if (typeof body.input === 'string') {
     slots.push({ container: body, key: 'input', role: 'user' });
@@ -76,6 +76,9 @@ export function extractOpenAIResponses(body: Record<string, unknown>): Extracted
     slots,
     tools: declaredToolNames(body),
   };
-  if (systemPrompt !== undefined) extracted.systemPrompt = systemPrompt;
+  if (systemPromptSlot !== undefined) {
+    extracted.systemPrompt = body.instructions as string;
+    extracted.systemPromptSlots = [systemPromptSlot];
+  }
   return extracted;
 }

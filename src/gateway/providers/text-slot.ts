@@ -27,6 +27,16 @@ export interface ExtractedRequest {
   slots: TextSlot[];
   /** Names of tools the caller declared. */
   tools: string[];
-  /** The system prompt text, for leak detection in output. */
+  /**
+   * The system prompt text, for leak detection in output. The input guard sets it again from
+   * `systemPromptSlots` when it redacts them, so output is compared with the prompt the upstream saw.
+   */
   systemPrompt?: string;
+  /** The slots `systemPrompt` is joined from (one per part or block). */
+  systemPromptSlots?: readonly TextSlot[];
+}
+
+/** The system prompt as its slots hold it now (parts joined by a line break). */
+export function joinSlotTexts(slots: readonly TextSlot[]): string {
+  return slots.map(slotText).join('\n');
 }
