@@ -1,9 +1,13 @@
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../monitor/metrics.js';
 import { createRequestMonitor } from '../../monitor/request-monitor.js';
+import { openStores, type Stores } from '../../store/open-stores.js';
 import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -111,14 +115,19 @@ async function startStreamingUpstream(): Promise<StreamingUpstream> {
   return state;
 }
 
-/** Sends a streamed chat request over a raw socket that is never read. */
-function sendAndNeverRead(gatewayUrl: string, stream = true): Socket {
+/** Sends a chat request (streamed by default) over a raw socket that is never read. */
+function sendAndNeverRead(gatewayUrl: string, options: { stream?: boolean; key?: string } = {}): Socket {
   const { port } = new URL(gatewayUrl);
-  const body = JSON.stringify({ model: 'm', stream, messages: [{ role: 'user', content: 'tell me' }] });
+  const body = JSON.stringify({
+    model: 'm',
+    stream: options.stream ?? true,
+    messages: [{ role: 'user', content: 'tell me' }],
+  });
   const socket = connect(Number(port), '127.0.0.1');
   socket.on('error', () => {});
   socket.write(
     'POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n' +
+      (options.key === undefined ? '' : `authorization: Bearer ${options.key}\r\n`) +
       `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
   socket.pause();
@@ -128,11 +137,18 @@ function sendAndNeverRead(gatewayUrl: string, stream = true): Socket {
 describe('a caller that stops reading', () => {
   let upstream: StreamingUpstream;
   let test: TestGateway;
+  let dataDir: string;
+  let stores: Stores;
+  /** A key allowed one request at a time: a slot the stalled request kept would refuse the next one. */
+  let key: string;
   const metrics = createMetrics({ processMetrics: false });
   const records: { status: number; errorCode: string | null }[] = [];
 
   beforeAll(async () => {
     upstream = await startStreamingUpstream();
+    dataDir = mkdtempSync(join(tmpdir(), 'aegis-stall-'));
+    stores = openStores({ dataDir, auditWriter: 'thread' });
+    key = stores.keyStore.create({ name: 'one-at-a-time', concurrency: 1 }).key;
     test = await startTestGateway(
       {
         upstreams: [{ name: 'mock', provider: 'openai', baseUrl: upstream.url, retries: 0 }],
@@ -148,17 +164,21 @@ describe('a caller that stops reading', () => {
           close: () => {},
         },
         monitor: createRequestMonitor({ metrics }),
+        keys: stores.keyStore,
+        limiter: stores.limiter,
       },
     );
   });
   afterAll(async () => {
     await test.close();
     await upstream.close();
+    stores.close();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('is dropped: the socket closes, the upstream call is cancelled, audit and metrics say why', async () => {
     upstream.mode = { kind: 'endless' };
-    const caller = sendAndNeverRead(test.url);
+    const caller = sendAndNeverRead(test.url, { key });
     const closed = once(caller, 'close');
     await eventually(() => upstream.cancelled === 1);
     await eventually(() => records.length === 1);
@@ -170,13 +190,14 @@ describe('a caller that stops reading', () => {
     await closed;
     const scrape = await (await fetch(`${test.url}/metrics`)).text();
     expect(scrape).toMatch(/aegis_requests_total\{route="\/v1\/chat\/completions",status="499"\} 1/);
-    // The gateway keeps serving.
+    // The gateway keeps serving, and the key's only concurrency slot is free again.
     upstream.mode = { kind: 'silent', silentMs: 0 };
     const next = await fetch(`${test.url}/v1/chat/completions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
       body: JSON.stringify({ model: 'm', stream: true, messages: [{ role: 'user', content: 'again' }] }),
     });
+    expect(next.status).toBe(200);
     expect(await next.text()).toContain('thought about it');
   });
 
@@ -184,7 +205,7 @@ describe('a caller that stops reading', () => {
     records.length = 0;
     // Larger than the socket buffers on the way can hold (about 4 MiB on Linux loopback).
     upstream.mode = { kind: 'whole', chars: 12 * 1024 * 1024 };
-    const caller = sendAndNeverRead(test.url, false);
+    const caller = sendAndNeverRead(test.url, { stream: false, key });
     const closed = once(caller, 'close');
     await eventually(() => records.length === 1);
     expect(records[0]).toEqual({ status: 499, errorCode: 'AEGIS_CLIENT_WRITE_STALLED' });
@@ -197,7 +218,7 @@ describe('a caller that stops reading', () => {
     // Several times the stall timeout without a byte from the upstream, as a reasoning model may do;
     // the caller reads nothing meanwhile, and not at once after the answer either.
     upstream.mode = { kind: 'silent', silentMs: 1_200 };
-    const caller = sendAndNeverRead(test.url);
+    const caller = sendAndNeverRead(test.url, { key });
     let received = '';
     caller.on('data', (data: Buffer) => {
       received += data.toString('utf8');
