@@ -206,7 +206,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     let stalled = false;
     watchdog.watch(response, () => {
       stalled = true;
-      logger.warn('caller stopped reading: connection closed', {
+      logger.warn('caller stopped reading: connection reset', {
         requestId,
         route: state.route,
         stalledMs: config.limits.writeStallTimeoutMs,
