@@ -43,8 +43,8 @@ function libuvQueue(socket: Socket): number {
 }
 
 /**
- * A write-stall watchdog: one timer for all responses (per request only a set entry and a close listener) sweeps the
- * watched responses a few times per timeout. A response whose socket holds bytes that do not move — the
+ * A write-stall watchdog: one timer for all responses (per request only a set entry and a close
+ * listener) sweeps the watched responses a few times per timeout. A response whose socket holds bytes that do not move — the
  * caller's receive window stays closed because it stopped reading — is reported after `timeoutMs`.
  * Only bytes already waiting count: an idle response (a slow upstream, a model thinking for minutes
  * before its first token) has nothing waiting and never stalls, and a caller that reads slowly but
