@@ -57,11 +57,11 @@ const STOP = Symbol('stop');
  * Checks every string of a value whose shape the gateway does not know (an output item or content block
  * type added by a provider after this code was written): member values and member names at any depth,
  * with the same whole-text check as known members, placeholders restored in place (JSON-escaped in a
- * string that is itself JSON). A string that is one URL is checked as a link (`<url>`); short identifiers in structural members (`id`, `*_id`, `type`,
- * `status`, `role`, `object`) are left as sent; a string `name` of the value itself must pass the tool
- * allowlist (`allowTool`), since a new item type may well call a tool. The walk is bounded (`limits`): past
- * a bound the response fails closed (`guard.uncheckable`), as nothing unchecked may leave.
- * Returns false when the response must stop.
+ * string that is itself JSON). A string that is one URL is checked as a link (`<url>`); short identifiers
+ * in structural members (`id`, `*_id`, `type`, `status`, `role`, `object`) are left as sent; a string
+ * `name` of the value itself must pass the tool allowlist (`allowTool`), since a new item type may well
+ * call a tool. The walk is bounded (`limits`): past a bound the response fails closed
+ * (`guard.uncheckable`), as nothing unchecked may leave. Returns false when the response must stop.
  */
 export function rewriteUnknownValue(options: {
   guard: ResponseGuard;
@@ -145,7 +145,8 @@ export function rewriteUnknownValue(options: {
     return false;
   if (walkRecord(record, '', 0) !== STOP) return true;
   if (!tooLarge) return false;
+  const bounds = `depth ${limits.maxDepth}, ${limits.maxStrings} strings, ${limits.maxChars} characters`;
   return options.guard.uncheckable(
-    `an output item of a type the gateway does not know exceeds the limits of the output check (depth ${limits.maxDepth}, ${limits.maxStrings} strings, ${limits.maxChars} characters)`,
+    `an output item of a type the gateway does not know exceeds the limits of the output check (${bounds})`,
   );
 }

@@ -104,10 +104,11 @@ function listedTools(guard: ResponseGuard, item: OutputItem, rewrite: RewriteTex
 /**
  * Passes the texts of a tool item (API reference "Responses object" output items) through `rewrite` and
  * the tools it calls through the allowlist: MCP calls (`arguments` streamed as JSON, `output`, `error`)
- * and approval requests, the tools MCP servers list, code-interpreter code (streamed) and logs, local shell and shell commands and
- * environments, `apply_patch` operations, web and file search queries and file search results, text
- * typed by computer use, image prompts, programs, and the outputs of these calls that the provider ran itself.
- * Returns false on a violation, undefined when the item is not a tool item.
+ * and approval requests, the tools MCP servers list, code-interpreter code (streamed) and logs, local
+ * shell and shell commands and environments, `apply_patch` operations, web and file search queries and
+ * file search results, text typed by computer use, image prompts, programs, and the outputs of these
+ * calls that the provider ran itself. Returns false on a violation, undefined when the item is not a
+ * tool item.
  */
 export function rewriteToolItem(
   guard: ResponseGuard,

@@ -97,7 +97,10 @@ function anthropicAnswer(content: unknown[]): Record<string, unknown> {
   };
 }
 
-/** An Anthropic stream of one block of a type the gateway does not know, its `note` streamed in deltas of an unknown type. */
+/**
+ * An Anthropic stream of one block of a type the gateway does not know (starting with `start`), its
+ * `note` streamed in deltas of a type it does not know either.
+ */
 function futureBlockStream(start: string, note: string): string[] {
   return [
     sse('message_start', { message: { id: 'msg_1', role: 'assistant', content: [] } }),
