@@ -84,7 +84,8 @@ export function createOutputDetector(options?: OutputDetectorOptions): Detector 
       // Code spans matter only for HTML findings; most texts have none, so they are found lazily.
       const code = html.length > 0 ? findCodeSpans(scanned) : undefined;
       for (const match of html) mapped.push(code?.contains(match.start) ? softenInCode(match) : match);
-      mapped.push(...payloads.run(scanned));
+      // A loop, not `push(...matches)`: spreading 100,000 matches of a hostile text overflows the stack.
+      for (const match of payloads.run(scanned)) mapped.push(match);
       for (const match of mapped) {
         matches.push({
           ...match,

@@ -89,14 +89,21 @@ const PROVIDER_HOSTS: ReadonlyMap<string, readonly string[]> = new Map(
   }),
 );
 
-/** The host of a URL word (`https://user@api.example.com:8443/x` → `api.example.com`), lower-cased. */
+const URL_SCHEME = /^(?:https?|wss?|ftps?):\/\//i;
+const PORT_SUFFIX = /:\d{0,5}$/;
+const VARIABLE_HOST = /[$%{}`(]/;
+const OCTET = /^\d{1,3}$/;
+const HOST_CHARACTERS = /^[a-z0-9.-]{1,253}$/;
+const TOP_LEVEL_LABEL = /^(?:[a-z]{2,24}|\d{1,3})$/;
+
+/**
+ * The host of a URL word (`https://user@api.example.com:8443/x` → `api.example.com`), lower-cased; a
+ * word without a scheme counts when it starts with a dotted host name or address (`x.example/c`, as
+ * curl accepts).
+ */
 export function urlHost(word: string): string | undefined {
-  const scheme = /^(?:https?|wss?|ftps?):\/\//i.exec(word);
-  let rest: string;
-  if (scheme) rest = word.slice(scheme[0].length);
-  else if (/^[A-Za-z0-9][A-Za-z0-9.-]{0,252}\.[A-Za-z]{2,24}(?:[:/?]|$)/.test(word)) rest = word;
-  else if (/^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?:[:/?]|$)/.test(word)) rest = word;
-  else return undefined;
+  const scheme = URL_SCHEME.exec(word);
+  const rest = scheme ? word.slice(scheme[0].length) : word;
   let end = rest.length;
   for (const stop of ['/', '?', '#']) {
     const at = rest.indexOf(stop);
@@ -104,18 +111,25 @@ export function urlHost(word: string): string | undefined {
   }
   let authority = rest.slice(0, end);
   authority = authority.slice(authority.lastIndexOf('@') + 1);
-  const host = (authority.startsWith('[') ? authority : authority.replace(/:\d{0,5}$/, '')).toLowerCase();
-  return host.length > 0 ? host : undefined;
+  const host = (authority.startsWith('[') ? authority : authority.replace(PORT_SUFFIX, '')).toLowerCase();
+  if (host.length === 0) return undefined;
+  if (scheme) return host;
+  // Without a scheme: a dotted name whose last label is letters, or a dotted address.
+  const lastDot = host.lastIndexOf('.');
+  if (lastDot <= 0 || !HOST_CHARACTERS.test(host) || !TOP_LEVEL_LABEL.test(host.slice(lastDot + 1))) {
+    return undefined;
+  }
+  return host;
 }
 
 /** True when a host is written with a variable or substitution: where the data goes is unknown. */
 export function hostIsVariable(host: string): boolean {
-  return /[$%{}`(]/.test(host);
+  return VARIABLE_HOST.test(host);
 }
 
 function ipv4(host: string): number[] | undefined {
   const parts = host.split('.');
-  if (parts.length !== 4 || !parts.every((part) => /^\d{1,3}$/.test(part))) return undefined;
+  if (parts.length !== 4 || !parts.every((part) => OCTET.test(part))) return undefined;
   const numbers = parts.map(Number);
   return numbers.every((number) => number <= 255) ? numbers : undefined;
 }
@@ -161,3 +175,13 @@ export function hostFitsProvider(variable: string, host: string): boolean | unde
   if (provider === undefined) return undefined;
   return provider.some((word) => host.includes(word));
 }
+
+/** Exported for the ReDoS test. */
+export const HOST_PATTERNS: readonly RegExp[] = [
+  URL_SCHEME,
+  PORT_SUFFIX,
+  VARIABLE_HOST,
+  OCTET,
+  HOST_CHARACTERS,
+  TOP_LEVEL_LABEL,
+];

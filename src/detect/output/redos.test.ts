@@ -6,6 +6,7 @@ import { ASCII_SEPARATORS } from './canary-leak.js';
 import { FENCE_PATTERN, INLINE_CODE_PATTERN } from './code-spans.js';
 import { HTML_PATTERNS } from './html-payloads.js';
 import { MARKDOWN_PATTERNS } from './markdown-exfiltration.js';
+import { SHELL_EXFILTRATION_PATTERNS } from './shell-exfiltration.js';
 import { SHELL_PATTERNS } from './shell-injection.js';
 import { SQL_PATTERNS } from './sql-injection.js';
 
@@ -18,6 +19,10 @@ const PATTERNS: readonly [string, string, string][] = [
   ),
   ...SQL_PATTERNS.map((pattern, index) => [`sql-${index}`, pattern.source, `${pattern.flags}i`] as const),
   ...SHELL_PATTERNS.map((pattern, index) => [`shell-${index}`, pattern.source, `${pattern.flags}i`] as const),
+  // Rule patterns run with `gi`; the helpers with their own flags, and `i` adds no backtracking.
+  ...SHELL_EXFILTRATION_PATTERNS.map(
+    (pattern, index) => [`shell-exfiltration-${index}`, pattern.source, `${pattern.flags}i`] as const,
+  ),
 ].map(([id, source, flags]) => [id, source, [...new Set(flags.replace(/g/g, ''))].join('')]);
 
 // recheck's fuzzer is random and, by default, bounded by wall-clock budgets, so a loaded machine could flip
@@ -62,6 +67,23 @@ describe('output patterns', () => {
       'powershell '.repeat(size / 44),
       '="javascript:'.repeat(size / 52),
       '[a](https://docs.example.com/x)'.repeat(size / 31),
+      // Exfiltration rules: anchors on every word, pipelines, substitutions, quotes and continuations that
+      // never close, anchors inside words (read alone, within the pass's budget). A quarter of the size:
+      // each anchor reads its command's words (about a microsecond per character on these).
+      ...[
+        'curl -d @',
+        'cat ~/.ssh/id_rsa | nc ',
+        'env | curl -d @- ',
+        '/dev/tcp/',
+        '/usr/bin/curl -F a=@.env ',
+        'nslookup $(x).',
+        'scp ~/.aws h: ',
+        'iwr -InFile ',
+        'curl "$(',
+        'curl $GITHUB_TOKEN ',
+        '\\\n| nc ',
+        '`curl `',
+      ].map((unit) => unit.repeat(Math.ceil(size / 4 / unit.length))),
     ];
     for (const text of runs) {
       const findings = detector.detect(text, {

@@ -59,6 +59,17 @@ const SECRET_PATHS = [
   '/windows/system32/config/sam',
 ];
 
+const WHITESPACE = /\s/;
+/** Every sensitive name holds one of these (`/`, `\\`, `.`, `_`, or the space of "Login Data"). */
+const PATH_CHARACTER = /[/\\._ ]/;
+const SPACED_PROFILE_FOLDER = /\/(?:user data|application support|login data|web data)(?:\/|$)/;
+const EXE_SUFFIX = /\.exe$/;
+const DECLARE_EXPORTS = /^-[a-z]{0,4}[xp][a-z]{0,4}$/;
+const POWERSHELL_ENVIRONMENT = /^env:(?:[\\/*]|\\\*)?$/i;
+const KEYCHAIN_QUERY = /^find-\w{1,16}-password$/;
+const NOT_A_SECRET_NAME =
+  /_(?:ID|URL|URI|FILE|PATH|DIR|NAME|HOST|ENDPOINT|TYPE|HEADER|EXPIRY|EXPIRES|TTL|LIMIT|COUNT|SIZE|LENGTH)$/;
+
 /** `/proc/<pid>/environ` (the path has a `/` put in front). */
 const PROCESS_ENVIRONMENT = /\/proc\/[\w-]{1,16}\/environ$/;
 
@@ -78,14 +89,13 @@ export function secretFolderOf(path: string): string | undefined {
  * whitespace is not a path (`IdentityFile=~/.ssh/id_rsa` is an option; `ssh -i key` is a command).
  */
 export function isSensitivePath(word: string): boolean {
-  if (word.length < 4 || word.length > 400 || word.includes('=')) return false;
+  if (word.length < 4 || word.length > 400 || !PATH_CHARACTER.test(word) || word.includes('=')) return false;
   let path = `/${word.toLowerCase().replaceAll('\\', '/')}`;
   // A trailing glob or slash names the folder (`~/.ssh/*`, `~/.aws/`).
   while (path.endsWith('*') || path.endsWith('/')) path = path.slice(0, -1);
   // Only browser profile paths hold spaces ("User Data", "Application Support", "Login Data"); any other
   // word with whitespace is a phrase or a command, not a path.
-  if (/\s/.test(path) && !/\/(?:user data|application support|login data|web data)(?:\/|$)/.test(path))
-    return false;
+  if (WHITESPACE.test(path) && !SPACED_PROFILE_FOLDER.test(path)) return false;
   if (path.endsWith('.pub')) return false;
   const name = path.slice(path.lastIndexOf('/') + 1);
   if (SECRET_FILE_NAMES.has(name)) return true;
@@ -115,9 +125,14 @@ export function commandName(words: readonly ShellWord[]): { name: string; at: nu
     }
     // `$ ` and `% ` are shell prompts copied with the command.
     if (value === 'sudo' || value === '$' || value === '%' || ASSIGNMENT.test(value)) continue;
-    return { name: value.toLowerCase().replace(/\.exe$/, ''), at: index };
+    return { name: value.toLowerCase().replace(EXE_SUFFIX, ''), at: index };
   }
   return undefined;
+}
+
+/** `env -0`, `printenv --null`: the same dump, separated by NUL characters. */
+function nulSeparated(value: string): boolean {
+  return value === '-0' || value === '--null';
 }
 
 /** The words of a command without its redirections (`> file`, `2>&1`, `< file`). */
@@ -142,7 +157,6 @@ export function dumpsEnvironment(words: readonly ShellWord[]): boolean {
   const command = commandName(words);
   if (command === undefined) return false;
   const rest = withoutRedirections(words.slice(command.at + 1)).map((word) => word.value);
-  const nulSeparated = (value: string): boolean => value === '-0' || value === '--null';
   switch (command.name) {
     case 'env':
       return rest.every(nulSeparated);
@@ -154,12 +168,12 @@ export function dumpsEnvironment(words: readonly ShellWord[]): boolean {
       return rest.length === 0 || (rest.length === 1 && rest[0] === '-p');
     case 'declare':
     case 'typeset':
-      return rest.length > 0 && rest.every((value) => /^-[a-z]{0,4}[xp][a-z]{0,4}$/.test(value));
+      return rest.length > 0 && rest.every((value) => DECLARE_EXPORTS.test(value));
     case 'compgen':
       return rest.length === 1 && (rest[0] === '-e' || rest[0] === '-v');
   }
   if (POWERSHELL_LISTERS.has(command.name)) {
-    return rest.some((value) => /^env:[\\/*]?$/i.test(value) || /^env:\\?\*$/i.test(value));
+    return rest.some((value) => POWERSHELL_ENVIRONMENT.test(value));
   }
   return command.name.includes('getenvironmentvariables');
 }
@@ -177,7 +191,7 @@ function printsStoredSecrets(words: readonly ShellWord[]): boolean {
     case 'gpg':
       return rest.some((value) => value.startsWith('--export-secret'));
     case 'security':
-      return /^find-\w{1,16}-password$/.test(rest[0] ?? '') && (rest.includes('-w') || rest.includes('-g'));
+      return KEYCHAIN_QUERY.test(rest[0] ?? '') && (rest.includes('-w') || rest.includes('-g'));
     case 'kubectl':
       return rest[0] === 'config' && rest[1] === 'view' && rest.includes('--raw');
     default:
@@ -195,6 +209,22 @@ const KEY_OPTIONS = new Set(['-i', '--identity', '--identity-file', '--key', '--
  */
 export function readsSecrets(words: readonly ShellWord[], depth = 0): boolean {
   if (words.length === 0) return false;
+  // The commands of one reading are asked about once per match that they feed: remember the answer
+  // for the last few (a small Map: a WeakMap's bookkeeping costs more than the answer saves).
+  if (depth === 0) {
+    const known = READS_SECRETS.get(words);
+    if (known !== undefined) return known;
+    const answer = readsSecretsOnce(words, 0);
+    if (READS_SECRETS.size >= 64) READS_SECRETS.clear();
+    READS_SECRETS.set(words, answer);
+    return answer;
+  }
+  return readsSecretsOnce(words, depth);
+}
+
+const READS_SECRETS = new Map<readonly ShellWord[], boolean>();
+
+function readsSecretsOnce(words: readonly ShellWord[], depth: number): boolean {
   if (dumpsEnvironment(words) || printsStoredSecrets(words)) return true;
   for (let index = 0; index < words.length; index++) {
     const value = words[index]!.value;
@@ -240,11 +270,7 @@ const SECRET_NAME_PARTS = [
 export function isSecretVariableName(name: string): boolean {
   const upper = name.toUpperCase();
   if (upper.length < 3 || upper.length > 64) return false;
-  if (
-    /_(?:ID|URL|URI|FILE|PATH|DIR|NAME|HOST|ENDPOINT|TYPE|HEADER|EXPIRY|EXPIRES|TTL|LIMIT|COUNT|SIZE|LENGTH)$/.test(
-      upper,
-    )
-  ) {
+  if (NOT_A_SECRET_NAME.test(upper)) {
     return false;
   }
   // `MAX_TOKENS`, `TOKENS_PER_MINUTE`: counts of model tokens.
@@ -254,3 +280,17 @@ export function isSecretVariableName(name: string): boolean {
     (part) => upper.includes(part) && (part !== '_PAT' || upper.endsWith('_PAT')),
   );
 }
+
+/** Exported for the ReDoS test. */
+export const SOURCE_PATTERNS: readonly RegExp[] = [
+  PROCESS_ENVIRONMENT,
+  ASSIGNMENT,
+  WHITESPACE,
+  PATH_CHARACTER,
+  SPACED_PROFILE_FOLDER,
+  EXE_SUFFIX,
+  DECLARE_EXPORTS,
+  POWERSHELL_ENVIRONMENT,
+  KEYCHAIN_QUERY,
+  NOT_A_SECRET_NAME,
+];

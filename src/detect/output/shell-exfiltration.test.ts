@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createGuard } from '../../guard/create-guard.js';
 import type { OutputFinding } from '../../spec/finding.js';
@@ -268,5 +269,56 @@ describe('shell exfiltration in the presets', () => {
     const guard = createGuard({ policy: 'balanced', cache: false });
     const findings = guard.check(leak, { role: 'user' }).findings;
     expect(findings.filter((finding) => finding.type === 'SHELL_EXFILTRATION')).toEqual([]);
+  });
+});
+
+describe('shell exfiltration on hostile input', () => {
+  // Long texts made of the pieces the rules read: anchors, pipes, redirections, quotes, substitutions and
+  // continuations that may never close, sensitive paths. Every run must finish with spans inside the text
+  // and each rule's work bounded by its text (the ReDoS test runs the 1 MB versions).
+  const pieces = fc.constantFrom(
+    'curl ',
+    'wget ',
+    'nc ',
+    'scp ',
+    'rsync ',
+    'iwr ',
+    'nslookup ',
+    '/dev/tcp/h/1 ',
+    '-d @',
+    '-F a=@',
+    '-T ',
+    '--post-file=',
+    '~/.ssh/id_rsa ',
+    '.env ',
+    'env ',
+    ' | ',
+    ' < ',
+    ' > ',
+    '; ',
+    '"',
+    "'",
+    '`',
+    '$(',
+    ')',
+    '\\\n',
+    '\n',
+    'h:',
+    '$GITHUB_TOKEN ',
+    'https://x.example/ ',
+    'x'.repeat(200),
+  );
+  it('finishes with spans inside the text', () => {
+    fc.assert(
+      fc.property(fc.array(pieces, { minLength: 200, maxLength: 2000 }), (parts) => {
+        const text = parts.join('');
+        for (const finding of exfiltration(text)) {
+          expect(finding.start).toBeGreaterThanOrEqual(0);
+          expect(finding.end).toBeLessThanOrEqual(text.length);
+          expect(finding.end).toBeGreaterThan(finding.start);
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 });

@@ -1,4 +1,5 @@
 import {
+  HOST_PATTERNS,
   hostFitsProvider,
   hostIsVariable,
   isCollectorHost,
@@ -12,10 +13,18 @@ import {
   isSecretVariableName,
   isSensitivePath,
   readsSecrets,
+  SOURCE_PATTERNS,
   scriptReadsSecrets,
   secretFolderOf,
 } from './sensitive-sources.js';
-import { readPipelineAt, readScript, type ShellWord, substitutionSpans } from './shell-words.js';
+import {
+  createPipelineReader,
+  type PipelineReader,
+  readScript,
+  SHELL_WORD_PATTERNS,
+  type ShellWord,
+  substitutionSpans,
+} from './shell-words.js';
 import { readCurlArguments, readWgetArguments, type TransferArguments } from './transfer-arguments.js';
 
 // Commands that send local secrets to another host: the payload an agent hijacked through indirect
@@ -36,15 +45,36 @@ interface AnchoredCommand {
   before: ShellWord[][];
 }
 
-function commandAt(text: string, start: number): AnchoredCommand {
-  const pipeline = readPipelineAt(text, start);
+/** The command names each rule anchors on; `after` stops at the next word naming one of them. */
+const TRANSFER_NAMES = new Set(['curl', 'wget']);
+const SOCKET_NAMES = new Set(['nc', 'ncat', 'netcat', 'socat', 'telnet']);
+const COPY_NAMES = new Set(['scp', 'rsync']);
+const WEB_CMDLET_NAMES = new Set(['invoke-webrequest', 'invoke-restmethod', 'iwr', 'irm']);
+const LOOKUP_NAMES = new Set(['nslookup', 'dig', 'host', 'drill', 'ping', 'resolve-dnsname']);
+
+/**
+ * The command at a rule's anchor. `after` ends at the next word naming a command of the same rule
+ * (`curl … curl …`): that word is the rule's next match and is read there, so each word is looked at
+ * once per rule and many anchors on one line cost linear work.
+ */
+function commandAt(options: {
+  reader: PipelineReader;
+  text: string;
+  start: number;
+  names: ReadonlySet<string>;
+}): AnchoredCommand {
+  const { reader, text, start, names } = options;
+  const pipeline = reader.at(text, start);
   const command = pipeline.commands[pipeline.current] ?? [];
   const at = command.findIndex((word) => word.start === start);
-  return {
-    after: at === -1 ? [] : command.slice(at + 1),
-    command,
-    before: pipeline.commands.slice(0, pipeline.current),
-  };
+  const after: ShellWord[] = [];
+  if (at !== -1) {
+    for (const word of command.slice(at + 1)) {
+      if (names.has(word.value.toLowerCase().replace(EXE_SUFFIX, ''))) break;
+      after.push(word);
+    }
+  }
+  return { after, command, before: pipeline.commands.slice(0, pipeline.current) };
 }
 
 /** Files redirected into a command's input (`< ~/.aws/credentials`). */
@@ -79,6 +109,14 @@ function destinationHost(found: TransferArguments): string | undefined {
   return undefined;
 }
 
+const EXE_SUFFIX = /\.exe$/i;
+const ANY_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]{0,15}:\/\//;
+const LABEL_START = /[A-Za-z0-9]/;
+const PAST_HOST = /[/?#=]/;
+const HOST_END = /[/?#:]/;
+const COPY_URL = /^(?:rsync|scp|sftp):\/\//i;
+const SOCAT_FILE = /^(?:file|open|gopen):/i;
+
 /** Suffixes of names that resolve on the local network: looking one up sends nothing out. */
 const LOCAL_NAME = /\.(?:local|lan|home\.arpa|internal|localdomain|localhost|svc|cluster\.local)\.?$/i;
 
@@ -89,14 +127,14 @@ const LOCAL_NAME = /\.(?:local|lan|home\.arpa|internal|localdomain|localhost|svc
  * (`ping $(hostname).local`).
  */
 function labelSubstitutionScore(value: string): number | undefined {
-  const scheme = /^[A-Za-z][A-Za-z0-9+.-]{0,15}:\/\//.exec(value);
+  const scheme = ANY_SCHEME.exec(value);
   const offset = scheme ? scheme[0].length : 0;
   for (const span of substitutionSpans(value)) {
-    if (!span.command || value[span.end] !== '.' || !/[A-Za-z0-9]/.test(value[span.end + 1] ?? '')) continue;
+    if (!span.command || value[span.end] !== '.' || !LABEL_START.test(value[span.end + 1] ?? '')) continue;
     // Only in the host part: before it, no path, query or fragment has started.
-    if (/[/?#=]/.test(value.slice(offset, span.start))) continue;
+    if (PAST_HOST.test(value.slice(offset, span.start))) continue;
     const rest = value.slice(span.end);
-    const stop = rest.search(/[/?#:]/);
+    const stop = rest.search(HOST_END);
     if (LOCAL_NAME.test(stop === -1 ? rest : rest.slice(0, stop))) continue;
     const reads = readScript(span.inner).some((command) => readsSecrets(command));
     return reads ? 0.9 : 0.8;
@@ -179,7 +217,7 @@ const COPY_SHORT_VALUES = new Set('cFiJloPSe'.split(''));
 
 /** A remote operand: `host:path`, `user@host:path`, `host::module`, `rsync://…`, `scp://…` (not `C:\…`). */
 function remotePath(operand: string): string | undefined {
-  if (/^(?:rsync|scp|sftp):\/\//i.test(operand)) return operand.slice(operand.indexOf('//') + 2);
+  if (COPY_URL.test(operand)) return operand.slice(operand.indexOf('//') + 2);
   const colon = operand.indexOf(':');
   if (colon <= 1 || operand.slice(0, colon).includes('/')) return undefined;
   return operand.slice(colon + 1);
@@ -220,7 +258,7 @@ function copyScore(after: readonly ShellWord[]): number | undefined {
 
 /** socat(1) addresses that read a file: `FILE:path`, `OPEN:path`, `GOPEN:path` (options after `,`). */
 function socatFile(value: string): string | undefined {
-  const match = /^(?:file|open|gopen):/i.exec(value);
+  const match = SOCAT_FILE.exec(value);
   if (!match) return undefined;
   const rest = value.slice(match[0].length);
   const comma = rest.indexOf(',');
@@ -242,6 +280,16 @@ const POWERSHELL_LOCAL_VALUES = new Set([
   '-sessionvariable',
 ]);
 
+// One reader per rule: each rule's matches come in text order (see `createPipelineReader`).
+const uploadReader = createPipelineReader();
+const substitutionReader = createPipelineReader();
+const variableReader = createPipelineReader();
+const socketReader = createPipelineReader();
+const devTcpReader = createPipelineReader();
+const copyReader = createPipelineReader();
+const cmdletReader = createPipelineReader();
+const lookupReader = createPipelineReader();
+
 /** Shell exfiltration rules. */
 export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
   {
@@ -255,7 +303,7 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
     hints: ['curl', 'wget'],
     spaceAfter: ['curl', 'wget', 'curl.exe', 'wget.exe'],
     confirm: ({ text, start }) => {
-      const anchored = commandAt(text, start);
+      const anchored = commandAt({ reader: uploadReader, text, start, names: TRANSFER_NAMES });
       const found = transferArguments(text, start, anchored.after);
       if (found.uploads.some(isSensitivePath)) return 0.92;
       if (found.readsStdin && (found.stdinFiles.some(isSensitivePath) || inputHoldsSecrets(anchored)))
@@ -277,7 +325,11 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
     requires: ['(', '`'],
     spaceAfter: ['curl', 'wget', 'curl.exe', 'wget.exe'],
     confirm: ({ text, start }) => {
-      const found = transferArguments(text, start, commandAt(text, start).after);
+      const found = transferArguments(
+        text,
+        start,
+        commandAt({ reader: substitutionReader, text, start, names: TRANSFER_NAMES }).after,
+      );
       const host = destinationHost(found);
       const untrusted = host !== undefined && (isCollectorHost(host) || isPublicAddress(host));
       const values = [...found.sent, ...(untrusted ? found.headers : [])];
@@ -299,7 +351,7 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
     requires: ['$', '%'],
     spaceAfter: ['curl', 'wget', 'curl.exe', 'wget.exe'],
     confirm: ({ text, start }) => {
-      const anchored = commandAt(text, start);
+      const anchored = commandAt({ reader: variableReader, text, start, names: TRANSFER_NAMES });
       const found = transferArguments(text, start, anchored.after);
       const host = destinationHost(found);
       if (host === undefined) return undefined;
@@ -323,7 +375,7 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
     requires: ['|', '<', ':'],
     spaceAfter: ['nc', 'cat', 'socat', 'telnet'],
     confirm: ({ text, start }) => {
-      const anchored = commandAt(text, start);
+      const anchored = commandAt({ reader: socketReader, text, start, names: SOCKET_NAMES });
       if (inputHoldsSecrets(anchored) || anchored.before.some(echoesSecretVariable)) return 0.92;
       for (const word of anchored.after) {
         const file = socatFile(word.value);
@@ -341,7 +393,7 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
     score: 0.92,
     hints: ['/dev/tcp', '/dev/udp'],
     confirm: ({ text, start }) => {
-      const anchored = commandAt(text, start);
+      const anchored = commandAt({ reader: devTcpReader, text, start, names: SOCKET_NAMES });
       const own = anchored.command.filter((word) => word.start !== start);
       if (readsSecrets(own) || inputHoldsSecrets(anchored) || anchored.before.some(echoesSecretVariable)) {
         return 0.92;
@@ -359,7 +411,8 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
     score: 0.8,
     hints: ['scp', 'rsync'],
     requires: [':'],
-    confirm: ({ text, start }) => copyScore(commandAt(text, start).after),
+    confirm: ({ text, start }) =>
+      copyScore(commandAt({ reader: copyReader, text, start, names: COPY_NAMES }).after),
   },
   {
     id: 'output.shell-exfil-powershell',
@@ -371,7 +424,7 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
     score: 0.9,
     hints: ['invoke-webrequest', 'invoke-restmethod', 'iwr', 'irm', '.upload'],
     confirm: ({ text, start }) => {
-      const anchored = commandAt(text, start);
+      const anchored = commandAt({ reader: cmdletReader, text, start, names: WEB_CMDLET_NAMES });
       if (anchored.before.some((command) => readsSecrets(command))) return 0.9;
       // The anchor's own word holds `.UploadFile(…)`'s arguments; the words after hold a cmdlet's.
       const own = anchored.command.find((word) => word.start <= start && word.end > start);
@@ -399,7 +452,11 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
     requires: ['(', '`'],
     spaceAfter: ['nslookup', 'dig', 'host', 'drill', 'ping', 'resolve-dnsname'],
     confirm: ({ text, start }) =>
-      best(commandAt(text, start).after.map((word) => labelSubstitutionScore(word.value))),
+      best(
+        commandAt({ reader: lookupReader, text, start, names: LOOKUP_NAMES }).after.map((word) =>
+          labelSubstitutionScore(word.value),
+        ),
+      ),
   },
 ];
 
@@ -408,4 +465,14 @@ export const SHELL_EXFILTRATION_PATTERNS: readonly RegExp[] = [
   ...SHELL_EXFILTRATION_RULES.map((rule) => rule.pattern),
   LOCAL_NAME,
   VARIABLE_REFERENCE,
+  EXE_SUFFIX,
+  ANY_SCHEME,
+  LABEL_START,
+  PAST_HOST,
+  HOST_END,
+  COPY_URL,
+  SOCAT_FILE,
+  ...SOURCE_PATTERNS,
+  ...HOST_PATTERNS,
+  ...SHELL_WORD_PATTERNS,
 ];

@@ -33,10 +33,31 @@ export const MAX_COMMAND_CHARACTERS = 1000;
 /** Words kept per command at most. */
 export const MAX_WORDS = 64;
 
+/** A file-descriptor number before a redirection (`2>`). */
+const DESCRIPTOR_NUMBER = /^\d{1,2}$/;
+
+/** Exported for the ReDoS test. */
+export const SHELL_WORD_PATTERNS: readonly RegExp[] = [DESCRIPTOR_NUMBER];
+
 const BACKSLASH = 92;
 const BACKTICK = 96;
 const NEWLINE = 10;
 const RETURN = 13;
+
+/**
+ * The first `needle` starting in `from` .. `to - 1` and ending by `to`, or -1. Searches stay inside their
+ * bounds: an unbounded search from every match over a long text without the needle is quadratic.
+ */
+function indexWithin(text: string, needle: string, range: { from: number; to: number }): number {
+  const at = text.slice(range.from, range.to).indexOf(needle);
+  return at === -1 ? -1 : range.from + at;
+}
+
+/** The last `needle` lying wholly in `from` .. `to - 1`, or -1. */
+function lastIndexWithin(text: string, needle: string, range: { from: number; to: number }): number {
+  const at = text.slice(range.from, range.to).lastIndexOf(needle);
+  return at === -1 ? -1 : range.from + at;
+}
 
 /** The offset after a line break at `index` (`\n` or `\r\n`), or -1 when there is none. */
 function lineBreakEnd(text: string, index: number): number {
@@ -76,8 +97,8 @@ function groupEnd(options: {
 
 /** The offset after a closing backtick for one opened at `index` (`limit` when it does not close). */
 function backtickEnd(text: string, index: number, limit: number): number {
-  const at = text.indexOf('`', index + 1);
-  return at === -1 || at >= limit ? limit : at + 1;
+  const at = indexWithin(text, '`', { from: index + 1, to: limit });
+  return at === -1 ? limit : at + 1;
 }
 
 /**
@@ -150,8 +171,8 @@ export function readShellCommand(text: string, start: number): ShellCommand {
     if (code === 35 && wordStart === -1) {
       // A comment runs to the end of the line.
       finish(at);
-      const lineEnd = text.indexOf('\n', at);
-      const end = lineEnd === -1 || lineEnd > limit ? limit : lineEnd;
+      const lineEnd = indexWithin(text, '\n', { from: at, to: limit });
+      const end = lineEnd === -1 ? limit : lineEnd;
       return { words, end, terminator: end === limit ? 'end' : '\n' };
     }
     if (code === 60 || code === 62) {
@@ -164,7 +185,7 @@ export function readShellCommand(text: string, start: number): ShellCommand {
         continue;
       }
       // A file-descriptor number before the operator (`2>`) is part of the operator.
-      if (wordStart !== -1 && /^\d{1,2}$/.test(value)) {
+      if (wordStart !== -1 && DESCRIPTOR_NUMBER.test(value)) {
         value = '';
         wordStart = -1;
       }
@@ -186,10 +207,10 @@ export function readShellCommand(text: string, start: number): ShellCommand {
     }
     begin(at);
     if (code === 39) {
-      const close = text.indexOf("'", at + 1);
-      const end = close === -1 || close >= limit ? limit : close;
+      const close = indexWithin(text, "'", { from: at + 1, to: limit });
+      const end = close === -1 ? limit : close;
       value += text.slice(at + 1, end);
-      at = end + 1;
+      at = Math.min(end + 1, limit);
       continue;
     }
     if (code === 34) {
@@ -219,7 +240,8 @@ export function readShellCommand(text: string, start: number): ShellCommand {
         value += text[at];
         at++;
       }
-      at++;
+      // Past the closing quote; an unclosed one ends at the limit.
+      at = Math.min(at + 1, limit);
       continue;
     }
     if (code === 36 && text.charCodeAt(at + 1) === 40) {
@@ -244,9 +266,9 @@ export function readShellCommand(text: string, start: number): ShellCommand {
     if (code === BACKTICK) {
       // A backtick not closed on its line ends Markdown inline code around the command
       // (`` `curl … @file` to upload ``): it is not a command substitution.
-      const close = text.indexOf('`', at + 1);
-      const lineEnd = text.indexOf('\n', at + 1);
-      if (close === -1 || close >= limit || (lineEnd !== -1 && lineEnd < close)) {
+      const close = indexWithin(text, '`', { from: at + 1, to: limit });
+      const lineEnd = close === -1 ? -1 : indexWithin(text, '\n', { from: at + 1, to: close });
+      if (close === -1 || lineEnd !== -1) {
         finish(at);
         return { words, end: at, terminator: '`' };
       }
@@ -278,15 +300,31 @@ export interface ShellPipeline {
 const MAX_STAGES = 8;
 
 /**
- * Where the logical line holding `index` starts, looking back at most `MAX_COMMAND_CHARACTERS`
- * characters: a line break not preceded by `\` or a backtick (which continue the line above).
+ * Where reading for `index` starts: the start of its logical line (a line break not preceded by `\` or
+ * a backtick, which continue the line above), but not before the block boundary one to two
+ * `MAX_COMMAND_CHARACTERS` back. The boundary is a multiple of `MAX_COMMAND_CHARACTERS`, so matches near
+ * each other on a long line share it and one forward reading serves them all.
  */
-function logicalLineStart(text: string, index: number): number {
-  const floor = Math.max(0, index - MAX_COMMAND_CHARACTERS);
-  let at = index;
+function readingOrigin(text: string, index: number): number {
+  const floor = blockFloor(index);
+  const start = lastLineStart(text, { from: floor, to: index });
+  return start === -1 ? floor : start;
+}
+
+/** The block boundary of `readingOrigin`. */
+function blockFloor(index: number): number {
+  return Math.max(0, (Math.floor(index / MAX_COMMAND_CHARACTERS) - 1) * MAX_COMMAND_CHARACTERS);
+}
+
+/**
+ * The offset after the last line break in `from` .. `to - 1` that is not continued (by `\` or a backtick
+ * before it), or -1 when there is none.
+ */
+function lastLineStart(text: string, range: { from: number; to: number }): number {
+  let at = range.to;
   for (;;) {
-    const previous = text.lastIndexOf('\n', at - 1);
-    if (previous < floor) return floor;
+    const previous = lastIndexWithin(text, '\n', { from: range.from, to: at });
+    if (previous === -1) return -1;
     let before = previous - 1;
     if (text.charCodeAt(before) === RETURN) before--;
     const code = text.charCodeAt(before);
@@ -297,58 +335,132 @@ function logicalLineStart(text: string, index: number): number {
 
 interface ReadCommand extends ShellCommand {
   start: number;
-  /** Where the next command starts. */
-  next: number;
 }
 
 /**
- * The commands read last, for `readPipelineAt`: the rules ask about matches in text order, so a text
- * with many commands on one line is read once, forward, instead of once per match.
+ * One forward reading of a text from `origin`: the rules ask about their matches in text order, so
+ * matches near each other on a long line are served by one reading instead of one each. A reading
+ * depends only on the text and its origin, so reusing it gives what a fresh one would.
  */
 interface LineReading {
-  text: string;
+  origin: number;
   /** The last commands read (at most `MAX_STAGES + 1`), in order. */
   commands: ReadCommand[];
+  /** True once commands have been dropped from the front of `commands`. */
+  dropped: boolean;
   /** Where reading goes on. */
   to: number;
 }
 
-let lastReading: LineReading | undefined;
-
-/**
- * The pipeline around the command that holds `index`: the logical line is read from its start (at most
- * `MAX_COMMAND_CHARACTERS` back) and commands joined by `|` are kept together. When `index` is not at a
- * word of that command (it sits inside a substitution such as `$(curl …)`), the command starting at
- * `index` is read alone.
- */
-export function readPipelineAt(text: string, index: number): ShellPipeline {
-  let reading = lastReading;
-  if (
-    reading === undefined ||
-    reading.text !== text ||
-    reading.commands.length === 0 ||
-    index < reading.commands[0]!.start ||
-    index - reading.to > 2 * MAX_COMMAND_CHARACTERS
-  ) {
-    reading = { text, commands: [], to: logicalLineStart(text, index) };
-    lastReading = reading;
-  }
-  // Read on until the command holding `index`; each read moves `to` forward by at least one character.
+/** Reads on from `reading.to` until the command holding `index` has been read. */
+function readUntil(text: string, reading: LineReading, index: number): void {
+  // Each read moves `to` forward by at least one character.
   while (reading.to <= index && reading.to < text.length) {
     const command = readShellCommand(text, reading.to);
-    const next = nextStart(command, reading.to);
-    reading.commands.push({ ...command, start: reading.to, next });
-    if (reading.commands.length > MAX_STAGES + 1) reading.commands.shift();
-    reading.to = next;
+    reading.commands.push({
+      words: command.words,
+      end: command.end,
+      terminator: command.terminator,
+      start: reading.to,
+    });
+    if (reading.commands.length > MAX_STAGES + 1) {
+      reading.commands.shift();
+      reading.dropped = true;
+    }
+    reading.to = nextStart(command, reading.to);
   }
-  const { commands } = reading;
-  let current = commands.length - 1;
-  while (current > 0 && commands[current]!.start > index) current--;
-  const holding = commands[current];
-  if (holding === undefined || !holding.words.some((word) => word.start === index)) {
-    return pipelineInside(text, { from: holding?.start ?? index, index });
-  }
-  return pipelineEndingAt(commands, current);
+}
+
+/** The position in `reading.commands` of the command holding `index` (the last one starting at or before it). */
+function holdingPosition(reading: LineReading, index: number): number {
+  let current = reading.commands.length - 1;
+  while (current > 0 && reading.commands[current]!.start > index) current--;
+  return current;
+}
+
+/** Reads the pipelines around the matches of one rule in one text, in text order. */
+export interface PipelineReader {
+  /**
+   * The pipeline around the command that holds `index` (see `readPipelineAt`). An `index` not after the
+   * one asked before, or a new text, starts a new pass over a text.
+   */
+  at(text: string, index: number): ShellPipeline;
+}
+
+/** Characters a pass may read for matches inside words, per character of its text (plus sixteen commands). */
+const INSIDE_BUDGET_PER_CHARACTER = 4;
+
+/**
+ * A reader for one rule. Within a pass (one text, increasing offsets) a forward reading is reused, and
+ * the readings for matches inside words (`pipelineInside`), which cannot be shared, stop once they have
+ * read `INSIDE_BUDGET_PER_CHARACTER` characters per character of the text: a text made of thousands of
+ * `/usr/bin/curl` costs work linear in its length. Answers are the same as `readPipelineAt` gives until
+ * that budget runs out; after it, such matches get an empty pipeline. A pass starts over when the text
+ * changes or the offset does not grow, so the answers depend only on the text, never on earlier calls.
+ */
+export function createPipelineReader(): PipelineReader {
+  let passText: string | undefined;
+  let lastIndex = -1;
+  let lastOrigin = 0;
+  let reading: LineReading | undefined;
+  let budget = 0;
+  return {
+    at(text, index) {
+      if (text !== passText || index <= lastIndex) {
+        passText = text;
+        lastIndex = -1;
+        reading = undefined;
+        budget = INSIDE_BUDGET_PER_CHARACTER * text.length + 16 * MAX_COMMAND_CHARACTERS;
+      }
+      // Within one block, the origin of a later match is the last line start between the previous match
+      // and it, or else the previous origin: only that stretch is searched (as `readingOrigin` would).
+      let origin: number;
+      if (
+        lastIndex !== -1 &&
+        text === passText &&
+        blockFloor(lastIndex) === blockFloor(index) &&
+        index > lastIndex
+      ) {
+        const start = lastLineStart(text, { from: lastIndex, to: index });
+        origin = start === -1 ? lastOrigin : start;
+      } else {
+        origin = readingOrigin(text, index);
+      }
+      lastIndex = index;
+      lastOrigin = origin;
+      let current = -1;
+      if (reading !== undefined && reading.origin === origin) {
+        readUntil(text, reading, index);
+        current = holdingPosition(reading, index);
+        // The command, or some of the commands piped into it, were dropped: read again from the origin.
+        const start = reading.commands[current]?.start ?? Number.POSITIVE_INFINITY;
+        if (start > index || (reading.dropped && current < MAX_STAGES)) current = -1;
+      }
+      if (reading === undefined || current === -1) {
+        reading = { origin, commands: [], dropped: false, to: origin };
+        readUntil(text, reading, index);
+        current = holdingPosition(reading, index);
+      }
+      const holding = reading.commands[current];
+      if (holding?.words.some((word) => word.start === index)) {
+        return pipelineEndingAt(reading.commands, current);
+      }
+      if (budget <= 0) return { commands: [[]], current: 0 };
+      const inside = pipelineInside(text, { from: holding?.start ?? index, index });
+      budget -= inside.read;
+      return inside.pipeline;
+    },
+  };
+}
+
+/**
+ * The pipeline around the command that holds `index`: reading starts at the start of its logical line
+ * (at most one to two `MAX_COMMAND_CHARACTERS` back) and commands joined by `|` are kept together, at
+ * most `MAX_STAGES` before it. When `index` is not at a word of that command (it sits inside Markdown
+ * inline code or a substitution such as `$(curl …)`), see `pipelineInside`.
+ */
+export function readPipelineAt(text: string, index: number): ShellPipeline {
+  return createPipelineReader().at(text, index);
 }
 
 /** Where the command after `command` (read from `start`) starts. */
@@ -358,10 +470,22 @@ function nextStart(command: ShellCommand, start: number): number {
     : command.end + command.terminator.length;
 }
 
-/** The commands joined by `|` that end with `commands[current]`. */
+/** The command starting at `index` as a pipeline of its own; `read` counts characters read before. */
+function readAlone(
+  text: string,
+  options: { index: number; read: number },
+): { pipeline: ShellPipeline; read: number } {
+  const command = readShellCommand(text, options.index);
+  return {
+    pipeline: { commands: [command.words], current: 0 },
+    read: options.read + command.end - options.index + 1,
+  };
+}
+
+/** The commands joined by `|` that end with `commands[current]`, at most `MAX_STAGES` before it. */
 function pipelineEndingAt(commands: readonly ShellCommand[], current: number): ShellPipeline {
   let first = current;
-  while (first > 0 && commands[first - 1]!.terminator === '|') first--;
+  while (first > 0 && current - first < MAX_STAGES && commands[first - 1]!.terminator === '|') first--;
   return {
     commands: commands.slice(first, current + 1).map((command) => command.words),
     current: current - first,
@@ -372,33 +496,32 @@ function pipelineEndingAt(commands: readonly ShellCommand[], current: number): S
  * The pipeline around `index` when it sits inside a word: in Markdown inline code (`` `cat key | nc …` ``)
  * or a substitution (`$(cat key | nc …)`). Reading starts after the last backtick or `$(` before
  * `index` (not before `from`, where the word's command starts); without one, the command at `index` is
- * read alone.
+ * read alone. `read` counts the characters read.
  */
-function pipelineInside(text: string, options: { from: number; index: number }): ShellPipeline {
+function pipelineInside(
+  text: string,
+  options: { from: number; index: number },
+): { pipeline: ShellPipeline; read: number } {
   const { from, index } = options;
-  const backtick = text.lastIndexOf('`', index - 1);
-  const dollar = text.lastIndexOf('$(', index - 1);
+  const floor = Math.max(from, index - MAX_COMMAND_CHARACTERS);
+  const backtick = lastIndexWithin(text, '`', { from: floor, to: index });
+  const dollar = lastIndexWithin(text, '$(', { from: floor, to: index });
   const opener = Math.max(backtick, dollar === -1 ? -1 : dollar + 1);
-  const alone = (): ShellPipeline => ({ commands: [readShellCommand(text, index).words], current: 0 });
-  if (opener < from || index - opener > MAX_COMMAND_CHARACTERS) return alone();
+  let read = 0;
+  if (opener === -1) return readAlone(text, { index, read });
   const commands: ShellCommand[] = [];
   let at = opener + 1;
   while (commands.length <= MAX_WORDS) {
     const command = readShellCommand(text, at);
     commands.push(command);
     const next = nextStart(command, at);
+    read += next - at;
     if (next > index || next >= text.length) break;
     at = next;
   }
   const current = commands.length - 1;
-  if (!commands[current]!.words.some((word) => word.start === index)) return alone();
-  return pipelineEndingAt(commands, current);
-}
-
-/** The command words of `pipeline.current` from the one that starts at or covers `index`. */
-export function wordsFrom(words: readonly ShellWord[], index: number): ShellWord[] {
-  const at = words.findIndex((word) => word.end > index);
-  return at === -1 ? [] : words.slice(at);
+  if (!commands[current]!.words.some((word) => word.start === index)) return readAlone(text, { index, read });
+  return { pipeline: pipelineEndingAt(commands, current), read };
 }
 
 /** A substitution inside a word's value: its text and where it lies in the value. */
