@@ -1,15 +1,43 @@
 import { restoreEchoedInstructions } from '../streaming/responses-echo.js';
 import { rewriteOutputItem } from '../streaming/responses-output-texts.js';
+import {
+  guardOtherMembers as guardOtherBlockMembers,
+  handledBlockMembers,
+} from './anthropic-block-members.js';
 import { guardWebSearchResults } from './anthropic-result-blocks.js';
 import { guardUnknownBlock, KNOWN_ANTHROPIC_BLOCKS } from './anthropic-unknown-block.js';
 import { checkedJsonValue } from './checked-json-value.js';
 import type { ResponseGuard } from './response-guard.js';
+import { type HandledMembers, rewriteUnknownValue } from './rewrite-unknown-value.js';
 
 /** Which API shape a response body has. */
 export type ResponseShape = 'chat' | 'responses' | 'anthropic' | 'embeddings';
 
-/** Members of a chat message that are not model text, or have their own handling below. */
-const CHAT_NOT_EXTRA_TEXT = new Set(['role', 'content', 'tool_calls', 'function_call', 'audio']);
+/**
+ * What `guardChatMessage` checks itself in a chat message (OpenAI API reference, "The chat completion
+ * object"): text content or text parts, tool calls (names through the allowlist, arguments and custom input
+ * as text), the deprecated `function_call`, the audio transcript. Audio `data` is the audio itself
+ * (base64), out of reach of a text check. Every other member (`refusal`, reasoning under any name,
+ * `annotations` with their URL citations, a member added after this code was written) is walked whole.
+ */
+const CHAT_CALL: HandledMembers = { name: 'text', arguments: 'text' };
+const CHAT_MESSAGE: HandledMembers = {
+  content: 'text',
+  tool_calls: { function: CHAT_CALL, custom: { name: 'text', input: 'text' } },
+  function_call: CHAT_CALL,
+  audio: { transcript: 'text', data: 'skip' },
+};
+const CHAT_MESSAGE_WITH_PARTS: HandledMembers = { ...CHAT_MESSAGE, content: { text: 'text' } };
+
+/** Checks every string a known record holds besides its `handled` members; false on a violation. */
+function guardOtherMembers(
+  guard: ResponseGuard,
+  record: Record<string, unknown>,
+  handled: HandledMembers,
+): boolean {
+  const rewrite = (_path: string, text: string, kind: 'text' | 'json') => guard.wholeText(text, kind);
+  return rewriteUnknownValue({ guard, record, rewrite, handled });
+}
 
 function guardToolCall(guard: ResponseGuard, fn: Record<string, unknown> | undefined): boolean {
   if (!fn) return true;
@@ -61,11 +89,13 @@ function guardChatMessage(guard: ResponseGuard, message: Record<string, unknown>
     return false;
   const audio = message.audio as Record<string, unknown> | null | undefined;
   if (audio !== null && typeof audio === 'object' && !guardMember(guard, audio, 'transcript')) return false;
-  // Every other string member (`refusal`; `reasoning_content` or `reasoning` from servers that return a
-  // model's reasoning) is model text too: a text field this code does not know is never passed unchecked.
-  for (const key of Object.keys(message))
-    if (!CHAT_NOT_EXTRA_TEXT.has(key) && !guardMember(guard, message, key)) return false;
-  return true;
+  // Every other member (`refusal`; `reasoning_content` or `reasoning` from servers that return a model's
+  // reasoning; URL citations; a member added later) is model output too: nothing is passed unchecked.
+  return guardOtherMembers(
+    guard,
+    message,
+    Array.isArray(message.content) ? CHAT_MESSAGE_WITH_PARTS : CHAT_MESSAGE,
+  );
 }
 
 function guardChat(guard: ResponseGuard, body: Record<string, unknown>): boolean {
@@ -105,6 +135,13 @@ function guardAnthropic(guard: ResponseGuard, body: Record<string, unknown>): bo
       if (checked === null) return false;
       block.input = 'value' in checked ? checked.value : checked.text;
     }
+    if (
+      block !== null &&
+      typeof block === 'object' &&
+      KNOWN_ANTHROPIC_BLOCKS.has(String(block.type)) &&
+      !guardOtherBlockMembers({ guard, record: block, handled: handledBlockMembers(block.type) })
+    )
+      return false;
   }
   return true;
 }

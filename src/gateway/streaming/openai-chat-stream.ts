@@ -1,5 +1,6 @@
 import { checkedUpstreamError } from '../guard/checked-upstream-error.js';
 import type { ResponseGuard, ResponseViolation, TextChannel } from '../guard/response-guard.js';
+import { type HandledMembers, isPlainWords, rewriteUnknownValue } from '../guard/rewrite-unknown-value.js';
 import {
   type ChatChunkTemplate,
   fillChatChunkTemplate,
@@ -57,16 +58,46 @@ const FUNCTION_CALL_CHANNEL = 'function_call';
 const CUSTOM_CHANNEL = 'custom:';
 /** Channel key prefix of the other text members (so no member name can pose as another channel). */
 const FIELD_CHANNEL = 'field:';
+/** Channel key suffix of the streamed audio transcript (`delta.audio.transcript`). */
+const AUDIO_CHANNEL = 'audio';
+
+/**
+ * What `transformChoice` handles in the objects of a delta: tool calls (names through the allowlist,
+ * arguments and custom input streamed through their channels), the deprecated `function_call`, and the
+ * audio transcript (streamed through its channel; `data` is the audio itself, base64, out of reach of a
+ * text check). Their other members (a call's `id`, a member added after this code was written) are walked.
+ */
+const CHAT_CALL: HandledMembers = { name: 'text', arguments: 'text' };
+const DELTA_OBJECTS: HandledMembers = {
+  tool_calls: { function: CHAT_CALL, custom: { name: 'text', input: 'text' } },
+  function_call: CHAT_CALL,
+  audio: { transcript: 'text', data: 'skip' },
+};
 
 /**
  * Delta members that are not text the model writes: the role, and members with their own handling.
  * Any other string member is checked as text, so a text field this code does not know yet (providers
  * add reasoning fields under several names) is never passed on unchecked.
  */
-const NOT_EXTRA_TEXT = new Set(['role', 'content', 'tool_calls', 'function_call']);
+const NOT_EXTRA_TEXT = new Set(['role', 'content', 'tool_calls', 'function_call', 'audio']);
 
 function isExtraTextMember(key: string): boolean {
   return !NOT_EXTRA_TEXT.has(key);
+}
+
+/**
+ * Checks every member of a delta that the code above does not handle: objects and arrays (URL citations
+ * in `annotations`, a member added after this code was written), the members of tool calls and audio
+ * besides their streamed texts, and a `role` that is not a plain word. Each is a whole value sent in one
+ * chunk, so each is checked whole. String members went through their channels. False on a violation.
+ */
+function otherDeltaMembers(guard: ResponseGuard, delta: Record<string, unknown>): boolean {
+  // No prototype: a member named `__proto__` becomes an own entry like any other.
+  const handled: Record<string, HandledMembers[string]> = Object.assign(Object.create(null), DELTA_OBJECTS);
+  for (const key of Object.keys(delta))
+    if (key !== 'role' && typeof delta[key] === 'string') handled[key] = 'text';
+  const rewrite = (_path: string, text: string, kind: 'text' | 'json') => guard.wholeText(text, kind);
+  return rewriteUnknownValue({ guard, record: delta, rewrite, handled });
 }
 
 function isEmptyChoice(choice: ChoiceDelta): boolean {
@@ -109,6 +140,11 @@ export function createOpenAIChatStream(guard: ResponseGuard): StreamTransformer 
         const toolIndex = Number(kind.slice(CUSTOM_CHANNEL.length));
         choice.delta.tool_calls ??= [];
         choice.delta.tool_calls.push({ index: toolIndex, custom: { input: rest } });
+      } else if (kind === AUDIO_CHANNEL) {
+        const audio = choice.delta.audio;
+        const record = audio !== null && typeof audio === 'object' ? (audio as Record<string, unknown>) : {};
+        record.transcript = (typeof record.transcript === 'string' ? record.transcript : '') + rest;
+        choice.delta.audio = record;
       } else if (kind === FUNCTION_CALL_CHANNEL) {
         const call = choice.delta.function_call ?? {};
         call.arguments = (typeof call.arguments === 'string' ? call.arguments : '') + rest;
@@ -165,16 +201,34 @@ export function createOpenAIChatStream(guard: ResponseGuard): StreamTransformer 
           legacy.arguments = text;
         }
       }
+      // The audio's transcript is streamed in pieces like content: a key split over two never passes.
+      const audio = delta.audio as Record<string, unknown> | null | undefined;
+      if (audio !== null && typeof audio === 'object' && typeof audio.transcript === 'string') {
+        if (audio.transcript.length > 0) {
+          const text = guard.channel(`${index}:${AUDIO_CHANNEL}`, 'text').push(audio.transcript);
+          if (text === null) return false;
+          audio.transcript = text;
+        }
+      }
       // Every other text member the model writes (`refusal`; `reasoning_content` or `reasoning` from
       // servers that stream a model's reasoning) goes through its own guarded channel.
+      let objects = false;
       for (const key of Object.keys(delta)) {
-        if (!isExtraTextMember(key)) continue;
         const value = delta[key];
-        if (typeof value !== 'string' || value.length === 0) continue;
+        if (typeof value !== 'string') {
+          objects ||= value !== null && typeof value === 'object';
+          continue;
+        }
+        if (!isExtraTextMember(key)) {
+          objects ||= key === 'role' && !isPlainWords(value);
+          continue;
+        }
+        if (value.length === 0) continue;
         const text = guard.channel(`${index}:${FIELD_CHANNEL}${key}`, 'text').push(value);
         if (text === null) return false;
         delta[key] = text;
       }
+      if (objects && !otherDeltaMembers(guard, delta)) return false;
     }
     if (choice.finish_reason !== null && choice.finish_reason !== undefined) return flushChoice(choice);
     return true;

@@ -1,5 +1,6 @@
 import { checkedUpstreamError } from '../guard/checked-upstream-error.js';
 import type { ResponseGuard, ResponseViolation } from '../guard/response-guard.js';
+import type { HandledMembers } from '../guard/rewrite-unknown-value.js';
 import { parseEventObject } from './parse-event-object.js';
 import { rewriteAnnotation } from './responses-annotations.js';
 import { restoreEchoedInstructions } from './responses-echo.js';
@@ -18,6 +19,7 @@ import {
   slotOf,
 } from './responses-text-types.js';
 import { rewriteUnknownEvent } from './responses-unknown-event.js';
+import { rewriteUnknownItem } from './responses-unknown-item.js';
 import type { SseEvent } from './sse-parser.js';
 import { formatSseEvent } from './sse-writer.js';
 import { type StreamTransformer, streamErrorPayload } from './stream-transformer.js';
@@ -26,6 +28,25 @@ import { type StreamTransformer, streamErrorPayload } from './stream-transformer
 const TERMINAL_EVENTS = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 /** Events that carry a snapshot of the response before its items are streamed. */
 const SNAPSHOT_EVENTS = new Set(['response.created', 'response.in_progress', 'response.queued']);
+
+/**
+ * The members of a known event that its own code handles, by the event's shape; every other member (the
+ * `item_id`, a member added after this code was written) is checked like a string of an unknown event.
+ * The `response` a snapshot or terminal event carries has its items, error and echoed instructions
+ * handled; the rest of it echoes the request's own settings.
+ */
+const DELTA_EVENT: HandledMembers = { delta: 'skip', logprobs: 'skip', obfuscation: 'skip' };
+const PART_EVENT: HandledMembers = { part: 'skip' };
+const ITEM_EVENT: HandledMembers = { item: 'skip' };
+const ANNOTATION_EVENT: HandledMembers = { annotation: 'skip' };
+const RESPONSE_EVENT: HandledMembers = { response: 'skip' };
+/** A `.done` event's whole text, by member name. */
+const DONE_EVENTS = new Map<string, HandledMembers>(
+  [...DONE_TYPES.values()].map(({ field }): [string, HandledMembers] => [
+    field,
+    { [field]: 'skip', logprobs: 'skip' },
+  ]),
+);
 
 /**
  * Guards an OpenAI Responses API stream (typed events per the API reference "Streaming events"). Every
@@ -63,6 +84,19 @@ export function createOpenAIResponsesStream(guard: ResponseGuard): StreamTransfo
   function emit(data: ResponseEvent, before = ''): string {
     data.sequence_number = sequence();
     return before + formatSseEvent(JSON.stringify(data), data.type);
+  }
+
+  /** Checks the members of a known event that its own code does not handle; false on a violation. */
+  function otherMembers(data: ResponseEvent, handled: HandledMembers): boolean {
+    const at = `event.${data.type ?? ''}`;
+    return rewriteUnknownItem({
+      guard,
+      record: data,
+      itemId: data.item_id,
+      rewrite: texts.checkWhole,
+      at,
+      handled,
+    });
   }
 
   /**
@@ -113,8 +147,15 @@ export function createOpenAIResponsesStream(guard: ResponseGuard): StreamTransfo
     if (text === null) return null;
     if (text.length === 0) return '';
     data.delta = text;
-    // A delta's log probabilities list tokens that arrived with it, still held back and unchecked.
-    if (guard.mode !== 'audit') dropLogprobs(data);
+    if (guard.mode !== 'audit') {
+      // A delta's log probabilities list tokens that arrived with it, still held back and unchecked. Its
+      // `obfuscation` is random padding sized to hide the length of the upstream's piece of text; the
+      // gateway releases text in pieces of its own, so the padding hides nothing there, and a free-form
+      // string from the upstream is not passed on unchecked: it is dropped.
+      dropLogprobs(data);
+      delete data.obfuscation;
+    }
+    if (!otherMembers(data, DELTA_EVENT)) return null;
     return emit(data);
   }
 
@@ -130,6 +171,7 @@ export function createOpenAIResponsesStream(guard: ResponseGuard): StreamTransfo
     // An event without the text (`response.audio.transcript.done`) only ends it.
     if (value !== undefined) data[spec.field] = text;
     if (text !== upstreamText) dropLogprobs(data);
+    if (!otherMembers(data, DONE_EVENTS.get(spec.field) as HandledMembers)) return null;
     return emit(data, before);
   }
 
@@ -149,6 +191,7 @@ export function createOpenAIResponsesStream(guard: ResponseGuard): StreamTransfo
         const rewrite = texts.addedRewrite(data);
         if (!rewritePart({ guard, part: data.part, itemId: data.item_id, index, rewrite, summary }))
           return null;
+        if (!otherMembers(data, PART_EVENT)) return null;
         return emit(data);
       }
       case 'response.content_part.done':
@@ -158,6 +201,7 @@ export function createOpenAIResponsesStream(guard: ResponseGuard): StreamTransfo
         const { state, rewrite } = texts.finalRewrite();
         if (!rewritePart({ guard, part: data.part, itemId: data.item_id, index, rewrite, summary }))
           return null;
+        if (!otherMembers(data, PART_EVENT)) return null;
         return emit(data, state.before);
       }
       case 'response.output_text.annotation.added': {
@@ -167,7 +211,8 @@ export function createOpenAIResponsesStream(guard: ResponseGuard): StreamTransfo
           contentIndex: data.content_index,
           annotationIndex: data.annotation_index,
         };
-        if (!rewriteAnnotation({ ...annotation, rewrite: texts.checkWhole })) return null;
+        if (!rewriteAnnotation({ ...annotation, guard, rewrite: texts.checkWhole })) return null;
+        if (!otherMembers(data, ANNOTATION_EVENT)) return null;
         return emit(data);
       }
       case 'response.output_item.added': {
@@ -175,6 +220,7 @@ export function createOpenAIResponsesStream(guard: ResponseGuard): StreamTransfo
         if (item === null || typeof item !== 'object') return emit(data);
         const rewrite = texts.addedRewrite({ item_id: item.id, output_index: data.output_index });
         if (!rewriteItemTexts(guard, item, rewrite)) return null;
+        if (!otherMembers(data, ITEM_EVENT)) return null;
         return emit(data);
       }
       case 'response.output_item.done': {
@@ -182,6 +228,7 @@ export function createOpenAIResponsesStream(guard: ResponseGuard): StreamTransfo
         if (item === null || typeof item !== 'object') return emit(data);
         const { state, rewrite } = texts.finalRewrite();
         if (!rewriteItemTexts(guard, item, rewrite)) return null;
+        if (!otherMembers(data, ITEM_EVENT)) return null;
         return emit(data, state.before);
       }
       default:
@@ -193,6 +240,7 @@ export function createOpenAIResponsesStream(guard: ResponseGuard): StreamTransfo
     }
     if (!rewriteResponseError(data)) return null;
     restoreEchoedInstructions(guard, data.response);
+    if (!otherMembers(data, RESPONSE_EVENT)) return null;
     if (TERMINAL_EVENTS.has(type)) return terminal(data);
     if (SNAPSHOT_EVENTS.has(type) && !rewriteOutput(data, snapshotRewrite)) return null;
     return emit(data);

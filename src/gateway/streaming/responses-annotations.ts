@@ -1,4 +1,10 @@
+import type { ResponseGuard } from '../guard/response-guard.js';
+import type { HandledMembers } from '../guard/rewrite-unknown-value.js';
 import { type RewriteText, recordAt, rewriteMember, wholeSlot } from './responses-text-types.js';
+import { rewriteUnknownItem } from './responses-unknown-item.js';
+
+/** The members of a `url_citation` checked below; its others (indexes, a member added later) are walked. */
+const URL_CITATION: HandledMembers = { title: 'text', url: 'text' };
 
 /**
  * Passes the texts of one `output_text` annotation (API reference "Responses object",
@@ -12,10 +18,13 @@ import { type RewriteText, recordAt, rewriteMember, wholeSlot } from './response
  *   exfiltration, a plain URL passes, and a key or personal value inside it is redacted like in the answer.
  * - `title` is the cited page's title, often rendered as Markdown next to the answer: checked as text like
  *   the answer itself (a Markdown image in it would load by itself; keys and personal data are redacted).
- * `file_citation`, `container_file_citation` and `file_path` name the caller's own files and containers
- * (ids and file names from its file search stores and code containers): left as sent.
+ * Every other member, and every string of the other annotation types (`file_citation`,
+ * `container_file_citation` and `file_path` name the caller's own files and containers; an annotation type
+ * added later), is checked as text too (`rewriteUnknownItem`): ids and file names pass unchanged, a key or
+ * a link written there does not.
  */
 export function rewriteAnnotation(options: {
+  guard: ResponseGuard;
   annotation: unknown;
   itemId: unknown;
   contentIndex: unknown;
@@ -23,8 +32,13 @@ export function rewriteAnnotation(options: {
   rewrite: RewriteText;
 }): boolean {
   const annotation = recordAt(options.annotation);
-  if (annotation === undefined || annotation.type !== 'url_citation') return true;
+  if (annotation === undefined) return true;
   const at = `cite.${numberOr0(options.contentIndex)}.${numberOr0(options.annotationIndex)}`;
+  const { guard, itemId, rewrite } = options;
+  const citation = annotation.type === 'url_citation';
+  const others = { guard, record: annotation, itemId, rewrite, at };
+  if (!rewriteUnknownItem(citation ? { ...others, handled: URL_CITATION } : others)) return false;
+  if (!citation) return true;
   const title = wholeSlot(options.itemId, `${at}.title`, 'text');
   if (!rewriteMember({ record: annotation, field: 'title', slot: title, rewrite: options.rewrite }))
     return false;
@@ -37,6 +51,7 @@ export function rewriteAnnotation(options: {
 
 /** Passes the annotations of an `output_text` part through `rewrite`; false on a violation. */
 export function rewriteAnnotations(options: {
+  guard: ResponseGuard;
   part: Record<string, unknown>;
   itemId: unknown;
   contentIndex: unknown;

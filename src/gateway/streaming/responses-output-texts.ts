@@ -1,4 +1,5 @@
 import type { ResponseGuard } from '../guard/response-guard.js';
+import type { HandledMembers } from '../guard/rewrite-unknown-value.js';
 import { rewriteAnnotations } from './responses-annotations.js';
 import {
   type OutputItem,
@@ -8,7 +9,7 @@ import {
   slotOf,
   type TextKind,
 } from './responses-text-types.js';
-import { rewriteToolItem } from './responses-tool-items.js';
+import { rewriteToolItem, TOOL_ITEM_MEMBERS } from './responses-tool-items.js';
 import { rewriteUnknownItem } from './responses-unknown-item.js';
 
 /**
@@ -46,9 +47,22 @@ export function rewritePart(options: {
   }
   const slot = slotOf(found.type, options.itemId, options.index);
   if (!rewriteMember({ record: part, field: found.field, slot, rewrite: options.rewrite })) return false;
-  if (found.type !== 'text') return true;
-  const { itemId, index: contentIndex, rewrite } = options;
-  return rewriteAnnotations({ part, itemId, contentIndex, rewrite });
+  const { guard, itemId, index: contentIndex, rewrite } = options;
+  if (found.type === 'text' && !rewriteAnnotations({ guard, part, itemId, contentIndex, rewrite }))
+    return false;
+  // The part's other members (a member added after this code was written) are checked too. Log
+  // probabilities spell the part's text, which was checked; they are emptied when the guard changed it.
+  const handled: HandledMembers = { [found.field]: 'text', logprobs: 'skip' };
+  const withAnnotations = found.type === 'text' && Array.isArray(part.annotations);
+  const at = `part.${typeof contentIndex === 'number' ? contentIndex : 0}`;
+  return rewriteUnknownItem({
+    guard,
+    record: part,
+    itemId,
+    rewrite,
+    at,
+    handled: withAnnotations ? { ...handled, annotations: 'skip' } : handled,
+  });
 }
 
 function rewriteParts(options: {
@@ -72,6 +86,43 @@ function rewriteParts(options: {
  * Returns false on a violation.
  */
 export function rewriteItemTexts(guard: ResponseGuard, item: OutputItem, rewrite: RewriteText): boolean {
+  const handled = handledMembers(item);
+  if (handled === undefined)
+    return rewriteUnknownItem({ guard, record: item, itemId: item.id, rewrite, callsTool: true });
+  if (!rewriteKnownItem(guard, item, rewrite)) return false;
+  // The members the code for the item's type does not handle (its id and status; a member added after
+  // this code was written) are checked like the strings of an unknown item.
+  return rewriteUnknownItem({ guard, record: item, itemId: item.id, rewrite, handled });
+}
+
+/** The members the code for an item's type checks itself, or undefined for a type it does not know. */
+function handledMembers(item: OutputItem): HandledMembers | undefined {
+  switch (item.type) {
+    case 'message':
+      return Array.isArray(item.content) ? PARTS : {};
+    case 'reasoning':
+      // `encrypted_content` is opaque to the caller (only the provider can read it): left as sent.
+      return {
+        encrypted_content: 'skip',
+        ...(Array.isArray(item.summary) ? { summary: 'skip' } : {}),
+        ...(Array.isArray(item.content) ? PARTS : {}),
+      };
+    case 'compaction':
+      return { encrypted_content: 'skip' };
+    case 'function_call':
+      return { name: 'text', arguments: 'text' };
+    case 'custom_tool_call':
+      return { name: 'text', input: 'text' };
+    default:
+      return TOOL_ITEM_MEMBERS.get(String(item.type));
+  }
+}
+
+/** Content parts are each checked by `rewritePart`, their other members included. */
+const PARTS: HandledMembers = { content: 'skip' };
+
+/** The texts of an item of a type this code knows (see `rewriteItemTexts`); false on a violation. */
+function rewriteKnownItem(guard: ResponseGuard, item: OutputItem, rewrite: RewriteText): boolean {
   switch (item.type) {
     case 'message':
       return rewriteParts({ guard, parts: item.content, itemId: item.id, rewrite });
@@ -92,11 +143,7 @@ export function rewriteItemTexts(guard: ResponseGuard, item: OutputItem, rewrite
       return rewriteMember({ record: item, field, slot: slotOf(type, item.id, undefined), rewrite });
     }
     default:
-      // An item type this code does not know is never passed unchecked: every string in it is checked.
-      return (
-        rewriteToolItem(guard, item, rewrite) ??
-        rewriteUnknownItem({ guard, record: item, itemId: item.id, rewrite, callsTool: true })
-      );
+      return rewriteToolItem(guard, item, rewrite) ?? false;
   }
 }
 

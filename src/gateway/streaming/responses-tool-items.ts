@@ -1,4 +1,5 @@
 import type { ResponseGuard } from '../guard/response-guard.js';
+import type { HandledMembers } from '../guard/rewrite-unknown-value.js';
 import {
   type OutputItem,
   type RewriteText,
@@ -20,6 +21,35 @@ export const BUILT_IN_TOOL_NAMES: ReadonlyMap<string, string> = new Map([
   ['local_shell_call', 'local_shell'],
   ['shell_call', 'shell'],
   ['apply_patch_call', 'apply_patch'],
+]);
+
+/**
+ * The members `rewriteToolItem` checks itself, by item type (a name goes through the allowlist). Arrays
+ * of strings (`command`, `queries`) and environments are checked string by string there. Left as sent on
+ * purpose: a code interpreter's image `url` (the provider's own container), the URLs a web search opened
+ * (the provider's own fetches; the pages it cites come back as checked citations) and a generated
+ * image's bytes. Every other member of these items is walked like an unknown item's (`rewriteItemTexts`).
+ */
+export const TOOL_ITEM_MEMBERS: ReadonlyMap<string, HandledMembers> = new Map<string, HandledMembers>([
+  ['mcp_call', { name: 'text', arguments: 'text', output: 'text', error: 'text' }],
+  ['mcp_approval_request', { name: 'text', arguments: 'text' }],
+  ['mcp_list_tools', { error: 'text', tools: 'skip' }],
+  ['code_interpreter_call', { code: 'text', outputs: { logs: 'text', url: 'skip' } }],
+  ['local_shell_call', { action: { command: 'skip', env: 'skip', working_directory: 'text', user: 'text' } }],
+  ['shell_call', { action: { commands: 'skip' } }],
+  ['apply_patch_call', { operation: { path: 'text', diff: 'text' } }],
+  [
+    'web_search_call',
+    { action: { query: 'text', queries: 'skip', pattern: 'text', url: 'skip', sources: 'skip' } },
+  ],
+  ['file_search_call', { queries: 'skip', results: { text: 'text' } }],
+  ['computer_call', { action: { text: 'text' }, actions: { text: 'text' } }],
+  ['image_generation_call', { revised_prompt: 'text', result: 'skip' }],
+  ['program', { code: 'text' }],
+  ['program_output', { result: 'text' }],
+  ['local_shell_call_output', { output: 'text' }],
+  ['shell_call_output', { output: { stdout: 'text', stderr: 'text' } }],
+  ['apply_patch_call_output', { output: 'text' }],
 ]);
 
 interface MemberOptions {
