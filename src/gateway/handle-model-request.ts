@@ -1,5 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { ERROR_CODES } from '../spec/errors.js';
+import { redactedAuditPayload } from './audit/redacted-audit-payload.js';
+import { scanSensitiveTexts } from './audit/scan-sensitive-texts.js';
 import { authenticate } from './auth/authenticate.js';
 import type { GatewayContext } from './gateway-context.js';
 import { guardWholeResponse } from './guard/guard-whole-response.js';
@@ -139,7 +141,18 @@ export async function handleModelRequest(
   if (input.bypass)
     state.bypasses.push({ reason: 'an input check failed and the request was let through (fail open)' });
   state.prompt = lastUserText(extracted);
-  if (config.audit.payloads === 'redacted') state.payload = { redacted: body };
+  // The body as sent, or a copy with the values the guard found but the policy let through masked (only
+  // when there are any); after a check failed open, only its shape.
+  if (config.audit.payloads === 'redacted')
+    state.payload = {
+      redacted: redactedAuditPayload({
+        body,
+        extracted,
+        checked: input.checked,
+        bypass: input.bypass,
+        scan: (texts) => scanSensitiveTexts({ guard: context.guard, texts }),
+      }),
+    };
   else if (config.audit.payloads === 'full') state.payload = { full: raw.toString('utf8') };
 
   const targets = context.router.resolve(extracted.model, route.api);

@@ -20,6 +20,11 @@ export interface InputGuardResult {
   reasons: string[];
   /** Placeholders created for this request. */
   redactions: number;
+  /**
+   * When the guard found something: the texts as checked (before redaction), the slot of each and the
+   * verdict with its spans, so the audit copy can mask the values the policy let through.
+   */
+  checked?: { messages: readonly GuardMessage[]; slotIndex: readonly number[]; verdict: Verdict };
 }
 
 /** Options of `runInputGuard`. */
@@ -138,7 +143,7 @@ function applyVerdict(options: InputGuardOptions, pending: PendingCheck, verdict
   if (changed && promptSlots !== undefined) options.extracted.systemPrompt = joinSlotTexts(promptSlots);
   const failed = verdict.errors !== undefined && verdict.errors.length > 0;
   if (cache && !failed) rememberClean({ cache, messages, verdict });
-  return {
+  const result: InputGuardResult = {
     action: verdict.action,
     findings,
     changed,
@@ -146,6 +151,8 @@ function applyVerdict(options: InputGuardOptions, pending: PendingCheck, verdict
     reasons: verdict.reasons,
     redactions: options.vault.size,
   };
+  if (verdict.findings.length > 0) result.checked = { messages, slotIndex, verdict };
+  return result;
 }
 
 /**
