@@ -110,7 +110,11 @@ function forEachString(
   }
 }
 
-/** Strings of a JSON value that are not identifiers (no allocation: this runs on every request). */
+/**
+ * Strings of a JSON value that are not identifiers. This runs on every request: no allocation (`for…in`
+ * rather than `Object.keys`; an inherited enumerable member would only make the count differ, which
+ * sends the request down the exact path).
+ */
 function countLooseStrings(value: unknown): number {
   let count = 0;
   if (Array.isArray(value)) {
@@ -121,7 +125,7 @@ function countLooseStrings(value: unknown): number {
     }
   } else if (value !== null && typeof value === 'object') {
     const record = value as Record<string, unknown>;
-    for (const key of Object.keys(record)) {
+    for (const key in record) {
       const item = record[key];
       if (typeof item === 'string') {
         if (!isIdentifier(key, item)) count++;
@@ -129,6 +133,16 @@ function countLooseStrings(value: unknown): number {
     }
   }
   return count;
+}
+
+/**
+ * True when the body holds strings that are neither identifiers nor checked texts. Slots are distinct
+ * strings of the body, so comparing counts answers without building a set of them.
+ */
+function hasUncheckedStrings(body: Record<string, unknown>, extracted: ExtractedRequest): boolean {
+  let slotStrings = 0;
+  for (const slot of extracted.slots) if (!isIdentifier(slot.key, slotText(slot))) slotStrings++;
+  return countLooseStrings(body) !== slotStrings;
 }
 
 /**
@@ -207,11 +221,6 @@ function maskCheckedTexts(options: {
 /** Masks PII and secrets in the strings the input guard does not check (metadata, user ids, tools, …). */
 function maskUncheckedStrings(options: RedactedAuditPayloadOptions, replacements: Replacements): void {
   const { body, extracted } = options;
-  let slotStrings = 0;
-  for (const slot of extracted.slots) if (!isIdentifier(slot.key, slotText(slot))) slotStrings++;
-  // Slots are distinct strings of the body: when the body has no other string than slots and identifiers,
-  // there is nothing to scan, and this common case costs one walk without allocation.
-  if (countLooseStrings(body) === slotStrings) return;
   const slotKeys = new Map<object, Set<string | number>>();
   for (const slot of extracted.slots) {
     const keys = slotKeys.get(slot.container);
@@ -271,9 +280,12 @@ function shapeOnly(body: Record<string, unknown>): unknown {
  */
 export function redactedAuditPayload(options: RedactedAuditPayloadOptions): unknown {
   if (options.bypass) return shapeOnly(options.body);
+  const unchecked = hasUncheckedStrings(options.body, options.extracted);
+  // The common case (nothing found, nothing unchecked): the body itself, without any allocation.
+  if (options.checked === undefined && !unchecked) return options.body;
   const replacements: Replacements = new Map();
   if (options.checked !== undefined)
     maskCheckedTexts({ extracted: options.extracted, checked: options.checked, replacements });
-  maskUncheckedStrings(options, replacements);
+  if (unchecked) maskUncheckedStrings(options, replacements);
   return replacements.size === 0 ? options.body : copyWith(options.body, replacements);
 }
