@@ -62,6 +62,50 @@ describe('rewriteUnknownValue', () => {
     expect(Object.keys(record).at(-1)).toBe('ann@example.com');
   });
 
+  it('checks a key written into a structural member or an id, and leaves plain words as sent', () => {
+    const { check } = setup();
+    const record = {
+      id: KEY,
+      status: KEY,
+      role: 'assistant',
+      type: 'text_editor_20250124',
+      call_id: `c ${KEY}`,
+    };
+    expect(check(record)).toBe(true);
+    expect(record.id).toMatch(/^\[REDACTED:/);
+    expect(record.status).toMatch(/^\[REDACTED:/);
+    expect(record.call_id).toMatch(/^c \[REDACTED:/);
+    expect(record.role).toBe('assistant');
+    expect(record.type).toBe('text_editor_20250124');
+  });
+
+  it('walks only the members a known record does not handle (`handled`)', () => {
+    const { guard, email } = setup();
+    const seen: string[] = [];
+    const record = {
+      text: `already checked ${email}`,
+      opaque: { bytes: KEY },
+      part: [{ text: 'handled', note: `to ${email}` }, 'a bare string'],
+      shape: { text: 'not handled' },
+      extra: `key ${KEY}`,
+    };
+    const checked = rewriteUnknownValue({
+      guard,
+      record,
+      rewrite: (_path, text) => {
+        seen.push(text);
+        return guard.wholeText(text, 'text');
+      },
+      handled: { text: 'text', opaque: 'skip', part: { text: 'text' }, shape: 'text' },
+    });
+    expect(checked).toBe(true);
+    expect(seen).toEqual([`to ${email}`, 'a bare string', 'not handled', `key ${KEY}`]);
+    expect(record.text).toBe(`already checked ${email}`);
+    expect(record.opaque.bytes).toBe(KEY);
+    expect(record.part[0]).toEqual({ text: 'handled', note: 'to ann@example.com' });
+    expect(record.extra).toMatch(/^key \[REDACTED:/);
+  });
+
   it('checks a structural member that is not a short identifier', () => {
     const { guard, check } = setup();
     expect(check({ id: `see ${EXFIL}` })).toBe(false);
