@@ -433,7 +433,7 @@ describe.each(['window', 'buffer'] as const)('unknown members of known types (st
       expect(events.at(-1)?.type).toBe('response.completed');
       const checked = message(LONG_TEXT, { note: `key ${REDACTED}` }, { source: `key ${REDACTED}` });
       expect(events.find((event) => event.type === 'response.output_item.done')?.item).toEqual(checked);
-      expect((events.at(-1)?.response as { output?: unknown[] }).output).toEqual([checked]);
+      expect((events.at(-1)?.response as { output?: unknown[] } | undefined)?.output).toEqual([checked]);
       // Upstream deltas sent on keep their extra member, checked (held text leaves in deltas of the
       // gateway's own, which have none; in buffer mode all of it does).
       const hinted = events.filter((event) => event.hint !== undefined);
@@ -476,7 +476,7 @@ describe.each(['window', 'buffer'] as const)('unknown members of known types (st
       const streamed = message('All done here. ', { note: `to ${PLACEHOLDER}` });
       mock.script.push({ kind: 'raw-stream', events: responsesStream(streamed) });
       const events = parseEvents((await responses(true, `Mail ${EMAIL} the notes.`)).text);
-      expect((events.at(-1)?.response as { output?: unknown[] }).output).toEqual([
+      expect((events.at(-1)?.response as { output?: unknown[] } | undefined)?.output).toEqual([
         message('All done here. ', { note: `to ${EMAIL}` }),
       ]);
     });
@@ -541,9 +541,9 @@ describe.each(['window', 'buffer'] as const)('unknown members of known types (st
       const events = parseEvents(result.text);
       expect(events.at(-1)?.type).toBe('message_stop');
       const start = events.find((event) => event.type === 'content_block_start');
-      expect((start?.content_block as { note?: string }).note).toBe(`key ${REDACTED}`);
+      expect((start?.content_block as { note?: string } | undefined)?.note).toBe(`key ${REDACTED}`);
       const citation = events.find((event) => (event.delta as { type?: string })?.type === 'citations_delta');
-      expect((citation?.delta as { citation?: unknown }).citation).toEqual(
+      expect((citation?.delta as { citation?: unknown } | undefined)?.citation).toEqual(
         documentCitation(`key ${REDACTED}`),
       );
       const hinted = events.filter((event) => event.hint !== undefined);
