@@ -1,15 +1,17 @@
 import type { ResponseGuard } from './response-guard.js';
 
 /**
- * Members whose values are structure the provider writes (types, states, roles, why a turn ended), not text: a value made
- * only of lowercase words (`output_text`, `in_progress`, `response.output_text.delta`) is left as sent.
- * Such a value cannot carry anything the output check looks for: no digit, capital, `@`, `/`, `=` or
- * space, so no key or token (every provider key format mixes digits or capitals), no address, number,
- * link or placeholder. Any other value in them (`AKIA…` written into `status`, a link in `type`) is
- * checked like text. Ids (`id`, `*_id`) are checked too: they are random, so no pattern tells an id from a
- * key; the check of a clean short text is remembered per response (`ResponseGuard.wholeText`), so an id
- * repeated in every event is checked once. `name` is not structural: it is checked as text, and the `name`
- * of the value itself also goes through the tool allowlist.
+ * Members whose values are structure the provider writes (types, states, roles, why a turn ended), not
+ * text: a value made only of lowercase words (`output_text`, `in_progress`, `response.output_text.delta`)
+ * is left as sent, and so is a member name of that form. Such a string cannot carry anything the output
+ * check looks for: no digit, capital, space, `@`, `/`, `:`, `<` or `=`, so no key or token (every provider
+ * key format mixes digits or capitals), no address, number, link, markup, command or placeholder, and
+ * nothing long enough to repeat a system prompt. Any other value there (`AKIA…` written into `status`, a
+ * link in `type`, a versioned `text_editor_20250124`) is checked like text. Ids (`id`, `*_id`) are always
+ * checked: they are random, so no pattern tells an id from a key; a short text found clean is remembered
+ * per response (`ResponseGuard.wholeText`), so an id repeated in every event is checked once. `name` is
+ * not structural: it is checked as text, and the `name` of the value itself goes through the tool
+ * allowlist.
  */
 const STRUCTURAL_MEMBERS: ReadonlyMap<string, true> = new Map(
   ['type', 'status', 'role', 'object', 'stop_reason', 'finish_reason'].map((key): [string, true] => [
@@ -197,6 +199,6 @@ export function rewriteUnknownValue(options: {
   if (!tooLarge) return false;
   const bounds = `depth ${limits.maxDepth}, ${limits.maxStrings} strings, ${limits.maxChars} characters`;
   return options.guard.uncheckable(
-    `an output item of a type the gateway does not know exceeds the limits of the output check (${bounds})`,
+    `output the gateway does not know (a new item, block or member) exceeds the limits of the output check (${bounds})`,
   );
 }
