@@ -474,8 +474,10 @@ describe.each(['window', 'buffer'] as const)('unknown members of known types (st
       expect(JSON.parse(restored.text).output).toEqual([message('Done.', { note: `to ${EMAIL}` })]);
 
       const streamed = message('All done here. ', { note: `to ${PLACEHOLDER}` });
-      mock.script.push({ kind: 'raw-stream', events: responsesStream(streamed) });
+      mock.script.push({ kind: 'raw-stream', events: responsesStream(streamed, { obfuscation: 'a8Kd0Zq' }) });
       const events = parseEvents((await responses(true, `Mail ${EMAIL} the notes.`)).text);
+      // Padding for the upstream's pieces of text: the gateway re-cuts the text, so it is dropped.
+      expect(events.filter((event) => event.obfuscation !== undefined)).toEqual([]);
       expect((events.at(-1)?.response as { output?: unknown[] } | undefined)?.output).toEqual([
         message('All done here. ', { note: `to ${EMAIL}` }),
       ]);
