@@ -1,3 +1,4 @@
+import { checkSync } from 'recheck';
 import { describe, expect, it } from 'vitest';
 import { createGuard } from '../../guard/create-guard.js';
 import type { Guard } from '../../guard/types.js';
@@ -5,8 +6,9 @@ import { parseGatewayConfig } from '../config/load-gateway-config.js';
 import { runInputGuard } from '../guard/input-guard.js';
 import { extractAnthropicMessages } from '../providers/extract-anthropic-messages.js';
 import { extractOpenAIChat } from '../providers/extract-openai-chat.js';
+import { extractOpenAIResponses } from '../providers/extract-openai-responses.js';
 import type { ExtractedRequest } from '../providers/text-slot.js';
-import { redactedAuditPayload } from './redacted-audit-payload.js';
+import { AUDIT_PAYLOAD_PATTERNS, redactedAuditPayload } from './redacted-audit-payload.js';
 import { scanSensitiveTexts } from './scan-sensitive-texts.js';
 
 const EMAIL = 'jane.doe@example.com';
@@ -176,6 +178,32 @@ describe('redactedAuditPayload', () => {
     expect(copy.stop).toEqual([`[OMITTED:${long.length}]`]);
   });
 
+  it('masks unchecked credentials by their member name, whatever they look like', () => {
+    const body = {
+      model: 'gpt-4.1',
+      input: 'What is new in the repo?',
+      tools: [
+        {
+          type: 'mcp',
+          server_label: 'repo',
+          server_url: 'https://mcp.example.com/sse',
+          authorization: 'opaque-0123456789',
+          headers: { Authorization: 'Bearer opaque-abcdef', 'X-Api-Key': 'k-42' },
+        },
+      ],
+    };
+    const result = audit({ guard: guards.balanced, body, extract: extractOpenAIResponses });
+    const tool = (result.copy as { tools: Record<string, unknown>[] }).tools[0]!;
+    expect(tool.authorization).toBe('[REDACTED:CREDENTIAL]');
+    expect(tool.headers).toEqual({
+      Authorization: '[REDACTED:CREDENTIAL]',
+      'X-Api-Key': '[REDACTED:CREDENTIAL]',
+    });
+    expect(tool.server_label).toBe('repo');
+    expect(tool.server_url).toBe('https://mcp.example.com/sse');
+    expect(result.stored).not.toContain('opaque');
+  });
+
   it('stores unchecked strings as their length when the scan fails', () => {
     const body = { model: 'm', user: EMAIL, messages: [{ role: 'user', content: 'hello' }] };
     const result = audit({ guard: guards.balanced, body, failScan: true });
@@ -225,5 +253,10 @@ describe('redactedAuditPayload', () => {
     for (const value of RAW_VALUES) expect(result.stored).not.toContain(value);
     expect(result.stored).toContain('"id":"toolu_1"');
     expect(result.stored).toContain('"name":"mail"');
+  });
+
+  it('uses patterns safe from ReDoS', () => {
+    for (const pattern of Object.values(AUDIT_PAYLOAD_PATTERNS))
+      expect(checkSync(pattern.source, pattern.flags).status).toBe('safe');
   });
 });

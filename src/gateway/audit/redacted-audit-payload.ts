@@ -2,7 +2,7 @@ import type { Finding } from '../../spec/finding.js';
 import type { GuardMessage } from '../../spec/role.js';
 import type { Verdict } from '../../spec/verdict.js';
 import { type ExtractedRequest, slotText } from '../providers/text-slot.js';
-import { type MaskSpan, maskSpans } from './mask-spans.js';
+import { auditMask, type MaskSpan, maskSpans } from './mask-spans.js';
 import type { SensitiveScan } from './scan-sensitive-texts.js';
 
 /** What the input guard saw: the texts it checked (before redaction), their slots, and its verdict. */
@@ -54,8 +54,18 @@ const IDENTIFIER_KEYS = new Set([
   'encoding_format',
   'ttl',
 ]);
-// Anchored, one bounded character class: linear on any input.
-const IDENTIFIER_VALUE = /^[A-Za-z0-9][A-Za-z0-9_.:/+-]{0,127}$/;
+
+/** The patterns of the audit copy, exported so that a test can prove them safe from ReDoS. */
+export const AUDIT_PAYLOAD_PATTERNS = {
+  // Anchored, one bounded character class: linear on any input.
+  identifierValue: /^[A-Za-z0-9][A-Za-z0-9_.:/+-]{0,127}$/,
+  // Member names that hold credentials (MCP server tokens and headers: Responses `tools[].authorization`
+  // and `headers`, Anthropic `mcp_servers[].authorization_token`). Their values are often opaque, which
+  // no detector recognises, so an unchecked string under such a name is masked whatever it looks like.
+  credentialKey: /authori[sz]ation|token|secret|passw(?:or)?d|api[-_]?key|cookie|credential/i,
+} as const;
+const IDENTIFIER_VALUE = AUDIT_PAYLOAD_PATTERNS.identifierValue;
+const CREDENTIAL_KEY = AUDIT_PAYLOAD_PATTERNS.credentialKey;
 
 /** Unchecked strings longer than this are not scanned but stored as their length only. */
 const MAX_SCANNED_TEXT = 16_384;
@@ -235,7 +245,9 @@ function maskUncheckedStrings(options: RedactedAuditPayloadOptions, replacements
   const scanned: typeof unchecked = [];
   let budget = MAX_SCANNED_TOTAL;
   for (const entry of unchecked) {
-    if (entry.text.length <= MAX_SCANNED_TEXT && entry.text.length <= budget) {
+    if (typeof entry.key === 'string' && CREDENTIAL_KEY.test(entry.key))
+      put(replacements, entry.container, entry.key, auditMask('CREDENTIAL'));
+    else if (entry.text.length <= MAX_SCANNED_TEXT && entry.text.length <= budget) {
       budget -= entry.text.length;
       scanned.push(entry);
     } else put(replacements, entry.container, entry.key, omittedText(entry.text));
