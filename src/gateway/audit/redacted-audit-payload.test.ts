@@ -2,6 +2,8 @@ import { checkSync } from 'recheck';
 import { describe, expect, it } from 'vitest';
 import { createGuard } from '../../guard/create-guard.js';
 import type { Guard } from '../../guard/types.js';
+import type { Detector } from '../../spec/detector.js';
+import type { Finding } from '../../spec/finding.js';
 import { parseGatewayConfig } from '../config/load-gateway-config.js';
 import { runInputGuard } from '../guard/input-guard.js';
 import { extractAnthropicMessages } from '../providers/extract-anthropic-messages.js';
@@ -93,6 +95,57 @@ describe('redactedAuditPayload', () => {
     expect(result.copy).toBe(body);
     expect(result.stored).toContain('<EMAIL_ADDRESS_1>');
     for (const value of RAW_VALUES) expect(result.stored).not.toContain(value);
+  });
+
+  it('masks what a policy that flags secrets lets through', () => {
+    const guard = createGuard({ policy: { extends: 'balanced', families: { secrets: { action: 'flag' } } } });
+    const body = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: userText }] };
+    const result = audit({ guard, body });
+    expect(result.sent).toContain(AWS_KEY);
+    expect(result.sent).toContain('<EMAIL_ADDRESS_1>');
+    for (const value of RAW_VALUES) expect(result.stored).not.toContain(value);
+    expect(result.stored).toContain('[REDACTED:AWS_ACCESS_KEY_ID]');
+  });
+
+  it('masks a flagged value that a redacted one cut into, from the original text', () => {
+    // A secret rule (redacted) whose span ends inside an e-mail address (only flagged): the part of the
+    // address after the secret's span is still in the text as sent.
+    const finding = (options: { family: 'pii' | 'secrets'; type: string; start: number; end: number }) =>
+      ({
+        ...options,
+        detector: `test-${options.family}`,
+        category: options.family === 'pii' ? 'sensitive-data' : 'secret',
+        severity: 'high',
+        score: 0.95,
+        ruleId: `test.${options.type.toLowerCase()}`,
+      }) as Finding;
+    const detectors: Detector[] = [
+      {
+        id: 'test-secrets',
+        family: 'secrets',
+        detect: (text) => {
+          const start = text.indexOf('tok_');
+          return start < 0 ? [] : [finding({ family: 'secrets', type: 'TOKEN', start, end: start + 12 })];
+        },
+      },
+      {
+        id: 'test-pii',
+        family: 'pii',
+        detect: (text) => {
+          const start = text.indexOf('jane');
+          return start < 0 ? [] : [finding({ family: 'pii', type: 'EMAIL_ADDRESS', start, end: start + 16 })];
+        },
+      },
+    ];
+    const guard = createGuard({
+      policy: { extends: 'balanced', families: { pii: { action: 'flag' } } },
+      detectors,
+    });
+    const body = { model: 'm', messages: [{ role: 'user', content: 'see tok_abc jane@example.com now' }] };
+    const result = audit({ guard, body });
+    expect(result.sent).toContain('@example.com');
+    expect(result.sent).not.toContain('jane@example.com');
+    expect((result.copy as typeof body).messages[0]!.content).toBe('see [REDACTED:TOKEN] now');
   });
 
   it('masks every slot of a request on its own (system prompt, parts, tool arguments), clean ones as sent', () => {
