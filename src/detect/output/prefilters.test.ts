@@ -4,6 +4,7 @@ import { isWhitespace } from '../is-whitespace.js';
 import { SCRIPT_URL_PATTERN, scriptUrlPossible } from './html-payloads.js';
 import { linkCannotCarryData, urlFacts } from './markdown-exfiltration.js';
 import { followedBySpace, includesByRareTail } from './payload-rule.js';
+import { SHELL_EXFILTRATION_RULES } from './shell-exfiltration.js';
 import { SHELL_INJECTION_RULES } from './shell-injection.js';
 import { SQL_INJECTION_RULES } from './sql-injection.js';
 
@@ -147,11 +148,14 @@ describe('match starts', () => {
     )
     .map((parts) => parts.join(''));
   const startTexts = fc.array(fc.oneof(startPieces, shaped), { maxLength: 8 }).map((parts) => parts.join(''));
-  const rules = [...SQL_INJECTION_RULES, ...SHELL_INJECTION_RULES].filter((rule) => rule.starts);
+  const rules = [...SQL_INJECTION_RULES, ...SHELL_INJECTION_RULES, ...SHELL_EXFILTRATION_RULES].filter(
+    (rule) => rule.starts,
+  );
 
   it('every position where a rule matches is a start it allows', () => {
     expect(rules.map((rule) => rule.id).sort()).toEqual([
       'output.shell-dangerous-substitution',
+      'output.shell-exfil-dns',
       'output.sql-stacked-query',
       'output.sql-tautology',
     ]);

