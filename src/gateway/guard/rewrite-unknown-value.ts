@@ -78,6 +78,26 @@ function isStructural(key: string, value: string): boolean {
   return STRUCTURAL_MEMBERS.has(key) && PLAIN_WORDS.test(value);
 }
 
+/**
+ * True when a known record holds nothing to check besides its `handled` members: every other member has a
+ * plain-word name and an empty value (null, a number, a boolean, `[]`) or is a structural plain word. The
+ * usual answer (`{role: 'assistant', content: '…'}`) is decided here, without setting up a walk; anything
+ * else is walked.
+ */
+function nothingToWalk(record: Record<string, unknown>, handled: HandledMembers): boolean {
+  for (const key of Object.keys(record)) {
+    const value = record[key];
+    const spec = Object.hasOwn(handled, key) ? handled[key] : undefined;
+    if (spec === 'skip' || (spec === 'text' && typeof value === 'string')) continue;
+    if (!PLAIN_WORDS.test(key)) return false;
+    if (value === null || typeof value === 'number' || typeof value === 'boolean') continue;
+    if (Array.isArray(value) && value.length === 0) continue;
+    if (typeof value === 'string' && isStructural(key, value)) continue;
+    return false;
+  }
+  return true;
+}
+
 /** What a walk step gives back when the response must stop (a violation, or a bound passed). */
 const STOP = Symbol('stop');
 
@@ -104,6 +124,12 @@ export function rewriteUnknownValue(options: {
   limits?: UnknownValueLimits;
 }): boolean {
   const { record, rewrite } = options;
+  if (
+    options.handled !== undefined &&
+    options.allowTool === undefined &&
+    nothingToWalk(record, options.handled)
+  )
+    return true;
   const limits = options.limits ?? UNKNOWN_VALUE_LIMITS;
   let strings = 0;
   let chars = 0;
