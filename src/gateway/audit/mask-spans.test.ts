@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { auditMask, type MaskSpan, maskSpans } from './mask-spans.js';
+import { auditMask, type MaskSpan, maskRepeatedValues, maskSpans } from './mask-spans.js';
 
 const MASK = /\[REDACTED:[A-Z0-9_]+\]/g;
 
@@ -114,6 +114,46 @@ describe('maskSpans', () => {
         expect(masks).toBeLessThanOrEqual(spans.filter((span) => span.end > span.start).length);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('maskRepeatedValues', () => {
+  it('masks every other occurrence of a value, the longer values first', () => {
+    const text = '[REDACTED:EMAIL_ADDRESS] wrote; cc jane@example.com and jane@example.com.au';
+    expect(
+      maskRepeatedValues(text, [
+        { value: 'jane@example.com', type: 'EMAIL_ADDRESS' },
+        { value: 'jane@example.com.au', type: 'EMAIL_ADDRESS' },
+      ]),
+    ).toBe('[REDACTED:EMAIL_ADDRESS] wrote; cc [REDACTED:EMAIL_ADDRESS] and [REDACTED:EMAIL_ADDRESS]');
+  });
+
+  it('leaves values too short to tell from ordinary words', () => {
+    expect(maskRepeatedValues('Bob met Bob', [{ value: 'Bob', type: 'PERSON' }])).toBe('Bob met Bob');
+  });
+
+  it('leaves no occurrence of any value of four characters or more (property)', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .array(fc.constantFrom('ab', 'cd', 'x', '😀', ' '), { maxLength: 30 })
+          .map((parts) => parts.join('')),
+        fc.array(
+          fc
+            .array(fc.constantFrom('ab', 'cd', '😀'), { minLength: 2, maxLength: 4 })
+            .map((parts) => parts.join('')),
+          { maxLength: 4 },
+        ),
+        (text, values) => {
+          const masked = maskRepeatedValues(
+            text,
+            values.map((value) => ({ value, type: 'SECRET' })),
+          );
+          for (const value of values) if (value.length >= 4) expect(masked.includes(value)).toBe(false);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

@@ -63,3 +63,28 @@ export function maskSpans(text: string, spans: readonly MaskSpan[]): string {
   parts.push(text.slice(cursor));
   return parts.join('');
 }
+
+/** Values shorter than this are not masked where no finding marks them (they could be any word). */
+const MIN_REPEATED_VALUE = 4;
+/** Distinct values looked for per text (bounds the work on a text with very many findings). */
+const MAX_REPEATED_VALUES = 256;
+
+/**
+ * Masks the other occurrences of values that findings marked once: a detector can find a value in one
+ * place and miss it in another (different context), and neither may be stored. Longer values first, so
+ * a value that contains another is masked whole.
+ */
+export function maskRepeatedValues(text: string, values: readonly { value: string; type: string }[]): string {
+  const seen = new Set<string>();
+  const ordered = values
+    .filter((entry) => entry.value.length >= MIN_REPEATED_VALUE)
+    .sort((left, right) => right.value.length - left.value.length);
+  let result = text;
+  for (const entry of ordered) {
+    if (seen.size >= MAX_REPEATED_VALUES) break;
+    if (seen.has(entry.value)) continue;
+    seen.add(entry.value);
+    if (result.includes(entry.value)) result = result.split(entry.value).join(auditMask(entry.type));
+  }
+  return result;
+}

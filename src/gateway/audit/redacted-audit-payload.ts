@@ -2,7 +2,7 @@ import type { Finding } from '../../spec/finding.js';
 import type { GuardMessage } from '../../spec/role.js';
 import type { Verdict } from '../../spec/verdict.js';
 import { type ExtractedRequest, slotText } from '../providers/text-slot.js';
-import { auditMask, type MaskSpan, maskSpans } from './mask-spans.js';
+import { auditMask, type MaskSpan, maskRepeatedValues, maskSpans } from './mask-spans.js';
 import type { SensitiveScan } from './scan-sensitive-texts.js';
 
 /** What the input guard saw: the texts it checked (before redaction), their slots, and its verdict. */
@@ -186,12 +186,19 @@ function spansToMask(original: string, sent: string, findings: readonly Finding[
 function overlapsAny(findings: readonly Finding[], sensitive: readonly Finding[]): boolean {
   if (findings.length < 2) return false;
   const marked = new Set<Finding>(sensitive);
-  const ordered = [...findings].sort((left, right) => left.start - right.start);
+  const ordered = [...findings].sort((left, right) => left.start - right.start || left.end - right.end);
   let groupEnd = -1;
   let groupSize = 0;
   let groupSensitive = false;
+  let previous: Finding | undefined;
   for (const finding of ordered) {
-    if (finding.start < groupEnd) {
+    // Findings on the same span (an address found as PII and as a secret) are replaced together or kept
+    // together: no part of one can survive the other's redaction.
+    const sameSpan =
+      previous !== undefined && previous.start === finding.start && previous.end === finding.end;
+    previous = finding;
+    if (sameSpan) groupSensitive ||= marked.has(finding);
+    else if (finding.start < groupEnd) {
       groupSize++;
       groupEnd = Math.max(groupEnd, finding.end);
       groupSensitive ||= marked.has(finding);
@@ -224,7 +231,12 @@ function maskCheckedTexts(options: {
     const slot = options.extracted.slots[slotIndex[message] ?? -1];
     if (original === undefined || slot === undefined) continue;
     const spans = spansToMask(original, slotText(slot), findings);
-    if (spans !== undefined) put(options.replacements, slot.container, slot.key, maskSpans(original, spans));
+    if (spans === undefined) continue;
+    const repeated = spans
+      .filter(isSensitive)
+      .map((finding) => ({ value: original.slice(finding.start, finding.end), type: finding.type }));
+    const masked = maskRepeatedValues(maskSpans(original, spans), repeated);
+    put(options.replacements, slot.container, slot.key, masked);
   }
 }
 
@@ -256,7 +268,18 @@ function maskUncheckedStrings(options: RedactedAuditPayloadOptions, replacements
   scanned.forEach((entry, index) => {
     const found: MaskSpan[] | undefined = spans?.[index];
     if (found === undefined) put(replacements, entry.container, entry.key, omittedText(entry.text));
-    else if (found.length > 0) put(replacements, entry.container, entry.key, maskSpans(entry.text, found));
+    else if (found.length > 0) {
+      const repeated = found.map((span) => ({
+        value: entry.text.slice(span.start, span.end),
+        type: span.type,
+      }));
+      put(
+        replacements,
+        entry.container,
+        entry.key,
+        maskRepeatedValues(maskSpans(entry.text, found), repeated),
+      );
+    }
   });
 }
 
