@@ -7,7 +7,7 @@ import { applyOutputRedactions, type OutputChecker } from './output-checker.js';
 import { createStreamTextGuard, type StreamTextGuard } from './stream-text-guard.js';
 
 /** Longest text, and most texts, that `wholeText` remembers as clean for one response. */
-const CLEAN_SHORT_TEXT_CHARS = 256;
+const CLEAN_SHORT_TEXT_CHARS = 128;
 const CLEAN_SHORT_TEXTS = 1024;
 
 /** Why a response was stopped. */
@@ -88,7 +88,7 @@ export function createResponseGuard(options: ResponseGuardOptions): ResponseGuar
    * every event that carries an item, and the check of a text depends only on the text (same checker, same
    * vault for the whole response), so a repeat gets the same answer without a second check.
    */
-  const cleanShortTexts = new Set<string>();
+  let cleanShortTexts: Set<string> | undefined;
 
   function violate(code: ErrorCode, message: string, findings: FindingSummary[]): null {
     if (violation === undefined) violation = { code, message, findings };
@@ -176,7 +176,7 @@ export function createResponseGuard(options: ResponseGuardOptions): ResponseGuar
     },
     wholeText(text, kind) {
       if (violation !== undefined) return null;
-      if (cleanShortTexts.has(text)) return text;
+      if (cleanShortTexts?.has(text) === true) return text;
       const result = options.checker.check(text);
       if (result.bypass) bypassWhole = true;
       for (const finding of result.findings) wholeFindings.push(finding);
@@ -193,13 +193,10 @@ export function createResponseGuard(options: ResponseGuardOptions): ResponseGuar
       const restored =
         kind === 'json' ? restoreJsonText(options.vault, redacted) : options.vault.restore(redacted);
       if (restored !== text) changed = true;
-      else if (
-        result.findings.length === 0 &&
-        !result.bypass &&
-        text.length <= CLEAN_SHORT_TEXT_CHARS &&
-        cleanShortTexts.size < CLEAN_SHORT_TEXTS
-      )
-        cleanShortTexts.add(text);
+      else if (result.findings.length === 0 && !result.bypass && text.length <= CLEAN_SHORT_TEXT_CHARS) {
+        cleanShortTexts ??= new Set();
+        if (cleanShortTexts.size < CLEAN_SHORT_TEXTS) cleanShortTexts.add(text);
+      }
       return restored;
     },
     get violation() {
