@@ -25,6 +25,36 @@ function setup() {
 }
 
 describe('createResponseGuard', () => {
+  it('checks a short clean text once per response, and every text with something in it each time', () => {
+    const vault = guard.createVault();
+    const email = vault.placeholderFor('EMAIL_ADDRESS', 'ann@example.com');
+    const checker = createOutputChecker({ guard, failMode: config.failMode });
+    const checked: string[] = [];
+    const responseGuard = createResponseGuard({
+      checker: {
+        check(text) {
+          checked.push(text);
+          return checker.check(text);
+        },
+      },
+      streaming: config.streaming,
+      vault,
+      tools: null,
+      maxBufferChars: 1_000_000,
+    });
+    const key = `sk-${'Ab3Cd4Ef5G'.repeat(3)}`;
+    for (let round = 0; round < 3; round++) {
+      expect(responseGuard.wholeText('msg_01XFDUDYJgAACzvnptvVoYEL', 'text')).toBe(
+        'msg_01XFDUDYJgAACzvnptvVoYEL',
+      );
+      expect(responseGuard.wholeText(`to ${email}`, 'text')).toBe('to ann@example.com');
+      expect(responseGuard.wholeText(key, 'text')).toMatch(/^\[REDACTED:/);
+    }
+    expect(checked.filter((text) => text.startsWith('msg_'))).toHaveLength(1);
+    expect(checked.filter((text) => text.startsWith('to '))).toHaveLength(3);
+    expect(checked.filter((text) => text === key)).toHaveLength(3);
+  });
+
   it('restores placeholders split anywhere across streamed chunks', () => {
     fc.assert(
       fc.property(fc.array(fc.nat(), { maxLength: 40 }), fc.nat(200), (cuts, padding) => {
