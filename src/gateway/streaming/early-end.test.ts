@@ -8,7 +8,8 @@ import { createSseParser } from './sse-parser.js';
 // `message_stop`, Responses `response.completed`) was guarded, in the same write as the last events,
 // without waiting for the upstream to close its body. These tests use an upstream that sends its whole
 // stream at once and then keeps the body open for a while.
-const LINGER_MS = 400;
+// Long enough that a loaded machine still delivers the answer first; no test waits for it.
+const LINGER_MS = 2_000;
 const KEY = `sk-${'Qw3Er4Ty5U'.repeat(3)}`;
 
 function streamOf(text: string): string {
@@ -158,13 +159,16 @@ describe('streams end at the final event', () => {
   let upstream: Server;
   let gateway: TestGateway;
   let answer = '';
-  let upstreamEnded = 0;
   let upstreamStarted = 0;
+  // Per upstream request, whether its body was closed: a counter shared by all requests would also
+  // count the bodies of earlier tests that close during a later one.
+  const upstreamEnded: boolean[] = [];
   beforeAll(async () => {
     upstream = createServer((request, response) => {
       request.resume();
       request.on('end', () => {
-        upstreamStarted++;
+        const index = upstreamStarted++;
+        upstreamEnded[index] = false;
         response.writeHead(200, { 'content-type': 'text/event-stream' });
         const path = request.url ?? '';
         response.write(
@@ -175,7 +179,7 @@ describe('streams end at the final event', () => {
               : streamOf(answer),
         );
         setTimeout(() => {
-          upstreamEnded++;
+          upstreamEnded[index] = true;
           response.end();
         }, LINGER_MS);
       });
@@ -203,11 +207,12 @@ describe('streams end at the final event', () => {
 
   it('delivers the whole guarded answer before the upstream closes its body', async () => {
     answer = 'Here is the plan for your trip: museums first, then the coast, then the old town.';
-    const endedBefore = upstreamEnded;
+    const index = upstreamStarted;
     const result = await readStream(gateway.url);
     expect(result).toEqual({ text: answer, done: true, error: null });
     // The caller had everything while the upstream body was still open.
-    expect(upstreamEnded).toBe(endedBefore);
+    expect(upstreamStarted).toBe(index + 1);
+    expect(upstreamEnded[index]).toBe(false);
   });
 
   it('still redacts a key that arrives in the burst', async () => {
@@ -238,14 +243,15 @@ describe('streams end at the final event', () => {
   for (const api of ['messages', 'responses'] as const) {
     it(`ends a ${api} stream at its final event, before the upstream closes its body`, async () => {
       answer = 'Here is the plan: museums first, then the coast.';
-      const endedBefore = upstreamEnded;
+      const index = upstreamStarted;
       const result = await readTypedStream(gateway.url, api);
       expect(result).toEqual({
         text: answer,
         last: api === 'messages' ? 'message_stop' : 'response.completed',
         error: null,
       });
-      expect(upstreamEnded).toBe(endedBefore);
+      expect(upstreamStarted).toBe(index + 1);
+      expect(upstreamEnded[index]).toBe(false);
     });
 
     it(`still stops a ${api} burst that carries markdown exfiltration`, async () => {
