@@ -131,6 +131,7 @@ export async function handleModelRequest(
     vault,
     failMode: config.failMode,
     cache: context.inputCache,
+    toolDefinitions: config.tools.definitions,
   };
   const input = context.asyncInputChecks
     ? await runInputGuardAsync(inputOptions)

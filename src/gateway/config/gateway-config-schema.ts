@@ -119,8 +119,13 @@ export const gatewayConfigSchema = z.strictObject({
       allow: z.array(z.string().min(1).max(128)).max(1024).optional(),
       /** Per-route allowlists, keyed by route path, e.g. `/v1/chat/completions`. */
       routes: z.record(z.string(), z.array(z.string().min(1).max(128))).default({}),
+      /**
+       * Declared tool definitions (descriptions, schema texts, parameter names): `block` refuses a poisoned
+       * tool and applies the secrets policy, `monitor` only records findings, `off` skips the check.
+       */
+      definitions: z.enum(['block', 'monitor', 'off']).default(D.toolDefinitions),
     })
-    .default({ routes: {} }),
+    .default({ routes: {}, definitions: D.toolDefinitions }),
   /** Hosts that links and images in model output may point to. */
   allowedOutputHosts: z.array(z.string().min(1).max(255)).max(1024).default([]),
   /**

@@ -32,6 +32,8 @@ export const GATEWAY_DEFAULTS = {
   /** Characters of already released text re-checked with new text, for detectors that need context. */
   windowOverlapChars: 256,
   failMode: 'closed',
+  /** Tool definitions in requests are checked for poisoning and secrets, and poisoned ones blocked. */
+  toolDefinitions: 'block',
   /** Clean (role, text) pairs remembered; with the length cap this bounds the cache to ~32 MB. */
   inputCacheEntries: 2048,
   inputCacheMaxTextChars: 8192,

@@ -1,13 +1,18 @@
 import type { Guard, Vault } from '../../guard/types.js';
 import { ERROR_CODES } from '../../spec/errors.js';
 import type { GuardMessage } from '../../spec/role.js';
-import type { Action, Verdict } from '../../spec/verdict.js';
+import { type Action, actionRank, type Verdict } from '../../spec/verdict.js';
 import type { GatewayConfig } from '../config/gateway-config-schema.js';
 import { gatewayError } from '../http/api-error.js';
 import { type ExtractedRequest, joinSlotTexts, setSlotText, slotText } from '../providers/text-slot.js';
 import type { CleanTextCache } from './clean-text-cache.js';
 import { failsOpen } from './fail-mode.js';
 import { type FindingSummary, summarizeFindings } from './findings-summary.js';
+import {
+  checkToolDefinitions,
+  type ToolDefinitionMode,
+  type ToolDefinitionResult,
+} from './tool-definition-guard.js';
 
 /** What the input stage decided. */
 export interface InputGuardResult {
@@ -35,6 +40,8 @@ export interface InputGuardOptions {
   failMode: GatewayConfig['failMode'];
   /** Texts already found clean by this guard; skipped, and clean texts are added. */
   cache?: CleanTextCache | undefined;
+  /** The check of declared tool definitions (`tools.definitions`); `block` when not given. */
+  toolDefinitions?: ToolDefinitionMode;
 }
 
 const ALLOW: InputGuardResult = Object.freeze({
@@ -83,17 +90,18 @@ function guardFailed(options: InputGuardOptions, error: unknown): InputGuardResu
  * parsed body, and throws `AEGIS_INPUT_BLOCKED` (findings summarised, no values) on a block.
  */
 export function runInputGuard(options: InputGuardOptions): InputGuardResult {
+  const tools = toolDefinitionCheck(options);
   const pending = pendingCheck(options);
-  if (pending === undefined) return ALLOW;
+  if (pending === undefined) return withToolDefinitions(options, ALLOW, tools);
   let verdict: Verdict;
   try {
     // No system prompt in the context: leak detection is an output concern, and without it a message's
     // verdict depends on its role and text only, which is what makes the clean-text cache exact.
     verdict = options.guard.check(pending.messages, { vault: options.vault });
   } catch (error) {
-    return guardFailed(options, error);
+    return withToolDefinitions(options, guardFailed(options, error), tools);
   }
-  return applyVerdict(options, pending, verdict);
+  return withToolDefinitions(options, applyVerdict(options, pending, verdict), tools);
 }
 
 /**
@@ -101,15 +109,51 @@ export function runInputGuard(options: InputGuardOptions): InputGuardResult {
  * classifier, an LLM judge), for gateways configured with them.
  */
 export async function runInputGuardAsync(options: InputGuardOptions): Promise<InputGuardResult> {
+  const tools = toolDefinitionCheck(options);
   const pending = pendingCheck(options);
-  if (pending === undefined) return ALLOW;
+  if (pending === undefined) return withToolDefinitions(options, ALLOW, tools);
   let verdict: Verdict;
   try {
     verdict = await options.guard.checkAsync(pending.messages, { vault: options.vault });
   } catch (error) {
-    return guardFailed(options, error);
+    return withToolDefinitions(options, guardFailed(options, error), tools);
   }
-  return applyVerdict(options, pending, verdict);
+  return withToolDefinitions(options, applyVerdict(options, pending, verdict), tools);
+}
+
+/**
+ * The check of the request's declared tools (tool poisoning, secrets), before its messages: a poisoned
+ * tool refuses the request whatever the messages say. Undefined on the common path (no tools declared).
+ */
+function toolDefinitionCheck(options: InputGuardOptions): ToolDefinitionResult | undefined {
+  const slots = options.extracted.toolTexts;
+  if (slots === undefined) return undefined;
+  return checkToolDefinitions({
+    guard: options.guard,
+    slots,
+    vault: options.vault,
+    mode: options.toolDefinitions ?? 'block',
+    failMode: options.failMode,
+    cache: options.cache,
+  });
+}
+
+/** The messages' result with the tool-definition result folded in (the stricter action wins). */
+function withToolDefinitions(
+  options: InputGuardOptions,
+  result: InputGuardResult,
+  tools: ToolDefinitionResult | undefined,
+): InputGuardResult {
+  if (tools === undefined) return result;
+  return {
+    ...result,
+    action: actionRank(tools.action) > actionRank(result.action) ? tools.action : result.action,
+    findings: [...tools.findings, ...result.findings],
+    changed: result.changed || tools.changed,
+    bypass: result.bypass || tools.bypass,
+    reasons: [...tools.reasons, ...result.reasons],
+    redactions: options.vault.size,
+  };
 }
 
 function applyVerdict(options: InputGuardOptions, pending: PendingCheck, verdict: Verdict): InputGuardResult {

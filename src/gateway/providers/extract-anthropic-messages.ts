@@ -3,6 +3,7 @@ import type { Role } from '../../spec/role.js';
 import { gatewayError } from '../http/api-error.js';
 import { pushContentSlots } from './extract-openai-chat.js';
 import { type ExtractedRequest, joinSlotTexts, type TextSlot } from './text-slot.js';
+import { toolDefinitionSlots } from './tool-definition-slots.js';
 
 /** Nesting the tool-input walk follows (the body's JSON depth is already bounded by the parser). */
 const MAX_INPUT_DEPTH = 32;
@@ -99,5 +100,7 @@ export function extractAnthropicMessages(body: Record<string, unknown>): Extract
     extracted.systemPrompt = joinSlotTexts(systemPromptSlots);
     extracted.systemPromptSlots = systemPromptSlots;
   }
+  const toolTexts = toolDefinitionSlots(body);
+  if (toolTexts !== undefined) extracted.toolTexts = toolTexts;
   return extracted;
 }

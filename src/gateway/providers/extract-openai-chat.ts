@@ -2,6 +2,7 @@ import { ERROR_CODES } from '../../spec/errors.js';
 import type { Role } from '../../spec/role.js';
 import { gatewayError } from '../http/api-error.js';
 import { type ExtractedRequest, joinSlotTexts, type TextSlot } from './text-slot.js';
+import { toolDefinitionSlots } from './tool-definition-slots.js';
 
 // Roles per the OpenAI Chat Completions API: system/developer set instructions; tool/function carry
 // tool results (untrusted data, judged for indirect injection); assistant turns sent by the caller are
@@ -132,5 +133,7 @@ export function extractOpenAIChat(body: Record<string, unknown>): ExtractedReque
     extracted.systemPrompt = joinSlotTexts(systemPromptSlots);
     extracted.systemPromptSlots = systemPromptSlots;
   }
+  const toolTexts = toolDefinitionSlots(body);
+  if (toolTexts !== undefined) extracted.toolTexts = toolTexts;
   return extracted;
 }

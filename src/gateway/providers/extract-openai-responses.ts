@@ -3,6 +3,7 @@ import type { Role } from '../../spec/role.js';
 import { gatewayError } from '../http/api-error.js';
 import { declaredToolNames, pushContentSlots } from './extract-openai-chat.js';
 import type { ExtractedRequest, TextSlot } from './text-slot.js';
+import { toolDefinitionSlots } from './tool-definition-slots.js';
 
 // OpenAI Responses API input items: messages with `role` and string or `input_text` parts;
 // `function_call_output` / `custom_tool_call_output` items carry tool results (untrusted data).
@@ -80,5 +81,7 @@ export function extractOpenAIResponses(body: Record<string, unknown>): Extracted
     extracted.systemPrompt = body.instructions as string;
     extracted.systemPromptSlots = [systemPromptSlot];
   }
+  const toolTexts = toolDefinitionSlots(body);
+  if (toolTexts !== undefined) extracted.toolTexts = toolTexts;
   return extracted;
 }

@@ -1,4 +1,5 @@
 import type { Role } from '../../spec/role.js';
+import type { ToolDefinitionSlot } from './tool-definition-slots.js';
 
 /**
  * A place in a parsed JSON body that holds text the guard checks: the object or array holding it and
@@ -27,6 +28,8 @@ export interface ExtractedRequest {
   slots: TextSlot[];
   /** Names of tools the caller declared. */
   tools: string[];
+  /** Texts of the declared tools (descriptions, schema texts, parameter names); absent without tools. */
+  toolTexts?: ToolDefinitionSlot[];
   /**
    * The system prompt text, for leak detection in output. The input guard sets it again from
    * `systemPromptSlots` when it redacts them, so output is compared with the prompt the upstream saw.

@@ -1,0 +1,172 @@
+import type { InjectionFinding } from '../../spec/finding.js';
+import { collapseWhitespace } from '../injection/collapse-whitespace.js';
+import { normalizeText } from '../normalize.js';
+import { CONCEALMENT_RULES } from './concealment-rules.js';
+import { EXFILTRATION_RULES } from './exfiltration-rules.js';
+import { hiddenCharacterFindings } from './hidden-characters.js';
+import { SHADOWING_RULES } from './shadowing-rules.js';
+import type { ToolPoisoningRule } from './tool-poisoning-rule.js';
+
+/** Every pattern rule of the tool-poisoning set, in one list. */
+export const TOOL_POISONING_RULES: readonly ToolPoisoningRule[] = Object.freeze([
+  ...EXFILTRATION_RULES,
+  ...CONCEALMENT_RULES,
+  ...SHADOWING_RULES,
+]);
+
+/** Combined score at which a tool-definition text counts as poisoned. */
+export const TOOL_POISONING_THRESHOLD = 0.5;
+
+/** What `scanToolDefinition` found in one text. */
+export interface ToolDefinitionScan {
+  /** One finding per rule that fired (spans in the given text). */
+  findings: InjectionFinding[];
+  /** Noisy-OR of the rule scores (0 when nothing fired). */
+  score: number;
+  /** True when `score` reaches `TOOL_POISONING_THRESHOLD`. */
+  poisoned: boolean;
+}
+
+/** Options of `scanToolDefinition`. */
+export interface ScanToolDefinitionOptions {
+  /**
+   * The text is an identifier (a parameter name such as `content_from_reading_ssh_id_rsa`): underscores
+   * and hyphens are read as spaces so the phrase rules see its words.
+   */
+  identifier?: boolean;
+}
+
+const CLEAN: ToolDefinitionScan = Object.freeze({
+  findings: [],
+  score: 0,
+  poisoned: false,
+}) as ToolDefinitionScan;
+const IDENTIFIER_SEPARATORS = /[_-]/g;
+/** Right-to-left override (UTS #9): what follows, up to a pop (U+202C) or a line end, shows reversed. */
+const RIGHT_TO_LEFT_OVERRIDE = '\u202e';
+const REVERSED_SEGMENT = /\u202e([^\u202c\n]{0,4096})/g;
+
+/**
+ * The text as a reader sees it when it holds right-to-left overrides: each overridden segment reversed in
+ * place (same length, so spans stay within the text). Instructions written backwards behind an override
+ * read normally to a reviewer and are caught here too.
+ */
+function visualOrder(text: string): string {
+  return text.replace(
+    REVERSED_SEGMENT,
+    (_whole, segment: string) => `\u202e${[...segment].reverse().join('')}`,
+  );
+}
+
+function severityOf(score: number): InjectionFinding['severity'] {
+  if (score >= TOOL_POISONING_THRESHOLD) return 'high';
+  return score >= 0.3 ? 'medium' : 'low';
+}
+
+/** Longest text a rule's `followedBy` pattern can match past its start (bounds the search after each match). */
+const FOLLOWED_BY_REACH = 200;
+
+/**
+ * Where the words after `from` stop counting for a `followedBy` condition: after `words` more spaces, or at the
+ * end of the sentence (a line break, or `.`, `!`, `?`, `;` before a space or the end; a dot inside a path
+ * such as `~/.ssh/id_rsa` does not end it). The text's whitespace is collapsed.
+ */
+function wordsEnd(text: string, from: number, words: number): number {
+  let spaces = 0;
+  for (let index = from; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 10) return index;
+    if (code === 32) {
+      if (++spaces > words) return index;
+    } else if (code === 46 || code === 33 || code === 63 || code === 59) {
+      const next = text.charCodeAt(index + 1);
+      if (Number.isNaN(next) || next === 32 || next === 10) return index;
+    }
+  }
+  return text.length;
+}
+
+/** Where `rule.followedBy` ends when it starts within the rule's word budget after `end`, else undefined. */
+function followedByEnd(rule: ToolPoisoningRule, text: string, end: number): number | undefined {
+  const limit = wordsEnd(text, end, rule.followedWithin);
+  const found = rule.followedBy!.exec(text.slice(end, Math.min(text.length, limit + FOLLOWED_BY_REACH)));
+  return found !== null && found.index <= limit - end ? end + found.index + found[0].length : undefined;
+}
+
+/** The first match of `rule` in `text` that also meets its `followedBy` and `near` conditions, as [start, end). */
+function firstMatch(rule: ToolPoisoningRule, text: string): [number, number] | undefined {
+  const pattern = rule.pattern;
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+    const start = match.index;
+    let end = start + match[0].length;
+    if (end === start) pattern.lastIndex++;
+    if (rule.followedBy !== undefined) {
+      const tail = followedByEnd(rule, text, end);
+      if (tail === undefined) continue;
+      end = tail;
+    }
+    if (rule.near === undefined) return [start, end];
+    const window = text.slice(
+      Math.max(0, start - rule.nearChars),
+      Math.min(text.length, end + rule.nearChars),
+    );
+    if (rule.near.test(window)) return [start, end];
+  }
+  return undefined;
+}
+
+/** Runs every pattern rule over one view of a text, adding a finding per rule not yet in `fired`. */
+function addRuleFindings(options: {
+  text: string;
+  identifier: boolean;
+  findings: InjectionFinding[];
+  fired: Set<string>;
+}): void {
+  // The same view the other detectors use (NFKC, invisible characters removed, lookalikes folded), so
+  // zero-width characters or fullwidth letters cannot split a phrase; whitespace collapsed so patterns
+  // need one `\s` between words. Spans map back through both steps to the caller's text.
+  const normalized = normalizeText(options.text);
+  const collapsed = collapseWhitespace(normalized.text);
+  for (const rule of TOOL_POISONING_RULES) {
+    if (options.fired.has(rule.id) || (rule.identifierOnly && !options.identifier)) continue;
+    const span = firstMatch(rule, collapsed.text);
+    if (span === undefined) continue;
+    options.fired.add(rule.id);
+    options.findings.push({
+      detector: 'tool-poisoning',
+      family: 'injection',
+      category: 'indirect-injection',
+      type: rule.type,
+      severity: severityOf(rule.score),
+      score: rule.score,
+      start: normalized.toOriginal(collapsed.toSource(span[0])),
+      end: normalized.toOriginal(collapsed.toSource(span[1])),
+      ruleId: rule.id,
+    });
+  }
+}
+
+/**
+ * Checks one text of a tool definition (a description, a schema description, a parameter name) for tool
+ * poisoning: orders to read credentials and pass them on, instructions hidden from the user, shadowing of
+ * other tools, hidden characters. These rules are for tool definitions only: they are written for text
+ * that should describe a tool, and ordinary user or document text is never run through them.
+ */
+export function scanToolDefinition(
+  text: string,
+  options: ScanToolDefinitionOptions = {},
+): ToolDefinitionScan {
+  const findings = hiddenCharacterFindings(text);
+  const identifier = options.identifier === true;
+  const source = identifier ? text.replace(IDENTIFIER_SEPARATORS, ' ') : text;
+  const fired = new Set<string>();
+  addRuleFindings({ text: source, identifier, findings, fired });
+  if (source.includes(RIGHT_TO_LEFT_OVERRIDE))
+    addRuleFindings({ text: visualOrder(source), identifier, findings, fired });
+  if (findings.length === 0) return CLEAN;
+  let clean = 1;
+  for (const finding of findings) clean *= 1 - finding.score;
+  const score = 1 - clean;
+  return { findings, score, poisoned: score >= TOOL_POISONING_THRESHOLD - 1e-9 };
+}
