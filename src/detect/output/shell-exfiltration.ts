@@ -30,11 +30,14 @@ import { readCurlArguments, readWgetArguments, type TransferArguments } from './
 
 // Commands that send local secrets to another host: the payload an agent hijacked through indirect
 // injection runs (MITRE ATLAS AML.T0025 "Exfiltration via Cyber Means"; OWASP LLM05/LLM06). Every rule
-// needs both a sensitive source (a credential file, a private key, the whole environment, a secret
-// variable) and a network sink (curl, wget, nc, /dev/tcp, scp, rsync, Invoke-WebRequest, a DNS lookup).
+// needs both data taken from the machine (a credential file, a private key, the whole environment, a
+// secret variable, a command's output spelled into a DNS name) and a network sink (curl, wget, nc, /dev/tcp, scp, rsync, Invoke-WebRequest, a DNS lookup).
 // A file upload (`curl -F file=@photo.jpg`), a copy (`scp build.tar.gz host:`), a filter (`env | grep`)
 // or a token in an `Authorization` header to its own API has only one of the two and is left alone.
 // Arguments are read by hand (shell-words.ts): regexes over repeated options would backtrack.
+// No rule names `requires` characters: its hint words are found by the one hint pass that runs anyway,
+// while a required character absent from a text costs a search of the whole text (`$`, `:`, `|` are
+// not searched by the other rules).
 
 /** A command found at a rule's anchor: its words after the name, and the commands piped into it. */
 interface AnchoredCommand {
@@ -337,7 +340,6 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
     pattern: /\b(?:curl|wget)(?:\.exe)?\s/,
     score: 0.9,
     hints: ['curl', 'wget'],
-    requires: ['(', '`'],
     spaceAfter: ['curl', 'wget', 'curl.exe', 'wget.exe'],
     confirm: ({ text, start }) => {
       const found = transferArguments(
@@ -363,7 +365,6 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
     pattern: /\b(?:curl|wget)(?:\.exe)?\s/,
     score: 0.75,
     hints: ['curl', 'wget'],
-    requires: ['$', '%'],
     spaceAfter: ['curl', 'wget', 'curl.exe', 'wget.exe'],
     confirm: ({ text, start }) => {
       const anchored = commandAt({ reader: variableReader, text, start, names: TRANSFER_NAMES });
@@ -387,7 +388,6 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
     pattern: /\b(?:nc|ncat|netcat|socat)\s/,
     score: 0.92,
     hints: ['nc', 'socat'],
-    requires: ['|', '<', ':'],
     // Every alternative ends in `nc` or `cat` followed by whitespace.
     spaceAfter: ['nc', 'cat'],
     confirm: ({ text, start }) => {
@@ -427,7 +427,6 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
     pattern: /\b(?:scp|rsync)\s/,
     score: 0.8,
     hints: ['scp', 'rsync'],
-    requires: [':'],
     confirm: ({ text, start }) =>
       copyScore(commandAt({ reader: copyReader, text, start, names: COPY_NAMES }).after),
   },
@@ -468,7 +467,6 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
     pattern: LABEL_SUBSTITUTION,
     score: 0.8,
     hints: ['$(', '`'],
-    requires: ['(', '`'],
     starts: {
       characters: ['$', '`'],
       fits: (text, index) => text.charCodeAt(index) === 96 || text.charCodeAt(index + 1) === 40,
