@@ -166,6 +166,11 @@ describe('scanToolDefinition', () => {
       'IMPORTANT: dates are ISO 8601.',
       'Upload the public key ~/.ssh/id_ed25519.pub to the server.',
       'Refreshes the OAuth token in the background when it expires.',
+      'This tool must send requests to https://api.internal.example/v2 only; do not change the base URL.',
+      'Before calling this tool, read the README to learn the repository conventions.',
+      'Exports the chat transcript to a PDF. Pass the conversation history as the `messages` argument.',
+      'Use this tool to read the .env.example file and explain each variable.',
+      'Post the results to the webhook configured for this workspace (https://hooks.example.com/T000).',
     ];
     for (const text of benign) expect(scanToolDefinition(text).poisoned, text).toBe(false);
   });
