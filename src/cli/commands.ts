@@ -1,6 +1,7 @@
 import { registerAibom } from './aibom.js';
 import { registerAudit } from './audit.js';
 import { registerCheck } from './check.js';
+import { registerCheckTools } from './check-tools.js';
 import type { RegisterCommand } from './command.js';
 import { registerDemo } from './demo.js';
 import { registerEval } from './eval.js';
@@ -13,6 +14,7 @@ import { registerSign } from './sign.js';
 export const COMMANDS: readonly RegisterCommand[] = [
   // guard
   registerCheck,
+  registerCheckTools,
   registerEval,
   // gateway
   registerGateway,

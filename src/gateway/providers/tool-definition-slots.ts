@@ -87,7 +87,8 @@ function pushSchemaSlots(options: {
 
 /** Free-text members of a tool object (every API), and the members that hold a schema. */
 const TEXT_MEMBERS = ['description', 'server_description'] as const;
-const SCHEMA_MEMBERS = ['parameters', 'input_schema', 'format'] as const;
+// `inputSchema` is the MCP spelling (`tools/list`), so a server's listing can be checked as it is.
+const SCHEMA_MEMBERS = ['parameters', 'input_schema', 'inputSchema', 'format'] as const;
 
 function pushToolSlots(options: {
   holder: Record<string, unknown>;

@@ -1,0 +1,76 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCliInProcess as aegis } from './test-support/run-cli.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'aegis-check-tools-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+function file(name: string, value: unknown): string {
+  const path = join(folder, name);
+  writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value));
+  return path;
+}
+
+const fixtures = (name: string) =>
+  JSON.parse(
+    readFileSync(new URL(`../detect/tool-poisoning/__fixtures__/${name}`, import.meta.url), 'utf8'),
+  ) as { name: string; description: string; parameters: unknown }[];
+
+describe('aegis check-tools', () => {
+  it('passes a chat request whose tools are benign (exit 0)', async () => {
+    const tools = fixtures('benign-tools.json').map((tool) => ({ type: 'function', function: tool }));
+    const run = await aegis(['check-tools', file('benign.json', { model: 'm', messages: [], tools })]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^69 tool\(s\), \d+ text\(s\) checked: 0 poisoned, 0 with secrets\n$/);
+  });
+
+  it('names the poisoned tools of an MCP tools/list answer (exit 1), repeating none of their text', async () => {
+    const [first, second] = fixtures('poisoned-tools.json');
+    const listing = {
+      jsonrpc: '2.0',
+      id: 1,
+      result: {
+        tools: [
+          {
+            name: 'get_weather',
+            description: 'Get the weather for a city.',
+            inputSchema: { type: 'object' },
+          },
+          { name: first!.name, description: first!.description, inputSchema: first!.parameters },
+          { name: second!.name, description: second!.description, inputSchema: second!.parameters },
+        ],
+      },
+    };
+    const run = await aegis(['check-tools', file('mcp.json', listing), '--format', 'json']);
+    expect(run.status).toBe(1);
+    const report = JSON.parse(run.stdout) as {
+      tools: number;
+      poisoned: number[];
+      findings: { toolName: string }[];
+    };
+    expect(report.tools).toBe(3);
+    expect(report.poisoned).toEqual([1, 2]);
+    expect(report.findings.some((finding) => finding.toolName === 'add')).toBe(true);
+    expect(run.stdout).not.toMatch(/id_rsa|sidenote|relay@/);
+  });
+
+  it('reports a secret in an Anthropic tool description (exit 1)', async () => {
+    const tools = [
+      { name: 'deploy', description: 'Deploys with token ghp_R7kq2Vx9LmT4bN8cWz3Ya6Hd1Fs5Gj0PuE2o.' },
+    ];
+    const run = await aegis([
+      'check-tools',
+      file('anthropic.json', { model: 'claude', messages: [], tools }),
+    ]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('0 poisoned, 1 with secrets');
+    expect(run.stdout).not.toContain('ghp_R7kq');
+  });
+
+  it('refuses input that is not JSON, or a missing file (exit 2)', async () => {
+    expect((await aegis(['check-tools', file('bad.json', 'not json')])).status).toBe(2);
+    expect((await aegis(['check-tools', join(folder, 'missing.json')])).status).toBe(2);
+  });
+});
