@@ -31,6 +31,12 @@ export interface PayloadRule {
   /** A last cheap test on the lower-cased text (after the checks above); false skips the rule. */
   prefilter?: (lower: string) => boolean;
   /**
+   * A last cheap test on the text itself (after all the checks above, so it runs only on the few texts
+   * they let through); false skips the rule. For tests on characters without case, where `prefilter`
+   * would lower-case the whole text first.
+   */
+  textFilter?: (text: string) => boolean;
+  /**
    * Where a match can begin, for patterns that begin with a character common in code (quotes, backticks):
    * `createPayloadRunner` then tries the pattern only there instead of searching the whole text.
    */
@@ -241,6 +247,7 @@ export function runPayloadRules(text: string, rules: readonly PayloadRule[]): Ou
     if (rule.hints && !rule.hints.some(inLower)) continue;
     if (rule.spaceAfter && !rule.spaceAfter.some((word) => followedBySpace(lower, word))) continue;
     if (rule.prefilter && !rule.prefilter(lower)) continue;
+    if (rule.textFilter && !rule.textFilter(text)) continue;
     runRule(rule, text, found);
   }
   return found;
@@ -317,6 +324,7 @@ export function createPayloadRunner(rules: readonly PayloadRule[]): PayloadRunne
           lower ??= text.toLowerCase();
           if (!rule.prefilter(lower)) continue;
         }
+        if (rule.textFilter && !rule.textFilter(text)) continue;
         if (rule.starts) runRuleAtStarts({ rule, starts: rule.starts, text, found });
         else runRule(rule, text, found);
       }

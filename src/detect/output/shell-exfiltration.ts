@@ -37,7 +37,8 @@ import { readCurlArguments, readWgetArguments, type TransferArguments } from './
 // Arguments are read by hand (shell-words.ts): regexes over repeated options would backtrack.
 // No rule names `requires` characters: its hint words are found by the one hint pass that runs anyway,
 // while a required character absent from a text costs a search of the whole text (`$`, `:`, `|` are
-// not searched by the other rules).
+// not searched by the other rules). Characters are tested last (`textFilter`), on the few texts that
+// hold the rule's command names.
 
 /** A command found at a rule's anchor: its words after the name, and the commands piped into it. */
 interface AnchoredCommand {
@@ -119,6 +120,9 @@ const PAST_HOST = /[/?#=]/;
 const HOST_END = /[/?#:]/;
 const COPY_URL = /^(?:rsync|scp|sftp):\/\//i;
 const SOCAT_FILE = /^(?:file|open|gopen):/i;
+
+/** How a substitution ends right before a dot, quoted or not. */
+const SUBSTITUTION_BEFORE_DOT = [').', '`.', ')".', '`".'];
 
 /** A command substitution right before a dot and a label character: `$(whoami).x`, `` `id`.x ``, `"$(id)".x`. */
 const LABEL_SUBSTITUTION = /\$\([^()\n]{1,200}\)"?\.[A-Za-z0-9]|`[^`\n]{1,200}`"?\.[A-Za-z0-9]/;
@@ -319,7 +323,6 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
     pattern: /\b(?:curl|wget)(?:\.exe)?\s/,
     score: 0.92,
     hints: ['curl', 'wget'],
-    spaceAfter: ['curl', 'wget', 'curl.exe', 'wget.exe'],
     confirm: ({ text, start }) => {
       const anchored = commandAt({ reader: uploadReader, text, start, names: TRANSFER_NAMES });
       const found = transferArguments(text, start, anchored.after);
@@ -340,7 +343,8 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
     pattern: /\b(?:curl|wget)(?:\.exe)?\s/,
     score: 0.9,
     hints: ['curl', 'wget'],
-    spaceAfter: ['curl', 'wget', 'curl.exe', 'wget.exe'],
+    // Only substitutions (`$(…)`, backticks, PowerShell `(…)`) are looked at.
+    textFilter: (text) => text.includes('(') || text.includes('`'),
     confirm: ({ text, start }) => {
       const found = transferArguments(
         text,
@@ -365,7 +369,8 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
     pattern: /\b(?:curl|wget)(?:\.exe)?\s/,
     score: 0.75,
     hints: ['curl', 'wget'],
-    spaceAfter: ['curl', 'wget', 'curl.exe', 'wget.exe'],
+    // Only variables (`$NAME`, `${NAME}`, `$env:NAME`, `%NAME%`) are looked at.
+    textFilter: (text) => text.includes('$') || text.includes('%'),
     confirm: ({ text, start }) => {
       const anchored = commandAt({ reader: variableReader, text, start, names: TRANSFER_NAMES });
       const found = transferArguments(text, start, anchored.after);
@@ -390,6 +395,8 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
     hints: ['nc', 'socat'],
     // Every alternative ends in `nc` or `cat` followed by whitespace.
     spaceAfter: ['nc', 'cat'],
+    // Secrets reach the socket through a pipe, a redirection or a socat `FILE:` address.
+    textFilter: (text) => text.includes('|') || text.includes('<') || text.includes(':'),
     confirm: ({ text, start }) => {
       const anchored = commandAt({ reader: socketReader, text, start, names: SOCKET_NAMES });
       if (inputHoldsSecrets(anchored) || anchored.before.some(echoesSecretVariable)) return 0.92;
@@ -467,6 +474,8 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
     pattern: LABEL_SUBSTITUTION,
     score: 0.8,
     hints: ['$(', '`'],
+    // A label substitution ends right before a dot: most texts with code (backticks) have none.
+    textFilter: (text) => SUBSTITUTION_BEFORE_DOT.some((ending) => text.includes(ending)),
     starts: {
       characters: ['$', '`'],
       fits: (text, index) => text.charCodeAt(index) === 96 || text.charCodeAt(index + 1) === 40,
