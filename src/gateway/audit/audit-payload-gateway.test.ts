@@ -31,6 +31,7 @@ async function setUp(options: {
   guard: Guard;
   payloads: AuditPayloadMode;
   failOpen?: boolean;
+  toolDefinitions?: 'block' | 'monitor' | 'off';
 }): Promise<Setup> {
   const dataDir = mkdtempSync(join(tmpdir(), 'aegis-audit-payload-'));
   const stores = openStores({
@@ -44,6 +45,7 @@ async function setUp(options: {
       upstreams: [{ name: 'mock', provider: 'openai', baseUrl: options.upstream.url, retries: 0 }],
       audit: { enabled: true, payloads: options.payloads },
       ...(options.failOpen ? { failMode: { default: 'open' as const } } : {}),
+      ...(options.toolDefinitions ? { tools: { definitions: options.toolDefinitions } } : {}),
     },
     { guard: options.guard, audit: stores.auditLog },
   );
@@ -106,6 +108,8 @@ describe('the audit log payload over HTTP', () => {
   let balanced: Setup;
   let failOpen: Setup;
   let full: Setup;
+  let toolMonitor: Setup;
+  let toolOff: Setup;
 
   beforeAll(async () => {
     upstream = await startMockUpstream();
@@ -117,9 +121,13 @@ describe('the audit log payload over HTTP', () => {
     balanced = await setUp({ upstream, guard: createGuard({ policy: 'balanced' }), payloads: 'redacted' });
     failOpen = await setUp({ upstream, guard: brokenGuard(), payloads: 'redacted', failOpen: true });
     full = await setUp({ upstream, guard: createGuard({ policy: 'permissive' }), payloads: 'full' });
+    const guard = createGuard({ policy: 'balanced' });
+    toolMonitor = await setUp({ upstream, guard, payloads: 'redacted', toolDefinitions: 'monitor' });
+    toolOff = await setUp({ upstream, guard, payloads: 'redacted', toolDefinitions: 'off' });
   });
   afterAll(async () => {
-    for (const setup of [permissive, balanced, failOpen, full]) if (setup) await tearDown(setup);
+    for (const setup of [permissive, balanced, failOpen, full, toolMonitor, toolOff])
+      if (setup) await tearDown(setup);
     await upstream.close();
   });
 
@@ -202,4 +210,27 @@ describe('the audit log payload over HTTP', () => {
       .find((entry) => entry.requestId === record.requestId);
     expect(JSON.parse(line!.payload.decrypted)).toEqual(original);
   });
+
+  for (const mode of ['monitor', 'off'] as const) {
+    it(`tool definitions checked in ${mode} mode leave no raw value in the audit log`, async () => {
+      const tool = {
+        type: 'function',
+        function: {
+          name: 'deploy',
+          description: `Deploys the site. Uses the key ${AWS_KEY}; failures are mailed to ${EMAIL}.`,
+          parameters: {
+            type: 'object',
+            properties: { note: { type: 'string', description: `or call ${PHONE}` } },
+          },
+        },
+      };
+      const { record } = await send(
+        mode === 'monitor' ? toolMonitor : toolOff,
+        upstream,
+        chat('Deploy it.', { tools: [tool] }),
+      );
+      const stored = JSON.stringify(record);
+      for (const value of RAW_VALUES) expect(stored).not.toContain(value);
+    });
+  }
 });
