@@ -1,4 +1,8 @@
-import { scanToolDefinition } from '../../detect/tool-poisoning/scan-tool-definition.js';
+import {
+  scanToolDefinition,
+  type ToolDefinitionScan,
+} from '../../detect/tool-poisoning/scan-tool-definition.js';
+import { createToolEvidence } from '../../detect/tool-poisoning/tool-evidence.js';
 import type { Guard, Vault } from '../../guard/types.js';
 import { ERROR_CODES } from '../../spec/errors.js';
 import type { Finding } from '../../spec/finding.js';
@@ -146,11 +150,21 @@ export function checkToolDefinitions(options: ToolDefinitionOptions): ToolDefini
     }
   }
   try {
+    const scans: ToolDefinitionScan[] = [];
+    const evidence = createToolEvidence();
     for (let index = 0; index < pending.length; index++) {
       const slot = pending[index]!;
-      const scan = scanToolDefinition(toolSlotText(slot), { identifier: slot.identifier });
-      // Signals below the threshold are evidence, not findings (as weak injection signals are dropped).
-      if (!scan.poisoned) continue;
+      scans.push(scanToolDefinition(toolSlotText(slot), { identifier: slot.identifier }));
+      evidence.add(slot.tool, scans[index]!.findings);
+      // A text with weak signals is never remembered as clean: its tool may add the rest later.
+      if (scans[index]!.findings.length > 0) dirty.add(index);
+    }
+    for (let index = 0; index < pending.length; index++) {
+      const slot = pending[index]!;
+      const scan = scans[index]!;
+      // Signals below the threshold (over all texts of the tool) are evidence, not findings (as weak
+      // injection signals are dropped).
+      if (scan.findings.length === 0 || !(scan.poisoned || evidence.poisoned(slot.tool))) continue;
       poisoned = true;
       dirty.add(index);
       reasons.push(

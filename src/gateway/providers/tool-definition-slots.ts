@@ -26,8 +26,12 @@ export function toolSlotText(slot: ToolDefinitionSlot): string {
 
 /** Schema keys whose string values are structure (types, references, formats), not text for the model. */
 const STRUCTURAL_KEYS = new Set(['type', '$ref', '$schema', '$id', 'format']);
-/** Nesting followed inside a schema; the parser already bounds the body's depth, this bounds the walk. */
-const MAX_SCHEMA_DEPTH = 32;
+/**
+ * Nesting followed inside a schema: at least the largest `limits.jsonDepth` (1024), so in the gateway the
+ * parser's bound always comes first and no text the model reads is left unchecked (a description nested
+ * below a lower bound would pass unseen); this bound only keeps other callers' walks finite.
+ */
+const MAX_SCHEMA_DEPTH = 1024;
 /** Parameter names shown in a field path; others (long or unusual) show as `*`, never repeated. */
 const SAFE_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
