@@ -58,6 +58,52 @@ function visualOrder(text: string): string {
   );
 }
 
+/**
+ * Markup that a client renders away or a model reads through: HTML character references (numeric and the
+ * few named ones that spell text or spaces), JSON escapes (`\u0074`, `\n`), Markdown emphasis (`*`, and
+ * `_` at a word's edge; `_` inside a word such as `id_rsa` is not emphasis). Bounded alternatives only.
+ */
+const MARKUP =
+  /&(?:#(?:[xX][0-9a-fA-F]{1,6}|[0-9]{1,7})|amp|lt|gt|quot|apos|nbsp|Tab|NewLine);|\\u[0-9a-fA-F]{4}|\\[nrt]|\*|(?<!\w)_|_(?!\w)/g;
+const MARKUP_HINT = /[&\\*_]/;
+const NAMED_REFERENCES: Readonly<Record<string, string>> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  Tab: ' ',
+  NewLine: '\n',
+};
+/** Zero-width space: `normalizeText` drops it and maps spans back, so padding with it keeps lengths. */
+const PADDING = '\u200b';
+
+function decodeMarkup(markup: string): string {
+  if (markup === '*' || markup === '_') return '';
+  if (markup.startsWith('\\')) {
+    if (markup.length === 2) return markup === '\\n' ? '\n' : ' ';
+    return String.fromCharCode(Number.parseInt(markup.slice(2), 16));
+  }
+  const body = markup.slice(1, -1);
+  if (!body.startsWith('#')) return NAMED_REFERENCES[body] ?? '';
+  const codePoint =
+    body[1] === 'x' || body[1] === 'X' ? Number.parseInt(body.slice(2), 16) : Number(body.slice(1));
+  return codePoint > 0 && codePoint <= 0xffff ? String.fromCharCode(codePoint) : '';
+}
+
+/**
+ * The text as the model reads it through markup (see `MARKUP`), padded to the same length with zero-width
+ * spaces so spans stay within the text: `Do&nbsp;not&nbsp;tell` or `_Do not tell the user_` read like
+ * the plain words.
+ */
+function plainView(text: string): string {
+  return text.replace(MARKUP, (markup) => {
+    const decoded = decodeMarkup(markup);
+    return decoded + PADDING.repeat(markup.length - decoded.length);
+  });
+}
+
 function severityOf(score: number): InjectionFinding['severity'] {
   if (score >= TOOL_POISONING_THRESHOLD) return 'high';
   return score >= 0.3 ? 'medium' : 'low';
@@ -164,6 +210,8 @@ export function scanToolDefinition(
   addRuleFindings({ text: source, identifier, findings, fired });
   if (source.includes(RIGHT_TO_LEFT_OVERRIDE))
     addRuleFindings({ text: visualOrder(source), identifier, findings, fired });
+  const plain = MARKUP_HINT.test(source) ? plainView(source) : source;
+  if (plain !== source) addRuleFindings({ text: plain, identifier, findings, fired });
   if (findings.length === 0) return CLEAN;
   let clean = 1;
   for (const finding of findings) clean *= 1 - finding.score;
