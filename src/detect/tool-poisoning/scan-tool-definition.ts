@@ -132,6 +132,34 @@ function wordsEnd(text: string, from: number, words: number): number {
   return text.length;
 }
 
+/**
+ * Where the sentence holding `position` starts (after a line break, or `.`, `!`, `?`, `;` and a space), or
+ * `limit` when it starts before it (so each search is bounded by the rule's reach).
+ */
+function sentenceStart(text: string, position: number, limit: number): number {
+  for (let index = position - 1; index > limit; index--) {
+    const code = text.charCodeAt(index);
+    if (code === 10) return index + 1;
+    if (code !== 32) continue;
+    const before = text.charCodeAt(index - 1);
+    if (before === 46 || before === 33 || before === 63 || before === 59) return index + 1;
+  }
+  return limit;
+}
+
+/** Where the sentence holding `position` ends (as `wordsEnd` has it), or `limit` when it ends after it. */
+function sentenceEnd(text: string, position: number, limit: number): number {
+  for (let index = position; index < limit; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 10) return index;
+    if (code === 46 || code === 33 || code === 63 || code === 59) {
+      const next = text.charCodeAt(index + 1);
+      if (Number.isNaN(next) || next === 32 || next === 10) return index;
+    }
+  }
+  return limit;
+}
+
 /** Where `rule.followedBy` ends when it starts within the rule's word budget after `end`, else undefined. */
 function followedByEnd(rule: ToolPoisoningRule, text: string, end: number): number | undefined {
   const limit = wordsEnd(text, end, rule.followedWithin);
@@ -153,10 +181,13 @@ function firstMatch(rule: ToolPoisoningRule, text: string): [number, number] | u
       end = tail;
     }
     if (rule.near === undefined) return [start, end];
-    const window = text.slice(
-      Math.max(0, start - rule.nearChars),
-      Math.min(text.length, end + rule.nearChars),
-    );
+    let from = Math.max(0, start - rule.nearChars);
+    let to = Math.min(text.length, end + rule.nearChars);
+    if (rule.nearSentence) {
+      from = sentenceStart(text, start, from);
+      to = sentenceEnd(text, end, to);
+    }
+    const window = text.slice(from, to);
     if (rule.near.test(window)) return [start, end];
   }
   return undefined;

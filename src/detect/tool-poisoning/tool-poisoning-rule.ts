@@ -26,6 +26,8 @@ export interface ToolPoisoningRule {
   readonly near?: RegExp;
   /** Distance around a match searched for `near` (default 160). */
   readonly nearChars: number;
+  /** The `near` search stays within the match's sentence (and `nearChars`). */
+  readonly nearSentence: boolean;
   /** The rule runs only on identifiers (parameter names), never on descriptions. */
   readonly identifierOnly: boolean;
   /** A text the rule must fire on (checked by the tests). */
@@ -42,6 +44,7 @@ export interface ToolPoisoningRuleSpec {
   followedWithin?: number;
   near?: string;
   nearChars?: number;
+  nearSentence?: boolean;
   identifierOnly?: boolean;
   example: string;
 }
@@ -67,6 +70,7 @@ export function defineToolPoisoningRules(
         followedWithin: spec.followedWithin ?? DEFAULT_FOLLOWED_WITHIN,
         ...(spec.near === undefined ? {} : { near: new RegExp(spec.near, 'i') }),
         nearChars: spec.nearChars ?? DEFAULT_NEAR_CHARS,
+        nearSentence: spec.nearSentence === true,
         identifierOnly: spec.identifierOnly === true,
         example: spec.example,
       }),
