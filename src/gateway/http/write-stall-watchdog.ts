@@ -65,8 +65,15 @@ export function createWriteStallWatchdog(options: WriteStallWatchdogOptions): Wr
     for (const entry of watched) {
       const { response } = entry;
       const socket = response.socket;
-      if (socket === null || socket.destroyed || response.destroyed) {
+      if ((socket !== null && socket.destroyed) || response.destroyed) {
         watched.delete(entry);
+        continue;
+      }
+      if (socket === null) {
+        // A pipelined response waits (without a socket) until the responses before it on the connection
+        // are done; nothing of it waits in the socket yet, and it is watched once it has one.
+        entry.movedAt = time;
+        entry.stillSweeps = 0;
         continue;
       }
       const waiting = socket.writableLength;
