@@ -65,7 +65,7 @@ export function createWriteStallWatchdog(options: WriteStallWatchdogOptions): Wr
     for (const entry of watched) {
       const { response } = entry;
       const socket = response.socket;
-      if ((socket !== null && socket.destroyed) || response.destroyed) {
+      if (socket?.destroyed === true || response.destroyed) {
         watched.delete(entry);
         continue;
       }
