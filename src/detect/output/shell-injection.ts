@@ -154,9 +154,10 @@ export const SHELL_INJECTION_RULES: readonly PayloadRule[] = [
   {
     id: 'output.shell-chained-sensitive-read',
     type: 'SHELL_INJECTION',
-    // `; cat /etc/passwd`, `&& cat /etc/shadow`, `| cat ~/.ssh/id_rsa` appended to another command.
+    // `; cat /etc/passwd`, `&& cat /etc/shadow`, `| cat ~/.ssh/id_rsa` appended to another command. A
+    // public key (`&& cat ~/.ssh/id_ed25519.pub`, the usual last step of setting up a key) is not secret.
     pattern:
-      /(?:;|&&|\|\||\|)\s{0,4}(?:cat|less|more|head|tail)\s{1,4}(?:\/etc\/(?:passwd|shadow|sudoers)|~\/\.ssh\/id_\w{2,10}|~\/\.aws\/credentials)/,
+      /(?:;|&&|\|\||\|)\s{0,4}(?:cat|less|more|head|tail)\s{1,4}(?:\/etc\/(?:passwd|shadow|sudoers)|~\/\.ssh\/id_\w{2,10}(?!\w)(?!\.pub\b)|~\/\.aws\/credentials)/,
     score: 0.85,
     hints: ['/etc/', '~/.ssh', '~/.aws'],
   },
