@@ -214,6 +214,7 @@ export async function handleModelRequest(
     vault,
     tools,
     maxBufferChars: config.limits.responseBytes,
+    toolListings: { mode: config.tools.definitions, failMode: config.failMode, cache: context.inputCache },
   });
   if (reply.statusCode === 401 || reply.statusCode === 403) {
     // The upstream refused the gateway's own credential. Its message may quote part of that key

@@ -1,10 +1,12 @@
 import type { StreamRestorer, Vault } from '../../guard/types.js';
 import { ERROR_CODES, type ErrorCode } from '../../spec/errors.js';
 import type { StreamingConfig } from '../config/gateway-config-schema.js';
+import { type ToolDefinitionSlot, toolSlotText } from '../providers/tool-definition-slots.js';
 import type { FindingSummary } from './findings-summary.js';
 import { createJsonTextRestorer, restoreJsonText } from './json-string-restorer.js';
 import { applyOutputRedactions, type OutputChecker } from './output-checker.js';
 import { createStreamTextGuard, type StreamTextGuard } from './stream-text-guard.js';
+import { scanToolListing, type ToolListingOptions } from './tool-listing-guard.js';
 
 /** Longest text, and most texts, that `wholeText` remembers as clean for one response. */
 const CLEAN_SHORT_TEXT_CHARS = 128;
@@ -35,7 +37,14 @@ export interface ResponseGuardOptions {
   vault: Vault;
   tools: ReadonlySet<string> | null;
   maxBufferChars: number;
+  /** The tool-poisoning check of tools an answer lists (`tools.definitions`); `block` when not given. */
+  toolListings?: ToolListingOptions;
 }
+
+const DEFAULT_TOOL_LISTINGS: ToolListingOptions = {
+  mode: 'block',
+  failMode: { default: 'closed', families: {} },
+};
 
 /**
  * Per-response guard state shared by the stream transformers and the whole-response processors:
@@ -49,6 +58,11 @@ export interface ResponseGuard {
   openChannels(): [string, TextChannel][];
   /** Records a called tool; returns false (and sets the violation) when it is not allowed. */
   allowTool(name: string): boolean;
+  /**
+   * Checks the texts of the tools an answer lists (MCP `mcp_list_tools`, tool search) for tool poisoning:
+   * returns false (and sets the violation) when the listing must not reach the caller.
+   */
+  toolListing(slots: readonly ToolDefinitionSlot[]): boolean;
   /** Checks and restores a complete text at once (non-streamed responses); null on a violation. */
   wholeText(text: string, kind: 'text' | 'json'): string | null;
   /**
@@ -89,6 +103,8 @@ export function createResponseGuard(options: ResponseGuardOptions): ResponseGuar
    * vault for the whole response), so a repeat gets the same answer without a second check.
    */
   let cleanShortTexts: Set<string> | undefined;
+  /** Listings already scanned in this response, by their texts (see `toolListing`). */
+  let listedTexts: Set<string> | undefined;
 
   function violate(code: ErrorCode, message: string, findings: FindingSummary[]): null {
     if (violation === undefined) violation = { code, message, findings };
@@ -159,6 +175,36 @@ export function createResponseGuard(options: ResponseGuardOptions): ResponseGuar
         [],
       );
       return false;
+    },
+    toolListing(slots) {
+      if (violation !== undefined) return false;
+      const listings = options.toolListings ?? DEFAULT_TOOL_LISTINGS;
+      if (listings.mode === 'off') return true;
+      // A stream repeats a listing (item added, item done, the final snapshot): the same listing is
+      // scanned, and its findings recorded, once per response.
+      let key = '';
+      for (const slot of slots) key += `${slot.identifier ? '\u0001' : '\u0002'}${toolSlotText(slot)}`;
+      listedTexts ??= new Set();
+      if (listedTexts.has(key)) return true;
+      listedTexts.add(key);
+      const scan = scanToolListing({ ...listings, slots });
+      if (scan === undefined) return true;
+      if (scan.failed && options.streaming.mode !== 'audit') {
+        violate(ERROR_CODES.OUTPUT_BLOCKED, 'the tool-listing check failed (fail closed)', []);
+        return false;
+      }
+      if (scan.bypass || scan.failed) bypassWhole = true;
+      for (const finding of scan.findings) wholeFindings.push(finding);
+      // As for every output rule: `monitor` (and the `audit` streaming mode) records and lets it through.
+      if (scan.poisoned && listings.mode === 'block' && options.streaming.mode !== 'audit') {
+        violate(
+          ERROR_CODES.OUTPUT_BLOCKED,
+          `response blocked by policy: ${scan.reasons.join('; ')}`,
+          scan.findings,
+        );
+        return false;
+      }
+      return true;
     },
     restoreEcho(text) {
       const restored = options.vault.restore(text);

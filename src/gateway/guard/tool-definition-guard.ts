@@ -21,8 +21,10 @@ export type ToolDefinitionMode = GatewayConfig['tools']['definitions'];
 /** A finding in a tool definition, as shown to callers and written to the audit log (no values). */
 export interface ToolFindingSummary extends FindingSummary {
   source: 'tool-definition';
-  /** Index of the tool in the request's `tools` (legacy `functions` follow the tools). */
+  /** Index of the tool in the request's `tools` (legacy `functions` follow the tools), or in `list`. */
   tool: number;
+  /** For a tool of a listing sent back as input (`input[2].tools`) or in an answer: where the list is. */
+  list?: string;
   /** The tool's declared name, when it is a plain identifier. */
   toolName?: string;
   /** Where in the tool the text sits, e.g. `function.parameters.properties.path.description`. */
@@ -77,12 +79,17 @@ function summary(finding: Finding, slot: ToolDefinitionSlot): ToolFindingSummary
     field: slot.field,
   };
   if (slot.toolName !== undefined) result.toolName = slot.toolName;
+  if (slot.list !== undefined) result.list = slot.list;
   return result;
 }
 
 function describe(slot: ToolDefinitionSlot): string {
-  return `tools[${slot.tool}]${slot.toolName === undefined ? '' : ` (${slot.toolName})`} ${slot.field}`;
+  const name = slot.toolName === undefined ? '' : ` (${slot.toolName})`;
+  return `${slot.list ?? 'tools'}[${slot.tool}]${name} ${slot.field}`;
 }
+
+/** The summary of a finding in a tool text, and the tool and field it names (shared with tool listings). */
+export { describe as describeToolSlot, summary as toolFindingSummary };
 
 /** The secrets family over the descriptions: the policy's own action (redact or block) and redaction. */
 function checkSecrets(options: ToolDefinitionOptions, texts: GuardMessage[], vault: Vault): Verdict {
@@ -155,7 +162,7 @@ export function checkToolDefinitions(options: ToolDefinitionOptions): ToolDefini
     for (let index = 0; index < pending.length; index++) {
       const slot = pending[index]!;
       scans.push(scanToolDefinition(toolSlotText(slot), { identifier: slot.identifier }));
-      evidence.add(slot.tool, scans[index]!.findings);
+      evidence.add(slot.group ?? slot.tool, scans[index]!.findings);
       // A text with weak signals is never remembered as clean: its tool may add the rest later.
       if (scans[index]!.findings.length > 0) dirty.add(index);
     }
@@ -164,7 +171,8 @@ export function checkToolDefinitions(options: ToolDefinitionOptions): ToolDefini
       const scan = scans[index]!;
       // Signals below the threshold (over all texts of the tool) are evidence, not findings (as weak
       // injection signals are dropped).
-      if (scan.findings.length === 0 || !(scan.poisoned || evidence.poisoned(slot.tool))) continue;
+      if (scan.findings.length === 0 || !(scan.poisoned || evidence.poisoned(slot.group ?? slot.tool)))
+        continue;
       poisoned = true;
       dirty.add(index);
       reasons.push(

@@ -9,8 +9,18 @@ export interface ToolDefinitionSlot {
   key: string | number;
   /** True for a parameter name: checked for poisoning only, never rewritten. */
   identifier: boolean;
-  /** Index of the tool in `tools` (or in the legacy `functions`, after the tools). */
+  /**
+   * Index of the tool in `tools` (or in the legacy `functions`, after the tools), or in the list named by
+   * `list` for a listing of tools.
+   */
   tool: number;
+  /** For a tool of a listing (not a declared tool): where the list is, e.g. `input[2].tools`. */
+  list?: string;
+  /**
+   * Distinct for every tool of one body (declared, listed, or nested in a namespace), where `tool` repeats
+   * across lists: the key for weighing the texts of one tool together. Set on every slot returned here.
+   */
+  group?: number;
   /** The tool's declared name, when it is a plain identifier (names are shown in block summaries). */
   toolName: string | undefined;
   /** Where in the tool, e.g. `function.parameters.properties.city.description` (no caller values). */
@@ -89,19 +99,48 @@ function pushSchemaSlots(options: {
   }
 }
 
-/** Free-text members of a tool object (every API), and the members that hold a schema. */
-const TEXT_MEMBERS = ['description', 'server_description'] as const;
-// `inputSchema` is the MCP spelling (`tools/list`), so a server's listing can be checked as it is.
-const SCHEMA_MEMBERS = ['parameters', 'input_schema', 'inputSchema', 'format'] as const;
+/** Free-text members of a tool object (every API; `title` is MCP's display name), and schema members. */
+const TEXT_MEMBERS = ['description', 'server_description', 'title'] as const;
+// `inputSchema` and `outputSchema` are the MCP spellings (`tools/list`), so a server's listing can be
+// checked as it is; MCP `annotations` hold a `title` the client shows.
+const SCHEMA_MEMBERS = [
+  'parameters',
+  'input_schema',
+  'inputSchema',
+  'output_schema',
+  'outputSchema',
+  'format',
+  'annotations',
+] as const;
+/** Tools nested in a tool (a Responses `namespace` groups function and custom tools under `tools`). */
+const MAX_NESTED_TOOLS_DEPTH = 2;
 
-function pushToolSlots(options: {
+interface ToolSlotsOptions {
   holder: Record<string, unknown>;
   prefix: string;
   tool: number;
   toolName: string | undefined;
   slots: ToolDefinitionSlot[];
-}): void {
+  list?: string | undefined;
+  group: number;
+  /** The next free group number of the body. */
+  groups: { next: number };
+  depth?: number;
+}
+
+function pushToolSlots(options: ToolSlotsOptions): void {
   const { holder, prefix, tool, toolName, slots } = options;
+  const first = slots.length;
+  // The tool's name is read by the model like a parameter name (`read_ssh_key_first`).
+  if (typeof holder.name === 'string' && holder.name.length > 0)
+    slots.push({
+      container: holder,
+      key: holder.name,
+      identifier: true,
+      tool,
+      toolName,
+      field: `${prefix}name`,
+    });
   for (const key of TEXT_MEMBERS) {
     if (typeof holder[key] === 'string')
       slots.push({ container: holder, key, identifier: false, tool, toolName, field: `${prefix}${key}` });
@@ -110,6 +149,26 @@ function pushToolSlots(options: {
     const schema = holder[key];
     if (schema !== null && typeof schema === 'object')
       pushSchemaSlots({ value: schema, field: `${prefix}${key}`, tool, toolName, slots, depth: 0 });
+  }
+  for (let index = first; index < slots.length; index++) {
+    const slot = slots[index]!;
+    slot.group = options.group;
+    if (options.list !== undefined) slot.list = options.list;
+  }
+  const depth = options.depth ?? 0;
+  const nested = holder.tools;
+  if (!Array.isArray(nested) || depth >= MAX_NESTED_TOOLS_DEPTH) return;
+  for (let index = 0; index < nested.length; index++) {
+    const inner = nested[index];
+    if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) continue;
+    pushToolSlots({
+      ...options,
+      holder: inner as Record<string, unknown>,
+      toolName: toolNameOf(inner as Record<string, unknown>) ?? toolName,
+      prefix: `${prefix}tools.${index}.`,
+      group: options.groups.next++,
+      depth: depth + 1,
+    });
   }
 }
 
@@ -128,15 +187,84 @@ function toolNameOf(record: Record<string, unknown>): string | undefined {
 export function toolDefinitionSlots(body: Record<string, unknown>): ToolDefinitionSlot[] | undefined {
   const tools = Array.isArray(body.tools) ? body.tools : undefined;
   const functions = Array.isArray(body.functions) ? body.functions : undefined;
-  if (tools === undefined && functions === undefined) return undefined;
   const slots: ToolDefinitionSlot[] = [];
-  const declared = [...(tools ?? []), ...(functions ?? [])];
-  for (let index = 0; index < declared.length; index++) {
-    const tool = declared[index];
+  const groups = { next: 0 };
+  if (tools !== undefined || functions !== undefined)
+    pushToolList({ list: [...(tools ?? []), ...(functions ?? [])], slots, groups });
+  // Listings a Responses caller sends back in `input` are read by the model like declared tools.
+  if (Array.isArray(body.input)) {
+    for (let index = 0; index < body.input.length; index++) {
+      const item = body.input[index];
+      if (
+        item !== null &&
+        typeof item === 'object' &&
+        TOOL_LISTING_TYPES.has((item as { type?: unknown }).type)
+      )
+        pushListing({ item: item as Record<string, unknown>, list: `input[${index}].tools`, slots, groups });
+    }
+  }
+  return slots.length === 0 ? undefined : slots;
+}
+
+/**
+ * Responses items (input and output) that list tool definitions in `tools`: an MCP server's tools as the
+ * provider listed them (`mcp_list_tools`: name, description, `input_schema`, `annotations`), tools loaded by
+ * tool search (`tool_search_output`) and tools added mid-conversation (`additional_tools`), the latter two
+ * in the shape of declared Responses tools. (Anthropic's MCP connector lists nothing back: its
+ * `mcp_tool_use` and `mcp_tool_result` blocks carry calls and results, not definitions.)
+ */
+export const TOOL_LISTING_TYPES: ReadonlySet<unknown> = new Set([
+  'mcp_list_tools',
+  'tool_search_output',
+  'additional_tools',
+]);
+
+/**
+ * The texts of the tools a listing item holds (see `TOOL_LISTING_TYPES`), each slot naming `list`.
+ * Undefined when it lists no tool.
+ */
+export function listedToolSlots(
+  item: Record<string, unknown>,
+  list: string,
+): ToolDefinitionSlot[] | undefined {
+  const slots: ToolDefinitionSlot[] = [];
+  pushListing({ item, list, slots, groups: { next: 0 } });
+  return slots.length === 0 ? undefined : slots;
+}
+
+function pushListing(options: {
+  item: Record<string, unknown>;
+  list: string;
+  slots: ToolDefinitionSlot[];
+  groups: { next: number };
+}): void {
+  const { item, list, slots, groups } = options;
+  if (Array.isArray(item.tools)) pushToolList({ list: item.tools, slots, listPath: list, groups });
+}
+
+function pushToolList(options: {
+  list: unknown[];
+  slots: ToolDefinitionSlot[];
+  listPath?: string;
+  groups: { next: number };
+}): void {
+  const { list, slots, listPath, groups } = options;
+  for (let index = 0; index < list.length; index++) {
+    const tool = list[index];
     if (tool === null || typeof tool !== 'object' || Array.isArray(tool)) continue;
     const record = tool as Record<string, unknown>;
     const toolName = toolNameOf(record);
-    pushToolSlots({ holder: record, prefix: '', tool: index, toolName, slots });
+    const group = groups.next++;
+    pushToolSlots({
+      holder: record,
+      prefix: '',
+      tool: index,
+      toolName,
+      slots,
+      list: listPath,
+      group,
+      groups,
+    });
     for (const nested of ['function', 'custom'] as const) {
       const inner = record[nested];
       if (inner !== null && typeof inner === 'object' && !Array.isArray(inner))
@@ -146,8 +274,10 @@ export function toolDefinitionSlots(body: Record<string, unknown>): ToolDefiniti
           tool: index,
           toolName,
           slots,
+          list: listPath,
+          group,
+          groups,
         });
     }
   }
-  return slots.length === 0 ? undefined : slots;
 }

@@ -9,7 +9,7 @@ import {
   slotOf,
   type TextKind,
 } from './responses-text-types.js';
-import { rewriteToolItem, TOOL_ITEM_MEMBERS } from './responses-tool-items.js';
+import { checkToolListing, rewriteToolItem, TOOL_ITEM_MEMBERS } from './responses-tool-items.js';
 import { rewriteUnknownItem } from './responses-unknown-item.js';
 
 /**
@@ -86,6 +86,7 @@ function rewriteParts(options: {
  * Returns false on a violation.
  */
 export function rewriteItemTexts(guard: ResponseGuard, item: OutputItem, rewrite: RewriteText): boolean {
+  if (!checkToolListing(guard, item)) return false;
   const handled = handledMembers(item);
   if (handled === undefined)
     return rewriteUnknownItem({ guard, record: item, itemId: item.id, rewrite, callsTool: true });

@@ -1,5 +1,6 @@
 import type { ResponseGuard } from '../guard/response-guard.js';
 import type { HandledMembers } from '../guard/rewrite-unknown-value.js';
+import { listedToolSlots, TOOL_LISTING_TYPES } from '../providers/tool-definition-slots.js';
 import {
   type OutputItem,
   type RewriteText,
@@ -120,6 +121,18 @@ function wholeInElements(options: MemberOptions & { fields: readonly string[] })
     }
   }
   return true;
+}
+
+/**
+ * The tool-poisoning check of the tools an item lists (`mcp_list_tools`, `tool_search_output`,
+ * `additional_tools`): the model reads these definitions, on this turn or when the caller sends the
+ * listing back, as much as declared tools. Runs on the upstream's text, before any rewrite; false on a
+ * violation. One set lookup for every other item.
+ */
+export function checkToolListing(guard: ResponseGuard, item: OutputItem): boolean {
+  if (!TOOL_LISTING_TYPES.has(item.type)) return true;
+  const slots = listedToolSlots(item, `${String(item.type)}.tools`);
+  return slots === undefined || guard.toolListing(slots);
 }
 
 /** Every string of the tools an MCP listing names (`tools[]`), each checked whole; false on a violation. */
