@@ -74,6 +74,18 @@ function isJsonText(text: string): boolean {
   }
 }
 
+/**
+ * Integers from this size up are checked as text: card, account and phone numbers (9 digits and more)
+ * redacted in a string must not pass written as a JSON number. Smaller numbers (counts, indexes, scores)
+ * carry none of them. A number whose check changes it leaves as the checked string.
+ */
+const CHECKED_NUMBER_FROM = 100_000_000;
+
+/** True for a number the walk checks as text (see `CHECKED_NUMBER_FROM`). */
+function isCheckedNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) >= CHECKED_NUMBER_FROM;
+}
+
 function isStructural(key: string, value: string): boolean {
   return STRUCTURAL_MEMBERS.has(key) && PLAIN_WORDS.test(value);
 }
@@ -90,7 +102,8 @@ function nothingToWalk(record: Record<string, unknown>, handled: HandledMembers)
     const spec = Object.hasOwn(handled, key) ? handled[key] : undefined;
     if (spec === 'skip' || (spec === 'text' && typeof value === 'string')) continue;
     if (!PLAIN_WORDS.test(key)) return false;
-    if (value === null || typeof value === 'number' || typeof value === 'boolean') continue;
+    if (value === null || typeof value === 'boolean') continue;
+    if (typeof value === 'number' && !isCheckedNumber(value)) continue;
     if (Array.isArray(value) && value.length === 0) continue;
     if (typeof value === 'string' && isStructural(key, value)) continue;
     return false;
@@ -168,6 +181,11 @@ export function rewriteUnknownValue(options: {
   /** The checked form of a value (changed in place when it is an object), or STOP. */
   function walk(value: unknown, path: string, depth: number, spec?: HandledMembers): unknown {
     if (typeof value === 'string') return check(path, value);
+    if (isCheckedNumber(value)) {
+      const text = String(value);
+      const checked = check(path, text);
+      return checked === text ? value : checked;
+    }
     if (value === null || typeof value !== 'object') return value;
     if (depth >= limits.maxDepth) {
       tooLarge = true;
