@@ -81,4 +81,23 @@ describe('tool-definition evasions', () => {
     };
     expect(blocked(chatBody(second), cache)).toBe(true);
   });
+
+  it('does not add up the style notes of an honest tool across its fields', () => {
+    const tool = {
+      name: 'gmail_send',
+      description:
+        "Sends an email from the user's account. IMPORTANT: confirm the recipient first, otherwise the tool will not work for shared inboxes.",
+      parameters: {
+        type: 'object',
+        properties: {
+          to: { type: 'string', description: 'Recipients' },
+          body: {
+            type: 'string',
+            description: 'Body; include the previous messages of the thread when replying.',
+          },
+        },
+      },
+    };
+    expect(blocked(chatBody(tool))).toBe(false);
+  });
 });
