@@ -4,6 +4,7 @@ import { normalizeText } from '../normalize.js';
 import { CONCEALMENT_RULES } from './concealment-rules.js';
 import { EXFILTRATION_RULES } from './exfiltration-rules.js';
 import { hiddenCharacterFindings } from './hidden-characters.js';
+import { lookalikeView } from './lookalike-view.js';
 import { SHADOWING_RULES } from './shadowing-rules.js';
 import type { ToolPoisoningRule } from './tool-poisoning-rule.js';
 
@@ -243,6 +244,8 @@ export function scanToolDefinition(
     addRuleFindings({ text: visualOrder(source), identifier, findings, fired });
   const plain = MARKUP_HINT.test(source) ? plainView(source) : source;
   if (plain !== source) addRuleFindings({ text: plain, identifier, findings, fired });
+  const readable = lookalikeView(plain);
+  if (readable !== plain) addRuleFindings({ text: readable, identifier, findings, fired });
   if (findings.length === 0) return CLEAN;
   let clean = 1;
   for (const finding of findings) clean *= 1 - finding.score;
