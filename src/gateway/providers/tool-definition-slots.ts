@@ -181,12 +181,15 @@ function toolNameOf(record: Record<string, unknown>): string | undefined {
 /**
  * The texts of every declared tool, for the tool-definition check. One walk serves the three APIs:
  * OpenAI Chat `tools[].function` / `tools[].custom` and legacy `functions[]`; Responses `tools[]` with the
- * members at the top (function, custom, `mcp` with `server_description`); Anthropic `tools[]` with
- * `description` and `input_schema`. Returns undefined when the body declares no tool (the common path).
+ * members at the top (function, custom, `mcp` with `server_description`, `namespace` with its `tools`);
+ * Anthropic `tools[]` with `description` and `input_schema`; and the listings of tools a Responses caller
+ * sends back in `input` (`TOOL_LISTING_TYPES`). Returns undefined when the body declares and lists no tool
+ * (the common path).
  */
 export function toolDefinitionSlots(body: Record<string, unknown>): ToolDefinitionSlot[] | undefined {
   const tools = Array.isArray(body.tools) ? body.tools : undefined;
   const functions = Array.isArray(body.functions) ? body.functions : undefined;
+  if (tools === undefined && functions === undefined && !Array.isArray(body.input)) return undefined;
   const slots: ToolDefinitionSlot[] = [];
   const groups = { next: 0 };
   if (tools !== undefined || functions !== undefined)
