@@ -122,7 +122,7 @@ interface Setup {
 
 async function setUp(options: {
   mode?: ToolDefinitionMode;
-  streaming?: 'window' | 'buffer';
+  streaming?: 'window' | 'buffer' | 'audit';
 }): Promise<Setup> {
   const mock = await startMockUpstream();
   const dataDir = mkdtempSync(join(tmpdir(), 'aegis-tool-listings-'));
@@ -328,6 +328,22 @@ describe('tool listings in answers, monitor and off modes', () => {
       }
     });
   }
+});
+
+describe('tool listings in answers, streaming.mode audit', () => {
+  it('passes a poisoned listing as sent and records its findings (audit never blocks)', async () => {
+    const setup = await setUp({ streaming: 'audit' });
+    try {
+      const upstream = listingStream(mcpListing([ADD]), 'added');
+      setup.mock.script.push({ kind: 'raw-stream', events: upstream });
+      const { response, text } = await post(setup, ask(true));
+      expect(parseEvents(text)).toEqual(parseEvents(upstream.join('')));
+      const record = await auditRecord(setup, response.headers.get('x-request-id'));
+      expect(record.output?.findings?.some((finding) => finding.detector === 'tool-poisoning')).toBe(true);
+    } finally {
+      await tearDown(setup);
+    }
+  });
 });
 
 describe('tool listings sent back as input', () => {
