@@ -94,6 +94,9 @@ describe('aegis demo', () => {
     const byName = new Map(rows.map((row) => [row.name, row]));
     expect(byName.get('benign question')?.outcome).toBe('allowed');
     expect(byName.get('tool outside the allowlist')?.code).toBe('AEGIS_TOOL_NOT_ALLOWED');
+    const poisoned = byName.get('poisoned tool definition');
+    expect(poisoned?.outcome).toBe('blocked');
+    expect(poisoned?.code).toBe('AEGIS_INPUT_BLOCKED');
     const exfil = byName.get('markdown exfiltration in a stream');
     expect(exfil?.outcome).toBe('stopped');
     expect(exfil?.answer).toContain('Here is the summary');
