@@ -11,8 +11,12 @@ import type { CommandContext } from './command.js';
 const MAX_INPUT_BYTES = 16 * 1024 * 1024;
 
 const EXAMPLES = `
-Input: a JSON request body of any supported API (chat, Responses, Anthropic: its "tools"), an MCP
-tools/list result ({"tools": [...]}, also inside a JSON-RPC "result"), or a bare array of tools.
+Input: a JSON request body of any supported API (chat, Responses, Anthropic: its "tools", the tool
+listings in "input" and the structured-output schema), an MCP tools/list result ({"tools": [...]}, also
+inside a JSON-RPC "result"), or a bare array of tools. Findings name a declared tool as tools[n], a
+listed one by its list (input[2].tools[1]) and a schema by its path (response_format.json_schema...);
+in --format json, "poisoned" and "secrets" hold declared tools' indices, "input[2].tools[1]" for
+listed tools and "response-format" for a schema.
 Exit status: 0 when every tool is clean, 1 when a tool is poisoned or holds a secret, 2 on bad input.
 
 Examples:
@@ -57,9 +61,21 @@ function toolHolder(text: string): Record<string, unknown> {
   return record;
 }
 
+/**
+ * Where a finding is: a declared tool by its index (a number, as before), a listed tool by its list
+ * (`input[2].tools[1]`), a structured-output schema as `response-format`.
+ */
+function location(finding: ToolFindingSummary): number | string {
+  if (finding.source === 'response-format') return 'response-format';
+  return finding.list === undefined ? (finding.tool ?? 0) : `${finding.list}[${finding.tool ?? 0}]`;
+}
+
 function describeFinding(finding: ToolFindingSummary): string {
+  const rule = `${finding.ruleId} [${finding.severity}, score ${finding.score}]`;
+  // A schema's field is its whole path (`response_format.json_schema.schema.properties.x.description`).
+  if (finding.source === 'response-format') return `  ${finding.field}: ${rule}`;
   const name = finding.toolName === undefined ? '' : ` (${finding.toolName})`;
-  return `  tools[${finding.tool}]${name} ${finding.field}: ${finding.ruleId} [${finding.severity}, score ${finding.score}]`;
+  return `  ${finding.list ?? 'tools'}[${finding.tool ?? 0}]${name} ${finding.field}: ${rule}`;
 }
 
 /** `aegis check-tools`: checks declared tool definitions for tool poisoning and secrets, as the gateway does. */
@@ -90,10 +106,8 @@ export function registerCheckTools(program: Command, context: CommandContext): v
         failMode: { default: 'closed', families: {} },
       });
       const findings = result?.findings ?? [];
-      const poisoned = [
-        ...new Set(findings.filter((f) => f.detector === 'tool-poisoning').map((f) => f.tool)),
-      ];
-      const secrets = [...new Set(findings.filter((f) => f.family === 'secrets').map((f) => f.tool))];
+      const poisoned = [...new Set(findings.filter((f) => f.detector === 'tool-poisoning').map(location))];
+      const secrets = [...new Set(findings.filter((f) => f.family === 'secrets').map(location))];
       const tools = Array.isArray(holder.tools) ? holder.tools.length : 0;
       if (options.format === 'json') {
         process.stdout.write(

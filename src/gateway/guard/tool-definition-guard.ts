@@ -20,9 +20,13 @@ export type ToolDefinitionMode = GatewayConfig['tools']['definitions'];
 
 /** A finding in a tool definition, as shown to callers and written to the audit log (no values). */
 export interface ToolFindingSummary extends FindingSummary {
-  source: 'tool-definition';
-  /** Index of the tool in the request's `tools` (legacy `functions` follow the tools), or in `list`. */
-  tool: number;
+  /** `response-format` for a text of a structured-output schema (`field` then holds the whole path). */
+  source: 'tool-definition' | 'response-format';
+  /**
+   * Index of the tool in the request's `tools` (legacy `functions` follow the tools), or in `list`; absent
+   * for a structured-output schema, which is no tool.
+   */
+  tool?: number;
   /** For a tool of a listing sent back as input (`input[2].tools`) or in an answer: where the list is. */
   list?: string;
   /** The tool's declared name, when it is a plain identifier. */
@@ -61,7 +65,7 @@ const FAMILY = 'tool-poisoning';
 const MAX_SUMMARIES = 20;
 
 function summary(finding: Finding, slot: ToolDefinitionSlot): ToolFindingSummary {
-  const result: ToolFindingSummary = {
+  const base = {
     detector: finding.detector,
     family: finding.family,
     category: finding.category,
@@ -71,7 +75,13 @@ function summary(finding: Finding, slot: ToolDefinitionSlot): ToolFindingSummary
     score: Math.round(finding.score * 1000) / 1000,
     start: finding.start,
     end: finding.end,
-    // The audit log keeps `message` and `role` of a finding: with this role, `message` is the tool index.
+  };
+  // The audit log keeps `message` and `role` of a finding: the role tells a schema from a tool, and for
+  // a tool `message` is its index.
+  if (slot.source === 'response-format')
+    return { ...base, role: 'response-format', source: 'response-format', field: slot.field };
+  const result: ToolFindingSummary = {
+    ...base,
     message: slot.tool,
     role: 'tool-definition',
     source: 'tool-definition',
@@ -84,6 +94,7 @@ function summary(finding: Finding, slot: ToolDefinitionSlot): ToolFindingSummary
 }
 
 function describe(slot: ToolDefinitionSlot): string {
+  if (slot.source === 'response-format') return slot.field;
   const name = slot.toolName === undefined ? '' : ` (${slot.toolName})`;
   return `${slot.list ?? 'tools'}[${slot.tool}]${name} ${slot.field}`;
 }

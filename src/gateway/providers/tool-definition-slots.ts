@@ -17,6 +17,11 @@ export interface ToolDefinitionSlot {
   /** For a tool of a listing (not a declared tool): where the list is, e.g. `input[2].tools`. */
   list?: string;
   /**
+   * Set for a text of a structured-output schema (`response_format`, `text.format`, `output_format`,
+   * `output_config.format`): not a tool, so `tool` means nothing and `field` holds the whole path.
+   */
+  source?: 'response-format';
+  /**
    * Distinct for every tool of one body (declared, listed, or nested in a namespace), where `tool` repeats
    * across lists: the key for weighing the texts of one tool together. Set on every slot returned here.
    */
@@ -183,15 +188,19 @@ function toolNameOf(record: Record<string, unknown>): string | undefined {
  * OpenAI Chat `tools[].function` / `tools[].custom` and legacy `functions[]`; Responses `tools[]` with the
  * members at the top (function, custom, `mcp` with `server_description`, `namespace` with its `tools`);
  * Anthropic `tools[]` with `description` and `input_schema`; and the listings of tools a Responses caller
- * sends back in `input` (`TOOL_LISTING_TYPES`). Returns undefined when the body declares and lists no tool
- * (the common path).
+ * sends back in `input` (`TOOL_LISTING_TYPES`); and the structured-output schemas (`responseFormats`).
+ * Returns undefined when the body declares and lists no tool and no schema (the common path).
  */
 export function toolDefinitionSlots(body: Record<string, unknown>): ToolDefinitionSlot[] | undefined {
   const tools = Array.isArray(body.tools) ? body.tools : undefined;
   const functions = Array.isArray(body.functions) ? body.functions : undefined;
-  if (tools === undefined && functions === undefined && !Array.isArray(body.input)) return undefined;
+  const formats = responseFormats(body);
+  if (tools === undefined && functions === undefined && formats === undefined && !Array.isArray(body.input))
+    return undefined;
   const slots: ToolDefinitionSlot[] = [];
   const groups = { next: 0 };
+  if (formats !== undefined)
+    for (const format of formats) pushResponseFormat({ ...format, slots, group: groups.next++ });
   if (tools !== undefined || functions !== undefined)
     pushToolList({ list: [...(tools ?? []), ...(functions ?? [])], slots, groups });
   // Listings a Responses caller sends back in `input` are read by the model like declared tools.
@@ -207,6 +216,75 @@ export function toolDefinitionSlots(body: Record<string, unknown>): ToolDefiniti
     }
   }
   return slots.length === 0 ? undefined : slots;
+}
+
+/** A structured-output schema declared in a request body, and the path of the object holding it. */
+interface ResponseFormat {
+  holder: Record<string, unknown>;
+  path: string;
+}
+
+function objectAt(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/**
+ * The structured-output schemas of a body: the model reads their name, description and schema texts as it
+ * reads a tool's, so they carry the same poisoning. OpenAI Chat `response_format: {type: 'json_schema',
+ * json_schema: {name, description, schema}}`; Responses `text.format: {type: 'json_schema', name,
+ * description, schema}`; Anthropic `output_config.format` and the beta `output_format` (`{type:
+ * 'json_schema', schema}`). Only objects of type `json_schema` count (`output_format` is a string elsewhere).
+ */
+function responseFormats(body: Record<string, unknown>): ResponseFormat[] | undefined {
+  let formats: ResponseFormat[] | undefined;
+  const add = (holder: Record<string, unknown> | undefined, path: string) => {
+    if (holder === undefined) return;
+    formats ??= [];
+    formats.push({ holder, path });
+  };
+  const chat = objectAt(body.response_format);
+  if (chat?.type === 'json_schema') add(objectAt(chat.json_schema), 'response_format.json_schema');
+  const text = objectAt(objectAt(body.text)?.format);
+  if (text?.type === 'json_schema') add(text, 'text.format');
+  const beta = objectAt(body.output_format);
+  if (beta?.type === 'json_schema') add(beta, 'output_format');
+  const config = objectAt(objectAt(body.output_config)?.format);
+  if (config?.type === 'json_schema') add(config, 'output_config.format');
+  return formats;
+}
+
+/** The name (an identifier the model reads), description and schema texts of a structured-output format. */
+function pushResponseFormat(options: ResponseFormat & { slots: ToolDefinitionSlot[]; group: number }): void {
+  const { holder, path, slots, group } = options;
+  const first = slots.length;
+  const base = { tool: 0, toolName: undefined, group, source: 'response-format' as const };
+  if (typeof holder.name === 'string' && holder.name.length > 0)
+    slots.push({ ...base, container: holder, key: holder.name, identifier: true, field: `${path}.name` });
+  if (typeof holder.description === 'string')
+    slots.push({
+      ...base,
+      container: holder,
+      key: 'description',
+      identifier: false,
+      field: `${path}.description`,
+    });
+  const schema = holder.schema;
+  if (schema !== null && typeof schema === 'object')
+    pushSchemaSlots({
+      value: schema,
+      field: `${path}.schema`,
+      tool: 0,
+      toolName: undefined,
+      slots,
+      depth: 0,
+    });
+  for (let index = first; index < slots.length; index++) {
+    const slot = slots[index]!;
+    slot.group = group;
+    slot.source = 'response-format';
+  }
 }
 
 /**
