@@ -17,6 +17,10 @@ export interface FindingLike {
   /** Index of the message the finding came from, and its role. */
   message?: number;
   role?: string;
+  /** Where in a tool definition or schema (a path of identifiers), its list and the tool's name. */
+  field?: string;
+  list?: string;
+  toolName?: string;
 }
 
 /** A finding as recorded: what fired, how badly, and where — no value. */
@@ -33,6 +37,10 @@ export interface FindingSummary {
   end?: number;
   message?: number;
   role?: string;
+  /** For a tool-definition finding: field path, list and tool name (identifiers, never the text). */
+  field?: string;
+  list?: string;
+  toolName?: string;
 }
 
 /** One guard stage (input or output) as recorded. */
@@ -142,6 +150,9 @@ function summarizeFinding(finding: FindingLike): FindingSummary {
     end: optionalInteger(finding.end),
     message: optionalInteger(finding.message),
     role: finding.role === undefined ? undefined : text(finding.role),
+    field: finding.field === undefined ? undefined : text(finding.field),
+    list: finding.list === undefined ? undefined : text(finding.list),
+    toolName: finding.toolName === undefined ? undefined : text(finding.toolName),
   };
 }
 

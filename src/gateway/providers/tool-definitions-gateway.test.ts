@@ -214,13 +214,42 @@ describe('tool definitions at the gateway (block mode, the default)', () => {
     const record = await auditRecord(setup, response.headers.get('x-request-id'));
     expect(record.errorCode).toBe('AEGIS_INPUT_BLOCKED');
     expect(record.input?.action).toBe('block');
-    // The audit keeps the safe summary fields: the role marks a tool definition, `message` its index.
+    // The audit keeps the safe summary fields: the role marks a tool definition, `message` its index,
+    // and the tool's name and field path (identifiers, never the text).
     expect(record.input?.findings[0]).toMatchObject({
       detector: 'tool-poisoning',
       role: 'tool-definition',
       message: 0,
+      toolName: POISONED[0]!.name,
+      field: 'function.description',
     });
     expect(JSON.stringify(record)).not.toMatch(/id_rsa|sidenote/);
+  });
+
+  it('audits a poisoned listing sent back as input with the list it came from', async () => {
+    const api = APIS[1]!;
+    const body = {
+      model: 'gpt',
+      input: [
+        {
+          type: 'mcp_list_tools',
+          id: 'mcpl_1',
+          server_label: 'math',
+          tools: [{ name: POISONED[0]!.name, description: POISONED[0]!.description, input_schema: {} }],
+        },
+        { type: 'message', role: 'user', content: 'Add 2 and 3.' },
+      ],
+    };
+    const { response } = await post(setup, api, body);
+    expect(response.status).toBe(400);
+    const record = await auditRecord(setup, response.headers.get('x-request-id'));
+    expect(record.input?.findings[0]).toMatchObject({
+      role: 'tool-definition',
+      list: 'input[0].tools',
+      toolName: POISONED[0]!.name,
+      field: 'description',
+    });
+    expect(setup.stores.auditLog.verify().ok).toBe(true);
   });
 
   it('redacts a secret in a tool description before it leaves, and the answer restores it', async () => {
@@ -442,7 +471,12 @@ describe('structured-output schemas at the gateway (block mode)', () => {
     expect(response.status).toBe(400);
     const record = await auditRecord(setup, response.headers.get('x-request-id'));
     expect(record.errorCode).toBe('AEGIS_INPUT_BLOCKED');
-    expect(record.input?.findings[0]).toMatchObject({ detector: 'tool-poisoning', role: 'response-format' });
+    expect(record.input?.findings[0]).toMatchObject({
+      detector: 'tool-poisoning',
+      role: 'response-format',
+      field: 'text.format.schema.properties.summary.description',
+    });
+    expect(record.input?.findings[0]).not.toHaveProperty('toolName');
     expect(JSON.stringify(record)).not.toMatch(/id_rsa/);
   });
 });
