@@ -13,7 +13,7 @@ import { gatewayError } from '../http/api-error.js';
 import { type ToolDefinitionSlot, toolSlotText } from '../providers/tool-definition-slots.js';
 import type { CleanTextCache } from './clean-text-cache.js';
 import { failsOpen } from './fail-mode.js';
-import type { FindingSummary } from './findings-summary.js';
+import { type FindingSummary, summarizeFinding } from './findings-summary.js';
 
 /** What the gateway does with tool definitions: block poisoned ones, only record them, or not check. */
 export type ToolDefinitionMode = GatewayConfig['tools']['definitions'];
@@ -65,17 +65,7 @@ const FAMILY = 'tool-poisoning';
 const MAX_SUMMARIES = 20;
 
 function summary(finding: Finding, slot: ToolDefinitionSlot): ToolFindingSummary {
-  const base = {
-    detector: finding.detector,
-    family: finding.family,
-    category: finding.category,
-    type: finding.type,
-    severity: finding.severity,
-    ruleId: finding.ruleId,
-    score: Math.round(finding.score * 1000) / 1000,
-    start: finding.start,
-    end: finding.end,
-  };
+  const base = summarizeFinding(finding);
   // The audit log keeps `message` and `role` of a finding: the role tells a schema from a tool, and for
   // a tool `message` is its index.
   if (slot.source === 'response-format')
