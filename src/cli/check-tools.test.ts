@@ -23,7 +23,7 @@ describe('aegis check-tools', () => {
     const tools = fixtures('benign-tools.json').map((tool) => ({ type: 'function', function: tool }));
     const run = await aegis(['check-tools', file('benign.json', { model: 'm', messages: [], tools })]);
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^69 tool\(s\), \d+ text\(s\) checked: 0 poisoned, 0 with secrets\n$/);
+    expect(run.stdout).toMatch(/^69 definition\(s\), \d+ text\(s\) checked: 0 poisoned, 0 with secrets\n$/);
   });
 
   it('names the poisoned tools of an MCP tools/list answer (exit 1), repeating none of their text', async () => {
@@ -121,7 +121,7 @@ describe('aegis check-tools', () => {
     };
     const text = await aegis(['check-tools', file('schema.json', body)]);
     expect(text.status).toBe(1);
-    expect(text.stdout).toMatch(/^0 tool\(s\), \d+ text\(s\) checked: 1 poisoned, 0 with secrets\n/);
+    expect(text.stdout).toMatch(/^1 definition\(s\), \d+ text\(s\) checked: 1 poisoned, 0 with secrets\n/);
     expect(text.stdout).toContain('  response_format.json_schema.schema.properties.summary.description: ');
     expect(text.stdout).not.toMatch(/tools\[|id_rsa/);
     const json = await aegis(['check-tools', file('schema.json', body), '--format', 'json']);

@@ -109,13 +109,16 @@ export function registerCheckTools(program: Command, context: CommandContext): v
       const poisoned = [...new Set(findings.filter((f) => f.detector === 'tool-poisoning').map(location))];
       const secrets = [...new Set(findings.filter((f) => f.family === 'secrets').map(location))];
       const tools = Array.isArray(holder.tools) ? holder.tools.length : 0;
+      // Declared tools, listed tools and structured-output schemas, each counted once.
+      const definitions = new Set(slots.map((slot) => `${slot.source ?? slot.list ?? 'tools'}:${slot.tool}`))
+        .size;
       if (options.format === 'json') {
         process.stdout.write(
           `${JSON.stringify({ tools, texts: slots.length, poisoned, secrets, findings })}\n`,
         );
       } else {
         const lines = [
-          `${tools} tool(s), ${slots.length} text(s) checked: ${poisoned.length} poisoned, ${secrets.length} with secrets`,
+          `${definitions} definition(s), ${slots.length} text(s) checked: ${poisoned.length} poisoned, ${secrets.length} with secrets`,
         ];
         for (const finding of findings) lines.push(describeFinding(finding));
         process.stdout.write(`${lines.join('\n')}\n`);
