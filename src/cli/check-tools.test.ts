@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { BENIGN_TOOLS, POISONED_TOOLS } from '../detect/tool-poisoning/test-support/tool-fixtures.js';
 import { runCliInProcess as aegis } from './test-support/run-cli.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'aegis-check-tools-'));
@@ -13,10 +14,8 @@ function file(name: string, value: unknown): string {
   return path;
 }
 
-const fixtures = (name: string) =>
-  JSON.parse(
-    readFileSync(new URL(`../detect/tool-poisoning/__fixtures__/${name}`, import.meta.url), 'utf8'),
-  ) as { name: string; description: string; parameters: unknown }[];
+const fixtures = (name: 'benign-tools.json' | 'poisoned-tools.json') =>
+  name === 'benign-tools.json' ? BENIGN_TOOLS : POISONED_TOOLS;
 
 describe('aegis check-tools', () => {
   it('passes a chat request whose tools are benign (exit 0)', async () => {

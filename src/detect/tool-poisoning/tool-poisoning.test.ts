@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { spanIsValid } from '../../spec/finding.js';
 import { HIDDEN_CHARACTER_RULES } from './hidden-characters.js';
@@ -7,18 +6,11 @@ import {
   TOOL_POISONING_RULES,
   TOOL_POISONING_THRESHOLD,
 } from './scan-tool-definition.js';
-
-interface ToolFixture {
-  name: string;
-  description: string;
-  parameters?: unknown;
-}
-
-function loadTools(name: string): ToolFixture[] {
-  return JSON.parse(
-    readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8'),
-  ) as ToolFixture[];
-}
+import {
+  BENIGN_TOOLS as BENIGN,
+  POISONED_TOOLS as POISONED,
+  type ToolFixture,
+} from './test-support/tool-fixtures.js';
 
 /** Description, every string in the schema and every property name, as the gateway checks them. */
 function toolTexts(tool: ToolFixture): { text: string; identifier: boolean }[] {
@@ -45,9 +37,6 @@ function toolScore(tool: ToolFixture): number {
   }
   return score;
 }
-
-const BENIGN = loadTools('benign-tools.json');
-const POISONED = loadTools('poisoned-tools.json');
 
 describe('tool-poisoning corpus', () => {
   it('has at least 60 benign and 25 poisoned hand-written tools', () => {

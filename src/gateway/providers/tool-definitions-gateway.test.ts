@@ -1,7 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BENIGN_TOOLS as BENIGN,
+  POISONED_TOOLS as POISONED,
+  type ToolFixture,
+} from '../../detect/tool-poisoning/test-support/tool-fixtures.js';
 import { createGuard } from '../../guard/create-guard.js';
 import type { StoredAuditRecord } from '../../store/audit-record.js';
 import { openStores, type Stores } from '../../store/open-stores.js';
@@ -9,19 +14,6 @@ import type { ToolDefinitionMode } from '../guard/tool-definition-guard.js';
 import { type MockUpstream, startMockUpstream } from '../test-support/mock-upstream.js';
 import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.js';
 
-interface ToolFixture {
-  name: string;
-  description: string;
-  parameters: Record<string, unknown>;
-}
-
-function loadTools(name: string): ToolFixture[] {
-  const url = new URL(`../../detect/tool-poisoning/__fixtures__/${name}`, import.meta.url);
-  return JSON.parse(readFileSync(url, 'utf8')) as ToolFixture[];
-}
-
-const BENIGN = loadTools('benign-tools.json');
-const POISONED = loadTools('poisoned-tools.json');
 const guard = createGuard({ policy: 'balanced' });
 
 /** One API as a caller uses it: its route, how it declares tools, and an answer of its shape. */

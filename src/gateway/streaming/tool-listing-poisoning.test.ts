@@ -1,7 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BENIGN_TOOLS as BENIGN,
+  POISONED_TOOLS as POISONED,
+  type ToolFixture,
+} from '../../detect/tool-poisoning/test-support/tool-fixtures.js';
 import { createGuard } from '../../guard/create-guard.js';
 import type { StoredAuditRecord } from '../../store/audit-record.js';
 import { openStores, type Stores } from '../../store/open-stores.js';
@@ -14,19 +19,6 @@ import { createSseParser } from './sse-parser.js';
 // model like declared tools: end to end through a real gateway (built-in detectors, balanced policy) and
 // a mock upstream on 127.0.0.1, answers whole and streamed, and the listing sent back as input.
 
-interface ToolFixture {
-  name: string;
-  description: string;
-  parameters: Record<string, unknown>;
-}
-
-function loadTools(name: string): ToolFixture[] {
-  const url = new URL(`../../detect/tool-poisoning/__fixtures__/${name}`, import.meta.url);
-  return JSON.parse(readFileSync(url, 'utf8')) as ToolFixture[];
-}
-
-const BENIGN = loadTools('benign-tools.json');
-const POISONED = loadTools('poisoned-tools.json');
 /**
  * Benign tools whose texts hold no e-mail address or phone number (the output guard redacts those in a
  * listing, as in any answer, so a listing of them would not come back byte for byte).
