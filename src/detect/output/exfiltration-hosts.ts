@@ -176,6 +176,20 @@ export function hostFitsProvider(variable: string, host: string): boolean | unde
   return provider.some((word) => host.includes(word));
 }
 
+/**
+ * How likely secret variable `name` sent to `host` in request data or a URL is a leak: to a request
+ * collector, to another provider's host, or to a raw public address. Undefined for a local host, the
+ * variable's own provider, or a generic name sent to a named host (which cannot be judged).
+ */
+export function secretVariableScore(name: string, host: string): number | undefined {
+  if (isCollectorHost(host)) return 0.8;
+  if (isLocalHost(host)) return undefined;
+  const fits = hostFitsProvider(name, host);
+  if (fits === false) return isPublicAddress(host) ? 0.8 : 0.75;
+  if (fits === undefined && isPublicAddress(host)) return 0.6;
+  return undefined;
+}
+
 /** Exported for the ReDoS test. */
 export const HOST_PATTERNS: readonly RegExp[] = [
   URL_SCHEME,

