@@ -1,6 +1,6 @@
 import { checkSync } from 'recheck';
 import { describe, expect, it } from 'vitest';
-import { TOOL_POISONING_RULES } from './scan-tool-definition.js';
+import { scanToolDefinition, TOOL_POISONING_RULES } from './scan-tool-definition.js';
 
 // recheck's fuzzer is random and bounded by wall-clock budgets by default, so a loaded machine could flip a
 // verdict. A fixed seed and step-count limits only make every run give the same answer.
@@ -20,4 +20,32 @@ describe('tool-poisoning patterns', () => {
     },
     600_000,
   );
+});
+
+describe('tool-poisoning views on hostile input', () => {
+  // The separated-letters view walks the text once (each separator is read at most twice); long runs of what
+  // it joins, of near-misses that stop a run at every step, and of invisible padding must all complete.
+  const repeat = (unit: string, size: number) => unit.repeat(Math.ceil(size / unit.length));
+  const size = 1 << 18;
+  it.each([
+    'a.',
+    'a ',
+    'a  ',
+    'a.b ',
+    'ab.',
+    'a.\u200b',
+    'a\u200b\u200b\u200b.',
+    'a\u00ad',
+    '. ',
+    '" a',
+    'a. ',
+    'a-b-c d_e_f ',
+    'é·',
+    'r e a d  ',
+    'a\n',
+  ])('scans %j repeated to 256 KB', (unit) => {
+    const text = repeat(unit, size);
+    expect(scanToolDefinition(text).score).toBeGreaterThanOrEqual(0);
+    expect(scanToolDefinition(text, { identifier: true }).score).toBeGreaterThanOrEqual(0);
+  });
 });

@@ -5,6 +5,7 @@ import { CONCEALMENT_RULES } from './concealment-rules.js';
 import { EXFILTRATION_RULES } from './exfiltration-rules.js';
 import { hiddenCharacterFindings } from './hidden-characters.js';
 import { lookalikeView } from './lookalike-view.js';
+import { separatedLettersView } from './separated-letters-view.js';
 import { SHADOWING_RULES } from './shadowing-rules.js';
 import type { ToolPoisoningRule } from './tool-poisoning-rule.js';
 
@@ -200,12 +201,15 @@ function addRuleFindings(options: {
   identifier: boolean;
   findings: InjectionFinding[];
   fired: Set<string>;
+  /** Maps an offset of `text` back to the caller's text, for views that are not the same length. */
+  toSource?: (index: number) => number;
 }): void {
   // The same view the other detectors use (NFKC, invisible characters removed, lookalikes folded), so
   // zero-width characters or fullwidth letters cannot split a phrase; whitespace collapsed so patterns
   // need one `\s` between words. Spans map back through both steps to the caller's text.
   const normalized = normalizeText(options.text);
   const collapsed = collapseWhitespace(normalized.text);
+  const toSource = options.toSource ?? ((index: number) => index);
   for (const rule of TOOL_POISONING_RULES) {
     if (options.fired.has(rule.id) || (rule.identifierOnly && !options.identifier)) continue;
     const span = firstMatch(rule, collapsed.text);
@@ -218,8 +222,8 @@ function addRuleFindings(options: {
       type: rule.type,
       severity: severityOf(rule.score),
       score: rule.score,
-      start: normalized.toOriginal(collapsed.toSource(span[0])),
-      end: normalized.toOriginal(collapsed.toSource(span[1])),
+      start: toSource(normalized.toOriginal(collapsed.toSource(span[0]))),
+      end: toSource(normalized.toOriginal(collapsed.toSource(span[1]))),
       ruleId: rule.id,
     });
   }
@@ -246,6 +250,17 @@ export function scanToolDefinition(
   if (plain !== source) addRuleFindings({ text: plain, identifier, findings, fired });
   const readable = lookalikeView(plain);
   if (readable !== plain) addRuleFindings({ text: readable, identifier, findings, fired });
+  // Letters broken apart by a repeated separator (`r.e.a.d`, `d-o n-o-t`), joined again; the view is shorter,
+  // so its spans map back through `toSource`.
+  const separated = separatedLettersView(readable);
+  if (separated !== undefined)
+    addRuleFindings({
+      text: lookalikeView(separated.text),
+      identifier,
+      findings,
+      fired,
+      toSource: separated.toSource,
+    });
   if (findings.length === 0) return CLEAN;
   let clean = 1;
   for (const finding of findings) clean *= 1 - finding.score;
