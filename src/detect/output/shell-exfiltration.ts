@@ -27,6 +27,7 @@ import {
   type ShellWord,
   substitutionSpans,
 } from './shell-words.js';
+import { SSH_EXFILTRATION_RULE } from './ssh-exfiltration.js';
 import { readCurlArguments, readWgetArguments, type TransferArguments } from './transfer-arguments.js';
 
 // Commands that send local secrets to another host: the payload an agent hijacked through indirect
@@ -339,6 +340,7 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
     },
   },
   INTERPRETER_EXFILTRATION_RULE,
+  SSH_EXFILTRATION_RULE,
 ];
 
 /** Exported for the ReDoS test. */
