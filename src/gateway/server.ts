@@ -154,8 +154,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   const finishRequest = (state: RequestState): void => recordRequest(recorder, state);
   // A caller that stops reading would hold its connection, the upstream call (paused by backpressure),
   // its buffers and its limiter slots for ever: past `writeStallTimeoutMs` without a byte moving it is
-  // dropped, which cancels the upstream call as for a caller that left.
-  const watchdog = createWriteStallWatchdog({ timeoutMs: config.limits.writeStallTimeoutMs });
+  // dropped, which cancels the upstream call as for a caller that left. So is a caller that keeps bytes
+  // waiting and takes them below `slowReaderBytesPerSecond` over `slowReaderWindowMs` (a slow reader).
+  const watchdog = createWriteStallWatchdog({
+    timeoutMs: config.limits.writeStallTimeoutMs,
+    minBytesPerSecond: config.limits.slowReaderBytesPerSecond,
+    slowWindowMs: config.limits.slowReaderWindowMs,
+  });
 
   const metricsAccess = createMetricsAccess({
     loopback: isLoopbackHost(config.host),
@@ -203,14 +208,27 @@ export function createGateway(options: GatewayOptions): Gateway {
       started,
     });
     inFlight++;
-    let stalled = false;
-    watchdog.watch(response, () => {
-      stalled = true;
-      logger.warn('caller stopped reading: connection reset', {
-        requestId,
-        route: state.route,
-        stalledMs: config.limits.writeStallTimeoutMs,
-      });
+    let stalled: string | undefined;
+    watchdog.watch(response, (report) => {
+      if (report.reason === 'slow') {
+        stalled = ERROR_CODES.CLIENT_TOO_SLOW;
+        logger.warn('caller reads too slowly: connection reset', {
+          requestId,
+          route: state.route,
+          errorCode: stalled,
+          readBytesPerSecond: Math.floor((report.takenBytes * 1_000) / Math.max(1, report.elapsedMs)),
+          minBytesPerSecond: config.limits.slowReaderBytesPerSecond,
+          measuredMs: report.elapsedMs,
+        });
+      } else {
+        stalled = ERROR_CODES.CLIENT_WRITE_STALLED;
+        logger.warn('caller stopped reading: connection reset', {
+          requestId,
+          route: state.route,
+          errorCode: stalled,
+          stalledMs: config.limits.writeStallTimeoutMs,
+        });
+      }
       // A reset, not a close: a closed socket would keep the bytes nobody reads in the kernel's buffers.
       const socket = response.socket;
       if (socket && typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
@@ -218,10 +236,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     });
     const book = (): void => {
       inFlight--;
-      if (stalled) {
+      if (stalled !== undefined) {
         // Recorded like a caller that left (499), with the reason.
         state.status = 499;
-        state.errorCode = ERROR_CODES.CLIENT_WRITE_STALLED;
+        state.errorCode = stalled;
       }
       try {
         finishRequest(state);

@@ -60,6 +60,20 @@ export const gatewayConfigSchema = z.strictObject({
         .max(3_600_000)
         .refine((value) => value === 0 || value >= 100, 'must be 0 (off) or at least 100 ms')
         .default(D.writeStallTimeoutMs),
+      /** A caller that keeps bytes waiting and takes fewer than this per second is dropped; 0 disables. */
+      slowReaderBytesPerSecond: z
+        .number('must be a number of bytes per second')
+        .int('must be a whole number of bytes per second')
+        .min(0, 'must be 0 (off) or a positive number of bytes per second')
+        .max(104_857_600, 'must be at most 104857600 (100 MiB/s)')
+        .default(D.slowReaderBytesPerSecond),
+      /** Time over which a caller with bytes waiting is measured against `slowReaderBytesPerSecond`. */
+      slowReaderWindowMs: z
+        .number('must be a number of milliseconds')
+        .int('must be a whole number of milliseconds')
+        .min(100, 'must be at least 100 ms')
+        .max(3_600_000, 'must be at most 3600000 ms (1 hour)')
+        .default(D.slowReaderWindowMs),
     })
     .default({
       bodyBytes: D.bodyLimitBytes,
@@ -67,6 +81,8 @@ export const gatewayConfigSchema = z.strictObject({
       jsonDepth: D.jsonDepthLimit,
       requestTimeoutMs: D.requestTimeoutMs,
       writeStallTimeoutMs: D.writeStallTimeoutMs,
+      slowReaderBytesPerSecond: D.slowReaderBytesPerSecond,
+      slowReaderWindowMs: D.slowReaderWindowMs,
     }),
   auth: z
     .strictObject({

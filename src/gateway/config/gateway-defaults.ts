@@ -16,6 +16,10 @@ export const GATEWAY_DEFAULTS = {
   requestTimeoutMs: 30_000,
   /** Time bytes may wait in a caller's socket without moving before the caller is dropped (0: never). */
   writeStallTimeoutMs: 30_000,
+  /** Least rate at which a caller with bytes waiting must take them, in bytes per second (0: no rule). */
+  slowReaderBytesPerSecond: 1024,
+  /** Time over which that rate is measured (only while bytes wait the whole time). */
+  slowReaderWindowMs: 30_000,
   /** Time allowed for the upstream to send headers / between body chunks. */
   upstreamTimeoutMs: 60_000,
   upstreamConnections: 64,
