@@ -106,8 +106,11 @@ function kernelTaken(socket: Socket): number | undefined {
  * whole window is measured, and it is judged on what it took, not on what the upstream produced.
  * Windows follow each other (each one measured on its own), so the sweep keeps three numbers per
  * response and no history. Progress is seen when the kernel frees room, which Linux reports once about a
- * third of the send buffer is free: coarse steps, but each step counts all the bytes it freed, so a
- * caller above the rate still shows it over a window longer than its steps.
+ * third of the send buffer is free: steps of some KiB to 1.4 MiB, each counting all the bytes it freed.
+ * With the window at least the stall timeout (the default), a caller the stall rule keeps shows a step
+ * in every window, so it can only be cut when its steps are smaller than rate × window and it reads below
+ * twice the rate: the step size bounds the error of a window. A shorter window than the steps' spacing
+ * would cut callers that read fast in large steps, hence the advice to keep it that long.
  */
 export function createWriteStallWatchdog(options: WriteStallWatchdogOptions): WriteStallWatchdog {
   const now = options.now ?? Date.now;
