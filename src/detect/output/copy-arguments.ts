@@ -51,7 +51,7 @@ const COPY_VALUE_OPTIONS = new Set([
 const COPY_SHORT_VALUES = new Set('cFiJloPSe'.split(''));
 
 /** A remote operand: `host:path`, `user@host:path`, `host::module`, `rsync://…`, `scp://…` (not `C:\…`). */
-function remotePath(operand: string): string | undefined {
+export function remotePath(operand: string): string | undefined {
   if (COPY_URL.test(operand)) return operand.slice(operand.indexOf('//') + 2);
   const colon = operand.indexOf(':');
   if (colon <= 1 || operand.slice(0, colon).includes('/')) return undefined;
@@ -59,7 +59,7 @@ function remotePath(operand: string): string | undefined {
 }
 
 /** `.env`, `.env.production`: an application's settings file. */
-function isEnvironmentFile(path: string): boolean {
+export function isEnvironmentFile(path: string): boolean {
   const name = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1).toLowerCase();
   return name === '.env' || name.startsWith('.env.');
 }

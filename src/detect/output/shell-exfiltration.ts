@@ -1,4 +1,5 @@
 import { commandAt, EXE_SUFFIX, inputHoldsSecrets } from './anchored-command.js';
+import { CLOUD_COPY_EXFILTRATION_RULE } from './cloud-copy-exfiltration.js';
 import { COPY_PATTERNS, copyScore } from './copy-arguments.js';
 import {
   HOST_PATTERNS,
@@ -341,6 +342,7 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
   },
   INTERPRETER_EXFILTRATION_RULE,
   SSH_EXFILTRATION_RULE,
+  CLOUD_COPY_EXFILTRATION_RULE,
 ];
 
 /** Exported for the ReDoS test. */
