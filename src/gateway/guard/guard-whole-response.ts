@@ -1,5 +1,6 @@
 import { restoreEchoedInstructions } from '../streaming/responses-echo.js';
 import { rewriteOutputItem } from '../streaming/responses-output-texts.js';
+import { ANTHROPIC_MESSAGE_MEMBERS, CHAT_ANSWER_MEMBERS, RESPONSE_OBJECT_MEMBERS } from './answer-members.js';
 import {
   guardOtherMembers as guardOtherBlockMembers,
   handledBlockMembers,
@@ -99,11 +100,13 @@ function guardChatMessage(guard: ResponseGuard, message: Record<string, unknown>
 }
 
 function guardChat(guard: ResponseGuard, body: Record<string, unknown>): boolean {
-  if (!Array.isArray(body.choices)) return true;
+  if (!Array.isArray(body.choices)) return guardOtherMembers(guard, body, CHAT_ANSWER_MEMBERS);
   for (const choice of body.choices as { message?: Record<string, unknown> }[]) {
     const message = choice?.message;
     if (message !== null && typeof message === 'object' && !guardChatMessage(guard, message)) return false;
   }
+  // The answer's own members (`id`, `model`, `system_fingerprint`) and each choice's other members.
+  if (!guardOtherMembers(guard, body, CHAT_ANSWER_MEMBERS)) return false;
   // Log probabilities list the answer's tokens: after a redaction they would still spell what was
   // redacted, so they are removed.
   if (guard.redacted) {
@@ -114,6 +117,12 @@ function guardChat(guard: ResponseGuard, body: Record<string, unknown>): boolean
 }
 
 function guardAnthropic(guard: ResponseGuard, body: Record<string, unknown>): boolean {
+  if (!guardAnthropicContent(guard, body)) return false;
+  // The message's own members (`id`, `model`, `stop_sequence`, a member added later).
+  return guardOtherMembers(guard, body, ANTHROPIC_MESSAGE_MEMBERS);
+}
+
+function guardAnthropicContent(guard: ResponseGuard, body: Record<string, unknown>): boolean {
   if (!Array.isArray(body.content)) return true;
   const content = body.content as unknown[];
   for (let index = 0; index < content.length; index++) {
@@ -160,9 +169,19 @@ export function guardWholeResponse(options: {
       return guardChat(options.guard, options.body);
     case 'responses': {
       restoreEchoedInstructions(options.guard, options.body);
-      if (!Array.isArray(options.body.output)) return true;
-      for (const item of options.body.output) if (!rewriteOutputItem(options.guard, item)) return false;
-      return true;
+      const output = options.body.output;
+      if (Array.isArray(output)) {
+        for (let index = 0; index < output.length; index++) {
+          const item: unknown = output[index];
+          // An entry that is not an item (a bare string) is checked whole like an unknown block.
+          if (item !== null && typeof item === 'object') {
+            if (!rewriteOutputItem(options.guard, item as Record<string, unknown>)) return false;
+          } else if (!guardUnknownBlock({ guard: options.guard, holder: output, member: index }))
+            return false;
+        }
+      }
+      // The response's own members (`id`, `model`, `metadata`, `error`, a member added later).
+      return guardOtherMembers(options.guard, options.body, RESPONSE_OBJECT_MEMBERS);
     }
     case 'anthropic':
       return guardAnthropic(options.guard, options.body);

@@ -34,10 +34,16 @@ const URL_STRING = /^https?:\/\/[^\s<>]{1,8192}$/i;
  * members leaves them alone: `text` when that code checks the member as a string (any other value there
  * is walked, so a shape the code does not expect is still checked), `skip` when it is checked another
  * way or left as sent on purpose (encrypted or media bytes), a nested spec for the record the member holds
- * (or each record of the array it holds), whose other members are walked. A member the spec does not
+ * (or each record of the array it holds), whose other members are walked. Two kinds describe documented
+ * values that carry nothing to check: `word` for a setting the API documents as one of a few lowercase
+ * words (`service_tier: "default"`), left as sent when it is plain words (see `PLAIN_WORDS`) and walked
+ * otherwise; `number` for a documented number (`created`, a time stamp in seconds), left as sent when it
+ * is a number other than an integer of more than 10 digits, walked otherwise. A member the spec does not
  * name is walked like any member of an unknown value.
  */
-export type HandledMembers = { readonly [member: string]: 'text' | 'skip' | HandledMembers };
+export type HandledMembers = {
+  readonly [member: string]: 'text' | 'skip' | 'word' | 'number' | HandledMembers;
+};
 
 /** Bounds of one walk: beyond any of them the value is not checked and the response fails closed. */
 export interface UnknownValueLimits {
@@ -91,6 +97,28 @@ function isStructural(key: string, value: string): boolean {
 }
 
 /**
+ * Integers up to 10 digits: a time stamp in seconds (until the year 2286) where the spec says `number`.
+ * Longer ones (a card or account number) are checked as text there too.
+ */
+const PLAIN_NUMBER_BELOW = 10_000_000_000;
+
+/** True when a member the spec names is left as sent: handled by its own code, or a documented value. */
+function passesAsHandled(handled: HandledMembers[string] | undefined, value: unknown): boolean {
+  switch (handled) {
+    case 'skip':
+      return true;
+    case 'text':
+      return typeof value === 'string';
+    case 'word':
+      return typeof value === 'string' && PLAIN_WORDS.test(value);
+    case 'number':
+      return typeof value === 'number' && (!Number.isInteger(value) || Math.abs(value) < PLAIN_NUMBER_BELOW);
+    default:
+      return false;
+  }
+}
+
+/**
  * True when a known record holds nothing to check besides its `handled` members: every other member has a
  * plain-word name and an empty value (null, a number, a boolean, `[]`) or is a structural plain word. The
  * usual answer (`{role: 'assistant', content: '…'}`) is decided here, without setting up a walk; anything
@@ -100,7 +128,7 @@ function nothingToWalk(record: Record<string, unknown>, handled: HandledMembers)
   for (const key of Object.keys(record)) {
     const value = record[key];
     const spec = Object.hasOwn(handled, key) ? handled[key] : undefined;
-    if (spec === 'skip' || (spec === 'text' && typeof value === 'string')) continue;
+    if (passesAsHandled(spec, value)) continue;
     if (!PLAIN_WORDS.test(key)) return false;
     if (value === null || typeof value === 'boolean') continue;
     if (typeof value === 'number' && !isCheckedNumber(value)) continue;
@@ -212,7 +240,7 @@ export function rewriteUnknownValue(options: {
       const value = target[key];
       // Own members only: a spec is a plain literal, so `constructor` or `__proto__` never match.
       const handled = spec !== undefined && Object.hasOwn(spec, key) ? spec[key] : undefined;
-      if (handled === 'skip' || (handled === 'text' && typeof value === 'string')) {
+      if (passesAsHandled(handled, value)) {
         if (renamed !== undefined) renamed.push([key, value]);
         continue;
       }

@@ -1,3 +1,4 @@
+import { CHAT_CHUNK_MEMBERS } from '../guard/answer-members.js';
 import { checkedUpstreamError } from '../guard/checked-upstream-error.js';
 import type { ResponseGuard, ResponseViolation, TextChannel } from '../guard/response-guard.js';
 import { type HandledMembers, isPlainWords, rewriteUnknownValue } from '../guard/rewrite-unknown-value.js';
@@ -98,6 +99,52 @@ function otherDeltaMembers(guard: ResponseGuard, delta: Record<string, unknown>)
     if (key !== 'role' && typeof delta[key] === 'string') handled[key] = 'text';
   const rewrite = (_path: string, text: string, kind: 'text' | 'json') => guard.wholeText(text, kind);
   return rewriteUnknownValue({ guard, record: delta, rewrite, handled });
+}
+
+/** Choice members `transformChoice` handles; a choice with any other member has it walked. */
+const CHOICE_KEYS = new Set(['index', 'delta', 'logprobs', 'finish_reason']);
+
+/**
+ * True when a chunk's members besides `choices` are exactly those of the last chunk whose members were
+ * checked and left unchanged (`checked`), each a string, number, boolean or null: providers repeat the
+ * same `id`, `model` and fingerprint in every chunk, so the check of the first one holds for them all.
+ */
+function sameTopLevel(chunk: Record<string, unknown>, checked: Record<string, unknown> | undefined): boolean {
+  if (checked === undefined) return false;
+  let count = 0;
+  for (const key of Object.keys(chunk)) {
+    if (key === 'choices') continue;
+    const value = chunk[key];
+    if ((value !== null && typeof value === 'object') || !Object.hasOwn(checked, key)) return false;
+    if (checked[key] !== value) return false;
+    count++;
+  }
+  return count === Object.keys(checked).length;
+}
+
+/** The members of a chunk besides `choices`, when each is a string, number, boolean or null. */
+function topLevelOf(chunk: Record<string, unknown>): Record<string, unknown> | undefined {
+  const top: Record<string, unknown> = Object.create(null);
+  for (const key of Object.keys(chunk)) {
+    if (key === 'choices') continue;
+    const value = chunk[key];
+    if (value !== null && typeof value === 'object') return undefined;
+    top[key] = value;
+  }
+  return top;
+}
+
+/** True when every choice has only the members `transformChoice` handles, `finish_reason` plain words. */
+function plainChoices(choices: readonly ChoiceDelta[]): boolean {
+  for (const choice of choices) {
+    if (choice === null || typeof choice !== 'object') return false;
+    for (const key of Object.keys(choice)) if (!CHOICE_KEYS.has(key)) return false;
+    if (typeof choice.index !== 'number' && choice.index !== undefined) return false;
+    const finish = choice.finish_reason;
+    if (finish !== null && finish !== undefined && !(typeof finish === 'string' && isPlainWords(finish)))
+      return false;
+  }
+  return true;
 }
 
 function isEmptyChoice(choice: ChoiceDelta): boolean {
@@ -234,6 +281,25 @@ export function createOpenAIChatStream(guard: ResponseGuard): StreamTransformer 
     return true;
   }
 
+  /** The members besides `choices` of the last chunk the check left as sent (see `sameTopLevel`). */
+  let checkedTopLevel: Record<string, unknown> | undefined;
+
+  /**
+   * Checks the chunk's own members (`id`, `model`, `system_fingerprint`, a member added later) and each
+   * choice's members besides those `transformChoice` handles; false on a violation.
+   */
+  function checkTopLevel(chunk: Record<string, unknown>): boolean {
+    if (guard.mode !== 'audit') delete chunk.obfuscation;
+    const choices = Array.isArray(chunk.choices) ? (chunk.choices as ChoiceDelta[]) : undefined;
+    const repeated = sameTopLevel(chunk, checkedTopLevel);
+    if (repeated && (choices === undefined || plainChoices(choices))) return true;
+    const before = repeated ? checkedTopLevel : topLevelOf(chunk);
+    const rewrite = (_path: string, text: string, kind: 'text' | 'json') => guard.wholeText(text, kind);
+    if (!rewriteUnknownValue({ guard, record: chunk, rewrite, handled: CHAT_CHUNK_MEMBERS })) return false;
+    checkedTopLevel = before !== undefined && sameTopLevel(chunk, before) ? before : undefined;
+    return true;
+  }
+
   let complete = false;
   /** The learned chunk shape, its channel key and (once used) the channel itself. */
   let template: (ChatChunkTemplate & { channel: string; open?: TextChannel }) | undefined;
@@ -264,11 +330,15 @@ export function createOpenAIChatStream(guard: ResponseGuard): StreamTransformer 
         const error = checkedUpstreamError({ guard, error: chunk.error, fields: ['type', 'param', 'code'] });
         return error === null ? '' : formatSseEvent(JSON.stringify({ error }), event.event);
       }
-      if (event.event === undefined) {
-        const learned = learnChatChunkTemplate(event.data, chunk as Record<string, unknown>);
-        if (learned !== undefined)
-          template = { ...learned, channel: `${chunk.choices?.[0]?.index ?? 0}:content` };
-      }
+      const learned =
+        event.event === undefined
+          ? learnChatChunkTemplate(event.data, chunk as Record<string, unknown>)
+          : undefined;
+      if (!checkTopLevel(chunk as Record<string, unknown>)) return '';
+      // Only a chunk whose members the check left as sent may become the template: the template repeats
+      // the upstream's own text around the content.
+      if (learned !== undefined && checkedTopLevel !== undefined)
+        template = { ...learned, channel: `${chunk.choices?.[0]?.index ?? 0}:content` };
       meta = {
         id: chunk.id,
         object: chunk.object ?? meta.object,

@@ -1,3 +1,5 @@
+import { STREAMED_RESPONSE_MEMBERS } from '../guard/answer-members.js';
+import { guardUnknownBlock } from '../guard/anthropic-unknown-block.js';
 import { checkedUpstreamError } from '../guard/checked-upstream-error.js';
 import type { ResponseGuard, ResponseViolation } from '../guard/response-guard.js';
 import type { HandledMembers } from '../guard/rewrite-unknown-value.js';
@@ -33,13 +35,14 @@ const SNAPSHOT_EVENTS = new Set(['response.created', 'response.in_progress', 're
  * The members of a known event that its own code handles, by the event's shape; every other member (the
  * `item_id`, a member added after this code was written) is checked like a string of an unknown event.
  * The `response` a snapshot or terminal event carries has its items, error and echoed instructions
- * handled; the rest of it echoes the request's own settings.
+ * handled; its other members (`id`, `model`, `metadata`, a member added later) are walked (see
+ * `STREAMED_RESPONSE_MEMBERS`).
  */
 const DELTA_EVENT: HandledMembers = { delta: 'skip', logprobs: 'skip', obfuscation: 'skip' };
 const PART_EVENT: HandledMembers = { part: 'skip' };
 const ITEM_EVENT: HandledMembers = { item: 'skip' };
 const ANNOTATION_EVENT: HandledMembers = { annotation: 'skip' };
-const RESPONSE_EVENT: HandledMembers = { response: 'skip' };
+const RESPONSE_EVENT: HandledMembers = { response: STREAMED_RESPONSE_MEMBERS };
 /** A `.done` event's whole text, by member name. */
 const DONE_EVENTS = new Map<string, HandledMembers>(
   [...DONE_TYPES.values()].map(({ field }): [string, HandledMembers] => [
@@ -251,8 +254,12 @@ export function createOpenAIResponsesStream(guard: ResponseGuard): StreamTransfo
     const response = data.response as { output?: unknown } | null | undefined;
     const output = response !== null && typeof response === 'object' ? response.output : undefined;
     if (!Array.isArray(output)) return true;
-    for (const item of output) {
-      if (item !== null && typeof item === 'object' && !rewriteItemTexts(guard, item, rewrite)) return false;
+    for (let index = 0; index < output.length; index++) {
+      const item: unknown = output[index];
+      if (item !== null && typeof item === 'object') {
+        if (!rewriteItemTexts(guard, item as OutputItem, rewrite)) return false;
+        // An entry that is not an item (a bare string) is checked whole like an unknown block.
+      } else if (!guardUnknownBlock({ guard, holder: output, member: index })) return false;
     }
     return true;
   }
