@@ -1,61 +1,107 @@
 import { ERROR_CODES } from '../../spec/errors.js';
 import type { Role } from '../../spec/role.js';
 import { gatewayError } from '../http/api-error.js';
-import { pushContentSlots } from './extract-openai-chat.js';
+import { pushOtherBodyMembers } from './extract-openai-chat.js';
+import { KNOWN_SHAPE_SKIP, pushStringLeaves, UNKNOWN_SHAPE_SKIP } from './push-string-leaves.js';
 import { type ExtractedRequest, joinSlotTexts, type TextSlot } from './text-slot.js';
 import { toolDefinitionSlots } from './tool-definition-slots.js';
 
-/** Nesting the tool-input walk follows (the body's JSON depth is already bounded by the parser). */
-const MAX_INPUT_DEPTH = 32;
+/**
+ * Content block types (Anthropic Messages API, "Content blocks") whose text is untrusted data wherever
+ * it appears: tool results, the results of Anthropic's server tools (web search and fetch, code
+ * execution, tool search) and of MCP servers, retrieved documents and search results (RAG). Their text is
+ * judged for indirect injection, everything nested in them included.
+ */
+const DATA_BLOCKS: ReadonlyMap<string, Role> = new Map<string, Role>([
+  ['tool_result', 'tool'],
+  ['web_search_tool_result', 'tool'],
+  ['web_fetch_tool_result', 'tool'],
+  ['code_execution_tool_result', 'tool'],
+  ['bash_code_execution_tool_result', 'tool'],
+  ['text_editor_code_execution_tool_result', 'tool'],
+  ['tool_search_tool_result', 'tool'],
+  ['mcp_tool_result', 'tool'],
+  ['document', 'document'],
+  ['search_result', 'document'],
+]);
 
-/** Pushes every string inside a JSON value (objects and arrays, to a bounded depth) as a slot. */
-function pushStringLeaves(options: { value: object; role: Role; slots: TextSlot[]; depth: number }): void {
-  if (options.depth > MAX_INPUT_DEPTH) return;
-  const container = options.value as Record<string, unknown> | unknown[];
-  const keys: (string | number)[] = Array.isArray(container)
-    ? container.map((_, index) => index)
-    : Object.keys(container);
-  for (const key of keys) {
-    const child = (container as Record<string | number, unknown>)[key];
-    if (typeof child === 'string') options.slots.push({ container, key, role: options.role });
-    else if (child !== null && typeof child === 'object')
-      pushStringLeaves({ ...options, value: child, depth: options.depth + 1 });
-  }
+/**
+ * Block types whose text has the role of the message (or system prompt) holding them: text, images (a
+ * URL source), caller-sent assistant turns (their tool and server-tool inputs and their thinking, checked
+ * as user text like chat `tool_calls`), and a `container_upload` (a file id). The thinking `signature`
+ * is left as sent. A `redacted_thinking` block holds only data Anthropic encrypted, left as sent.
+ */
+const MESSAGE_BLOCKS: ReadonlySet<string> = new Set([
+  'text',
+  'image',
+  'tool_use',
+  'server_tool_use',
+  'mcp_tool_use',
+  'thinking',
+  'container_upload',
+]);
+
+/** Nested under a role: a document inside a tool result stays a tool result (both are data). */
+function dataRole(role: Role, blockRole: Role): Role {
+  return role === 'tool' || role === 'document' ? role : blockRole;
 }
 
-// Anthropic Messages API: `system` is a string or text blocks; message content is a string or blocks;
-// `tool_result` blocks carry tool output (untrusted data); `document` blocks with a text source are
-// retrieved documents, and so are the text blocks of a `content` document source and of `search_result`
-// blocks (also inside tool results). Caller-sent assistant turns are judged as user text; their
-// `tool_use` inputs are checked string by string. `thinking` blocks are sent back unchanged: Anthropic
-// verifies their signature, and the model wrote them from checked input.
+/**
+ * Pushes every text of content blocks with its role (see `DATA_BLOCKS`, `MESSAGE_BLOCKS`). A block of a
+ * type this gateway does not know has every string in it checked, as a tool result when its type says it
+ * is one (`…_result`), else with the message's role (fail closed). A bare string among blocks is checked
+ * too (a lenient upstream may read it).
+ */
 function pushBlocks(options: { blocks: unknown[]; role: Role; slots: TextSlot[] }): void {
-  for (const block of options.blocks) {
+  const { blocks, role, slots } = options;
+  for (let index = 0; index < blocks.length; index++) {
+    const block = blocks[index];
+    if (typeof block === 'string') {
+      slots.push({ container: blocks, key: index, role });
+      continue;
+    }
     if (block === null || typeof block !== 'object') continue;
-    const record = block as Record<string, unknown>;
-    if (record.type === 'text' && typeof record.text === 'string') {
-      options.slots.push({ container: record, key: 'text', role: options.role });
-    } else if (record.type === 'tool_result') {
-      // Its content is a string or blocks, which may nest documents and search results.
-      if (Array.isArray(record.content))
-        pushBlocks({ blocks: record.content, role: 'tool', slots: options.slots });
-      else pushContentSlots({ holder: record, key: 'content', role: 'tool', slots: options.slots });
-    } else if (record.type === 'search_result' && Array.isArray(record.content)) {
-      // Search results (RAG) carry retrieved text in their content blocks.
-      pushBlocks({ blocks: record.content, role: 'document', slots: options.slots });
-    } else if (record.type === 'document') {
-      const source = record.source as Record<string, unknown> | undefined;
-      if (source && source.type === 'text' && typeof source.data === 'string') {
-        options.slots.push({ container: source, key: 'data', role: 'document' });
-      } else if (source && source.type === 'content' && Array.isArray(source.content)) {
-        pushBlocks({ blocks: source.content, role: 'document', slots: options.slots });
-      }
-    } else if (record.type === 'tool_use' && record.input !== null && typeof record.input === 'object') {
-      // Tool input of an earlier assistant turn: every string in it, like chat `tool_calls` arguments.
-      pushStringLeaves({ value: record.input, role: options.role, slots: options.slots, depth: 0 });
+    const type = (block as { type?: unknown }).type;
+    if (type === 'redacted_thinking') continue;
+    const typeName = typeof type === 'string' ? type : '';
+    const blockRole = DATA_BLOCKS.get(typeName);
+    if (blockRole !== undefined)
+      pushStringLeaves(block, { role: dataRole(role, blockRole), slots, skip: KNOWN_SHAPE_SKIP });
+    else if (MESSAGE_BLOCKS.has(typeName)) pushStringLeaves(block, { role, slots, skip: KNOWN_SHAPE_SKIP });
+    else {
+      const unknownRole = typeName.endsWith('_result') ? dataRole(role, 'tool') : role;
+      pushStringLeaves(block, { role: unknownRole, slots, skip: UNKNOWN_SHAPE_SKIP });
     }
   }
 }
+
+/**
+ * Body members of a Messages request that are settings or metadata, or are checked elsewhere (`tools`,
+ * `output_format` and `output_config` by the tool-definition check). `mcp_servers` holds server URLs and
+ * their credentials (`authorization_token`), which the model never reads; `container` names a container
+ * the provider keeps. Every other member has every string in it checked as user text.
+ */
+const MESSAGES_SETTINGS: ReadonlySet<string> = new Set([
+  'model',
+  'messages',
+  'system',
+  'max_tokens',
+  'stop_sequences',
+  'stream',
+  'temperature',
+  'top_p',
+  'top_k',
+  'tools',
+  'tool_choice',
+  'metadata',
+  'thinking',
+  'service_tier',
+  'mcp_servers',
+  'container',
+  'context_management',
+  'output_format',
+  'output_config',
+]);
 
 /** Extracts checkable texts from an Anthropic `/v1/messages` request body. */
 export function extractAnthropicMessages(body: Record<string, unknown>): ExtractedRequest {
@@ -85,9 +131,21 @@ export function extractAnthropicMessages(body: Record<string, unknown>): Extract
     if (record.role !== 'user' && record.role !== 'assistant') {
       throw gatewayError(ERROR_CODES.BAD_REQUEST, 'message role must be user or assistant');
     }
+    // Caller-sent assistant turns are judged as user text (a caller can forge them).
     if (typeof record.content === 'string') slots.push({ container: record, key: 'content', role: 'user' });
     else if (Array.isArray(record.content)) pushBlocks({ blocks: record.content, role: 'user', slots });
+    else if (record.content !== null && typeof record.content === 'object')
+      pushBlocks({ blocks: [record.content], role: 'user', slots });
+    // Any other member of a message (none is documented) is checked too.
+    for (const key of Object.keys(record)) {
+      if (key === 'role' || key === 'content') continue;
+      const value = record[key];
+      if (typeof value === 'string') slots.push({ container: record, key, role: 'user' });
+      else if (value !== null && typeof value === 'object')
+        pushStringLeaves(value, { role: 'user', slots, skip: KNOWN_SHAPE_SKIP }, 0, key);
+    }
   }
+  pushOtherBodyMembers({ body, settings: MESSAGES_SETTINGS, role: 'user', slots });
   const tools: string[] = [];
   if (Array.isArray(body.tools)) {
     for (const tool of body.tools) {

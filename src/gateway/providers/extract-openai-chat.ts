@@ -1,6 +1,7 @@
 import { ERROR_CODES } from '../../spec/errors.js';
 import type { Role } from '../../spec/role.js';
 import { gatewayError } from '../http/api-error.js';
+import { KNOWN_SHAPE_SKIP, pushStringLeaves, UNKNOWN_SHAPE_SKIP } from './push-string-leaves.js';
 import { type ExtractedRequest, joinSlotTexts, type TextSlot } from './text-slot.js';
 import { toolDefinitionSlots } from './tool-definition-slots.js';
 
@@ -17,10 +18,40 @@ const ROLE_MAP: Record<string, Role> = {
 };
 
 /**
- * Pushes the text of a `content` (a string, or an array of parts) as slots. Every text a provider may
- * read is taken, whatever the part's `type` says: bare strings (vLLM accepts them), the string `text` of
- * any part (`text`, `input_text`, `output_text`, …; vLLM and the simulated model read `input_text` in
- * chat too) and `refusal` parts. A type the gateway does not know must not let a text leave unchecked.
+ * Content part types whose members this gateway knows (OpenAI Chat and Responses, vLLM): their ids and
+ * settings are left as sent (`KNOWN_SHAPE_SKIP`). Any other type has every string in it checked.
+ */
+const KNOWN_PART_TYPES: ReadonlySet<unknown> = new Set([
+  'text',
+  'refusal',
+  'image_url',
+  'input_audio',
+  'file',
+  'input_text',
+  'output_text',
+  'input_image',
+  'input_file',
+  'input_audio',
+  'summary_text',
+  'reasoning_text',
+]);
+
+/** Pushes every text of one content part (see `pushContentSlots`). */
+export function pushPartSlots(part: object, options: { role: Role; slots: TextSlot[] }): void {
+  const known = KNOWN_PART_TYPES.has((part as { type?: unknown }).type);
+  pushStringLeaves(part, {
+    role: options.role,
+    slots: options.slots,
+    skip: known ? KNOWN_SHAPE_SKIP : UNKNOWN_SHAPE_SKIP,
+  });
+}
+
+/**
+ * Pushes the text of a `content` (a string, an array of parts, or a lone part object) as slots. Every
+ * text a provider may read is taken, whatever the part's `type` says: bare strings (vLLM accepts them),
+ * every string member of a part (`text`, `refusal`, a file's name, a part type this gateway does not
+ * know), inline text files (a `file_data` or data URL of a text media type, decoded and checked as a
+ * document). A type the gateway does not know must not let a text leave unchecked.
  */
 export function pushContentSlots(options: {
   holder: Record<string, unknown>;
@@ -33,24 +64,99 @@ export function pushContentSlots(options: {
     options.slots.push({ container: options.holder, key: options.key, role: options.role });
     return;
   }
-  if (!Array.isArray(content)) return;
+  if (content === null || typeof content !== 'object') return;
+  if (!Array.isArray(content)) {
+    pushPartSlots(content, options);
+    return;
+  }
   for (let index = 0; index < content.length; index++) {
     const part = content[index];
-    if (typeof part === 'string') {
-      options.slots.push({ container: content, key: index, role: options.role });
-      continue;
-    }
-    if (part === null || typeof part !== 'object') continue;
-    const record = part as Record<string, unknown>;
-    if (typeof record.text === 'string')
-      options.slots.push({ container: record, key: 'text', role: options.role });
-    if (typeof record.refusal === 'string')
-      options.slots.push({ container: record, key: 'refusal', role: options.role });
+    if (typeof part === 'string') options.slots.push({ container: content, key: index, role: options.role });
+    else if (part !== null && typeof part === 'object') pushPartSlots(part, options);
   }
 }
 
-/** Message members that are not free text (`name` must stay an identifier) or have their own handling. */
-const NOT_EXTRA_TEXT = new Set(['role', 'name', 'content', 'tool_calls', 'tool_call_id', 'function_call']);
+/**
+ * Members of a chat message: `role` and `content` have their own handling; `tool_call_id` matches a
+ * call. Every other member (`name`, `refusal`, `reasoning_content`, `tool_calls`, `function_call`, a
+ * member a provider added) is checked with the message's role, `tool_calls` and `function_call`
+ * (arguments and custom tool input of an earlier assistant turn) as user text.
+ */
+function pushMessageMembers(record: Record<string, unknown>, role: Role, slots: TextSlot[]): void {
+  for (const key of Object.keys(record)) {
+    if (key === 'role' || key === 'content' || key === 'tool_call_id') continue;
+    const value = record[key];
+    if (typeof value === 'string') slots.push({ container: record, key, role });
+    else if (value !== null && typeof value === 'object') {
+      const callRole = key === 'tool_calls' || key === 'function_call' ? 'user' : role;
+      pushStringLeaves(value, { role: callRole, slots, skip: KNOWN_SHAPE_SKIP }, 0, key);
+    }
+  }
+}
+
+/**
+ * Body members of a chat request that are settings or metadata, not text for the model (`user`,
+ * `metadata` and `safety_identifier` stay with the provider; `stop` sequences end the answer and are
+ * never read), or are checked elsewhere (`tools`, `functions` and `response_format` by the
+ * tool-definition check, `messages` here). Every other member, a provider's extension included (vLLM
+ * `documents` and `chat_template`), has every string in it checked as user text.
+ */
+const CHAT_SETTINGS: ReadonlySet<string> = new Set([
+  'model',
+  'messages',
+  'stream',
+  'stream_options',
+  'temperature',
+  'top_p',
+  'n',
+  'max_tokens',
+  'max_completion_tokens',
+  'presence_penalty',
+  'frequency_penalty',
+  'logit_bias',
+  'logprobs',
+  'top_logprobs',
+  'seed',
+  'stop',
+  'user',
+  'metadata',
+  'store',
+  'service_tier',
+  'parallel_tool_calls',
+  'tool_choice',
+  'function_call',
+  'tools',
+  'functions',
+  'response_format',
+  'modalities',
+  'audio',
+  'reasoning_effort',
+  'verbosity',
+  'safety_identifier',
+  'prompt_cache_key',
+  'prompt_cache_retention',
+  'prediction',
+]);
+
+/**
+ * Pushes the body members outside `settings` (see `CHAT_SETTINGS`): every string in them, checked with
+ * `role` and nothing skipped but a structural `type`. The common body (only settings) allocates nothing.
+ */
+export function pushOtherBodyMembers(options: {
+  body: Record<string, unknown>;
+  settings: ReadonlySet<string>;
+  role: Role;
+  slots: TextSlot[];
+}): void {
+  const { body, settings } = options;
+  for (const key of Object.keys(body)) {
+    if (settings.has(key)) continue;
+    const value = body[key];
+    if (typeof value === 'string') options.slots.push({ container: body, key, role: options.role });
+    else if (value !== null && typeof value === 'object')
+      pushStringLeaves(value, { role: options.role, slots: options.slots, skip: UNKNOWN_SHAPE_SKIP }, 0, key);
+  }
+}
 
 /**
  * Collects the names of declared tools (`tools[].function.name`, `tools[].custom.name`, Responses
@@ -106,23 +212,14 @@ export function extractOpenAIChat(body: Record<string, unknown>): ExtractedReque
       // All parts of the message: the output guard's leak check needs the whole prompt.
       systemPromptSlots = slots.slice(before);
     }
-    if (Array.isArray(record.tool_calls)) {
-      for (const call of record.tool_calls) {
-        const fn = (call as { function?: Record<string, unknown> } | null)?.function;
-        if (fn && typeof fn.arguments === 'string')
-          slots.push({ container: fn, key: 'arguments', role: 'user' });
-      }
-    }
-    // The deprecated `function_call` of an earlier assistant turn, like `tool_calls`.
-    const legacy = record.function_call as Record<string, unknown> | null | undefined;
-    if (legacy !== null && typeof legacy === 'object' && typeof legacy.arguments === 'string')
-      slots.push({ container: legacy, key: 'arguments', role: 'user' });
-    // Other text members a caller sends back in its history (`refusal`, `reasoning_content`, …) are
-    // checked with the message's role, so no text leaves unchecked or unredacted.
-    for (const key of Object.keys(record))
-      if (!NOT_EXTRA_TEXT.has(key) && typeof record[key] === 'string')
-        slots.push({ container: record, key, role });
+    pushMessageMembers(record, role, slots);
   }
+  // Predicted output (`prediction.content`, a string or text parts) leaves with the request: the file
+  // being rewritten, checked as a document.
+  const prediction = body.prediction;
+  if (prediction !== null && typeof prediction === 'object')
+    pushStringLeaves(prediction, { role: 'document', slots, skip: KNOWN_SHAPE_SKIP }, 0, 'prediction');
+  pushOtherBodyMembers({ body, settings: CHAT_SETTINGS, role: 'user', slots });
   const extracted: ExtractedRequest = {
     model: body.model,
     stream: body.stream === true,

@@ -1,4 +1,5 @@
 import type { Role } from '../../spec/role.js';
+import { decodeText, encodeText, type TextEncoding } from './encoded-text.js';
 import type { ToolDefinitionSlot } from './tool-definition-slots.js';
 
 /**
@@ -9,16 +10,21 @@ export interface TextSlot {
   container: Record<string, unknown> | unknown[];
   key: string | number;
   role: Role;
+  /** Set when the slot holds the text encoded (a text file as a data URL or base64): checked decoded. */
+  encoding?: TextEncoding;
 }
 
-/** Reads the text held by a slot. */
+/** Reads the text held by a slot (decoded, for an encoded slot). */
 export function slotText(slot: TextSlot): string {
-  return (slot.container as Record<string | number, unknown>)[slot.key] as string;
+  const value = (slot.container as Record<string | number, unknown>)[slot.key] as string;
+  return slot.encoding === undefined ? value : decodeText(value, slot.encoding);
 }
 
-/** Writes text into a slot. */
+/** Writes text into a slot (encoded as the slot held it). */
 export function setSlotText(slot: TextSlot, text: string): void {
-  (slot.container as Record<string | number, unknown>)[slot.key] = text;
+  const holder = slot.container as Record<string | number, unknown>;
+  holder[slot.key] =
+    slot.encoding === undefined ? text : encodeText(text, holder[slot.key] as string, slot.encoding);
 }
 
 /** What the gateway learns from a request body: texts to check, the model, streaming, declared tools. */

@@ -1,0 +1,122 @@
+import { ERROR_CODES } from '../../spec/errors.js';
+import type { Role } from '../../spec/role.js';
+import { gatewayError } from '../http/api-error.js';
+import { classifyBase64, classifyDataUrl, type EncodedKind } from './encoded-text.js';
+import type { TextSlot } from './text-slot.js';
+
+/** How one walk reads strings: the role they are checked with, and the members it leaves unchecked. */
+export interface LeafWalk {
+  role: Role;
+  slots: TextSlot[];
+  /** Member names whose values are identifiers, settings or opaque data in a known shape. */
+  skip: ReadonlySet<string>;
+}
+
+/**
+ * Members of a known shape (content part, input item, content block) that are not text for the model:
+ * identifiers the provider matches (`id`, `call_id`, `tool_use_id`, `file_id`, …), settings
+ * (`status`, `detail`, `format`, `media_type`, `cache_control`, `role`), data the provider encrypted or
+ * signed (`encrypted_content`, `signature`, `encrypted_index`: opaque, and changing it breaks the
+ * request) and log probabilities (they repeat the part's text token by token; providers do not read them
+ * back). Every other member, at any depth, is checked.
+ */
+export const KNOWN_SHAPE_SKIP: ReadonlySet<string> = new Set([
+  'id',
+  'call_id',
+  'tool_call_id',
+  'tool_use_id',
+  'file_id',
+  'approval_request_id',
+  'container_id',
+  'status',
+  'detail',
+  'format',
+  'media_type',
+  'cache_control',
+  'role',
+  'signature',
+  'encrypted_content',
+  'encrypted_index',
+  'logprobs',
+]);
+
+/** An unknown shape: nothing is left unchecked but a structural `type` (fail closed). */
+export const UNKNOWN_SHAPE_SKIP: ReadonlySet<string> = new Set();
+
+/**
+ * Nesting followed: above the largest `limits.jsonDepth` (1024), so in the gateway the parser's bound
+ * always comes first and no string is left unchecked for being deep; past it the request is refused.
+ */
+const MAX_DEPTH = 1100;
+
+/**
+ * A `type` that names a shape (`input_text`, `web_search_tool_result`): lowercase words joined by `_`,
+ * `.` or `-`, no digit, capital or space, so it carries no key, address, number or sentence.
+ */
+const STRUCTURAL_TYPE = /^[a-z][a-z_.-]{0,63}$/;
+
+/** The role a decoded file is checked with: a file a caller attaches is a document (indirect injection). */
+function fileRole(role: Role): Role {
+  return role === 'user' || role === 'system' ? 'document' : role;
+}
+
+/** Pushes the string at `container[key]`, decoding inline text files and leaving binary media out. */
+export function pushLeafString(options: {
+  container: Record<string, unknown> | unknown[];
+  key: string | number;
+  text: string;
+  walk: LeafWalk;
+  /** The member name of the container in its parent (`input_audio` tells its `data` is audio). */
+  parentKey?: string | number | undefined;
+}): void {
+  const { container, key, text, walk } = options;
+  let kind: EncodedKind | undefined;
+  if (text.startsWith('data:')) kind = classifyDataUrl(text);
+  else if (key === 'file_data') kind = classifyBase64(text);
+  else if (key === 'data' && !Array.isArray(container)) {
+    // Bytes the API declares base64: an Anthropic `base64` source (typed by `media_type`) and audio.
+    if (container.type === 'base64')
+      kind = classifyBase64(
+        text,
+        typeof container.media_type === 'string' ? container.media_type : 'application/octet-stream',
+      );
+    else if (options.parentKey === 'input_audio') kind = classifyBase64(text);
+  }
+  if (kind === undefined || kind.kind === 'plain') walk.slots.push({ container, key, role: walk.role });
+  else if (kind.kind === 'text')
+    walk.slots.push({ container, key, role: fileRole(walk.role), encoding: kind.encoding });
+}
+
+/**
+ * Pushes every string inside a JSON value (objects and arrays at any depth) as a slot with the walk's
+ * role, but the members `walk.skip` names and a structural `type`. Inline text files (data URLs,
+ * `file_data`, base64 sources of a text media type) are checked decoded, as documents; binary media
+ * (images, PDFs, audio) cannot be read as text and are left as sent.
+ */
+export function pushStringLeaves(
+  value: object,
+  walk: LeafWalk,
+  depth = 0,
+  parentKey?: string | number,
+): void {
+  if (depth > MAX_DEPTH) throw gatewayError(ERROR_CODES.BAD_REQUEST, 'request nesting too deep to check');
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      const child = value[index];
+      if (typeof child === 'string')
+        pushLeafString({ container: value, key: index, text: child, walk, parentKey });
+      else if (child !== null && typeof child === 'object')
+        pushStringLeaves(child, walk, depth + 1, parentKey);
+    }
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (walk.skip.has(key)) continue;
+    const child = record[key];
+    if (typeof child === 'string') {
+      if (key === 'type' && STRUCTURAL_TYPE.test(child)) continue;
+      pushLeafString({ container: record, key, text: child, walk, parentKey });
+    } else if (child !== null && typeof child === 'object') pushStringLeaves(child, walk, depth + 1, key);
+  }
+}
