@@ -11,10 +11,11 @@ export type TextEncoding =
   | 'base64';
 
 /**
- * Media types whose bytes are text a model reads as such. SVG is XML text (an image the model may read
- * as markup); binary media (PDF, images, audio) cannot be read without a parser of its format.
+ * Media types whose bytes are text a model reads as such (exported for the ReDoS test). SVG is XML text
+ * (an image the model may read as markup); binary media (PDF, images, audio) cannot be read without a
+ * parser of its format.
  */
-const TEXT_MEDIA =
+export const TEXT_MEDIA =
   /^(?:text\/[a-z0-9.+-]{1,64}|application\/(?:json|xml|x-yaml|yaml|javascript|x-ndjson|sql|x-sh|[a-z0-9.-]{1,64}\+(?:json|xml))|image\/svg\+xml)$/;
 
 /** True for a media type (parameters ignored) whose content is text. */

@@ -235,6 +235,77 @@ describe('input members an attacker could hide text in', () => {
     }
   });
 
+  it('embeddings: checks every input and provider extensions as documents; refuses token ids', async () => {
+    const blocked = await post('/v1/embeddings', { model: 'gpt', input: ['a', 'b'], instruction: INJECTION });
+    expect(blocked.body.error?.code).toBe('AEGIS_INPUT_BLOCKED');
+    for (const input of [
+      [1, 2, 3],
+      [[1, 2], [3]],
+      ['a', 7],
+    ]) {
+      const refused = await post('/v1/embeddings', { model: 'gpt', input });
+      expect(refused.status, JSON.stringify(input)).toBe(400);
+      expect(refused.body.error?.code).toBe('AEGIS_BAD_REQUEST');
+    }
+    mock.script.push({ kind: 'json', body: { object: 'list', data: [], model: 'gpt' } });
+    const redacted = await post('/v1/embeddings', { model: 'gpt', input: ['plain', `mail ${EMAIL}`] });
+    expect(redacted.status).toBe(200);
+    expect(mock.received.at(-1)!.body.input).toEqual(['plain', 'mail <EMAIL_ADDRESS_1>']);
+  });
+
+  it('judges each text with its role: tool output as tool, attached files as documents, replies as user', async () => {
+    const cases: [Case, string][] = [
+      [
+        responses('shell output', [{ type: 'local_shell_call_output', call_id: 'c', output: INJECTION }]),
+        'tool',
+      ],
+      [
+        chat('text file', [
+          { role: 'user', content: [{ type: 'file', file: { file_data: textDataUrl(INJECTION) } }] },
+        ]),
+        'document',
+      ],
+      [
+        responses('approval reason', [
+          { type: 'mcp_approval_response', approval_request_id: 'a', approve: false, reason: INJECTION },
+        ]),
+        'user',
+      ],
+      [
+        messages('document title', [
+          { type: 'document', title: INJECTION, source: { type: 'text', data: 'x' } },
+        ]),
+        'document',
+      ],
+      [
+        messages('web fetch result', [
+          { type: 'web_fetch_tool_result', tool_use_id: 's', content: { url: 'u', text: INJECTION } },
+        ]),
+        'tool',
+      ],
+      [messages('unknown result block', [{ type: 'future_tool_result', note: INJECTION }]), 'tool'],
+    ];
+    for (const [place, role] of cases) {
+      const answer = (await post(place.path, place.body)) as {
+        body: { error?: { findings?: { role?: string }[] } };
+      };
+      expect(answer.body.error?.findings?.[0]?.role, place.name).toBe(role);
+    }
+  });
+
+  it('checks a lone content part object, and redacts structured instructions as system text', async () => {
+    const lone = await post(CHAT, {
+      model: 'gpt',
+      messages: [{ role: 'user', content: { type: 'text', text: INJECTION } }],
+    });
+    expect(lone.body.error?.code).toBe('AEGIS_INPUT_BLOCKED');
+    mock.script.push({ kind: 'json', body: answerFor(RESPONSES, 'Fine.') });
+    const instructions = [{ role: 'developer', content: `Reply to ${EMAIL}.` }];
+    const answer = await post(RESPONSES, { model: 'gpt', input: 'hi', instructions });
+    expect(answer.status).toBe(200);
+    expect(JSON.stringify(mock.received.at(-1)!.body.instructions)).not.toContain(EMAIL);
+  });
+
   it('checks tool input of the history at any depth the body limit allows', async () => {
     let input: Record<string, unknown> = { note: INJECTION };
     for (let depth = 0; depth < 40; depth++) input = { nested: input };
