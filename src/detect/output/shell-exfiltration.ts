@@ -1,5 +1,5 @@
-import { commandAt, EXE_SUFFIX, inputHoldsSecrets } from './anchored-command.js';
-import { CLOUD_COPY_EXFILTRATION_RULE } from './cloud-copy-exfiltration.js';
+import { type AnchoredCommand, commandAt, EXE_SUFFIX, inputHoldsSecrets } from './anchored-command.js';
+import { CLOUD_COPY_EXFILTRATION_RULE, cloudCopyScore } from './cloud-copy-exfiltration.js';
 import { COPY_PATTERNS, copyScore } from './copy-arguments.js';
 import {
   HOST_PATTERNS,
@@ -9,6 +9,8 @@ import {
   secretVariableScore,
   urlHost,
 } from './exfiltration-hosts.js';
+import { createHeldSecretRule, type SinkScore } from './held-secret-rule.js';
+import { HELD_SECRET_PATTERNS } from './held-secrets.js';
 import { INTERPRETER_CODE_PATTERNS } from './interpreter-code.js';
 import { INTERPRETER_EXFILTRATION_RULE, INTERPRETER_PATTERNS } from './interpreter-exfiltration.js';
 import { lineAround, type PayloadRule } from './payload-rule.js';
@@ -28,7 +30,7 @@ import {
   type ShellWord,
   substitutionSpans,
 } from './shell-words.js';
-import { SSH_EXFILTRATION_RULE } from './ssh-exfiltration.js';
+import { SSH_EXFILTRATION_RULE, sshScore } from './ssh-exfiltration.js';
 import { readCurlArguments, readWgetArguments, type TransferArguments } from './transfer-arguments.js';
 
 // Commands that send local secrets to another host: the payload an agent hijacked through indirect
@@ -49,8 +51,12 @@ const SOCKET_NAMES = new Set(['nc', 'ncat', 'netcat', 'socat']);
 const COPY_NAMES = new Set(['scp', 'rsync']);
 const WEB_CMDLET_NAMES = new Set(['invoke-webrequest', 'invoke-restmethod', 'iwr', 'irm']);
 
-function transferArguments(text: string, start: number, after: readonly ShellWord[]): TransferArguments {
-  const name = text.slice(start, start + 4).toLowerCase();
+/** `curl` or `wget`, from the text at a transfer rule's anchor. */
+function transferName(text: string, start: number): string {
+  return text.slice(start, start + 4).toLowerCase();
+}
+
+function transferArguments(name: string, after: readonly ShellWord[]): TransferArguments {
   return name === 'curl' ? readCurlArguments(after) : readWgetArguments(after);
 }
 
@@ -152,6 +158,50 @@ const POWERSHELL_LOCAL_VALUES = new Set([
   '-sessionvariable',
 ]);
 
+/** A transfer's request body is a credential file, or standard input fed with secrets. */
+function uploadScore(name: string, anchored: AnchoredCommand): number | undefined {
+  const found = transferArguments(name, anchored.after);
+  if (found.uploads.some(isSensitivePath)) return 0.92;
+  if (found.readsStdin && (found.stdinFiles.some(isSensitivePath) || inputHoldsSecrets(anchored)))
+    return 0.92;
+  return undefined;
+}
+
+/** A substitution that reads secrets is part of the request, or a substitution is a DNS label of its host. */
+function substitutionScore(name: string, anchored: AnchoredCommand): number | undefined {
+  const found = transferArguments(name, anchored.after);
+  const host = destinationHost(found);
+  const untrusted = host !== undefined && (isCollectorHost(host) || isPublicAddress(host));
+  const values = [...found.sent, ...(untrusted ? found.headers : [])];
+  if (values.some((value) => scriptReadsSecrets(value))) return 0.9;
+  return best(found.urls.map(labelSubstitutionScore));
+}
+
+/** A raw socket fed with secrets: piped in, redirected, echoed from a secret variable, or a socat `FILE:`. */
+function socketScore(anchored: AnchoredCommand): number | undefined {
+  if (inputHoldsSecrets(anchored) || anchored.before.some(echoesSecretVariable)) return 0.92;
+  for (const word of anchored.after) {
+    const file = socatFile(word.value);
+    if (file !== undefined && isSensitivePath(file)) return 0.92;
+  }
+  return undefined;
+}
+
+/** A web cmdlet (or `.UploadFile(…)` in `own`) that sends what reads secrets; local-only parameters skipped. */
+function cmdletScore(anchored: AnchoredCommand, own: ShellWord | undefined): number | undefined {
+  if (anchored.before.some((command) => readsSecrets(command))) return 0.9;
+  const sent: ShellWord[] = own ? [own] : [];
+  for (let index = 0; index < anchored.after.length; index++) {
+    const word = anchored.after[index]!;
+    if (POWERSHELL_LOCAL_VALUES.has(word.value.toLowerCase())) {
+      index++;
+      continue;
+    }
+    sent.push(word);
+  }
+  return readsSecrets(sent) ? 0.9 : undefined;
+}
+
 // One reader per rule: each rule's matches come in text order (see `createPipelineReader`).
 const uploadReader = createPipelineReader();
 const substitutionReader = createPipelineReader();
@@ -160,6 +210,18 @@ const socketReader = createPipelineReader();
 const devTcpReader = createPipelineReader();
 const copyReader = createPipelineReader();
 const cmdletReader = createPipelineReader();
+
+/** Every sink by command name, scored as its own rule scores it (for secrets held first). */
+const SINKS = new Map<string, SinkScore>();
+const transferSink: SinkScore = (name, anchored) =>
+  best([uploadScore(name, anchored), substitutionScore(name, anchored)]);
+for (const name of TRANSFER_NAMES) SINKS.set(name, transferSink);
+for (const name of SOCKET_NAMES) SINKS.set(name, (_name, anchored) => socketScore(anchored));
+for (const name of COPY_NAMES) SINKS.set(name, (_name, anchored) => copyScore(anchored.after));
+SINKS.set('ssh', (_name, anchored) => sshScore(anchored));
+for (const name of WEB_CMDLET_NAMES) SINKS.set(name, (_name, anchored) => cmdletScore(anchored, undefined));
+for (const name of ['aws', 'gsutil', 'gcloud', 'az', 'azcopy', 'rclone', 's3cmd'])
+  SINKS.set(name, cloudCopyScore);
 
 /** Shell exfiltration rules. */
 export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
@@ -172,14 +234,11 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
     pattern: /\b(?:curl|wget)(?:\.exe)?\s/,
     score: 0.92,
     hints: ['curl', 'wget'],
-    confirm: ({ text, start }) => {
-      const anchored = commandAt({ reader: uploadReader, text, start, names: TRANSFER_NAMES });
-      const found = transferArguments(text, start, anchored.after);
-      if (found.uploads.some(isSensitivePath)) return 0.92;
-      if (found.readsStdin && (found.stdinFiles.some(isSensitivePath) || inputHoldsSecrets(anchored)))
-        return 0.92;
-      return undefined;
-    },
+    confirm: ({ text, start }) =>
+      uploadScore(
+        transferName(text, start),
+        commandAt({ reader: uploadReader, text, start, names: TRANSFER_NAMES }),
+      ),
   },
   {
     id: 'output.shell-exfil-substitution',
@@ -194,18 +253,11 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
     hints: ['curl', 'wget'],
     // Only substitutions (`$(…)`, backticks, PowerShell `(…)`) are looked at.
     textFilter: (text) => text.includes('(') || text.includes('`'),
-    confirm: ({ text, start }) => {
-      const found = transferArguments(
-        text,
-        start,
-        commandAt({ reader: substitutionReader, text, start, names: TRANSFER_NAMES }).after,
-      );
-      const host = destinationHost(found);
-      const untrusted = host !== undefined && (isCollectorHost(host) || isPublicAddress(host));
-      const values = [...found.sent, ...(untrusted ? found.headers : [])];
-      if (values.some((value) => scriptReadsSecrets(value))) return 0.9;
-      return best(found.urls.map(labelSubstitutionScore));
-    },
+    confirm: ({ text, start }) =>
+      substitutionScore(
+        transferName(text, start),
+        commandAt({ reader: substitutionReader, text, start, names: TRANSFER_NAMES }),
+      ),
   },
   {
     id: 'output.shell-exfil-secret-variable',
@@ -222,7 +274,7 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
     textFilter: (text) => text.includes('$') || text.includes('%'),
     confirm: ({ text, start }) => {
       const anchored = commandAt({ reader: variableReader, text, start, names: TRANSFER_NAMES });
-      const found = transferArguments(text, start, anchored.after);
+      const found = transferArguments(transferName(text, start), anchored.after);
       const host = destinationHost(found);
       if (host === undefined) return undefined;
       const piped = found.readsStdin ? anchored.before.flat().map((word) => word.value) : [];
@@ -246,15 +298,8 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
     spaceAfter: ['nc', 'cat'],
     // Secrets reach the socket through a pipe, a redirection or a socat `FILE:` address.
     textFilter: (text) => text.includes('|') || text.includes('<') || text.includes(':'),
-    confirm: ({ text, start }) => {
-      const anchored = commandAt({ reader: socketReader, text, start, names: SOCKET_NAMES });
-      if (inputHoldsSecrets(anchored) || anchored.before.some(echoesSecretVariable)) return 0.92;
-      for (const word of anchored.after) {
-        const file = socatFile(word.value);
-        if (file !== undefined && isSensitivePath(file)) return 0.92;
-      }
-      return undefined;
-    },
+    confirm: ({ text, start }) =>
+      socketScore(commandAt({ reader: socketReader, text, start, names: SOCKET_NAMES })),
   },
   {
     id: 'output.shell-exfil-dev-tcp',
@@ -297,19 +342,9 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
     hints: ['invoke-webrequest', 'invoke-restmethod', 'iwr', 'irm', '.upload'],
     confirm: ({ text, start }) => {
       const anchored = commandAt({ reader: cmdletReader, text, start, names: WEB_CMDLET_NAMES });
-      if (anchored.before.some((command) => readsSecrets(command))) return 0.9;
       // The anchor's own word holds `.UploadFile(…)`'s arguments; the words after hold a cmdlet's.
       const own = anchored.command.find((word) => word.start <= start && word.end > start);
-      const sent: ShellWord[] = own && text[start] === '.' ? [own] : [];
-      for (let index = 0; index < anchored.after.length; index++) {
-        const word = anchored.after[index]!;
-        if (POWERSHELL_LOCAL_VALUES.has(word.value.toLowerCase())) {
-          index++;
-          continue;
-        }
-        sent.push(word);
-      }
-      return readsSecrets(sent) ? 0.9 : undefined;
+      return cmdletScore(anchored, own && text[start] === '.' ? own : undefined);
     },
   },
   {
@@ -343,6 +378,7 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
   INTERPRETER_EXFILTRATION_RULE,
   SSH_EXFILTRATION_RULE,
   CLOUD_COPY_EXFILTRATION_RULE,
+  createHeldSecretRule(SINKS),
 ];
 
 /** Exported for the ReDoS test. */
@@ -365,4 +401,5 @@ export const SHELL_EXFILTRATION_PATTERNS: readonly RegExp[] = [
   ...SHELL_WORD_PATTERNS,
   ...INTERPRETER_PATTERNS,
   ...INTERPRETER_CODE_PATTERNS,
+  ...HELD_SECRET_PATTERNS,
 ];

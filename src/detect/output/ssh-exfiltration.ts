@@ -49,6 +49,13 @@ function sameFolderOnRemote(paths: readonly string[], after: readonly ShellWord[
   });
 }
 
+/** The score of secrets fed into an ssh command's input (see `SSH_EXFILTRATION_RULE`). */
+export function sshScore(anchored: AnchoredCommand): number | undefined {
+  const input = secretInput(anchored);
+  if (!input.reads) return undefined;
+  return sameFolderOnRemote(input.paths, anchored.after) ? 0.4 : 0.9;
+}
+
 const reader = createPipelineReader();
 
 /** Secrets fed into ssh's standard input: a redirection from a secret file or a pipeline that reads one. */
@@ -66,8 +73,6 @@ export const SSH_EXFILTRATION_RULE: PayloadRule = {
     // Only ssh as the command itself: `-e ssh` inside rsync or `~/.ssh ` in a path are not.
     const command = commandName(anchored.command);
     if (command === undefined || anchored.command[command.at]?.start !== start) return undefined;
-    const input = secretInput(anchored);
-    if (!input.reads) return undefined;
-    return sameFolderOnRemote(input.paths, anchored.after) ? 0.4 : 0.9;
+    return sshScore(anchored);
   },
 };
