@@ -24,7 +24,8 @@ export function createHeldSecretRule(sinks: ReadonlyMap<string, SinkScore>): Pay
     pattern: new RegExp(`\\b(?:${names.join('|')})(?:\\.exe)?\\s`),
     score: 0.9,
     hints: names,
-    spaceAfter: names,
+    // `curl.exe `, `ssh.exe `: Windows names are followed by whitespace after their suffix.
+    spaceAfter: [...names, ...names.map((name) => `${name}.exe`)],
     // Something must be held first: an assignment (`=`), a redirection (`>`) or a copy.
     textFilter: (text) => text.includes('=') || text.includes('>') || HOLDING_COMMAND.test(text),
     confirm: ({ text, start }) => {

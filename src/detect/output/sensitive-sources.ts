@@ -281,6 +281,22 @@ export function isSecretVariableName(name: string): boolean {
   );
 }
 
+/** `$NAME`, `${NAME}`, PowerShell `$env:NAME` and cmd `%NAME%`. */
+export const VARIABLE_REFERENCE =
+  /\$\{?([A-Za-z_][A-Za-z0-9_]{0,63})|\$env:([A-Za-z_][A-Za-z0-9_]{0,63})|%([A-Za-z_][A-Za-z0-9_]{0,63})%/gi;
+
+/** The secret variables (`isSecretVariableName`) referenced in `values`. */
+export function secretVariableNames(values: readonly string[]): string[] {
+  const names: string[] = [];
+  for (const value of values) {
+    for (const match of value.matchAll(VARIABLE_REFERENCE)) {
+      const name = match[1] ?? match[2] ?? match[3] ?? '';
+      if (isSecretVariableName(name)) names.push(name);
+    }
+  }
+  return names;
+}
+
 /** Exported for the ReDoS test. */
 export const SOURCE_PATTERNS: readonly RegExp[] = [
   PROCESS_ENVIRONMENT,

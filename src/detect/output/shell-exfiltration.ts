@@ -17,11 +17,12 @@ import { lineAround, type PayloadRule } from './payload-rule.js';
 import { createPipelineReader } from './pipeline-reader.js';
 import {
   commandName,
-  isSecretVariableName,
   isSensitivePath,
   readsSecrets,
   SOURCE_PATTERNS,
   scriptReadsSecrets,
+  secretVariableNames,
+  VARIABLE_REFERENCE,
 } from './sensitive-sources.js';
 import {
   readScript,
@@ -32,6 +33,7 @@ import {
 } from './shell-words.js';
 import { SSH_EXFILTRATION_RULE, sshScore } from './ssh-exfiltration.js';
 import { readCurlArguments, readWgetArguments, type TransferArguments } from './transfer-arguments.js';
+import { WINDOWS_NAMES, WINDOWS_TRANSFER_RULE, windowsTransferScore } from './windows-transfer.js';
 
 // Commands that send local secrets to another host: the payload an agent hijacked through indirect
 // injection runs (MITRE ATLAS AML.T0025 "Exfiltration via Cyber Means"; OWASP LLM05/LLM06). Every rule
@@ -112,21 +114,6 @@ function labelSubstitutionScore(value: string): number | undefined {
   return undefined;
 }
 
-/** `$NAME`, `${NAME}`, PowerShell `$env:NAME` and cmd `%NAME%`. */
-const VARIABLE_REFERENCE =
-  /\$\{?([A-Za-z_][A-Za-z0-9_]{0,63})|\$env:([A-Za-z_][A-Za-z0-9_]{0,63})|%([A-Za-z_][A-Za-z0-9_]{0,63})%/gi;
-
-function secretVariables(values: readonly string[]): string[] {
-  const names: string[] = [];
-  for (const value of values) {
-    for (const match of value.matchAll(VARIABLE_REFERENCE)) {
-      const name = match[1] ?? match[2] ?? match[3] ?? '';
-      if (isSecretVariableName(name)) names.push(name);
-    }
-  }
-  return names;
-}
-
 /** The best of several optional scores. */
 function best(scores: readonly (number | undefined)[]): number | undefined {
   let top: number | undefined;
@@ -147,7 +134,7 @@ function socatFile(value: string): string | undefined {
 function echoesSecretVariable(words: readonly ShellWord[]): boolean {
   const command = commandName(words);
   if (command === undefined || !['echo', 'printf', 'write-output'].includes(command.name)) return false;
-  return secretVariables(words.slice(command.at + 1).map((word) => word.value)).length > 0;
+  return secretVariableNames(words.slice(command.at + 1).map((word) => word.value)).length > 0;
 }
 
 /** PowerShell parameters whose value is written to or used locally, not sent. */
@@ -220,8 +207,10 @@ for (const name of SOCKET_NAMES) SINKS.set(name, (_name, anchored) => socketScor
 for (const name of COPY_NAMES) SINKS.set(name, (_name, anchored) => copyScore(anchored.after));
 SINKS.set('ssh', (_name, anchored) => sshScore(anchored));
 for (const name of WEB_CMDLET_NAMES) SINKS.set(name, (_name, anchored) => cmdletScore(anchored, undefined));
-for (const name of ['aws', 'gsutil', 'gcloud', 'az', 'azcopy', 'rclone', 's3cmd'])
+for (const name of ['aws', 'gsutil', 'gcloud', 'az', 'azcopy', 'rclone', 's3cmd']) {
   SINKS.set(name, cloudCopyScore);
+}
+for (const name of WINDOWS_NAMES) SINKS.set(name, windowsTransferScore);
 
 /** Shell exfiltration rules. */
 export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
@@ -278,10 +267,10 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
       const host = destinationHost(found);
       if (host === undefined) return undefined;
       const piped = found.readsStdin ? anchored.before.flat().map((word) => word.value) : [];
-      const scores = secretVariables([...found.sent, ...piped]).map((name) =>
+      const scores = secretVariableNames([...found.sent, ...piped]).map((name) =>
         secretVariableScore(name, host),
       );
-      if (isCollectorHost(host) && secretVariables(found.headers).length > 0) scores.push(0.8);
+      if (isCollectorHost(host) && secretVariableNames(found.headers).length > 0) scores.push(0.8);
       return best(scores);
     },
   },
@@ -378,6 +367,7 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
   INTERPRETER_EXFILTRATION_RULE,
   SSH_EXFILTRATION_RULE,
   CLOUD_COPY_EXFILTRATION_RULE,
+  WINDOWS_TRANSFER_RULE,
   createHeldSecretRule(SINKS),
 ];
 
