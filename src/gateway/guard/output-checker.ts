@@ -20,6 +20,8 @@ export interface OutputCheck {
 /** Checks model output (role `assistant`) with the request's system prompt for leak detection. */
 export interface OutputChecker {
   check(text: string): OutputCheck;
+  /** True when the request has a system prompt, so output is also checked for leaking it. */
+  readonly hasSystemPrompt?: boolean;
 }
 
 /** Options of `createOutputChecker`. */
@@ -79,6 +81,7 @@ export function createOutputChecker(options: OutputCheckerOptions): OutputChecke
   const checkOptions: Parameters<Guard['check']>[1] = { role: 'assistant' };
   if (options.systemPrompt !== undefined) checkOptions.systemPrompt = options.systemPrompt;
   return {
+    hasSystemPrompt: options.systemPrompt !== undefined && options.systemPrompt.length > 0,
     check(text: string): OutputCheck {
       if (text.length === 0) return CLEAN;
       let verdict: Verdict;

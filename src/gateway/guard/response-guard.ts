@@ -5,12 +5,16 @@ import { type ToolDefinitionSlot, toolSlotText } from '../providers/tool-definit
 import type { FindingSummary } from './findings-summary.js';
 import { createJsonTextRestorer, restoreJsonText } from './json-string-restorer.js';
 import { applyOutputRedactions, type OutputChecker } from './output-checker.js';
+import { checkSplitValue } from './split-value-check.js';
 import { createStreamTextGuard, type StreamTextGuard } from './stream-text-guard.js';
 import { scanToolListing, type ToolListingOptions } from './tool-listing-guard.js';
 
 /** Longest text, and most texts, that `wholeText` remembers as clean for one response. */
 const CLEAN_SHORT_TEXT_CHARS = 128;
 const CLEAN_SHORT_TEXTS = 1024;
+/** Longest joined value, and most values, that `splitValue` remembers as clean for one response. */
+const CLEAN_SPLIT_CHARS = 1024;
+const CLEAN_SPLITS = 256;
 
 /** Why a response was stopped. */
 export interface ResponseViolation {
@@ -66,6 +70,13 @@ export interface ResponseGuard {
   /** Checks and restores a complete text at once (non-streamed responses); null on a violation. */
   wholeText(text: string, kind: 'text' | 'json'): string | null;
   /**
+   * Checks short strings that sit side by side (an array's elements, an object's members) as one value
+   * split over them (see `checkSplitValue`): returns the pieces to send (a secret found across them
+   * redacted; as sent in `audit` mode), or null on a violation. The pieces are the upstream's own text,
+   * each still to be checked on its own.
+   */
+  splitValue(pieces: readonly string[]): readonly string[] | null;
+  /**
    * Restores the placeholders of this request in a text the upstream echoes from the request itself (the
    * Responses `instructions`): the caller's own text, already checked as input, so not checked again.
    */
@@ -103,6 +114,8 @@ export function createResponseGuard(options: ResponseGuardOptions): ResponseGuar
    * vault for the whole response), so a repeat gets the same answer without a second check.
    */
   let cleanShortTexts: Set<string> | undefined;
+  /** Split values `splitValue` found clean, by their pieces joined with NUL (events repeat items). */
+  let cleanSplits: Set<string> | undefined;
   /** Listings already scanned in this response, by their texts (see `toolListing`). */
   let listedTexts: Set<string> | undefined;
 
@@ -244,6 +257,30 @@ export function createResponseGuard(options: ResponseGuardOptions): ResponseGuar
         if (cleanShortTexts.size < CLEAN_SHORT_TEXTS) cleanShortTexts.add(text);
       }
       return restored;
+    },
+    splitValue(pieces) {
+      if (violation !== undefined) return null;
+      const key = pieces.join('\u0000');
+      if (cleanSplits?.has(key) === true) return pieces;
+      const result = checkSplitValue({ checker: options.checker, pieces });
+      if (result === undefined) {
+        cleanSplits ??= new Set();
+        if (key.length <= CLEAN_SPLIT_CHARS && cleanSplits.size < CLEAN_SPLITS) cleanSplits.add(key);
+        return pieces;
+      }
+      if (result.bypass) bypassWhole = true;
+      for (const finding of result.findings) wholeFindings.push(finding);
+      if (result.blocked && options.streaming.mode !== 'audit') {
+        return violate(
+          ERROR_CODES.OUTPUT_BLOCKED,
+          `response blocked by policy: a value split over several strings: ${result.reasons.join('; ')}`,
+          result.findings,
+        );
+      }
+      if (options.streaming.mode === 'audit' || result.redacted === undefined) return pieces;
+      redactedWhole = true;
+      changed = true;
+      return result.redacted;
     },
     get violation() {
       return violation;

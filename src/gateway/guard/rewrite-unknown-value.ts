@@ -139,6 +139,22 @@ function nothingToWalk(record: Record<string, unknown>, handled: HandledMembers)
   return true;
 }
 
+/**
+ * Short strings side by side are also checked as one value split over them (`ResponseGuard.splitValue`,
+ * see `checkSplitValue`): the elements of an array, the walked members of one object. A piece is at most
+ * `PIECE_MAX_CHARS` long (a longer string carries enough of a key for the check of that string alone to
+ * matter less, and ids, states and tags are shorter); pieces are joined in groups of at most
+ * `JOINED_MAX_CHARS`, in the order they are written. Not covered: a value split across member names,
+ * across different objects (one character per element of an array of objects), across groups, or in an
+ * order other than the written one; and anything an upstream encodes in a way only its own client reads.
+ */
+const PIECE_MAX_CHARS = 48;
+const JOINED_MAX_CHARS = 4096;
+
+function isPiece(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= PIECE_MAX_CHARS;
+}
+
 /** What a walk step gives back when the response must stop (a violation, or a bound passed). */
 const STOP = Symbol('stop');
 
@@ -192,6 +208,36 @@ export function rewriteUnknownValue(options: {
     return checked.startsWith('<') && checked.endsWith('>') ? checked.slice(1, -1) : checked;
   }
 
+  /**
+   * Checks `pieces` as split values, in groups of at most `JOINED_MAX_CHARS`, and puts back the pieces a
+   * redaction changed (`assign`). False when the response must stop.
+   */
+  function checkPieces(pieces: readonly string[], assign: (index: number, piece: string) => void): boolean {
+    let from = 0;
+    while (from < pieces.length) {
+      let to = from;
+      let length = 0;
+      while (to < pieces.length && length + (pieces[to] as string).length <= JOINED_MAX_CHARS)
+        length += (pieces[to++] as string).length;
+      strings++;
+      chars += length;
+      if (strings > limits.maxStrings || chars > limits.maxChars) {
+        tooLarge = true;
+        return false;
+      }
+      if (to - from >= 2) {
+        const group = pieces.slice(from, to);
+        const checked = options.guard.splitValue(group);
+        if (checked === null) return false;
+        if (checked !== group)
+          for (let index = 0; index < group.length; index++)
+            if (checked[index] !== group[index]) assign(from + index, checked[index] as string);
+      }
+      from = to;
+    }
+    return true;
+  }
+
   /** The checked form of a member name: lowercase words carry nothing to check (see `PLAIN_WORDS`). */
   function checkName(path: string, key: string): string | typeof STOP {
     let name = names.get(key);
@@ -220,12 +266,27 @@ export function rewriteUnknownValue(options: {
       return STOP;
     }
     if (!Array.isArray(value)) return walkRecord(value as Record<string, unknown>, path, depth, spec);
+    /** Elements that are short strings the check left as sent: also checked as one split value. */
+    let pieces: number[] | undefined;
     for (let index = 0; index < value.length; index++) {
-      const checked = walk(value[index], `${path}.${index}`, depth + 1, spec);
+      const element: unknown = value[index];
+      const checked = walk(element, `${path}.${index}`, depth + 1, spec);
       if (checked === STOP) return STOP;
       value[index] = checked;
+      if (checked === element && isPiece(element)) {
+        pieces ??= [];
+        pieces.push(index);
+      }
     }
-    return value;
+    if (pieces === undefined || pieces.length < 2) return value;
+    const at = pieces;
+    const whole = checkPieces(
+      at.map((index) => value[index] as string),
+      (index, piece) => {
+        value[at[index] as number] = piece;
+      },
+    );
+    return whole ? value : STOP;
   }
 
   function walkRecord(
@@ -236,6 +297,8 @@ export function rewriteUnknownValue(options: {
   ): unknown {
     let renamed: [string, unknown][] | undefined;
     const keys = Object.keys(target);
+    /** Positions of walked members that are short strings the check left as sent (split values). */
+    let pieces: number[] | undefined;
     for (const [position, key] of keys.entries()) {
       const value = target[key];
       // Own members only: a spec is a plain literal, so `constructor` or `__proto__` never match.
@@ -251,10 +314,32 @@ export function rewriteUnknownValue(options: {
       if (typeof value !== 'string' || !isStructural(key, value)) {
         checked = walk(value, at, depth + 1, typeof handled === 'object' ? handled : undefined);
         if (checked === STOP) return STOP;
+        if (checked === value && isPiece(value)) {
+          pieces ??= [];
+          pieces.push(position);
+        }
       }
       if (name !== key) renamed ??= keys.slice(0, position).map((earlier) => [earlier, target[earlier]]);
       if (renamed !== undefined) renamed.push([name, checked]);
       else target[key] = checked;
+    }
+    if (pieces !== undefined && pieces.length >= 2) {
+      // One entry per member, in order, once `renamed` is in use.
+      const at = pieces;
+      const entries = renamed;
+      const whole = checkPieces(
+        at.map(
+          (position) =>
+            (entries === undefined ? target[keys[position] as string] : entries[position]?.[1]) as string,
+        ),
+        (index, piece) => {
+          const position = at[index] as number;
+          const entry = entries?.[position];
+          if (entry !== undefined) entry[1] = piece;
+          else target[keys[position] as string] = piece;
+        },
+      );
+      if (!whole) return STOP;
     }
     if (renamed === undefined) return target;
     // A member name changed (redacted or restored): the record is rebuilt in order. Defined, not
