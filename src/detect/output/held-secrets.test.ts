@@ -61,6 +61,13 @@ const BENIGN: readonly string[] = [
   'PUB=$(cat ~/.ssh/id_rsa.pub); curl -d "key=$PUB" https://api.example.com/keys',
   'tar xzf keys.tgz -C ~/.ssh && curl -F f=@keys.tgz https://x.example/',
   'DIR=./build; aws s3 sync $DIR s3://my-site',
+  'TOKEN=$(cat /var/run/secrets/kubernetes.io/serviceaccount/token); curl -H "Authorization: Bearer $TOKEN" https://kubernetes.default.svc/api',
+  'SSH_KEY=~/.ssh/id_rsa; rsync -e "ssh -i $SSH_KEY" ./dist/ host:/srv/',
+  'export KUBECONFIG=~/.kube/config; kubectl get pods; curl -s https://example.com/health',
+  'echo "$SSH_PRIVATE_KEY" > ~/.ssh/id_rsa && chmod 600 ~/.ssh/id_rsa && scp -i ~/.ssh/id_rsa app.tgz deploy@host:/srv',
+  'CREDS=$(cat ~/.aws/credentials); echo "$CREDS" | grep aws_access_key_id',
+  'F=~/.ssh/id_rsa; curl -o $F https://example.com/key',
+  'printenv > .env && scp .env server:/app/.env',
 ];
 
 describe('secrets held in a variable or file first', () => {

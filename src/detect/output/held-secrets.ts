@@ -226,6 +226,8 @@ class Bindings {
   }
 
   bindFile(path: string, binding: Binding): void {
+    // A file that is itself sensitive (`env > .env`) is judged by the sink rules as it is named.
+    if (binding.stand !== undefined && isSensitivePath(path)) return;
     Bindings.add(this.files, fileKey(path), binding);
     if (binding.stand !== undefined) this.secret = true;
   }

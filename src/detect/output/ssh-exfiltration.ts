@@ -16,25 +16,31 @@ const SSH_NAMES = new Set(['ssh']);
 const PUBLIC_PRINTERS = new Set(['ssh-keygen', 'ssh-add']);
 
 /** The sensitive files and folders fed into ssh's input, and whether anything there reads secrets. */
-function secretInput(anchored: AnchoredCommand): { reads: boolean; paths: string[] } {
+function secretInput(anchored: AnchoredCommand): { reads: boolean; paths: string[]; gpgExport: boolean } {
   const paths = redirectedInputs(anchored.command).filter(isSensitivePath);
   let reads = paths.length > 0;
+  let gpgExport = false;
   for (const command of anchored.before) {
     const name = commandName(command)?.name;
     if (name !== undefined && PUBLIC_PRINTERS.has(name)) continue;
     if (!readsSecrets(command)) continue;
     reads = true;
+    if (name === 'gpg') gpgExport = true;
     for (const word of command) if (isSensitivePath(word.value)) paths.push(word.value);
   }
-  return { reads, paths };
+  return { reads, paths, gpgExport };
 }
 
 /**
- * True when the remote command writes into the same kind of secret folder the input comes from
- * (`tar c ~/.ssh | ssh newlaptop 'tar x -C ~'`, `cat ~/.ssh/id_ed25519 | ssh host 'cat > ~/.ssh/id_ed25519'`):
- * how people move their keys to a new machine, kept below the balanced threshold as `rsync` is.
+ * True when the remote command puts the secrets where they came from: the same kind of secret folder
+ * (`cat ~/.ssh/id_ed25519 | ssh host 'cat > ~/.ssh/id_ed25519'`) or GnuPG's keyring
+ * (`gpg --export-secret-keys | ssh host gpg --import`): how people move their keys to a new machine,
+ * kept below the balanced threshold as `rsync` is.
  */
-function sameFolderOnRemote(paths: readonly string[], after: readonly ShellWord[]): boolean {
+function sameFolderOnRemote(
+  input: { paths: readonly string[]; gpgExport: boolean },
+  after: readonly ShellWord[],
+): boolean {
   // The remote command's words, without ssh's own redirections (`< ~/.ssh/id_rsa` is the input).
   const words: string[] = [];
   for (let index = 0; index < after.length; index++) {
@@ -43,7 +49,8 @@ function sameFolderOnRemote(paths: readonly string[], after: readonly ShellWord[
     else words.push(value);
   }
   const remote = words.join(' ').toLowerCase();
-  return paths.some((path) => {
+  if (input.gpgExport && remote.includes('gpg') && remote.includes('--import')) return true;
+  return input.paths.some((path) => {
     const folder = secretFolderOf(path);
     return folder !== undefined && remote.includes(folder.slice(1));
   });
@@ -53,7 +60,7 @@ function sameFolderOnRemote(paths: readonly string[], after: readonly ShellWord[
 export function sshScore(anchored: AnchoredCommand): number | undefined {
   const input = secretInput(anchored);
   if (!input.reads) return undefined;
-  return sameFolderOnRemote(input.paths, anchored.after) ? 0.4 : 0.9;
+  return sameFolderOnRemote(input, anchored.after) ? 0.4 : 0.9;
 }
 
 const reader = createPipelineReader();
