@@ -64,3 +64,10 @@ export const ANTHROPIC_MESSAGE_MEMBERS: HandledMembers = {
   content: 'skip',
   usage: { service_tier: 'word' },
 };
+
+/**
+ * An embeddings answer (OpenAI API reference, "The embedding object"): the vectors (numbers, or base64
+ * text with `encoding_format: "base64"`) carry no text the model wrote and are left as sent; `model`,
+ * `usage` and any member added later are walked.
+ */
+export const EMBEDDINGS_MEMBERS: HandledMembers = { data: { embedding: 'skip', index: 'number' } };

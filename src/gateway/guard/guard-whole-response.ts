@@ -1,6 +1,11 @@
 import { restoreEchoedInstructions } from '../streaming/responses-echo.js';
 import { rewriteOutputItem } from '../streaming/responses-output-texts.js';
-import { ANTHROPIC_MESSAGE_MEMBERS, CHAT_ANSWER_MEMBERS, RESPONSE_OBJECT_MEMBERS } from './answer-members.js';
+import {
+  ANTHROPIC_MESSAGE_MEMBERS,
+  CHAT_ANSWER_MEMBERS,
+  EMBEDDINGS_MEMBERS,
+  RESPONSE_OBJECT_MEMBERS,
+} from './answer-members.js';
 import {
   guardOtherMembers as guardOtherBlockMembers,
   handledBlockMembers,
@@ -185,6 +190,8 @@ export function guardWholeResponse(options: {
     }
     case 'anthropic':
       return guardAnthropic(options.guard, options.body);
+    case 'embeddings':
+      return guardOtherMembers(options.guard, options.body, EMBEDDINGS_MEMBERS);
     default:
       return true;
   }

@@ -454,6 +454,35 @@ describe.each(['window', 'buffer'] as const)('top-level members of answers (stre
     });
   });
 
+  describe('OpenAI embeddings', () => {
+    const embeddings = (model: string) => ({
+      object: 'list',
+      data: [
+        { object: 'embedding', index: 0, embedding: [0.0023064255, -0.009327292, 0.015797347] },
+        { object: 'embedding', index: 1, embedding: 'AAAAPwAAgD8AAABA' },
+      ],
+      model,
+      usage: { prompt_tokens: 8, total_tokens: 8 },
+    });
+    const embed = () =>
+      fetch(`${test.url}/v1/embeddings`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'm', input: ['Lisbon in May', 'Porto in June'] }),
+      });
+
+    it('redacts a key in `model` and passes a benign answer unchanged', async () => {
+      mock.script.push({ kind: 'json', body: embeddings(AWS_KEY) });
+      const redacted = await embed();
+      expect(redacted.status).toBe(200);
+      expect(await redacted.json()).toEqual(embeddings(REDACTED));
+
+      mock.script.push({ kind: 'json', body: embeddings('text-embedding-3-small') });
+      const benign = await embed();
+      expect(await benign.json()).toEqual(embeddings('text-embedding-3-small'));
+    });
+  });
+
   describe('Anthropic', () => {
     it('redacts a key in `stop_sequence` and a new member, blocks a link in `model`, whole', async () => {
       mock.script.push({
