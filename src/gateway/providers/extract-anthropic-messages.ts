@@ -2,7 +2,7 @@ import { ERROR_CODES } from '../../spec/errors.js';
 import type { Role } from '../../spec/role.js';
 import { gatewayError } from '../http/api-error.js';
 import { pushOtherBodyMembers } from './extract-openai-chat.js';
-import { KNOWN_SHAPE_SKIP, pushStringLeaves, UNKNOWN_SHAPE_SKIP } from './push-string-leaves.js';
+import { KNOWN_SHAPE_SKIP, pushMember, pushStringLeaves, UNKNOWN_SHAPE_SKIP } from './push-string-leaves.js';
 import { type ExtractedRequest, joinSlotTexts, type TextSlot } from './text-slot.js';
 import { toolDefinitionSlots } from './tool-definition-slots.js';
 
@@ -138,11 +138,8 @@ export function extractAnthropicMessages(body: Record<string, unknown>): Extract
       pushBlocks({ blocks: [record.content], role: 'user', slots });
     // Any other member of a message (none is documented) is checked too.
     for (const key of Object.keys(record)) {
-      if (key === 'role' || key === 'content') continue;
-      const value = record[key];
-      if (typeof value === 'string') slots.push({ container: record, key, role: 'user' });
-      else if (value !== null && typeof value === 'object')
-        pushStringLeaves(value, { role: 'user', slots, skip: KNOWN_SHAPE_SKIP }, 0, key);
+      if (key !== 'role' && key !== 'content')
+        pushMember(record, key, { role: 'user', slots, skip: KNOWN_SHAPE_SKIP });
     }
   }
   pushOtherBodyMembers({ body, settings: MESSAGES_SETTINGS, role: 'user', slots });

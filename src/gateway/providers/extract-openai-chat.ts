@@ -1,7 +1,13 @@
 import { ERROR_CODES } from '../../spec/errors.js';
 import type { Role } from '../../spec/role.js';
 import { gatewayError } from '../http/api-error.js';
-import { KNOWN_SHAPE_SKIP, pushStringLeaves, UNKNOWN_SHAPE_SKIP } from './push-string-leaves.js';
+import {
+  KNOWN_SHAPE_SKIP,
+  type LeafWalk,
+  pushMember,
+  pushStringLeaves,
+  UNKNOWN_SHAPE_SKIP,
+} from './push-string-leaves.js';
 import { type ExtractedRequest, joinSlotTexts, type TextSlot } from './text-slot.js';
 import { toolDefinitionSlots } from './tool-definition-slots.js';
 
@@ -85,12 +91,8 @@ export function pushContentSlots(options: {
 function pushMessageMembers(record: Record<string, unknown>, role: Role, slots: TextSlot[]): void {
   for (const key of Object.keys(record)) {
     if (key === 'role' || key === 'content' || key === 'tool_call_id') continue;
-    const value = record[key];
-    if (typeof value === 'string') slots.push({ container: record, key, role });
-    else if (value !== null && typeof value === 'object') {
-      const callRole = key === 'tool_calls' || key === 'function_call' ? 'user' : role;
-      pushStringLeaves(value, { role: callRole, slots, skip: KNOWN_SHAPE_SKIP }, 0, key);
-    }
+    const memberRole = key === 'tool_calls' || key === 'function_call' ? 'user' : role;
+    pushMember(record, key, { role: memberRole, slots, skip: KNOWN_SHAPE_SKIP });
   }
 }
 
@@ -140,7 +142,7 @@ const CHAT_SETTINGS: ReadonlySet<string> = new Set([
 
 /**
  * Pushes the body members outside `settings` (see `CHAT_SETTINGS`): every string in them, checked with
- * `role` and nothing skipped but a structural `type`. The common body (only settings) allocates nothing.
+ * `role` and nothing skipped but a structural `type` and credentials (see `pushMember`).
  */
 export function pushOtherBodyMembers(options: {
   body: Record<string, unknown>;
@@ -149,12 +151,11 @@ export function pushOtherBodyMembers(options: {
   slots: TextSlot[];
 }): void {
   const { body, settings } = options;
+  let walk: LeafWalk | undefined;
   for (const key of Object.keys(body)) {
     if (settings.has(key)) continue;
-    const value = body[key];
-    if (typeof value === 'string') options.slots.push({ container: body, key, role: options.role });
-    else if (value !== null && typeof value === 'object')
-      pushStringLeaves(value, { role: options.role, slots: options.slots, skip: UNKNOWN_SHAPE_SKIP }, 0, key);
+    walk ??= { role: options.role, slots: options.slots, skip: UNKNOWN_SHAPE_SKIP };
+    pushMember(body, key, walk);
   }
 }
 

@@ -7,7 +7,7 @@ import {
   pushOtherBodyMembers,
   pushPartSlots,
 } from './extract-openai-chat.js';
-import { KNOWN_SHAPE_SKIP, pushStringLeaves, UNKNOWN_SHAPE_SKIP } from './push-string-leaves.js';
+import { KNOWN_SHAPE_SKIP, pushMember, pushStringLeaves, UNKNOWN_SHAPE_SKIP } from './push-string-leaves.js';
 import type { ExtractedRequest, TextSlot } from './text-slot.js';
 import { TOOL_LISTING_TYPES, toolDefinitionSlots } from './tool-definition-slots.js';
 
@@ -79,10 +79,7 @@ function pushItemSlots(record: Record<string, unknown>, slots: TextSlot[]): void
     if (KNOWN_SHAPE_SKIP.has(key) || key === 'type' || (key === 'tools' && listing)) continue;
     if (key === 'result' && record.type === 'image_generation_call') continue;
     const memberRole = RESULT_MEMBERS.has(key) ? 'tool' : role;
-    const value = record[key];
-    if (typeof value === 'string') slots.push({ container: record, key, role: memberRole });
-    else if (value !== null && typeof value === 'object')
-      pushStringLeaves(value, { role: memberRole, slots, skip: ITEM_SKIP }, 0, key);
+    pushMember(record, key, { role: memberRole, slots, skip: ITEM_SKIP });
   }
 }
 
@@ -167,11 +164,8 @@ export function extractOpenAIResponses(body: Record<string, unknown>): Extracted
         if (role === undefined) throw gatewayError(ERROR_CODES.BAD_REQUEST, 'input item has an unknown role');
         pushContentSlots({ holder: record, key: 'content', role, slots });
         for (const key of Object.keys(record)) {
-          if (key === 'content' || key === 'type' || KNOWN_SHAPE_SKIP.has(key)) continue;
-          const value = record[key];
-          if (typeof value === 'string') slots.push({ container: record, key, role });
-          else if (value !== null && typeof value === 'object')
-            pushStringLeaves(value, { role, slots, skip: KNOWN_SHAPE_SKIP }, 0, key);
+          if (key !== 'content' && key !== 'type' && !KNOWN_SHAPE_SKIP.has(key))
+            pushMember(record, key, { role, slots, skip: KNOWN_SHAPE_SKIP });
         }
       } else pushItemSlots(record, slots);
     }

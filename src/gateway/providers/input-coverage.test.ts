@@ -500,6 +500,7 @@ describe('credentials in a request', () => {
             models: ['claude'],
             retries: 0,
           },
+          { name: 'openai', provider: 'openai', baseUrl: mock.url, models: ['gpt'], retries: 0 },
         ],
       },
       { audit: stores.auditLog },
@@ -512,6 +513,24 @@ describe('credentials in a request', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  /** The audit record of a request, as stored (JSON). */
+  async function storedRecord(requestId: string | null): Promise<string> {
+    for (let attempt = 0; attempt < 200; attempt++) {
+      stores.auditLog.flush();
+      const record = stores.auditLog.tail(10).find((entry) => entry.requestId === requestId);
+      if (record !== undefined) return JSON.stringify(record);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error('no audit record');
+  }
+
+  const send = (path: string, body: unknown) =>
+    fetch(`${test.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
   it('forwards an MCP server token to the provider but never stores it in the audit log', async () => {
     const token = 'mcp-tok-R7kq2Vx9LmT4bN8cWz3Ya6Hd';
     const body = {
@@ -523,23 +542,29 @@ describe('credentials in a request', () => {
       ],
     };
     mock.script.push({ kind: 'json', body: answerFor(MESSAGES, 'Two tasks.') });
-    const response = await fetch(`${test.url}${MESSAGES}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+    const response = await send(MESSAGES, body);
     expect(response.status).toBe(200);
     expect(mock.received.at(-1)!.body).toEqual(body);
-    const requestId = response.headers.get('x-request-id');
-    let stored: string | undefined;
-    for (let attempt = 0; attempt < 200 && stored === undefined; attempt++) {
-      stores.auditLog.flush();
-      const record = stores.auditLog.tail(10).find((entry) => entry.requestId === requestId);
-      if (record !== undefined) stored = JSON.stringify(record);
-      else await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    expect(stored).toBeDefined();
+    const stored = await storedRecord(response.headers.get('x-request-id'));
     expect(stored).toContain('List my tasks.');
     expect(stored).not.toContain(token);
+  });
+
+  it('never stores a credential in a body member it does not know, though it checks the text beside it', async () => {
+    const token = 'opaque-R7kq2Vx9LmT4bN8cWz3Ya6Hd';
+    const body = {
+      model: 'gpt',
+      messages: [{ role: 'user', content: 'hi' }],
+      connector: { authorization: `Bearer ${token}`, api_key: token, note: 'plain words' },
+    };
+    mock.script.push({ kind: 'json', body: answerFor(CHAT, 'Hello.') });
+    const response = await send(CHAT, body);
+    expect(response.status).toBe(200);
+    expect(mock.received.at(-1)!.body).toEqual(body);
+    const stored = await storedRecord(response.headers.get('x-request-id'));
+    expect(stored).toContain('plain words');
+    expect(stored).not.toContain(token);
+    const blocked = await send(CHAT, { ...body, connector: { ...body.connector, note: INJECTION } });
+    expect(blocked.status).toBe(400);
   });
 });

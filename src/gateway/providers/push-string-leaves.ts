@@ -1,5 +1,6 @@
 import { ERROR_CODES } from '../../spec/errors.js';
 import type { Role } from '../../spec/role.js';
+import { AUDIT_PAYLOAD_PATTERNS } from '../audit/redacted-audit-payload.js';
 import { gatewayError } from '../http/api-error.js';
 import { classifyBase64, classifyDataUrl, type EncodedKind } from './encoded-text.js';
 import type { TextSlot } from './text-slot.js';
@@ -54,6 +55,14 @@ const MAX_DEPTH = 1100;
  * `.` or `-`, no digit, capital or space, so it carries no key, address, number or sentence.
  */
 const STRUCTURAL_TYPE = /^[a-z][a-z_.-]{0,63}$/;
+
+/**
+ * Member names that hold credentials (`authorization`, `api_key`, `token`, …, the audit copy's pattern):
+ * their value is for a server, not text for the model, and the audit copy masks it only while it is not a
+ * checked text. So a credential in a member this gateway does not know is forwarded as sent and never
+ * stored.
+ */
+const CREDENTIAL_KEY = AUDIT_PAYLOAD_PATTERNS.credentialKey;
 
 /** The role a decoded file is checked with: a file a caller attaches is a document (indirect injection). */
 function fileRole(role: Role): Role {
@@ -111,12 +120,17 @@ export function pushStringLeaves(
     return;
   }
   const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    if (walk.skip.has(key)) continue;
-    const child = record[key];
-    if (typeof child === 'string') {
-      if (key === 'type' && STRUCTURAL_TYPE.test(child)) continue;
-      pushLeafString({ container: record, key, text: child, walk, parentKey });
-    } else if (child !== null && typeof child === 'object') pushStringLeaves(child, walk, depth + 1, key);
-  }
+  for (const key of Object.keys(record)) if (!walk.skip.has(key)) pushMember(record, key, walk, depth);
+}
+
+/**
+ * Pushes one member of an object: a string (not a structural `type`, not a credential) as a slot, or
+ * every string inside an object or array (see `pushStringLeaves`).
+ */
+export function pushMember(record: Record<string, unknown>, key: string, walk: LeafWalk, depth = 0): void {
+  const child = record[key];
+  if (typeof child === 'string') {
+    if ((key === 'type' && STRUCTURAL_TYPE.test(child)) || CREDENTIAL_KEY.test(key)) return;
+    pushLeafString({ container: record, key, text: child, walk });
+  } else if (child !== null && typeof child === 'object') pushStringLeaves(child, walk, depth + 1, key);
 }
