@@ -1,3 +1,5 @@
+import { codeFacts } from './interpreter-code.js';
+import { commandProgram } from './interpreter-program.js';
 import { readScript, type ShellWord, substitutions } from './shell-words.js';
 
 // What an exfiltration command sends: files that hold credentials or private keys, whole environment
@@ -199,6 +201,18 @@ function printsStoredSecrets(words: readonly ShellWord[]): boolean {
   }
 }
 
+/**
+ * True for a one-line program that reads a secret file or the environment
+ * (`python3 -c "print(open(os.path.expanduser('~/.ssh/id_rsa')).read())"`, `node -e "console.log(process.env)"`),
+ * as a pipeline's source or inside a substitution.
+ */
+function programReadsSecrets(words: readonly ShellWord[]): boolean {
+  const command = commandName(words);
+  if (command === undefined) return false;
+  const program = commandProgram(command.name, words.slice(command.at + 1));
+  return program !== undefined && codeFacts(program.code, program.modules).readsSecrets;
+}
+
 /** Option words whose value is a key the command uses, not data it reads (`ssh -i ~/.ssh/id_rsa`). */
 const KEY_OPTIONS = new Set(['-i', '--identity', '--identity-file', '--key', '--cert', '--private-key']);
 
@@ -225,7 +239,7 @@ export function readsSecrets(words: readonly ShellWord[], depth = 0): boolean {
 const READS_SECRETS = new Map<readonly ShellWord[], boolean>();
 
 function readsSecretsOnce(words: readonly ShellWord[], depth: number): boolean {
-  if (dumpsEnvironment(words) || printsStoredSecrets(words)) return true;
+  if (dumpsEnvironment(words) || printsStoredSecrets(words) || programReadsSecrets(words)) return true;
   for (let index = 0; index < words.length; index++) {
     const value = words[index]!.value;
     if (KEY_OPTIONS.has(value.toLowerCase())) {
