@@ -8,13 +8,13 @@ import { defineToolPoisoningRules, type ToolPoisoningRuleSpec } from './tool-poi
 // and for targets no benign tool needs to name.
 
 /** Quotes around an identifier or a path. `\x60` is the backtick. */
-const QUOTE = String.raw`[\x60'"‘’“”]`;
+export const QUOTE = String.raw`[\x60'"‘’“”]`;
 
 /**
- * Local files and stores that hold credentials: SSH and cloud keys, package-registry and git tokens,
+ * Local files and stores that hold credentials (a public key such as `~/.ssh/id_ed25519.pub` is not one): SSH and cloud keys, package-registry and git tokens,
  * dotenv files, MCP client configurations (which hold other servers' keys), shell histories, wallets.
  */
-const CREDENTIAL_FILE = String.raw`(?:\.ssh\b|\bid[_\s-]?(?:rsa|dsa|ecdsa|ed25519)\b(?!\.pub)|\bauthorized[_\s]keys\b|\.aws\b|\.azure\b|\.config/gcloud|\bapplication[_\s]default[_\s]credentials|\.kube\b|\bkubeconfig\b|\.docker/config|\.npmrc\b|\.pypirc\b|\.netrc\b|\.git-credentials\b|\.gnupg\b|\.env\b|/etc/(?:passwd|shadow|sudoers)\b|\.(?:bash|zsh)_(?:history|profile)\b|\.(?:bash|zsh)rc\b|\bmcp\.json\b|\bclaude_desktop_config|\.cursor\b|\bwallet\.dat\b|\bkeychain\b|\blogin\sdata\b|\bcookies\.sqlite\b|\bcredentials\.json\b|\bsecrets?\.(?:json|ya?ml|toml)\b|\.pem\b|\b(?:ssh|gpg|pgp)\s(?:private\s)?keys?\b|\bprivate[_\s-]keys?\b)`;
+export const CREDENTIAL_FILE = String.raw`(?:\.ssh\b(?!/[\w.-]{1,64}\.pub\b)|\bid[_\s-]?(?:rsa|dsa|ecdsa|ed25519)\b(?!\.pub)|\bauthorized[_\s]keys\b|\.aws\b|\.azure\b|\.config/gcloud|\bapplication[_\s]default[_\s]credentials|\.kube\b|\bkubeconfig\b|\.docker/config|\.npmrc\b|\.pypirc\b|\.netrc\b|\.git-credentials\b|\.gnupg\b|\.env\b|/etc/(?:passwd|shadow|sudoers)\b|\.(?:bash|zsh)_(?:history|profile)\b|\.(?:bash|zsh)rc\b|\bmcp\.json\b|\bclaude_desktop_config|\.cursor\b|\bwallet\.dat\b|\bkeychain\b|\blogin\sdata\b|\bcookies\.sqlite\b|\bcredentials\.json\b|\bsecrets?\.(?:json|ya?ml|toml)\b|\.pem\b|\b(?:ssh|gpg|pgp)\s(?:private\s)?keys?\b|\bprivate[_\s-]keys?\b)`;
 
 /**
  * Where an order to the model starts: a sentence or clause start, or a word that introduces an
@@ -50,7 +50,7 @@ const FIXED_DESTINATION = String.raw`[\x60'"<(]?(?:${EMAIL}|${PHONE}|https?://)`
  * (the local part adds nothing), which keeps the unanchored search simple enough to prove linear. URLs are
  * left out: "this tool must send requests to https://api.example.com" documents an API.
  */
-const ADDRESS_INSIDE = String.raw`(?:[\w.+-]@[\w-]{1,63}\.[a-z]|${PHONE})`;
+export const ADDRESS_INSIDE = String.raw`(?:[\w.+-]@[\w-]{1,63}\.[a-z]|${PHONE})`;
 /** What a description may order to be sent somewhere: copies, results, files, the conversation, secrets. */
 const DATA_NOUN =
   '(?:copy|copies|results?|contents?|data|outputs?|files?|dumps?|backups?|history|conversations?|messages|credentials|keys|tokens|secrets|passwords|answers?|responses|details|information|values|transcripts?)';

@@ -10,6 +10,7 @@ const PATTERNS = TOOL_POISONING_RULES.flatMap((rule) => [
   [`${rule.id} pattern`, rule.pattern] as const,
   ...(rule.followedBy === undefined ? [] : [[`${rule.id} followedBy`, rule.followedBy] as const]),
   ...(rule.near === undefined ? [] : [[`${rule.id} near`, rule.near] as const]),
+  ...(rule.alsoNear === undefined ? [] : [[`${rule.id} alsoNear`, rule.alsoNear] as const]),
 ]);
 
 describe('tool-poisoning patterns', () => {
@@ -24,7 +25,9 @@ describe('tool-poisoning patterns', () => {
 
 describe('tool-poisoning views on hostile input', () => {
   // The separated-letters view walks the text once (each separator is read at most twice); long runs of what
-  // it joins, of near-misses that stop a run at every step, and of invisible padding must all complete.
+  // it joins, of near-misses that stop a run at every step, and of invisible padding must all complete. So
+  // must runs of what the other-language rules look for, including text with no spaces (a `followedBy`
+  // search after each match is bounded in characters, not only in words).
   const repeat = (unit: string, size: number) => unit.repeat(Math.ceil(size / unit.length));
   const size = 1 << 18;
   it.each([
@@ -43,6 +46,16 @@ describe('tool-poisoning views on hostile input', () => {
     'é·',
     'r e a d  ',
     'a\n',
+    '~/.ssh/',
+    '其内容作为',
+    'その内容を',
+    '请读取 ',
+    '~/.ssh を読み取',
+    'lies ~/.ssh/',
+    'übergib den Inhalt ',
+    'sende immer a@b.c ',
+    'a@b.immer ',
+    "als 'x' ",
   ])('scans %j repeated to 256 KB', (unit) => {
     const text = repeat(unit, size);
     expect(scanToolDefinition(text).score).toBeGreaterThanOrEqual(0);

@@ -5,6 +5,7 @@ import { CONCEALMENT_RULES } from './concealment-rules.js';
 import { EXFILTRATION_RULES } from './exfiltration-rules.js';
 import { hiddenCharacterFindings } from './hidden-characters.js';
 import { lookalikeView } from './lookalike-view.js';
+import { MULTILINGUAL_EXFILTRATION_RULES } from './multilingual-exfiltration-rules.js';
 import { separatedLettersView } from './separated-letters-view.js';
 import { SHADOWING_RULES } from './shadowing-rules.js';
 import type { ToolPoisoningRule } from './tool-poisoning-rule.js';
@@ -12,6 +13,7 @@ import type { ToolPoisoningRule } from './tool-poisoning-rule.js';
 /** Every pattern rule of the tool-poisoning set, in one list. */
 export const TOOL_POISONING_RULES: readonly ToolPoisoningRule[] = Object.freeze([
   ...EXFILTRATION_RULES,
+  ...MULTILINGUAL_EXFILTRATION_RULES,
   ...CONCEALMENT_RULES,
   ...SHADOWING_RULES,
 ]);
@@ -114,16 +116,29 @@ function severityOf(score: number): InjectionFinding['severity'] {
 /** Longest text a rule's `followedBy` pattern can match past its start (bounds the search after each match). */
 const FOLLOWED_BY_REACH = 200;
 
+/** Full stop, exclamation and question marks and semicolon of Chinese and Japanese: they end a sentence with no space after. */
+function isWideSentenceEnd(code: number): boolean {
+  return code === 0x3002 || code === 0xff01 || code === 0xff1f || code === 0xff1b;
+}
+
+/**
+ * Characters a word may average within a `followedBy` budget. Bounds each search after a match, so text with
+ * no spaces (`~/.ssh/~/.ssh/…`, or Chinese and Japanese, whose words are not spaced) stays linear.
+ */
+const MAX_WORD_CHARS = 64;
+
 /**
  * Where the words after `from` stop counting for a `followedBy` condition: after `words` more spaces, or at the
- * end of the sentence (a line break, or `.`, `!`, `?`, `;` before a space or the end; a dot inside a path
- * such as `~/.ssh/id_rsa` does not end it). The text's whitespace is collapsed.
+ * end of the sentence (a line break, `.`, `!`, `?`, `;` before a space or the end, or `。`, `！`, `？`, `；`; a dot
+ * inside a path such as `~/.ssh/id_rsa` does not end it), and at most `MAX_WORD_CHARS` per word. The text's
+ * whitespace is collapsed.
  */
 function wordsEnd(text: string, from: number, words: number): number {
   let spaces = 0;
-  for (let index = from; index < text.length; index++) {
+  const stop = Math.min(text.length, from + MAX_WORD_CHARS * (words + 1));
+  for (let index = from; index < stop; index++) {
     const code = text.charCodeAt(index);
-    if (code === 10) return index;
+    if (code === 10 || isWideSentenceEnd(code)) return index;
     if (code === 32) {
       if (++spaces > words) return index;
     } else if (code === 46 || code === 33 || code === 63 || code === 59) {
@@ -131,17 +146,17 @@ function wordsEnd(text: string, from: number, words: number): number {
       if (Number.isNaN(next) || next === 32 || next === 10) return index;
     }
   }
-  return text.length;
+  return stop;
 }
 
 /**
- * Where the sentence holding `position` starts (after a line break, or `.`, `!`, `?`, `;` and a space), or
- * `limit` when it starts before it (so each search is bounded by the rule's reach).
+ * Where the sentence holding `position` starts (after a line break, `.`, `!`, `?`, `;` and a space, or `。`,
+ * `！`, `？`, `；`), or `limit` when it starts before it (so each search is bounded by the rule's reach).
  */
 function sentenceStart(text: string, position: number, limit: number): number {
   for (let index = position - 1; index > limit; index--) {
     const code = text.charCodeAt(index);
-    if (code === 10) return index + 1;
+    if (code === 10 || isWideSentenceEnd(code)) return index + 1;
     if (code !== 32) continue;
     const before = text.charCodeAt(index - 1);
     if (before === 46 || before === 33 || before === 63 || before === 59) return index + 1;
@@ -153,7 +168,7 @@ function sentenceStart(text: string, position: number, limit: number): number {
 function sentenceEnd(text: string, position: number, limit: number): number {
   for (let index = position; index < limit; index++) {
     const code = text.charCodeAt(index);
-    if (code === 10) return index;
+    if (code === 10 || isWideSentenceEnd(code)) return index;
     if (code === 46 || code === 33 || code === 63 || code === 59) {
       const next = text.charCodeAt(index + 1);
       if (Number.isNaN(next) || next === 32 || next === 10) return index;
@@ -190,7 +205,8 @@ function firstMatch(rule: ToolPoisoningRule, text: string): [number, number] | u
       to = sentenceEnd(text, end, to);
     }
     const window = text.slice(from, to);
-    if (rule.near.test(window)) return [start, end];
+    if (rule.near.test(window) && (rule.alsoNear === undefined || rule.alsoNear.test(window)))
+      return [start, end];
   }
   return undefined;
 }

@@ -24,6 +24,8 @@ export interface ToolPoisoningRule {
   readonly followedWithin: number;
   /** When set, a match counts only if this pattern also matches within `nearChars` of it. */
   readonly near?: RegExp;
+  /** When set (with `near`), a match counts only if this pattern matches in the same window too. */
+  readonly alsoNear?: RegExp;
   /** Distance around a match searched for `near` (default 160). */
   readonly nearChars: number;
   /** The `near` search stays within the match's sentence (and `nearChars`). */
@@ -43,6 +45,7 @@ export interface ToolPoisoningRuleSpec {
   followedBy?: string;
   followedWithin?: number;
   near?: string;
+  alsoNear?: string;
   nearChars?: number;
   nearSentence?: boolean;
   identifierOnly?: boolean;
@@ -69,6 +72,7 @@ export function defineToolPoisoningRules(
         ...(spec.followedBy === undefined ? {} : { followedBy: new RegExp(spec.followedBy, 'i') }),
         followedWithin: spec.followedWithin ?? DEFAULT_FOLLOWED_WITHIN,
         ...(spec.near === undefined ? {} : { near: new RegExp(spec.near, 'i') }),
+        ...(spec.alsoNear === undefined ? {} : { alsoNear: new RegExp(spec.alsoNear, 'i') }),
         nearChars: spec.nearChars ?? DEFAULT_NEAR_CHARS,
         nearSentence: spec.nearSentence === true,
         identifierOnly: spec.identifierOnly === true,

@@ -17,3 +17,7 @@ function load(file: string): ToolFixture[] {
 export const BENIGN_TOOLS: ToolFixture[] = load('benign-tools.json');
 /** The poisoned tool descriptions every check must catch. */
 export const POISONED_TOOLS: ToolFixture[] = load('poisoned-tools.json');
+/** Benign tools in German, French, Spanish, Portuguese, Italian, Russian, Chinese and Japanese. */
+export const BENIGN_MULTILINGUAL_TOOLS: ToolFixture[] = load('benign-tools-multilingual.json');
+/** Poisoned tools in those languages, with no concealment order (the order itself must be caught). */
+export const POISONED_MULTILINGUAL_TOOLS: ToolFixture[] = load('poisoned-tools-multilingual.json');
