@@ -12,6 +12,7 @@ import {
 } from './anthropic-block-members.js';
 import { guardWebSearchResults } from './anthropic-result-blocks.js';
 import { guardUnknownBlock, KNOWN_ANTHROPIC_BLOCKS } from './anthropic-unknown-block.js';
+import { guardChatLogprobs } from './chat-logprobs.js';
 import { checkedJsonValue } from './checked-json-value.js';
 import type { ResponseGuard } from './response-guard.js';
 import { type HandledMembers, rewriteUnknownValue } from './rewrite-unknown-value.js';
@@ -113,10 +114,11 @@ function guardChat(guard: ResponseGuard, body: Record<string, unknown>): boolean
   // The answer's own members (`id`, `model`, `system_fingerprint`) and each choice's other members.
   if (!guardOtherMembers(guard, body, CHAT_ANSWER_MEMBERS)) return false;
   // Log probabilities list the answer's tokens: after a redaction they would still spell what was
-  // redacted, so they are removed.
-  if (guard.redacted) {
-    for (const choice of body.choices as { logprobs?: unknown }[])
-      if (choice !== null && typeof choice === 'object' && choice.logprobs != null) choice.logprobs = null;
+  // redacted, so they are removed; else the texts they spell are checked themselves.
+  for (const choice of body.choices as Record<string, unknown>[]) {
+    if (choice === null || typeof choice !== 'object' || choice.logprobs == null) continue;
+    if (guard.redacted) choice.logprobs = null;
+    else if (!guardChatLogprobs(guard, choice)) return false;
   }
   return true;
 }

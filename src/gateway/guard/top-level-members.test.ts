@@ -353,6 +353,28 @@ describe.each(['window', 'buffer'] as const)('top-level members of answers (stre
       expect(JSON.parse(result.text)).toEqual(body);
     });
 
+    it('checks the text log probabilities spell: removed when it holds a key, kept when clean, whole', async () => {
+      const token = (text: string) => ({
+        token: text,
+        logprob: -0.01,
+        bytes: [...Buffer.from(text)],
+        top_logprobs: [{ token: text, logprob: -0.01, bytes: [...Buffer.from(text)] }],
+      });
+      const spelled = (text: string) => ({
+        content: (text.match(/.{1,3}/g) ?? []).map(token),
+        refusal: null,
+      });
+      mock.script.push({ kind: 'json', body: chatAnswer({}, { logprobs: spelled(`key ${AWS_KEY}`) }) });
+      const removed = await chat(false);
+      expect(removed.status).toBe(200);
+      expect(removed.text).not.toContain('AKIA');
+      expect(JSON.parse(removed.text).choices[0].logprobs).toBeNull();
+
+      const benign = chatAnswer({}, { logprobs: spelled('Lisbon is lovely in May.') });
+      mock.script.push({ kind: 'json', body: benign });
+      expect(JSON.parse((await chat(false)).text)).toEqual(benign);
+    });
+
     it('redacts a key in `system_fingerprint` of every chunk, streamed', async () => {
       mock.script.push({ kind: 'raw-stream', events: chatStream({ top: { system_fingerprint: AWS_KEY } }) });
       const result = await chat(true);
