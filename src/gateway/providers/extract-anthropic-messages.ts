@@ -2,7 +2,7 @@ import { ERROR_CODES } from '../../spec/errors.js';
 import type { Role } from '../../spec/role.js';
 import { gatewayError } from '../http/api-error.js';
 import { pushOtherBodyMembers } from './extract-openai-chat.js';
-import { KNOWN_SHAPE_SKIP, pushMember, pushStringLeaves, UNKNOWN_SHAPE_SKIP } from './push-string-leaves.js';
+import { KNOWN_SHAPE_SKIP, pushMember, pushStringLeaves, unknownShapeWalk } from './push-string-leaves.js';
 import { type ExtractedRequest, joinSlotTexts, type TextSlot } from './text-slot.js';
 import { toolDefinitionSlots } from './tool-definition-slots.js';
 
@@ -41,6 +41,9 @@ const MESSAGE_BLOCKS: ReadonlySet<string> = new Set([
   'container_upload',
 ]);
 
+/** Members of a message block walked apart: a tool's `input` (see `pushBlocks`). */
+const MESSAGE_BLOCK_SKIP: ReadonlySet<string> = new Set([...KNOWN_SHAPE_SKIP, 'input']);
+
 /** Nested under a role: a document inside a tool result stays a tool result (both are data). */
 function dataRole(role: Role, blockRole: Role): Role {
   return role === 'tool' || role === 'document' ? role : blockRole;
@@ -67,10 +70,13 @@ function pushBlocks(options: { blocks: unknown[]; role: Role; slots: TextSlot[] 
     const blockRole = DATA_BLOCKS.get(typeName);
     if (blockRole !== undefined)
       pushStringLeaves(block, { role: dataRole(role, blockRole), slots, skip: KNOWN_SHAPE_SKIP });
-    else if (MESSAGE_BLOCKS.has(typeName)) pushStringLeaves(block, { role, slots, skip: KNOWN_SHAPE_SKIP });
-    else {
+    else if (MESSAGE_BLOCKS.has(typeName)) {
+      // A tool's input is free-form JSON the model reads whole, member names included.
+      pushStringLeaves(block, { role, slots, skip: MESSAGE_BLOCK_SKIP });
+      pushMember(block as Record<string, unknown>, 'input', unknownShapeWalk(role, slots));
+    } else {
       const unknownRole = typeName.endsWith('_result') ? dataRole(role, 'tool') : role;
-      pushStringLeaves(block, { role: unknownRole, slots, skip: UNKNOWN_SHAPE_SKIP });
+      pushStringLeaves(block, unknownShapeWalk(unknownRole, slots));
     }
   }
 }
@@ -138,8 +144,7 @@ export function extractAnthropicMessages(body: Record<string, unknown>): Extract
       pushBlocks({ blocks: [record.content], role: 'user', slots });
     // Any other member of a message (none is documented) is checked too.
     for (const key of Object.keys(record)) {
-      if (key !== 'role' && key !== 'content')
-        pushMember(record, key, { role: 'user', slots, skip: KNOWN_SHAPE_SKIP });
+      if (key !== 'role' && key !== 'content') pushMember(record, key, unknownShapeWalk('user', slots));
     }
   }
   pushOtherBodyMembers({ body, settings: MESSAGES_SETTINGS, role: 'user', slots });

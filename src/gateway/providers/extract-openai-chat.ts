@@ -6,7 +6,7 @@ import {
   type LeafWalk,
   pushMember,
   pushStringLeaves,
-  UNKNOWN_SHAPE_SKIP,
+  unknownShapeWalk,
 } from './push-string-leaves.js';
 import { type ExtractedRequest, joinSlotTexts, type TextSlot } from './text-slot.js';
 import { toolDefinitionSlots } from './tool-definition-slots.js';
@@ -45,11 +45,12 @@ const KNOWN_PART_TYPES: ReadonlySet<unknown> = new Set([
 /** Pushes every text of one content part (see `pushContentSlots`). */
 export function pushPartSlots(part: object, options: { role: Role; slots: TextSlot[] }): void {
   const known = KNOWN_PART_TYPES.has((part as { type?: unknown }).type);
-  pushStringLeaves(part, {
-    role: options.role,
-    slots: options.slots,
-    skip: known ? KNOWN_SHAPE_SKIP : UNKNOWN_SHAPE_SKIP,
-  });
+  pushStringLeaves(
+    part,
+    known
+      ? { role: options.role, slots: options.slots, skip: KNOWN_SHAPE_SKIP }
+      : unknownShapeWalk(options.role, options.slots),
+  );
 }
 
 /**
@@ -91,8 +92,9 @@ export function pushContentSlots(options: {
 function pushMessageMembers(record: Record<string, unknown>, role: Role, slots: TextSlot[]): void {
   for (const key of Object.keys(record)) {
     if (key === 'role' || key === 'content' || key === 'tool_call_id') continue;
-    const memberRole = key === 'tool_calls' || key === 'function_call' ? 'user' : role;
-    pushMember(record, key, { role: memberRole, slots, skip: KNOWN_SHAPE_SKIP });
+    if (key === 'tool_calls' || key === 'function_call')
+      pushMember(record, key, { role: 'user', slots, skip: KNOWN_SHAPE_SKIP });
+    else pushMember(record, key, unknownShapeWalk(role, slots));
   }
 }
 
@@ -154,7 +156,7 @@ export function pushOtherBodyMembers(options: {
   let walk: LeafWalk | undefined;
   for (const key of Object.keys(body)) {
     if (settings.has(key)) continue;
-    walk ??= { role: options.role, slots: options.slots, skip: UNKNOWN_SHAPE_SKIP };
+    walk ??= unknownShapeWalk(options.role, options.slots);
     pushMember(body, key, walk);
   }
 }

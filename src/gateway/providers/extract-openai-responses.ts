@@ -7,7 +7,7 @@ import {
   pushOtherBodyMembers,
   pushPartSlots,
 } from './extract-openai-chat.js';
-import { KNOWN_SHAPE_SKIP, pushMember, pushStringLeaves, UNKNOWN_SHAPE_SKIP } from './push-string-leaves.js';
+import { KNOWN_SHAPE_SKIP, pushMember, pushStringLeaves, unknownShapeWalk } from './push-string-leaves.js';
 import type { ExtractedRequest, TextSlot } from './text-slot.js';
 import { TOOL_LISTING_TYPES, toolDefinitionSlots } from './tool-definition-slots.js';
 
@@ -71,7 +71,7 @@ const ITEM_SKIP: ReadonlySet<string> = new Set([...KNOWN_SHAPE_SKIP, 'tools', 'r
 function pushItemSlots(record: Record<string, unknown>, slots: TextSlot[]): void {
   const role = typeof record.type === 'string' ? ITEM_ROLES.get(record.type) : undefined;
   if (role === undefined) {
-    pushStringLeaves(record, { role: 'tool', slots, skip: UNKNOWN_SHAPE_SKIP });
+    pushStringLeaves(record, unknownShapeWalk('tool', slots));
     return;
   }
   const listing = TOOL_LISTING_TYPES.has(record.type);
@@ -149,7 +149,7 @@ export function extractOpenAIResponses(body: Record<string, unknown>): Extracted
     systemPromptSlot = { container: body, key: 'instructions', role: 'system' };
     slots.push(systemPromptSlot);
   } else if (body.instructions !== null && typeof body.instructions === 'object') {
-    pushStringLeaves(body.instructions, { role: 'system', slots, skip: UNKNOWN_SHAPE_SKIP });
+    pushStringLeaves(body.instructions, unknownShapeWalk('system', slots));
   }
   if (typeof body.input === 'string') {
     slots.push({ container: body, key: 'input', role: 'user' });
@@ -165,7 +165,7 @@ export function extractOpenAIResponses(body: Record<string, unknown>): Extracted
         pushContentSlots({ holder: record, key: 'content', role, slots });
         for (const key of Object.keys(record)) {
           if (key !== 'content' && key !== 'type' && !KNOWN_SHAPE_SKIP.has(key))
-            pushMember(record, key, { role, slots, skip: KNOWN_SHAPE_SKIP });
+            pushMember(record, key, unknownShapeWalk(role, slots));
         }
       } else pushItemSlots(record, slots);
     }

@@ -159,6 +159,18 @@ function places(text: string): Case[] {
     messages('mcp tool result', [
       { type: 'mcp_tool_result', tool_use_id: 'm1', is_error: false, content: [{ type: 'text', text }] },
     ]),
+    messages('tool input member named like a setting', [
+      { type: 'tool_use', id: 't1', name: 'f', input: { format: text, nested: [{ status: text }] } },
+    ]),
+    messages('tool input member name', [
+      { type: 'tool_use', id: 't1', name: 'f', input: { [text]: 1, b: 'x' } },
+    ]),
+    chat('unknown message member named like a setting', [
+      { role: 'user', content: 'hi', extra: { id: text } },
+    ]),
+    chat('unknown body member name', [{ role: 'user', content: 'hi' }], {
+      chat_template_kwargs: { [text]: true },
+    }),
     messages('unknown block type', [{ type: 'future_block', note: text }]),
     messages('text block in a tool result with unknown block', [
       { type: 'tool_result', tool_use_id: 't1', content: [{ type: 'future_block', note: text }] },
@@ -306,6 +318,25 @@ describe('input members an attacker could hide text in', () => {
     expect(JSON.stringify(mock.received.at(-1)!.body.instructions)).not.toContain(EMAIL);
   });
 
+  it('renames a tool input member whose name it redacts, keeping its value and the order', async () => {
+    mock.script.push({ kind: 'json', body: answerFor(MESSAGES, 'Fine.') });
+    const input = { a: 1, [`to ${EMAIL}`]: { keep: true }, z: 'last' };
+    const answer = await post(MESSAGES, {
+      model: 'claude',
+      max_tokens: 5,
+      messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'f', input }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'ok' }] },
+      ],
+    });
+    expect(answer.status).toBe(200);
+    const sent = mock.received.at(-1)!.body.messages as { content: { input?: unknown }[] }[];
+    expect(JSON.stringify(sent[1]!.content[0]!.input)).toBe(
+      '{"a":1,"to <EMAIL_ADDRESS_1>":{"keep":true},"z":"last"}',
+    );
+  });
+
   it('checks tool input of the history at any depth the body limit allows', async () => {
     let input: Record<string, unknown> = { note: INJECTION };
     for (let depth = 0; depth < 40; depth++) input = { nested: input };
@@ -359,14 +390,17 @@ function answerFor(path: string, text: string): Record<string, unknown> {
   };
 }
 
-/** Every string of a body, and the text of every data URL and base64 string in it. */
+/** Every string and member name of a body, and the text of every data URL and base64 string in it. */
 function decodedStrings(value: unknown, into: string[] = []): string[] {
   if (typeof value === 'string') {
     into.push(value);
     const payload = value.startsWith('data:') ? value.slice(value.indexOf(',') + 1) : value;
     into.push(Buffer.from(payload, 'base64').toString('utf8'));
   } else if (value !== null && typeof value === 'object')
-    for (const child of Object.values(value)) decodedStrings(child, into);
+    for (const [key, child] of Object.entries(value)) {
+      if (!Array.isArray(value)) into.push(key);
+      decodedStrings(child, into);
+    }
   return into;
 }
 

@@ -11,6 +11,16 @@ export interface LeafWalk {
   slots: TextSlot[];
   /** Member names whose values are identifiers, settings or opaque data in a known shape. */
   skip: ReadonlySet<string>;
+  /**
+   * Also check member names (free-form JSON the model reads whole: a tool's input, a shape this gateway
+   * does not know). Names of known shapes are fixed by the API and are not checked.
+   */
+  names?: boolean;
+}
+
+/** A walk of a shape this gateway does not know: every string and member name is checked. */
+export function unknownShapeWalk(role: Role, slots: TextSlot[]): LeafWalk {
+  return { role, slots, skip: UNKNOWN_SHAPE_SKIP, names: true };
 }
 
 /**
@@ -120,7 +130,12 @@ export function pushStringLeaves(
     return;
   }
   const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) if (!walk.skip.has(key)) pushMember(record, key, walk, depth);
+  for (const key of Object.keys(record)) {
+    if (walk.skip.has(key)) continue;
+    pushMember(record, key, walk, depth);
+    // After the value: a redaction writes the value first, then renames the member that holds it.
+    if (walk.names) walk.slots.push({ container: [key], key: 0, role: walk.role, renames: record });
+  }
 }
 
 /**
