@@ -515,7 +515,7 @@ function benignRequests(): Case[] {
   ];
 }
 
-describe('credentials in a request', () => {
+describe('the audit copy of a request', () => {
   let mock: MockUpstream;
   let test: TestGateway;
   let stores: Stores;
@@ -582,6 +582,25 @@ describe('credentials in a request', () => {
     const stored = await storedRecord(response.headers.get('x-request-id'));
     expect(stored).toContain('List my tasks.');
     expect(stored).not.toContain(token);
+  });
+
+  it('stores an attached text file with its address redacted, decoded or not', async () => {
+    const body = {
+      model: 'gpt',
+      messages: [
+        {
+          role: 'user',
+          content: [{ type: 'file', file: { filename: 'a.txt', file_data: textDataUrl(`Mail ${EMAIL}.`) } }],
+        },
+      ],
+    };
+    mock.script.push({ kind: 'json', body: answerFor(CHAT, 'Fine.') });
+    const response = await send(CHAT, body);
+    expect(response.status).toBe(200);
+    const stored = JSON.parse(await storedRecord(response.headers.get('x-request-id'))) as unknown;
+    const strings = decodedStrings(stored);
+    expect(strings.some((value) => value.includes('Mail <EMAIL_ADDRESS_1>.'))).toBe(true);
+    expect(strings.some((value) => value.includes(EMAIL))).toBe(false);
   });
 
   it('never stores a credential in a body member it does not know, though it checks the text beside it', async () => {
