@@ -84,6 +84,21 @@ export function pushContentSlots(options: {
 }
 
 /**
+ * True for a member named like `role` in another case (`Role`, `ROLE`). Upstreams written in Go (Ollama,
+ * and OpenAI-compatible servers built on `encoding/json`) match member names without regard to case, the
+ * last one winning, so `{"role":"system","Role":"user"}` is a system message here and a user message
+ * there: its text would be judged with the wrong role (system text gets no injection check).
+ */
+export function isRoleVariant(key: string): boolean {
+  return key.length === 4 && key !== 'role' && key.toLowerCase() === 'role';
+}
+
+/** The refusal of a message whose role is ambiguous (see `isRoleVariant`). */
+export function ambiguousRole(): Error {
+  return gatewayError(ERROR_CODES.BAD_REQUEST, 'a message has two role members that differ only in case');
+}
+
+/**
  * Members of a chat message: `role` and `content` have their own handling; `tool_call_id` matches a
  * call. Every other member (`name`, `refusal`, `reasoning_content`, `tool_calls`, `function_call`, a
  * member a provider added) is checked with the message's role, `tool_calls` and `function_call`
@@ -92,6 +107,7 @@ export function pushContentSlots(options: {
 function pushMessageMembers(record: Record<string, unknown>, role: Role, slots: TextSlot[]): void {
   for (const key of Object.keys(record)) {
     if (key === 'role' || key === 'content' || key === 'tool_call_id') continue;
+    if (isRoleVariant(key)) throw ambiguousRole();
     if (key === 'tool_calls' || key === 'function_call')
       pushMember(record, key, { role: 'user', slots, skip: KNOWN_SHAPE_SKIP });
     else pushMember(record, key, unknownShapeWalk(role, slots));

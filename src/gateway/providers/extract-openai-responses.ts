@@ -2,7 +2,9 @@ import { ERROR_CODES } from '../../spec/errors.js';
 import type { Role } from '../../spec/role.js';
 import { gatewayError } from '../http/api-error.js';
 import {
+  ambiguousRole,
   declaredToolNames,
+  isRoleVariant,
   pushContentSlots,
   pushOtherBodyMembers,
   pushPartSlots,
@@ -164,6 +166,7 @@ export function extractOpenAIResponses(body: Record<string, unknown>): Extracted
         if (role === undefined) throw gatewayError(ERROR_CODES.BAD_REQUEST, 'input item has an unknown role');
         pushContentSlots({ holder: record, key: 'content', role, slots });
         for (const key of Object.keys(record)) {
+          if (isRoleVariant(key)) throw ambiguousRole();
           if (key !== 'content' && key !== 'type' && !KNOWN_SHAPE_SKIP.has(key))
             pushMember(record, key, unknownShapeWalk(role, slots));
         }
