@@ -25,7 +25,7 @@ function setup() {
 }
 
 describe('createResponseGuard', () => {
-  it('checks a short clean text once per response, and every text with something in it each time', () => {
+  it('checks a clean text once per response, and every text with something in it each time', () => {
     const vault = guard.createVault();
     const email = vault.placeholderFor('EMAIL_ADDRESS', 'ann@example.com');
     const checker = createOutputChecker({ guard, failMode: config.failMode });
@@ -43,14 +43,20 @@ describe('createResponseGuard', () => {
       maxBufferChars: 1_000_000,
     });
     const key = `sk-${'Ab3Cd4Ef5G'.repeat(3)}`;
+    const description = `Looks up the fare of a route. ${'Takes the origin and destination codes. '.repeat(8)}`;
     for (let round = 0; round < 3; round++) {
       expect(responseGuard.wholeText('msg_01XFDUDYJgAACzvnptvVoYEL', 'text')).toBe(
         'msg_01XFDUDYJgAACzvnptvVoYEL',
       );
+      expect(responseGuard.wholeText(description, 'text')).toBe(description);
+      expect(responseGuard.wholeText(`${description} ${key}`, 'text')).toMatch(/\[REDACTED:/);
       expect(responseGuard.wholeText(`to ${email}`, 'text')).toBe('to ann@example.com');
       expect(responseGuard.wholeText(key, 'text')).toMatch(/^\[REDACTED:/);
     }
     expect(checked.filter((text) => text.startsWith('msg_'))).toHaveLength(1);
+    // A longer clean text (a tool description a Responses stream repeats in its snapshots) once too.
+    expect(checked.filter((text) => text === description)).toHaveLength(1);
+    expect(checked.filter((text) => text === `${description} ${key}`)).toHaveLength(3);
     expect(checked.filter((text) => text.startsWith('to '))).toHaveLength(3);
     expect(checked.filter((text) => text === key)).toHaveLength(3);
   });

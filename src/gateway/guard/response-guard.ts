@@ -12,6 +12,13 @@ import { scanToolListing, type ToolListingOptions } from './tool-listing-guard.j
 /** Longest text, and most texts, that `wholeText` remembers as clean for one response. */
 const CLEAN_SHORT_TEXT_CHARS = 128;
 const CLEAN_SHORT_TEXTS = 1024;
+/**
+ * Longer texts are remembered too, up to this length each and this many characters in all: a Responses
+ * stream repeats the whole response (echoed tool definitions, metadata) in its snapshot and terminal
+ * events. The set holds references to strings the response already holds, within a fixed budget.
+ */
+const CLEAN_LONG_TEXT_CHARS = 8192;
+const CLEAN_LONG_TEXTS_CHARS = 262_144;
 /** Longest joined value, and most values, that `splitValue` remembers as clean for one response. */
 const CLEAN_SPLIT_CHARS = 1024;
 const CLEAN_SPLITS = 256;
@@ -114,6 +121,8 @@ export function createResponseGuard(options: ResponseGuardOptions): ResponseGuar
    * vault for the whole response), so a repeat gets the same answer without a second check.
    */
   let cleanShortTexts: Set<string> | undefined;
+  /** Characters of the longer texts in `cleanShortTexts` (see `CLEAN_LONG_TEXTS_CHARS`). */
+  let cleanLongChars = 0;
   /** Split values `splitValue` found clean, by their pieces joined with NUL (events repeat items). */
   let cleanSplits: Set<string> | undefined;
   /** Listings already scanned in this response, by their texts (see `toolListing`). */
@@ -252,9 +261,17 @@ export function createResponseGuard(options: ResponseGuardOptions): ResponseGuar
       const restored =
         kind === 'json' ? restoreJsonText(options.vault, redacted) : options.vault.restore(redacted);
       if (restored !== text) changed = true;
-      else if (result.findings.length === 0 && !result.bypass && text.length <= CLEAN_SHORT_TEXT_CHARS) {
+      else if (result.findings.length === 0 && !result.bypass) {
         cleanShortTexts ??= new Set();
-        if (cleanShortTexts.size < CLEAN_SHORT_TEXTS) cleanShortTexts.add(text);
+        if (text.length <= CLEAN_SHORT_TEXT_CHARS) {
+          if (cleanShortTexts.size < CLEAN_SHORT_TEXTS) cleanShortTexts.add(text);
+        } else if (
+          text.length <= CLEAN_LONG_TEXT_CHARS &&
+          cleanLongChars + text.length <= CLEAN_LONG_TEXTS_CHARS
+        ) {
+          cleanLongChars += text.length;
+          cleanShortTexts.add(text);
+        }
       }
       return restored;
     },
