@@ -159,8 +159,10 @@ export const CLOUD_COPY_EXFILTRATION_RULE: PayloadRule = {
   // `aws s3 cp ./build s3://my-site --recursive`, `gsutil cp report.csv gs://…` copy no secret.
   pattern: /\b(?:aws|gsutil|gcloud|az|azcopy|rclone|s3cmd)(?:\.exe)?\s/,
   score: 0.85,
-  hints: ['aws', 'gsutil', 'gcloud', 'az', 'rclone', 's3cmd'],
-  spaceAfter: ['aws', 'gsutil', 'gcloud', 'az', 'azcopy', 'rclone', 's3cmd'],
+  // `az` stands for itself by `storage` (every Azure upload read here is `az storage … upload`): a
+  // two-letter hint stops the one hint pass at every `az` in a text.
+  hints: ['aws', 'gsutil', 'gcloud', 'storage', 'azcopy', 'rclone', 's3cmd'],
+  spaceAfter: ['aws', 'gsutil', 'gcloud', 'storage', 'azcopy', 'rclone', 's3cmd', 'exe'],
   // Destinations hold `:` (`s3://`, `remote:`); Azure uploads name their file with an option.
   textFilter: (text) => text.includes(':') || text.includes(' -'),
   confirm: ({ text, start }) => {

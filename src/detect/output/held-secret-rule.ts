@@ -8,6 +8,17 @@ import { commandName } from './sensitive-sources.js';
 export type SinkScore = (name: string, anchored: AnchoredCommand) => number | undefined;
 
 /**
+ * Hint words standing for names whose own first letters open many words (`bit`, `cer`) or that are two
+ * letters long (`az`): the one hint pass stops at every position a hint's first three letters open, so
+ * each is looked for by a rarer part that every command of the rule holds (`az storage … upload`).
+ */
+const HINT_PARTS: Readonly<Record<string, string>> = {
+  az: 'storage',
+  bitsadmin: 'tsadmin',
+  certutil: 'rtutil',
+};
+
+/**
  * The rule for secrets held in a variable or a file first and sent by a later command of the same text
  * (`F=~/.ssh/id_rsa; curl -d @$F …`, `KEY=$(cat ~/.ssh/id_rsa) && curl -d "$KEY" …`,
  * `env > /tmp/e && aws s3 cp /tmp/e s3://…`, `$k = Get-Content ~\.ssh\id_rsa; irm … -Body $k`). Each
@@ -16,6 +27,7 @@ export type SinkScore = (name: string, anchored: AnchoredCommand) => number | un
  */
 export function createHeldSecretRule(sinks: ReadonlyMap<string, SinkScore>): PayloadRule {
   const names = [...sinks.keys()];
+  const hints = [...new Set(names.map((name) => HINT_PARTS[name] ?? name))];
   const nameSet = new Set(names);
   const reader = createPipelineReader();
   return {
@@ -23,9 +35,9 @@ export function createHeldSecretRule(sinks: ReadonlyMap<string, SinkScore>): Pay
     type: 'SHELL_EXFILTRATION',
     pattern: new RegExp(`\\b(?:${names.join('|')})(?:\\.exe)?\\s`),
     score: 0.9,
-    hints: names,
+    hints,
     // `curl.exe `, `ssh.exe `: Windows names are followed by whitespace after their suffix.
-    spaceAfter: [...names, ...names.map((name) => `${name}.exe`)],
+    spaceAfter: [...hints, 'exe'],
     // Something must be held first: an assignment (`=`), a redirection (`>`) or a copy.
     textFilter: (text) => text.includes('=') || text.includes('>') || HOLDING_COMMAND.test(text),
     confirm: ({ text, start }) => {

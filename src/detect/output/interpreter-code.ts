@@ -47,7 +47,7 @@ export function stringLiterals(code: string): string[] {
 const READ_CALLS = ['open(', 'read', 'slurp', 'check_output', 'execsync', 'file_get_contents', 'cat '];
 
 /** Network clients, lower-cased: Python, Node.js, Perl, Ruby and PHP names. */
-const NETWORK_CLIENTS = [
+export const NETWORK_CLIENTS: readonly string[] = [
   'requests.',
   'urllib',
   'urlopen',

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { OutputFinding } from '../../spec/finding.js';
 import { identityText } from '../../spec/text.js';
 import { createOutputDetector } from '../output.js';
-import { codeFacts, stringLiterals } from './interpreter-code.js';
+import { codeFacts, NETWORK_CLIENTS, stringLiterals } from './interpreter-code.js';
+import { hasCodeOption, NETWORK_MARKER } from './interpreter-exfiltration.js';
 import { interpreterProgram } from './interpreter-program.js';
 import { readShellCommand } from './shell-words.js';
 
@@ -143,6 +144,19 @@ describe('interpreter one-liners', () => {
     expect(codeFacts("x = open(os.path.join(home, '.aws', 'credentials')).read()").readsSecrets).toBe(true);
     expect(codeFacts('require("http").createServer(f)').sends).toBe(false);
     expect(codeFacts('s.connect(1)', ['IO::Socket::INET']).sends).toBe(true);
+  });
+
+  it('finds code options as words of their own', () => {
+    for (const text of ['python -c x', 'perl -le x', 'node --eval x', 'node\t--print\nx', 'ruby -e\tx']) {
+      expect(hasCodeOption(text), text).toBe(true);
+    }
+    for (const text of ['-c x', 'a-c x', 'python -cx', 'a -- b', 'x -abcdefgc y', 'python script.py']) {
+      expect(hasCodeOption(text), text).toBe(false);
+    }
+  });
+
+  it("lets every network client through the rule's text filter", () => {
+    for (const client of NETWORK_CLIENTS) expect(NETWORK_MARKER.test(client), client).toBe(true);
   });
 
   it('stays bounded on long programs and many interpreters', () => {

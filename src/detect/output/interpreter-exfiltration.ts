@@ -1,3 +1,4 @@
+import { isWhitespace } from '../is-whitespace.js';
 import { commandAt, EXE_SUFFIX } from './anchored-command.js';
 import { isCollectorHost, secretVariableScore } from './exfiltration-hosts.js';
 import { type CodeFacts, codeFacts } from './interpreter-code.js';
@@ -36,6 +37,35 @@ function variableScore(facts: CodeFacts): number | undefined {
   return top;
 }
 
+/** Option letters that take the program (the last letter of a group such as `-le`). */
+const CODE_LETTERS = new Set(['c', 'e', 'E', 'r', 'p']);
+
+function isAsciiLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+/**
+ * True when the text holds a code option as a word of its own (`-c`, `-le`, `--eval`, `--print`), the
+ * only ones `interpreterProgram` reads. A hand loop over the dashes: a regex starting with `\s` is tried
+ * at every whitespace character of the text.
+ */
+export function hasCodeOption(text: string): boolean {
+  for (let at = text.indexOf('-'); at !== -1; at = text.indexOf('-', at + 1)) {
+    if (at === 0 || !isWhitespace(text.charCodeAt(at - 1))) continue;
+    if (text.startsWith('-eval', at + 1) || text.startsWith('-print', at + 1)) return true;
+    let end = at + 1;
+    while (end < at + 7 && isAsciiLetter(text.charCodeAt(end))) end++;
+    if (end > at + 1 && CODE_LETTERS.has(text[end - 1]!) && isWhitespace(text.charCodeAt(end))) return true;
+  }
+  return false;
+}
+/** Every network client of `NETWORK_CLIENTS` (in the program or loaded as a module) holds one of these. */
+export const NETWORK_MARKER =
+  /http|socket|sockopen|urlopen|fetch|lib|lwp|axios|connect|dgram|open-uri|faraday|rest-?client|requests|curl/i;
+
+/** Exported for the ReDoS test. */
+export const INTERPRETER_FILTER_PATTERNS: readonly RegExp[] = [NETWORK_MARKER];
+
 const reader = createPipelineReader();
 
 /** One-liner uploads: the interpreter's program reads secrets and uses a network client. */
@@ -48,23 +78,12 @@ export const INTERPRETER_EXFILTRATION_RULE: PayloadRule = {
   // ordinary file has only one of the two.
   pattern: /\b(?:python[23]?(?:\.\d{1,2})?|node(?:js)?|perl|ruby|php)(?:\.exe)?\s/,
   score: 0.9,
-  hints: ['python', 'node', 'perl', 'ruby', 'php'],
-  // Every network client named in `NETWORK_CLIENTS` or loaded as a module holds one of these.
-  textFilter: (text) =>
-    text.includes('http') ||
-    text.includes('HTTP') ||
-    text.includes('ocket') ||
-    text.includes('fetch') ||
-    text.includes('lib') ||
-    text.includes('LWP') ||
-    text.includes('axios') ||
-    text.includes('Connection') ||
-    text.includes('dgram') ||
-    text.includes('open-uri') ||
-    text.includes('araday') ||
-    text.includes('est-client') ||
-    text.includes('estClient') ||
-    text.includes('Party'),
+  // Parts of the names whose first three letters are rare in prose (`per`, `pyt` and `rub` open many
+  // words): the one hint pass stops at every position whose first three letters open a hint.
+  hints: ['ytho', 'node', 'erl', 'uby', 'php'],
+  // A code option (`-c`, `-e`, `-le`, `--eval`) and a network client's name must both occur: two
+  // single-pass tests, the first of which fails on almost every text that names an interpreter.
+  textFilter: (text) => hasCodeOption(text) && NETWORK_MARKER.test(text),
   confirm: ({ text, start }) => {
     const anchored = commandAt({ reader, text, start, names: INTERPRETER_NAMES });
     const word = anchored.command.find((candidate) => candidate.start === start);

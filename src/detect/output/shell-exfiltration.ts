@@ -12,7 +12,7 @@ import {
 import { createHeldSecretRule, type SinkScore } from './held-secret-rule.js';
 import { HELD_SECRET_PATTERNS } from './held-secrets.js';
 import { INTERPRETER_CODE_PATTERNS } from './interpreter-code.js';
-import { INTERPRETER_EXFILTRATION_RULE } from './interpreter-exfiltration.js';
+import { INTERPRETER_EXFILTRATION_RULE, INTERPRETER_FILTER_PATTERNS } from './interpreter-exfiltration.js';
 import { INTERPRETER_PATTERNS } from './interpreter-program.js';
 import { lineAround, type PayloadRule } from './payload-rule.js';
 import { createPipelineReader } from './pipeline-reader.js';
@@ -392,5 +392,6 @@ export const SHELL_EXFILTRATION_PATTERNS: readonly RegExp[] = [
   ...SHELL_WORD_PATTERNS,
   ...INTERPRETER_PATTERNS,
   ...INTERPRETER_CODE_PATTERNS,
+  ...INTERPRETER_FILTER_PATTERNS,
   ...HELD_SECRET_PATTERNS,
 ];

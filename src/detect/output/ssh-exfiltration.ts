@@ -72,7 +72,8 @@ export const SSH_EXFILTRATION_RULE: PayloadRule = {
   pattern: /\bssh(?:\.exe)?\s/,
   score: 0.9,
   hints: ['ssh'],
-  spaceAfter: ['ssh', 'ssh.exe'],
+  // `ssh ` or `ssh.exe `.
+  spaceAfter: ['ssh', 'exe'],
   // Secrets reach ssh's input through a pipe or a redirection.
   textFilter: (text) => text.includes('|') || text.includes('<'),
   confirm: ({ text, start }) => {

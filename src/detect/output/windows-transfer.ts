@@ -65,7 +65,8 @@ export const WINDOWS_TRANSFER_RULE: PayloadRule = {
   type: 'SHELL_EXFILTRATION',
   pattern: /\b(?:bitsadmin|certutil)(?:\.exe)?\s/,
   score: 0.85,
-  hints: ['bitsadmin', 'certutil'],
+  // Name parts whose first three letters are rare (`bit`, `cer` open many words).
+  hints: ['tsadmin', 'rtutil'],
   confirm: ({ text, start }) => {
     const anchored = commandAt({ reader, text, start, names: WINDOWS_NAMES });
     const command = commandName(anchored.command);
