@@ -1,6 +1,7 @@
 import { checkSync } from 'recheck';
 import { describe, expect, it } from 'vitest';
 import { scanToolDefinition, TOOL_POISONING_RULES } from './scan-tool-definition.js';
+import { SEPARATED_LETTERS_QUICK_TESTS } from './separated-letters-view.js';
 
 // recheck's fuzzer is random and bounded by wall-clock budgets by default, so a loaded machine could flip a
 // verdict. A fixed seed and step-count limits only make every run give the same answer.
@@ -11,7 +12,11 @@ const PATTERNS = TOOL_POISONING_RULES.flatMap((rule) => [
   ...(rule.followedBy === undefined ? [] : [[`${rule.id} followedBy`, rule.followedBy] as const]),
   ...(rule.near === undefined ? [] : [[`${rule.id} near`, rule.near] as const]),
   ...(rule.alsoNear === undefined ? [] : [[`${rule.id} alsoNear`, rule.alsoNear] as const]),
-]);
+]).concat(
+  SEPARATED_LETTERS_QUICK_TESTS.map(
+    (pattern, index) => [`separated letters quick test ${index}`, pattern] as const,
+  ),
+);
 
 describe('tool-poisoning patterns', () => {
   it.each(PATTERNS)(

@@ -212,6 +212,25 @@ function applyRemovals(text: string, ranges: readonly number[]): SeparatedLetter
 }
 
 /**
+ * Quick tests that let most texts skip the scans below: for text of printable ASCII only (no invisible
+ * characters, which words and separators may hold in any number), a run of three needs three single letters
+ * parted by short separators (up to six characters: three, plus spaces the spaced-run step may remove), or
+ * three words of one or two characters parted by short gaps. Both accept more than the scans do, so a text
+ * they reject has no run. The classes either side of each separator are disjoint from it, and every
+ * repetition is bounded.
+ */
+const PRINTABLE_ASCII = /^[\x20-\x7e\t\n\r]*$/;
+const MAY_HOLD_LETTER_RUN =
+  /(?:^|[^A-Za-z0-9])[A-Za-z][^A-Za-z0-9\n]{1,6}[A-Za-z][^A-Za-z0-9\n]{1,6}[A-Za-z](?![A-Za-z0-9])/;
+const MAY_HOLD_SPACED_RUN = /(?:^|\s)\S{1,2}\s{1,3}\S\s{1,3}\S{1,2}(?!\S)/;
+/** The quick tests, for the ReDoS check. */
+export const SEPARATED_LETTERS_QUICK_TESTS: readonly RegExp[] = [
+  PRINTABLE_ASCII,
+  MAY_HOLD_LETTER_RUN,
+  MAY_HOLD_SPACED_RUN,
+];
+
+/**
  * The text with letters broken apart by separators joined again, for the tool-poisoning phrase rules only:
  * `r.e.a.d ~/.ssh/id_rsa`, `d-o n-o-t t-e-l-l t-h-e u-s-e-r` and `r e a d  t h e  f i l e` read as the
  * words they spell. `undefined` when the text has no run of at least three spaced or separated characters,
@@ -219,6 +238,13 @@ function applyRemovals(text: string, ranges: readonly number[]): SeparatedLetter
  * look-alikes (`U.S.A.`, `a b c`, `x-y-z`) join into words that no rule looks for.
  */
 export function separatedLettersView(text: string): SeparatedLettersView | undefined {
+  if (PRINTABLE_ASCII.test(text) && !MAY_HOLD_LETTER_RUN.test(text) && !MAY_HOLD_SPACED_RUN.test(text))
+    return undefined;
+  return joinSeparatedLetters(text);
+}
+
+/** `separatedLettersView` without its quick tests (exported so a test can show they never change the answer). */
+export function joinSeparatedLetters(text: string): SeparatedLettersView | undefined {
   const spaced = spacedRunRemovals(text);
   const first = spaced.ranges.length > 0 ? applyRemovals(text, spaced.ranges) : undefined;
   const base = first?.text ?? text;

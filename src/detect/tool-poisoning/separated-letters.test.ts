@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { spanIsValid } from '../../spec/finding.js';
 import { scanToolDefinition } from './scan-tool-definition.js';
-import { separatedLettersView } from './separated-letters-view.js';
+import { joinSeparatedLetters, separatedLettersView } from './separated-letters-view.js';
 
 // Orders spelled with their letters broken apart: a reviewer's search for "read" or "tell the user" misses
 // them, the model reads them as words.
@@ -112,6 +112,41 @@ describe('separatedLettersView', () => {
           expect(view.toSource(view.text.length)).toBe(text.length);
         },
       ),
+    );
+  });
+
+  it('skips only texts that hold no run (its quick tests never change the answer)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.constantFrom(
+            'a',
+            'b',
+            'Q',
+            '1',
+            '.',
+            '-',
+            '_',
+            "'",
+            '(',
+            ')',
+            '"',
+            ' ',
+            '  ',
+            '   ',
+            '\n',
+            '\t',
+          ),
+          {
+            maxLength: 40,
+          },
+        ),
+        (parts) => {
+          const text = parts.join('');
+          expect(separatedLettersView(text)?.text).toBe(joinSeparatedLetters(text)?.text);
+        },
+      ),
+      { numRuns: 3000 },
     );
   });
 });
