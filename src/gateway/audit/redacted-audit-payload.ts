@@ -147,11 +147,13 @@ function countLooseStrings(value: unknown): number {
 
 /**
  * True when the body holds strings that are neither identifiers nor checked texts. Slots are distinct
- * strings of the body, so comparing counts answers without building a set of them.
+ * strings of the body (member-name slots, which hold a name rather than a string of the body, are not
+ * counted), so comparing counts answers without building a set of them.
  */
 function hasUncheckedStrings(body: Record<string, unknown>, extracted: ExtractedRequest): boolean {
   let slotStrings = 0;
-  for (const slot of extracted.slots) if (!isIdentifier(slot.key, slotText(slot))) slotStrings++;
+  for (const slot of extracted.slots)
+    if (slot.renames === undefined && !isIdentifier(slot.key, slotText(slot))) slotStrings++;
   return countLooseStrings(body) !== slotStrings;
 }
 

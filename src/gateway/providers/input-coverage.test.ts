@@ -616,6 +616,26 @@ describe('the audit copy of a request', () => {
     expect(strings.some((value) => value.includes(EMAIL))).toBe(false);
   });
 
+  it('still masks an unchecked value when a request also has member names to check', async () => {
+    const body = {
+      model: 'claude',
+      max_tokens: 5,
+      metadata: { user_id: EMAIL },
+      messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'f', input: { query: 'x' } }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'ok' }] },
+      ],
+    };
+    mock.script.push({ kind: 'json', body: answerFor(MESSAGES, 'Fine.') });
+    const response = await send(MESSAGES, body);
+    expect(response.status).toBe(200);
+    expect(mock.received.at(-1)!.body).toEqual(body);
+    const stored = await storedRecord(response.headers.get('x-request-id'));
+    expect(stored).toContain('"query"');
+    expect(stored).not.toContain(EMAIL);
+  });
+
   it('never stores a credential in a body member it does not know, though it checks the text beside it', async () => {
     const token = 'opaque-R7kq2Vx9LmT4bN8cWz3Ya6Hd';
     const body = {
