@@ -16,6 +16,23 @@ import { guardChatLogprobs } from './chat-logprobs.js';
 import { checkedJsonValue } from './checked-json-value.js';
 import type { ResponseGuard } from './response-guard.js';
 import { type HandledMembers, rewriteUnknownValue } from './rewrite-unknown-value.js';
+import { guardTextJunctions, type TextHolder } from './text-junctions.js';
+
+/** The string members `key` of the records in `list` that match `accept`, in order. */
+function textHolders(
+  list: unknown,
+  key: string,
+  accept: (record: Record<string, unknown>) => boolean,
+): TextHolder[] {
+  const holders: TextHolder[] = [];
+  if (!Array.isArray(list)) return holders;
+  for (const entry of list as unknown[]) {
+    if (entry === null || typeof entry !== 'object') continue;
+    const record = entry as Record<string, unknown>;
+    if (typeof record[key] === 'string' && accept(record)) holders.push({ record, key });
+  }
+  return holders;
+}
 
 /** Which API shape a response body has. */
 export type ResponseShape = 'chat' | 'responses' | 'anthropic' | 'embeddings';
@@ -71,9 +88,17 @@ function guardChatMessage(guard: ResponseGuard, message: Record<string, unknown>
   if (typeof message.content === 'string') {
     if (!guardMember(guard, message, 'content')) return false;
   } else if (Array.isArray(message.content)) {
-    // Some OpenAI-compatible servers answer with content parts: every text part is checked.
+    // Some OpenAI-compatible servers answer with content parts: every text part is checked, and so is
+    // where two parts meet.
     for (const part of message.content as Record<string, unknown>[])
       if (part !== null && typeof part === 'object' && !guardMember(guard, part, 'text')) return false;
+    if (
+      !guardTextJunctions(
+        guard,
+        textHolders(message.content, 'text', () => true),
+      )
+    )
+      return false;
   }
   if (Array.isArray(message.tool_calls)) {
     for (const call of message.tool_calls as { function?: Record<string, unknown>; custom?: unknown }[]) {
@@ -125,6 +150,9 @@ function guardChat(guard: ResponseGuard, body: Record<string, unknown>): boolean
 
 function guardAnthropic(guard: ResponseGuard, body: Record<string, unknown>): boolean {
   if (!guardAnthropicContent(guard, body)) return false;
+  // Text blocks follow each other (a cited passage is a block of its own): where two meet is checked too.
+  const texts = textHolders(body.content, 'text', (block) => block.type === 'text');
+  if (!guardTextJunctions(guard, texts)) return false;
   // The message's own members (`id`, `model`, `stop_sequence`, a member added later).
   return guardOtherMembers(guard, body, ANTHROPIC_MESSAGE_MEMBERS);
 }
@@ -187,6 +215,11 @@ export function guardWholeResponse(options: {
             return false;
         }
       }
+      // The output text of message items follows on from part to part and item to item.
+      const parts: TextHolder[] = [];
+      for (const item of textHolders(output, 'type', (record) => record.type === 'message'))
+        parts.push(...textHolders(item.record.content, 'text', (part) => part.type === 'output_text'));
+      if (!guardTextJunctions(options.guard, parts)) return false;
       // The response's own members (`id`, `model`, `metadata`, `error`, a member added later).
       return guardOtherMembers(options.guard, options.body, RESPONSE_OBJECT_MEMBERS);
     }

@@ -5,7 +5,7 @@ import { type ToolDefinitionSlot, toolSlotText } from '../providers/tool-definit
 import type { FindingSummary } from './findings-summary.js';
 import { createJsonTextRestorer, restoreJsonText } from './json-string-restorer.js';
 import { applyOutputRedactions, type OutputChecker } from './output-checker.js';
-import { checkSplitValue } from './split-value-check.js';
+import { checkSplitValue, checkTextJunction, type SplitValueCheck } from './split-value-check.js';
 import { createStreamTextGuard, type StreamTextGuard } from './stream-text-guard.js';
 import { scanToolListing, type ToolListingOptions } from './tool-listing-guard.js';
 
@@ -84,6 +84,11 @@ export interface ResponseGuard {
    */
   splitValue(pieces: readonly string[]): readonly string[] | null;
   /**
+   * Checks where two texts of the answer meet (see `checkTextJunction`): returns the two texts (changed
+   * when something across the junction is redacted), or null on a violation.
+   */
+  textJunction(before: string, after: string): readonly string[] | null;
+  /**
    * Restores the placeholders of this request in a text the upstream echoes from the request itself (the
    * Responses `instructions`): the caller's own text, already checked as input, so not checked again.
    */
@@ -131,6 +136,23 @@ export function createResponseGuard(options: ResponseGuardOptions): ResponseGuar
   function violate(code: ErrorCode, message: string, findings: FindingSummary[]): null {
     if (violation === undefined) violation = { code, message, findings };
     return null;
+  }
+
+  /** Records what a check of pieces found and gives back the pieces to send, or null on a violation. */
+  function splitOutcome(result: SplitValueCheck, pieces: readonly string[]): readonly string[] | null {
+    if (result.bypass) bypassWhole = true;
+    for (const finding of result.findings) wholeFindings.push(finding);
+    if (result.blocked && options.streaming.mode !== 'audit') {
+      return violate(
+        ERROR_CODES.OUTPUT_BLOCKED,
+        `response blocked by policy: a value split over several strings: ${result.reasons.join('; ')}`,
+        result.findings,
+      );
+    }
+    if (options.streaming.mode === 'audit' || result.redacted === undefined) return pieces;
+    redactedWhole = true;
+    changed = true;
+    return result.redacted;
   }
 
   function makeChannel(kind: 'text' | 'json'): TextChannel & { guard: StreamTextGuard } {
@@ -285,23 +307,18 @@ export function createResponseGuard(options: ResponseGuardOptions): ResponseGuar
         if (key.length <= CLEAN_SPLIT_CHARS && cleanSplits.size < CLEAN_SPLITS) cleanSplits.add(key);
         return pieces;
       }
-      if (result.bypass) bypassWhole = true;
-      for (const finding of result.findings) wholeFindings.push(finding);
-      if (result.blocked && options.streaming.mode !== 'audit') {
-        return violate(
-          ERROR_CODES.OUTPUT_BLOCKED,
-          `response blocked by policy: a value split over several strings: ${result.reasons.join('; ')}`,
-          result.findings,
-        );
-      }
-      if (options.streaming.mode === 'audit' || result.redacted === undefined) return pieces;
-      redactedWhole = true;
-      changed = true;
-      return result.redacted;
+      return splitOutcome(result, pieces);
+    },
+    textJunction(before, after) {
+      if (violation !== undefined) return null;
+      const pieces = [before, after];
+      const result = checkTextJunction({ checker: options.checker, before, after });
+      return result === undefined ? pieces : splitOutcome(result, pieces);
     },
     get violation() {
       return violation;
     },
+
     findings() {
       const all: FindingSummary[] = [...wholeFindings];
       for (const channel of channels.values()) all.push(...channel.guard.findings);

