@@ -93,9 +93,12 @@ export function isRoleVariant(key: string): boolean {
   return key.length === 4 && key !== 'role' && key.toLowerCase() === 'role';
 }
 
-/** The refusal of a message whose role is ambiguous (see `isRoleVariant`). */
+/** The refusal of a message or item whose role or type is ambiguous (see `isRoleVariant`). */
 export function ambiguousRole(): Error {
-  return gatewayError(ERROR_CODES.BAD_REQUEST, 'a message has two role members that differ only in case');
+  return gatewayError(
+    ERROR_CODES.BAD_REQUEST,
+    'a message or input item has two role or type members that differ only in case',
+  );
 }
 
 /**

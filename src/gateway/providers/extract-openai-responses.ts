@@ -69,6 +69,14 @@ const RESULT_MEMBERS: ReadonlySet<string> = new Set(['output', 'outputs', 'resul
  */
 const ITEM_SKIP: ReadonlySet<string> = new Set([...KNOWN_SHAPE_SKIP, 'tools', 'result']);
 
+/**
+ * True for a member named like `type` in another case: an item's type decides the role its text is
+ * checked with, and upstreams built on Go's `encoding/json` read `Type` as `type` (see `isRoleVariant`).
+ */
+function isTypeVariant(key: string): boolean {
+  return key.length === 4 && key !== 'type' && key.toLowerCase() === 'type';
+}
+
 /** Pushes every text of a non-message input item with the role of its type (see `ITEM_ROLES`). */
 function pushItemSlots(record: Record<string, unknown>, slots: TextSlot[]): void {
   const role = typeof record.type === 'string' ? ITEM_ROLES.get(record.type) : undefined;
@@ -78,6 +86,7 @@ function pushItemSlots(record: Record<string, unknown>, slots: TextSlot[]): void
   }
   const listing = TOOL_LISTING_TYPES.has(record.type);
   for (const key of Object.keys(record)) {
+    if (isRoleVariant(key) || isTypeVariant(key)) throw ambiguousRole();
     if (KNOWN_SHAPE_SKIP.has(key) || key === 'type' || (key === 'tools' && listing)) continue;
     if (key === 'result' && record.type === 'image_generation_call') continue;
     const memberRole = RESULT_MEMBERS.has(key) ? 'tool' : role;
@@ -166,7 +175,7 @@ export function extractOpenAIResponses(body: Record<string, unknown>): Extracted
         if (role === undefined) throw gatewayError(ERROR_CODES.BAD_REQUEST, 'input item has an unknown role');
         pushContentSlots({ holder: record, key: 'content', role, slots });
         for (const key of Object.keys(record)) {
-          if (isRoleVariant(key)) throw ambiguousRole();
+          if (isRoleVariant(key) || isTypeVariant(key)) throw ambiguousRole();
           if (key !== 'content' && key !== 'type' && !KNOWN_SHAPE_SKIP.has(key))
             pushMember(record, key, unknownShapeWalk(role, slots));
         }
