@@ -141,12 +141,15 @@ function nothingToWalk(record: Record<string, unknown>, handled: HandledMembers)
 
 /**
  * Short strings side by side are also checked as one value split over them (`ResponseGuard.splitValue`,
- * see `checkSplitValue`): the elements of an array, the walked members of one object. A piece is at most
- * `PIECE_MAX_CHARS` long (a longer string carries enough of a key for the check of that string alone to
- * matter less, and ids, states and tags are shorter); pieces are joined in groups of at most
- * `JOINED_MAX_CHARS`, in the order they are written. Not covered: a value split across member names,
- * across different objects (one character per element of an array of objects), across groups, or in an
- * order other than the written one; and anything an upstream encodes in a way only its own client reads.
+ * see `checkSplitValue`): the elements of an array, the walked members of one object, after each was
+ * checked alone and only those that check left as sent (a piece that held a whole key is redacted on its
+ * own; a restored placeholder is the caller's own text). A piece is at most `PIECE_MAX_CHARS` long (ids,
+ * states, tags and the pieces of a split key are shorter; a longer string is text checked on its own);
+ * pieces are joined in groups of at most `JOINED_MAX_CHARS`, in the order they are written, and count
+ * toward the walk's bounds. Not covered: a value split across member names, across different objects (one
+ * character per element of an array of objects), across groups, over pieces longer than the bound, or in
+ * an order other than the written one; and anything an upstream encodes in a way only its own client
+ * reads (base64, a cipher).
  */
 const PIECE_MAX_CHARS = 48;
 const JOINED_MAX_CHARS = 4096;

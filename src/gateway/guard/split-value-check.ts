@@ -14,11 +14,13 @@ import { isPlainWords } from './rewrite-unknown-value.js';
  *   them far too often);
  * - only a finding that spans at least two pieces: one inside a single piece was found by the check of
  *   that piece already.
- * Pieces are joined as they are (a key in characters) and, when the request has a system prompt and the
- * pieces are words (no white space, at least four), also with a space between them, since the leak check
- * reads words (`["You","are","the",…]`). A secret found across pieces is redacted in them (the marker
- * goes into the piece where the secret starts, the other pieces lose their part of it); a finding the
- * policy blocks stops the answer.
+ * Pieces are joined as they are (a key in characters; also read from each piece glued to a letter or
+ * digit before it, see `gluedViews`; skipped when every piece is lowercase words, which no key format is
+ * made of) and, when the request has a system prompt and the pieces are words (no white space, at least
+ * four), also with a space between them, since the leak check reads words (`["You","are","the",…]`). A
+ * secret found across pieces is redacted in them (the marker goes into the piece where the secret starts,
+ * the other pieces lose their part of it); a finding the policy blocks stops the answer. The same check,
+ * with every finding counting, reads where two texts of a whole answer meet (`checkTextJunction`).
  */
 export interface SplitValueCheck {
   /** The findings that span pieces (secrets, leaks), for the record. */
