@@ -41,9 +41,6 @@ const MESSAGE_BLOCKS: ReadonlySet<string> = new Set([
   'container_upload',
 ]);
 
-/** Members of a message block walked apart: a tool's `input` (see `pushBlocks`). */
-const MESSAGE_BLOCK_SKIP: ReadonlySet<string> = new Set([...KNOWN_SHAPE_SKIP, 'input']);
-
 /** Nested under a role: a document inside a tool result stays a tool result (both are data). */
 function dataRole(role: Role, blockRole: Role): Role {
   return role === 'tool' || role === 'document' ? role : blockRole;
@@ -70,11 +67,9 @@ function pushBlocks(options: { blocks: unknown[]; role: Role; slots: TextSlot[] 
     const blockRole = DATA_BLOCKS.get(typeName);
     if (blockRole !== undefined)
       pushStringLeaves(block, { role: dataRole(role, blockRole), slots, skip: KNOWN_SHAPE_SKIP });
-    else if (MESSAGE_BLOCKS.has(typeName)) {
-      // A tool's input is free-form JSON the model reads whole, member names included.
-      pushStringLeaves(block, { role, slots, skip: MESSAGE_BLOCK_SKIP });
-      pushMember(block as Record<string, unknown>, 'input', unknownShapeWalk(role, slots));
-    } else {
+    // A tool's `input` is free-form JSON, walked as an unknown shape (see `pushMember`).
+    else if (MESSAGE_BLOCKS.has(typeName)) pushStringLeaves(block, { role, slots, skip: KNOWN_SHAPE_SKIP });
+    else {
       const unknownRole = typeName.endsWith('_result') ? dataRole(role, 'tool') : role;
       pushStringLeaves(block, unknownShapeWalk(unknownRole, slots));
     }

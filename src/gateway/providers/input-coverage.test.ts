@@ -113,6 +113,15 @@ function places(text: string): Case[] {
     responses('web search call query', [
       { type: 'web_search_call', id: 'w1', status: 'completed', action: { type: 'search', query: text } },
     ]),
+    responses('file search result attributes', [
+      {
+        type: 'file_search_call',
+        id: 'f1',
+        status: 'completed',
+        queries: ['q'],
+        results: [{ file_id: 'file-1', text: 'x', attributes: { status: text } }],
+      },
+    ]),
     responses('code interpreter logs', [
       {
         type: 'code_interpreter_call',

@@ -51,8 +51,16 @@ export const KNOWN_SHAPE_SKIP: ReadonlySet<string> = new Set([
   'logprobs',
 ]);
 
-/** An unknown shape: nothing is left unchecked but a structural `type` (fail closed). */
+/** An unknown shape: nothing is left unchecked but a structural `type` and credentials (fail closed). */
 export const UNKNOWN_SHAPE_SKIP: ReadonlySet<string> = new Set();
+
+/**
+ * Members of known shapes that hold free-form JSON, read whole by the model or a tool: a tool's `input`
+ * (Anthropic `tool_use`, `server_tool_use`, `mcp_tool_use`) or `arguments` given as an object, a file
+ * search result's `attributes`, a shell action's `env`. They are walked as unknown shapes (no member
+ * skipped, member names checked), so a member named like a setting (`format`, `id`) hides nothing.
+ */
+const FREE_FORM_MEMBERS: ReadonlySet<string> = new Set(['input', 'arguments', 'attributes', 'env']);
 
 /**
  * Nesting followed: above the largest `limits.jsonDepth` (1024), so in the gateway the parser's bound
@@ -144,6 +152,9 @@ export function pushStringLeaves(
  */
 export function pushMember(record: Record<string, unknown>, key: string, walk: LeafWalk, depth = 0): void {
   const child = record[key];
+  // Free-form JSON inside a known shape: its member names are the caller's, not the API's.
+  if (FREE_FORM_MEMBERS.has(key) && walk.skip !== UNKNOWN_SHAPE_SKIP && typeof child === 'object')
+    walk = unknownShapeWalk(walk.role, walk.slots);
   if (typeof child === 'string') {
     if ((key === 'type' && STRUCTURAL_TYPE.test(child)) || CREDENTIAL_KEY.test(key)) return;
     pushLeafString({ container: record, key, text: child, walk });
