@@ -158,7 +158,9 @@ function guardAnthropic(guard: ResponseGuard, body: Record<string, unknown>): bo
 }
 
 function guardAnthropicContent(guard: ResponseGuard, body: Record<string, unknown>): boolean {
-  if (!Array.isArray(body.content)) return true;
+  // Content that is not a list of blocks (a bare string from some servers) is checked whole.
+  if (!Array.isArray(body.content))
+    return body.content == null || guardUnknownBlock({ guard, holder: body, member: 'content' });
   const content = body.content as unknown[];
   for (let index = 0; index < content.length; index++) {
     const block = content[index] as Record<string, unknown> | null;
@@ -205,6 +207,12 @@ export function guardWholeResponse(options: {
     case 'responses': {
       restoreEchoedInstructions(options.guard, options.body);
       const output = options.body.output;
+      // An `output` that is not a list of items (a bare string) is checked whole.
+      if (!Array.isArray(output) && output != null)
+        return (
+          guardUnknownBlock({ guard: options.guard, holder: options.body, member: 'output' }) &&
+          guardOtherMembers(options.guard, options.body, RESPONSE_OBJECT_MEMBERS)
+        );
       if (Array.isArray(output)) {
         for (let index = 0; index < output.length; index++) {
           const item: unknown = output[index];

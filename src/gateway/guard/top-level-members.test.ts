@@ -430,6 +430,30 @@ describe.each(['window', 'buffer'] as const)('top-level members of answers (stre
       }
     });
 
+    it('checks an `output` or Anthropic `content` that is not a list, whole and streamed', async () => {
+      mock.script.push({ kind: 'json', body: responsesAnswer({}, `key ${AWS_KEY}` as unknown as unknown[]) });
+      const whole = await responses(false);
+      expect(whole.status).toBe(200);
+      expect(JSON.parse(whole.text).output).toBe(`key ${REDACTED}`);
+
+      mock.script.push({
+        kind: 'raw-stream',
+        events: responsesStream({}).map((event) =>
+          event.startsWith('event: response.completed')
+            ? event.replace('"output":[', `"output":"${EXFIL_URL}","x":[`)
+            : event,
+        ),
+      });
+      const streamed = await responses(true);
+      expect(streamed.text).not.toContain(ATTACKER);
+      expect(responsesStoppedByGuard(parseEvents(streamed.text))).toBe(true);
+
+      mock.script.push({ kind: 'json', body: anthropicAnswer({ content: `key ${AWS_KEY}` }) });
+      const anthropic = await messages(false);
+      expect(anthropic.status).toBe(200);
+      expect(JSON.parse(anthropic.text).content).toBe(`key ${REDACTED}`);
+    });
+
     it('passes a benign answer unchanged, whole', async () => {
       const body = responsesAnswer();
       mock.script.push({ kind: 'json', body });

@@ -253,7 +253,12 @@ export function createOpenAIResponsesStream(guard: ResponseGuard): StreamTransfo
   function rewriteOutput(data: ResponseEvent, rewrite: RewriteText): boolean {
     const response = data.response as { output?: unknown } | null | undefined;
     const output = response !== null && typeof response === 'object' ? response.output : undefined;
-    if (!Array.isArray(output)) return true;
+    // An `output` that is not a list of items (a bare string) is checked whole.
+    if (!Array.isArray(output))
+      return (
+        output == null ||
+        guardUnknownBlock({ guard, holder: response as Record<string, unknown>, member: 'output' })
+      );
     for (let index = 0; index < output.length; index++) {
       const item: unknown = output[index];
       if (item !== null && typeof item === 'object') {
