@@ -7,12 +7,14 @@ import { SEPARATED_LETTERS_QUICK_TESTS } from './separated-letters-view.js';
 // verdict. A fixed seed and step-count limits only make every run give the same answer.
 const DETERMINISTIC = { randomSeed: 1, timeout: null, attackTimeout: null, incubationTimeout: null } as const;
 
-const PATTERNS = TOOL_POISONING_RULES.flatMap((rule) => [
-  [`${rule.id} pattern`, rule.pattern] as const,
-  ...(rule.followedBy === undefined ? [] : [[`${rule.id} followedBy`, rule.followedBy] as const]),
-  ...(rule.near === undefined ? [] : [[`${rule.id} near`, rule.near] as const]),
-  ...(rule.alsoNear === undefined ? [] : [[`${rule.id} alsoNear`, rule.alsoNear] as const]),
-]).concat(
+const PATTERNS: (readonly [string, RegExp])[] = TOOL_POISONING_RULES.flatMap(
+  (rule): (readonly [string, RegExp])[] => [
+    [`${rule.id} pattern`, rule.pattern] as const,
+    ...(rule.followedBy === undefined ? [] : [[`${rule.id} followedBy`, rule.followedBy] as const]),
+    ...(rule.near === undefined ? [] : [[`${rule.id} near`, rule.near] as const]),
+    ...(rule.alsoNear === undefined ? [] : [[`${rule.id} alsoNear`, rule.alsoNear] as const]),
+  ],
+).concat(
   SEPARATED_LETTERS_QUICK_TESTS.map(
     (pattern, index) => [`separated letters quick test ${index}`, pattern] as const,
   ),
