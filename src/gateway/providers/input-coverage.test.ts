@@ -346,6 +346,29 @@ describe('input members an attacker could hide text in', () => {
     }
   });
 
+  it('checks the tool use examples of a declared Anthropic tool like its schema', async () => {
+    const body = (example: string) => ({
+      model: 'claude',
+      max_tokens: 5,
+      messages: [{ role: 'user', content: 'hi' }],
+      tools: [
+        {
+          name: 'f',
+          description: 'Finds.',
+          input_schema: { type: 'object' },
+          input_examples: [{ q: example }],
+        },
+      ],
+    });
+    const blocked = await post(MESSAGES, body(INJECTION));
+    expect(blocked.body.error?.code).toBe('AEGIS_INPUT_BLOCKED');
+    const key = `sk-${'Pl7Ok8Ij9U'.repeat(3)}`;
+    mock.script.push({ kind: 'json', body: answerFor(MESSAGES, 'Fine.') });
+    const redacted = await post(MESSAGES, body(`use ${key}`));
+    expect(redacted.status).toBe(200);
+    expect(JSON.stringify(mock.received.at(-1)!.body)).not.toContain(key);
+  });
+
   it('renames a tool input member whose name it redacts, keeping its value and the order', async () => {
     mock.script.push({ kind: 'json', body: answerFor(MESSAGES, 'Fine.') });
     const input = { a: 1, [`to ${EMAIL}`]: { keep: true }, z: 'last' };

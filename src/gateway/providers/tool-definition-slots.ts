@@ -107,7 +107,8 @@ function pushSchemaSlots(options: {
 /** Free-text members of a tool object (every API; `title` is MCP's display name), and schema members. */
 const TEXT_MEMBERS = ['description', 'server_description', 'title'] as const;
 // `inputSchema` and `outputSchema` are the MCP spellings (`tools/list`), so a server's listing can be
-// checked as it is; MCP `annotations` hold a `title` the client shows.
+// checked as it is; MCP `annotations` hold a `title` the client shows. Anthropic `input_examples` (tool
+// use examples) are example inputs shown to the model with the tool: every string in them is read.
 const SCHEMA_MEMBERS = [
   'parameters',
   'input_schema',
@@ -116,6 +117,7 @@ const SCHEMA_MEMBERS = [
   'outputSchema',
   'format',
   'annotations',
+  'input_examples',
 ] as const;
 /** Tools nested in a tool (a Responses `namespace` groups function and custom tools under `tools`). */
 const MAX_NESTED_TOOLS_DEPTH = 2;
