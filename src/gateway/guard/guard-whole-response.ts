@@ -134,7 +134,11 @@ function guardChat(guard: ResponseGuard, body: Record<string, unknown>): boolean
   if (!Array.isArray(body.choices)) return guardOtherMembers(guard, body, CHAT_ANSWER_MEMBERS);
   for (const choice of body.choices as { message?: Record<string, unknown> }[]) {
     const message = choice?.message;
-    if (message !== null && typeof message === 'object' && !guardChatMessage(guard, message)) return false;
+    if (message !== null && typeof message === 'object') {
+      if (!guardChatMessage(guard, message)) return false;
+    } else if (message != null && !guardUnknownBlock({ guard, holder: choice, member: 'message' }))
+      // A message that is not an object (a bare string) is checked whole.
+      return false;
   }
   // The answer's own members (`id`, `model`, `system_fingerprint`) and each choice's other members.
   if (!guardOtherMembers(guard, body, CHAT_ANSWER_MEMBERS)) return false;

@@ -400,6 +400,24 @@ describe.each(['window', 'buffer'] as const)('top-level members of answers (stre
       }
     });
 
+    it('checks a message or delta that is not an object, whole and streamed', async () => {
+      mock.script.push({ kind: 'json', body: chatAnswer({}, { message: `key ${AWS_KEY}` }) });
+      const whole = await chat(false);
+      expect(whole.status).toBe(200);
+      expect(JSON.parse(whole.text).choices[0].message).toBe(`key ${REDACTED}`);
+
+      const events = chatStream({});
+      events.splice(
+        2,
+        0,
+        `data: ${JSON.stringify({ ...CHAT_META, choices: [{ index: 0, delta: EXFIL }] })}\n\n`,
+      );
+      mock.script.push({ kind: 'raw-stream', events });
+      const streamed = await chat(true);
+      expect(streamed.text).not.toContain(ATTACKER);
+      expect(chatStoppedByGuard(streamed.text)).toBe(true);
+    });
+
     it('passes a benign stream unchanged', async () => {
       const events = chatStream({});
       mock.script.push({ kind: 'raw-stream', events });

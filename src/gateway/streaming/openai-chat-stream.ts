@@ -1,4 +1,5 @@
 import { CHAT_CHUNK_MEMBERS } from '../guard/answer-members.js';
+import { guardUnknownBlock } from '../guard/anthropic-unknown-block.js';
 import { checkedUpstreamError } from '../guard/checked-upstream-error.js';
 import type { ResponseGuard, ResponseViolation, TextChannel } from '../guard/response-guard.js';
 import { type HandledMembers, isPlainWords, rewriteUnknownValue } from '../guard/rewrite-unknown-value.js';
@@ -208,6 +209,12 @@ export function createOpenAIChatStream(guard: ResponseGuard): StreamTransformer 
 
   function transformChoice(choice: ChoiceDelta): boolean {
     const index = choice.index ?? 0;
+    // A delta that is not an object (a bare string) is checked whole.
+    if (choice.delta != null && (typeof choice.delta !== 'object' || Array.isArray(choice.delta))) {
+      const holder = choice as unknown as Record<string, unknown>;
+      if (!guardUnknownBlock({ guard, holder, member: 'delta' })) return false;
+      return choice.finish_reason == null || flushChoice(choice);
+    }
     const delta = choice.delta;
     if (delta) {
       if (typeof delta.content === 'string' && delta.content.length > 0) {
