@@ -27,7 +27,11 @@ const HINT_PARTS: Readonly<Record<string, string>> = {
  */
 export function createHeldSecretRule(sinks: ReadonlyMap<string, SinkScore>): PayloadRule {
   const names = [...sinks.keys()];
-  const hints = [...new Set(names.map((name) => HINT_PARTS[name] ?? name))];
+  const parts = [...new Set(names.map((name) => HINT_PARTS[name] ?? name))];
+  // A hint holding another is found whenever it is (`ncat` holds `nc`): only the shorter is looked for.
+  const hints = parts.filter((part) => !parts.some((other) => other !== part && part.includes(other)));
+  // Names ending in `cat` (`ncat`, `netcat`, `socat`) stand before whitespace as `cat` does.
+  const spaceAfter = [...new Set([...hints, 'cat', 'exe'])];
   const nameSet = new Set(names);
   const reader = createPipelineReader();
   return {
@@ -37,7 +41,7 @@ export function createHeldSecretRule(sinks: ReadonlyMap<string, SinkScore>): Pay
     score: 0.9,
     hints,
     // `curl.exe `, `ssh.exe `: Windows names are followed by whitespace after their suffix.
-    spaceAfter: [...hints, 'exe'],
+    spaceAfter,
     // Something must be held first: an assignment (`=`), a redirection (`>`) or a copy.
     textFilter: (text) => text.includes('=') || text.includes('>') || HOLDING_COMMAND.test(text),
     confirm: ({ text, start }) => {
