@@ -119,7 +119,7 @@ describe('unknown shapes are checked whole', () => {
         };
         const slots = extractOpenAIChat(body).slots;
         // Value slots first, as the input guard writes them (in slot order), then the texts read back.
-        slots.forEach((slot, index) => setSlotText(slot, `<R_${index}>`));
+        for (const [index, slot] of slots.entries()) setSlotText(slot, `<R_${index}>`);
         const after = expectedTexts(body.future);
         for (let index = 1; index < slots.length; index++) expect(after).toContain(`<R_${index}>`);
       }),
