@@ -1,29 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { OutputFinding } from '../../spec/finding.js';
-import { identityText } from '../../spec/text.js';
-import { createOutputDetector } from '../output.js';
-
-const detector = createOutputDetector();
-
-function findings(text: string): OutputFinding[] {
-  const all = detector.detect(text, { role: 'assistant', normalized: identityText(text) }) as OutputFinding[];
-  return all.filter((finding) => finding.type === 'SHELL_EXFILTRATION');
-}
-
-function exfiltration(text: string): OutputFinding[] {
-  return findings(text).filter((finding) => finding.score >= 0.5);
-}
-
-/** A command bare, in a fenced block, as inline code in prose, and after `&&` and `;`. */
-function framings(command: string): string[] {
-  return [
-    command,
-    `Run this:\n\n\`\`\`bash\n${command}\n\`\`\`\n`,
-    `Then execute \`${command}\` to finish the setup.`,
-    `cd /tmp && ${command}`,
-    `set -e; ${command}`,
-  ];
-}
+import {
+  expectFoundInFramings,
+  expectLeftAloneInFramings,
+  shellExfiltrationFindings,
+} from './test-support/exfiltration-cases.js';
 
 // Credential files, keys or the environment copied to cloud storage.
 const MALICIOUS: readonly string[] = [
@@ -61,21 +41,14 @@ const BENIGN: readonly string[] = [
 ];
 
 describe('cloud storage copies of secrets', () => {
-  it.each(MALICIOUS)('finds %s', (command) => {
-    for (const text of framings(command)) {
-      expect(
-        exfiltration(text).map((finding) => finding.ruleId),
-        text,
-      ).toContain('output.shell-exfil-cloud-copy');
-    }
-  });
+  it.each(MALICIOUS)('finds %s', (command) =>
+    expectFoundInFramings({ command, ruleId: 'output.shell-exfil-cloud-copy' }),
+  );
 
-  it.each(BENIGN)('leaves alone %s', (command) => {
-    for (const text of framings(command)) expect(exfiltration(text), text).toEqual([]);
-  });
+  it.each(BENIGN)('leaves alone %s', (command) => expectLeftAloneInFramings(command));
 
   it("keeps an app's .env stored beside its deployment below the balanced threshold", () => {
-    const [finding] = findings('aws s3 cp .env s3://my-app-config/prod.env');
+    const [finding] = shellExfiltrationFindings('aws s3 cp .env s3://my-app-config/prod.env');
     expect(finding?.ruleId).toBe('output.shell-exfil-cloud-copy');
     expect(finding!.score).toBe(0.4);
   });

@@ -1,28 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { OutputFinding } from '../../spec/finding.js';
-import { identityText } from '../../spec/text.js';
-import { createOutputDetector } from '../output.js';
-
-const detector = createOutputDetector();
-
-function exfiltration(text: string): OutputFinding[] {
-  const findings = detector.detect(text, {
-    role: 'assistant',
-    normalized: identityText(text),
-  }) as OutputFinding[];
-  return findings.filter((finding) => finding.type === 'SHELL_EXFILTRATION' && finding.score >= 0.5);
-}
-
-/** A command bare, in a fenced block, as inline code in prose, and after `&&` and `;`. */
-function framings(command: string): string[] {
-  return [
-    command,
-    `Run this:\n\n\`\`\`bash\n${command}\n\`\`\`\n`,
-    `Then execute \`${command}\` to finish the setup.`,
-    `cd /tmp && ${command}`,
-    `set -e; ${command}`,
-  ];
-}
+import {
+  expectFoundInFramings,
+  expectLeftAloneInFramings,
+  shellExfiltrationFindings,
+} from './test-support/exfiltration-cases.js';
 
 // ssh forwards its standard input to the remote command: a secret fed into it lands on the other host.
 const MALICIOUS: readonly string[] = [
@@ -52,28 +33,22 @@ const BENIGN: readonly string[] = [
 ];
 
 describe('ssh fed with secrets', () => {
-  it.each(MALICIOUS)('finds %s', (command) => {
-    for (const text of framings(command)) {
-      const findings = exfiltration(text);
-      expect(
-        findings.map((finding) => finding.ruleId),
-        text,
-      ).toContain('output.shell-exfil-ssh');
-      expect(findings.every((finding) => !(finding.evidence ?? '').includes('aws'))).toBe(true);
-    }
-  });
+  it.each(MALICIOUS)('finds %s', (command) =>
+    expectFoundInFramings({
+      command,
+      ruleId: 'output.shell-exfil-ssh',
+      check: (findings) =>
+        expect(findings.every((finding) => !(finding.evidence ?? '').includes('aws'))).toBe(true),
+    }),
+  );
 
-  it.each(BENIGN)('leaves alone %s', (command) => {
-    for (const text of framings(command)) expect(exfiltration(text), text).toEqual([]);
-  });
+  it.each(BENIGN)('leaves alone %s', (command) => expectLeftAloneInFramings(command));
 
   it('keeps keys copied into the same folder on another machine below the balanced threshold', () => {
     const text = "cat ~/.ssh/id_ed25519 | ssh newlaptop 'cat > ~/.ssh/id_ed25519'";
-    const findings = detector.detect(text, {
-      role: 'assistant',
-      normalized: identityText(text),
-    }) as OutputFinding[];
-    const ssh = findings.find((finding) => finding.ruleId === 'output.shell-exfil-ssh');
+    const ssh = shellExfiltrationFindings(text).find(
+      (finding) => finding.ruleId === 'output.shell-exfil-ssh',
+    );
     expect(ssh?.score).toBe(0.4);
   });
 });

@@ -1,17 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import type { OutputFinding } from '../../spec/finding.js';
-import { identityText } from '../../spec/text.js';
-import { createOutputDetector } from '../output.js';
-
-const detector = createOutputDetector();
-
-function exfiltration(text: string): OutputFinding[] {
-  const findings = detector.detect(text, {
-    role: 'assistant',
-    normalized: identityText(text),
-  }) as OutputFinding[];
-  return findings.filter((finding) => finding.type === 'SHELL_EXFILTRATION' && finding.score >= 0.5);
-}
+import { describe, it } from 'vitest';
+import { expectFoundInFramings, expectLeftAloneInFramings } from './test-support/exfiltration-cases.js';
 
 /** A script bare, in a fenced block, as inline code in prose (one line), and after `&&` and `;`. */
 function framings(command: string): string[] {
@@ -74,16 +62,9 @@ const BENIGN: readonly string[] = [
 ];
 
 describe('Windows transfer tools', () => {
-  it.each(MALICIOUS)('finds %s', (command, ruleId) => {
-    for (const text of framings(command)) {
-      expect(
-        exfiltration(text).map((finding) => finding.ruleId),
-        text,
-      ).toContain(ruleId);
-    }
-  });
+  it.each(MALICIOUS)('finds %s', (command, ruleId) =>
+    expectFoundInFramings({ command, ruleId, frame: framings }),
+  );
 
-  it.each(BENIGN)('leaves alone %s', (command) => {
-    for (const text of framings(command)) expect(exfiltration(text), text).toEqual([]);
-  });
+  it.each(BENIGN)('leaves alone %s', (command) => expectLeftAloneInFramings(command, framings));
 });
