@@ -1,5 +1,11 @@
 import type { Bindings } from './held-bindings.js';
-import { commandName, isSensitivePath, readsSecrets, scriptReadsSecrets } from './sensitive-sources.js';
+import {
+  commandName,
+  isSensitivePath,
+  readsSecrets,
+  scriptReadsSecrets,
+  withoutRedirections,
+} from './sensitive-sources.js';
 import type { ShellWord } from './shell-words.js';
 
 // What one command makes a name or a file hold (see held-secrets.ts): shell and PowerShell assignments,
@@ -28,17 +34,6 @@ function standFor(value: string): string | undefined {
   if (isSensitivePath(value)) return value;
   if ((value.includes('(') || value.includes('`')) && scriptReadsSecrets(value)) return value;
   return undefined;
-}
-
-/** The words without redirections and their targets. */
-function withoutRedirections(words: readonly ShellWord[]): ShellWord[] {
-  const kept: ShellWord[] = [];
-  for (let index = 0; index < words.length; index++) {
-    const value = words[index]!.value;
-    if (value === '<' || value === '>') index++;
-    else kept.push(words[index]!);
-  }
-  return kept;
 }
 
 /** The words that are not options (`-x`, `--x`, and `/x` for Windows tools). */

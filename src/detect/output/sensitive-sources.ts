@@ -138,7 +138,7 @@ function nulSeparated(value: string): boolean {
 }
 
 /** The words of a command without its redirections (`> file`, `2>&1`, `< file`). */
-function withoutRedirections(words: readonly ShellWord[]): ShellWord[] {
+export function withoutRedirections(words: readonly ShellWord[]): ShellWord[] {
   const kept: ShellWord[] = [];
   for (let index = 0; index < words.length; index++) {
     const value = words[index]!.value;
