@@ -1,8 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGuard } from '../../guard/create-guard.js';
 import type { AuditEntry } from '../../store/audit-record.js';
-import { createSseParser } from '../streaming/sse-parser.js';
 import { type MockUpstream, startMockUpstream } from '../test-support/mock-upstream.js';
+import {
+  parseSseEvents as parseEvents,
+  type ReceivedEvent as Received,
+  sseEvent as sse,
+} from '../test-support/sse-events.js';
 import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.js';
 
 // A value split so that no single string holds it: a key written as an array of characters, or spread
@@ -30,24 +34,6 @@ const BENIGN = {
   source: { id: 'doc_7', page: '12', section: 'B.3', lang: 'en', version: 'v1.4.2' },
   words: ['You', 'are', 'welcome', 'to', 'book', 'a', 'table', 'in', 'Alfama'],
 };
-
-type Received = Record<string, unknown>;
-
-function sse(type: string, data: Record<string, unknown>): string {
-  return `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
-}
-
-function parseEvents(text: string): Received[] {
-  const events: Received[] = [];
-  const parser = createSseParser({
-    onEvent: (event) => {
-      if (event.data !== '[DONE]') events.push(JSON.parse(event.data) as Received);
-    },
-  });
-  parser.push(Buffer.from(text));
-  parser.end();
-  return events;
-}
 
 /** Every string of a value joined, in order: what a caller would get by putting the pieces together. */
 function joinedStrings(value: unknown): string {

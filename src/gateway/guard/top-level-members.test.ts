@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGuard } from '../../guard/create-guard.js';
 import type { AuditEntry } from '../../store/audit-record.js';
-import { createSseParser } from '../streaming/sse-parser.js';
 import { type MockUpstream, startMockUpstream } from '../test-support/mock-upstream.js';
+import {
+  parseSseEvents as parseEvents,
+  fiveCharacterPieces as pieces,
+  type ReceivedEvent as Received,
+  sseEvent as sse,
+} from '../test-support/sse-events.js';
 import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.js';
 
 // The members around the answer (a chat completion's `id`, `model`, `system_fingerprint`, a Responses
@@ -26,29 +31,6 @@ const SYSTEM_PROMPT =
   'in the language of the traveller with a calm and friendly tone.';
 /** A time stamp in seconds, as `created` carries it: a whole number of 10 digits, not a phone number. */
 const CREATED = 1_763_900_000;
-
-function sse(type: string, data: Record<string, unknown>): string {
-  return `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
-}
-
-type Received = Record<string, unknown>;
-
-function parseEvents(text: string): Received[] {
-  const events: Received[] = [];
-  const parser = createSseParser({
-    onEvent: (event) => {
-      if (event.data !== '[DONE]') events.push(JSON.parse(event.data) as Received);
-    },
-  });
-  parser.push(Buffer.from(text));
-  parser.end();
-  return events;
-}
-
-/** Pieces of 5 characters, so a text is only ever whole across several deltas. */
-function pieces(text: string): string[] {
-  return text.match(/[\s\S]{1,5}/g) ?? [];
-}
 
 // --- OpenAI chat ---------------------------------------------------------------------------------
 

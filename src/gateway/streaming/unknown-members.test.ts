@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGuard } from '../../guard/create-guard.js';
 import { type MockUpstream, startMockUpstream } from '../test-support/mock-upstream.js';
+import {
+  parseSseEvents as parseEvents,
+  fiveCharacterPieces as pieces,
+  type ReceivedEvent as Received,
+  sseEvent as sse,
+} from '../test-support/sse-events.js';
 import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.js';
-import { createSseParser } from './sse-parser.js';
 
 // Providers add members to the items, blocks, deltas and events the gateway knows (a note on a message,
 // citations on a text block, audio on a chat delta). Whatever the code for a known type does not handle
@@ -18,29 +23,6 @@ const REDACTED = '[REDACTED:AWS_ACCESS_KEY_ID]';
 const EMAIL = 'ann@example.com';
 /** What the upstream sees instead of `EMAIL` (the request's vault numbers placeholders from 1). */
 const PLACEHOLDER = '<EMAIL_ADDRESS_1>';
-
-/** Pieces of 5 characters, so a key is only ever whole across several deltas. */
-function pieces(text: string): string[] {
-  return text.match(/[\s\S]{1,5}/g) ?? [];
-}
-
-function sse(type: string, data: Record<string, unknown>): string {
-  return `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
-}
-
-type Received = Record<string, unknown>;
-
-function parseEvents(text: string): Received[] {
-  const events: Received[] = [];
-  const parser = createSseParser({
-    onEvent: (event) => {
-      if (event.data !== '[DONE]') events.push(JSON.parse(event.data) as Received);
-    },
-  });
-  parser.push(Buffer.from(text));
-  parser.end();
-  return events;
-}
 
 // --- OpenAI chat ---------------------------------------------------------------------------------
 
