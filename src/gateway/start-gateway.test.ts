@@ -88,6 +88,18 @@ describe('startGateway wiring (stores, admin, metrics)', () => {
     }
   });
 
+  it('refuses an admin body with a member name written twice', async () => {
+    const answer = await fetch(`${started.url}/admin/keys`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+      body: '{"name":"svc","models":["a"],"models":["b"]}',
+    });
+    expect(answer.status).toBe(400);
+    expect(((await answer.json()) as { error: { code: string } }).error.code).toBe(
+      'AEGIS_JSON_DUPLICATE_MEMBER',
+    );
+  });
+
   it('serves metrics from the monitor', async () => {
     const text = await (await fetch(`${started.url}/metrics`)).text();
     expect(text).toMatch(/aegis_/);

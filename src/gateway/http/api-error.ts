@@ -8,6 +8,7 @@ const STATUS: Partial<Record<ErrorCode, [number, string]>> = {
   [ERROR_CODES.INVALID_ARGUMENT]: [400, 'invalid_request_error'],
   [ERROR_CODES.JSON_MALFORMED]: [400, 'invalid_request_error'],
   [ERROR_CODES.JSON_TOO_DEEP]: [400, 'invalid_request_error'],
+  [ERROR_CODES.JSON_DUPLICATE_MEMBER]: [400, 'invalid_request_error'],
   [ERROR_CODES.INVALID_UTF8]: [400, 'invalid_request_error'],
   [ERROR_CODES.BODY_TOO_LARGE]: [413, 'invalid_request_error'],
   [ERROR_CODES.UNSUPPORTED_MEDIA_TYPE]: [415, 'invalid_request_error'],

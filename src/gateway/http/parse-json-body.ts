@@ -1,5 +1,6 @@
 import { ERROR_CODES } from '../../spec/errors.js';
 import { gatewayError } from './api-error.js';
+import { findDuplicateJsonMember } from './duplicate-json-member.js';
 
 const OPEN_BRACE = 0x7b;
 const OPEN_BRACKET = 0x5b;
@@ -51,7 +52,10 @@ export function jsonDepthExceeds(bytes: Uint8Array, limit: number): boolean {
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** Parses a request body as a JSON object, enforcing UTF-8 validity and the depth limit. */
+/**
+ * Parses a request body as a JSON object, enforcing UTF-8 validity and the depth limit, and refusing an object
+ * that has two members of the same name.
+ */
 export function parseJsonBody(bytes: Buffer, depthLimit: number): Record<string, unknown> {
   if (jsonDepthExceeds(bytes, depthLimit)) {
     throw gatewayError(ERROR_CODES.JSON_TOO_DEEP, `JSON nesting deeper than ${depthLimit}`, {
@@ -73,6 +77,17 @@ export function parseJsonBody(bytes: Buffer, depthLimit: number): Record<string,
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw gatewayError(ERROR_CODES.BAD_REQUEST, 'request body must be a JSON object');
+  }
+  // JSON.parse keeps the last of two same-named members; an upstream that keeps the first (or the gateway's
+  // own forwarding of the original bytes) would read a value the guard never saw. Such a body is refused.
+  const duplicate = findDuplicateJsonMember(bytes, value);
+  if (duplicate !== undefined) {
+    const param = duplicate.path === '' ? duplicate.name : `${duplicate.path}.${duplicate.name}`;
+    throw gatewayError(
+      ERROR_CODES.JSON_DUPLICATE_MEMBER,
+      `request body has an object with two members named the same (${param}); parsers disagree on which one counts`,
+      { param },
+    );
   }
   return value as Record<string, unknown>;
 }
