@@ -19,7 +19,7 @@ import {
 } from './collect-findings.js';
 import { compilePolicy } from './compile-policy.js';
 import { evaluatePolicy } from './evaluate-policy.js';
-import { createFindingsCache, type FindingsCacheOptions, findingsCacheContext } from './findings-cache.js';
+import { createCacheContexts, createFindingsCache, type FindingsCacheOptions } from './findings-cache.js';
 import { judgeFindings } from './judge-findings.js';
 import { mergeVerdicts } from './merge-verdicts.js';
 import { createOperators, loadKeys } from './redaction/create-operators.js';
@@ -118,24 +118,24 @@ export function createGuard(options: GuardOptions = {}): Guard {
     judgeFindings({ policy: compiled, role, text, collected, vault, operatorFor });
 
   const cache = options.cache === false ? undefined : createFindingsCache(options.cache);
+  const cacheContext = createCacheContexts();
 
   const checkText = (text: string, role: Role, checkOptions: CheckOptions, vault: Vault): Verdict => {
     const prepared = prepare(text, role, checkOptions);
     if (prepared.detectors.length === 0) return { action: 'allow', findings: [], score: 0, reasons: [] };
-    const cacheContext =
+    const context =
       cache === undefined
         ? undefined
-        : findingsCacheContext({
+        : cacheContext({
             role,
             detectors: checkOptions.detectors,
             systemPrompt: checkOptions.systemPrompt,
             canaries: checkOptions.canaries,
           });
-    const cached = cacheContext === undefined ? undefined : cache?.get(text, cacheContext);
+    const cached = context === undefined ? undefined : cache?.get(text, context);
     if (cached !== undefined) return finish(text, role, { findings: cached as Finding[], errors: [] }, vault);
     const collected = collectFindings(prepared, buildContext(prepared));
-    if (cacheContext !== undefined && collected.errors.length === 0)
-      cache?.set(text, collected.findings, cacheContext);
+    if (context !== undefined && collected.errors.length === 0) cache?.set(text, collected.findings, context);
     return finish(text, role, collected, vault);
   };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Detector } from '../spec/detector.js';
 import { createGuard } from './create-guard.js';
-import { createFindingsCache } from './findings-cache.js';
+import { createCacheContexts, createFindingsCache, findingsCacheContext } from './findings-cache.js';
 import { sampleEmailDetector } from './test-support/sample-detectors.js';
 
 function counting(inner: Detector): Detector & { calls: number } {
@@ -77,5 +77,67 @@ describe('createFindingsCache', () => {
     small.set('u'.repeat(10), []);
     expect(small.get('y'.repeat(10))).toBeUndefined();
     expect(small.get('u'.repeat(10))).toEqual([]);
+  });
+});
+
+describe('createFindingsCache recency', () => {
+  it('keeps exactly what a plain least-recently-used list keeps, over many gets and sets', () => {
+    const cache = createFindingsCache({ maxEntries: 8, maxCharacters: 1_000_000 });
+    // The reference: texts from least to most recently used, and the contexts of each.
+    const order: string[] = [];
+    const contexts = new Map<string, string[]>();
+    let pairs = 0;
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed;
+    };
+    for (let step = 0; step < 5000; step++) {
+      const text = `text ${next() % 14}`;
+      const context = next() % 5 === 0 ? 'other' : '';
+      const known = contexts.get(text)?.includes(context) === true;
+      expect(cache.get(text, context) !== undefined).toBe(known);
+      if (known) {
+        order.splice(order.indexOf(text), 1);
+        order.push(text);
+        continue;
+      }
+      cache.set(text, [], context);
+      // A new context of a remembered text keeps the text's place.
+      if (!contexts.has(text)) order.push(text);
+      contexts.set(text, [...(contexts.get(text) ?? []), context]);
+      pairs++;
+      while (pairs > 8) {
+        const oldest = order.shift()!;
+        pairs -= contexts.get(oldest)!.length;
+        contexts.delete(oldest);
+      }
+    }
+  });
+});
+
+describe('createCacheContexts', () => {
+  it('gives the context findingsCacheContext builds, also when the caller changes its arrays', () => {
+    const contexts = createCacheContexts();
+    const canaries = ['one'];
+    const detectors = ['pii'];
+    const calls = [
+      { role: 'assistant', detectors: undefined, systemPrompt: 'be nice', canaries: undefined },
+      {
+        role: 'assistant',
+        detectors: undefined,
+        systemPrompt: ['be', 'nice'].join(' '),
+        canaries: undefined,
+      },
+      { role: 'assistant', detectors: undefined, systemPrompt: 'be kind', canaries: undefined },
+      { role: 'assistant', detectors: undefined, systemPrompt: undefined, canaries: undefined },
+      { role: 'user', detectors: undefined, systemPrompt: undefined, canaries: undefined },
+      { role: 'assistant', detectors: undefined, systemPrompt: 'be kind', canaries },
+      { role: 'assistant', detectors, systemPrompt: 'be kind', canaries: undefined },
+    ];
+    for (const call of calls) expect(contexts(call)).toBe(findingsCacheContext(call));
+    canaries.push('two');
+    detectors.push('secrets');
+    for (const call of calls) expect(contexts(call)).toBe(findingsCacheContext(call));
   });
 });

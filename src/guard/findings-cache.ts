@@ -15,11 +15,16 @@ export interface FindingsCache {
   set(text: string, findings: readonly Finding[], context?: string): void;
 }
 
-/** The findings of one text, per context it was checked under (usually one). */
+/** The findings of one text, per context it was checked under (usually one), in the recency list. */
 interface Entry {
+  readonly text: string;
   contexts: string[];
   findings: (readonly Finding[])[];
   characters: number;
+  /** The next more recently used entry (`undefined` for the newest). */
+  newer: Entry | undefined;
+  /** The next less recently used entry (`undefined` for the oldest). */
+  older: Entry | undefined;
 }
 
 /**
@@ -31,22 +36,47 @@ interface Entry {
  * new string on every call, which the map must copy and hash in full, while a text's hash is computed
  * once and kept by the engine. Recency and eviction work per text (all its contexts go together); every
  * (text, context) pair counts toward `maxEntries` and `maxCharacters`.
+ *
+ * Recency is a doubly linked list through the entries: a hit moves its entry to the front in constant
+ * time. (Deleting and re-inserting the map key on every hit, as an insertion-ordered map would need,
+ * leaves a deleted slot per hit that the map must compact by rehashing all its keys, which made the
+ * lookups of a busy gateway cost more than checking a short text.)
  */
 export function createFindingsCache(options: FindingsCacheOptions = {}): FindingsCache {
   const maxEntries = options.maxEntries ?? 1024;
   const maxCharacters = options.maxCharacters ?? 4_000_000;
   const entries = new Map<string, Entry>();
+  let newest: Entry | undefined;
+  let oldest: Entry | undefined;
   let pairs = 0;
   let characters = 0;
+
+  const unlink = (entry: Entry): void => {
+    if (entry.newer === undefined) newest = entry.older;
+    else entry.newer.older = entry.older;
+    if (entry.older === undefined) oldest = entry.newer;
+    else entry.older.newer = entry.newer;
+    entry.newer = undefined;
+    entry.older = undefined;
+  };
+  const pushNewest = (entry: Entry): void => {
+    entry.older = newest;
+    entry.newer = undefined;
+    if (newest === undefined) oldest = entry;
+    else newest.newer = entry;
+    newest = entry;
+  };
+
   return {
     get(text, context = '') {
       const entry = entries.get(text);
       if (entry === undefined) return undefined;
       const index = entry.contexts.indexOf(context);
       if (index === -1) return undefined;
-      // Refresh recency: Map iteration order is insertion order.
-      entries.delete(text);
-      entries.set(text, entry);
+      if (entry !== newest) {
+        unlink(entry);
+        pushNewest(entry);
+      }
       return entry.findings[index];
     },
     set(text, findings, context = '') {
@@ -56,18 +86,19 @@ export function createFindingsCache(options: FindingsCacheOptions = {}): Finding
       if (entry?.contexts.includes(context)) return;
       for (const finding of findings) Object.freeze(finding);
       if (entry === undefined) {
-        entry = { contexts: [], findings: [], characters: 0 };
+        entry = { text, contexts: [], findings: [], characters: 0, newer: undefined, older: undefined };
         entries.set(text, entry);
+        pushNewest(entry);
       }
       entry.contexts.push(context);
       entry.findings.push(Object.freeze(findings));
       entry.characters += size;
       pairs += 1;
       characters += size;
-      while (pairs > maxEntries || characters > maxCharacters) {
-        const oldest = entries.keys().next().value as string;
-        const evicted = entries.get(oldest)!;
-        entries.delete(oldest);
+      while ((pairs > maxEntries || characters > maxCharacters) && oldest !== undefined) {
+        const evicted = oldest;
+        unlink(evicted);
+        entries.delete(evicted.text);
         pairs -= evicted.contexts.length;
         characters -= evicted.characters;
       }
@@ -85,4 +116,25 @@ export function findingsCacheContext(options: {
   const filter = options.detectors === undefined ? '*' : options.detectors.join(',');
   const canaries = options.canaries === undefined ? '' : options.canaries.join('\u0002');
   return `${options.role}\u0001${filter}\u0001${options.systemPrompt ?? ''}\u0001${canaries}`;
+}
+
+/**
+ * `findingsCacheContext` that remembers the last context of each role: a gateway checks every answer
+ * under the same system prompt, which would otherwise be copied into a new context string, and compared
+ * in full with the cached one, on every call. Reused only when the role and system prompt are equal and
+ * no detector filter or canaries are given (arrays the caller could change between calls), so the context
+ * is always the one `findingsCacheContext` would build.
+ */
+export function createCacheContexts(): typeof findingsCacheContext {
+  const last = new Map<string, { systemPrompt: string | undefined; context: string }>();
+  return (options) => {
+    if (options.detectors !== undefined || options.canaries !== undefined)
+      return findingsCacheContext(options);
+    const remembered = last.get(options.role);
+    if (remembered !== undefined && remembered.systemPrompt === options.systemPrompt)
+      return remembered.context;
+    const context = findingsCacheContext(options);
+    last.set(options.role, { systemPrompt: options.systemPrompt, context });
+    return context;
+  };
 }
