@@ -111,10 +111,12 @@ function cpuOf(child: ChildProcess): Promise<CpuReading> {
 }
 
 // A random one in GUARD_SAMPLE_EVERY guard calls is timed with `process.cpuUsage()` and counted that many
-// times: `getrusage` costs about a microsecond, so timing every call would itself show up as guard time.
-// Random, not every n-th: the gateway alternates input and output checks, which a fixed stride would
-// sample unevenly.
-const GUARD_SAMPLE_EVERY = 16;
+// times: `getrusage` costs 2-6 µs on a busy 2-vCPU virtual machine (two per timed call; about 6 guard
+// calls per request), so timing every call would itself show up as gateway time. One in 16 still added
+// about 2-5 µs per request (far more in a V8 profile, where it showed as 12-16 µs); one in 64 leaves
+// thousands of timed calls per scenario. Random, not every n-th: the gateway alternates input and output
+// checks, which a fixed stride would sample unevenly.
+const GUARD_SAMPLE_EVERY = 64;
 
 /**
  * The guard with its calls timed in process CPU time (sampled, see above), so the benchmark can split the
@@ -308,7 +310,11 @@ interface Started {
 
 function startChild(role: string, extra: string[] = []): Promise<Started> {
   const profile = (process.env.BENCH_PROFILE ?? '').split(',').includes(role)
-    ? ['--cpu-prof', '--cpu-prof-dir=/tmp/aegis-prof']
+    ? [
+        '--cpu-prof',
+        `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR ?? '/tmp/aegis-prof'}`,
+        `--cpu-prof-interval=${Number(process.env.BENCH_PROFILE_INTERVAL_US ?? 1000)}`,
+      ]
     : [];
   // The full-stack gateway logs a line per request to stderr: sent to /dev/null rather than the terminal.
   const stderr = role === 'gateway' && FULL_STACK ? openSync('/dev/null', 'w') : 'inherit';
