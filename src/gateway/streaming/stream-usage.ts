@@ -6,6 +6,8 @@ export interface StreamUsage {
   output?: number;
 }
 
+const USAGE_END = 'usage"';
+
 function tokenCount(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
@@ -15,7 +17,7 @@ function tokenCount(value: unknown): number | undefined {
  * the provider counted: the last chunk of an OpenAI chat stream with `stream_options.include_usage`
  * (`usage.prompt_tokens` / `completion_tokens`), Anthropic's `message_start` (`message.usage`) and
  * `message_delta` (`usage`, cumulative), and the Responses API's terminal events (`response.usage`).
- * The latest report wins. Only events whose data mentions `"usage"` are parsed again, so the deltas of a
+ * The latest report wins. Only events whose data mentions `usage"` are parsed again, so the deltas of a
  * stream cost one substring search each.
  */
 export function tapStreamUsage(transformer: StreamTransformer): {
@@ -24,7 +26,10 @@ export function tapStreamUsage(transformer: StreamTransformer): {
 } {
   const usage: StreamUsage = {};
   function note(data: string): void {
-    if (!data.includes('"usage"')) return;
+    // `usage"`, not `"usage"`: a search starts at each occurrence of the pattern's first character, and
+    // event JSON is full of quotes (five times slower per event, measured on chat chunks). Every event
+    // with a `"usage"` member contains it; the few others that do are parsed and found without usage.
+    if (!data.includes(USAGE_END)) return;
     let parsed: unknown;
     try {
       parsed = JSON.parse(data);
