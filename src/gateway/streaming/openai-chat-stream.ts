@@ -102,6 +102,23 @@ function otherDeltaMembers(guard: ResponseGuard, delta: Record<string, unknown>)
   return rewriteUnknownValue({ guard, record: delta, rewrite, handled });
 }
 
+/** A default-type SSE event (`formatSseEvent`) cut around the template's literal. */
+interface SseFrame {
+  head: string;
+  tail: string;
+}
+
+/**
+ * The event `formatSseEvent` writes for a filled template, cut around the literal: one `data:` line when
+ * neither side of the template holds a line break (else undefined: `formatSseEvent` splits the lines).
+ * Saves flattening and scanning each delta's event for line breaks.
+ */
+function sseFrame(template: ChatChunkTemplate): SseFrame | undefined {
+  const { prefix, suffix } = template;
+  if (/[\r\n]/.test(prefix) || /[\r\n]/.test(suffix)) return undefined;
+  return { head: `data: ${prefix}`, tail: `${suffix}\n\n` };
+}
+
 /** Choice members `transformChoice` handles; a choice with any other member has it walked. */
 const CHOICE_KEYS = new Set(['index', 'delta', 'logprobs', 'finish_reason']);
 
@@ -308,8 +325,13 @@ export function createOpenAIChatStream(guard: ResponseGuard): StreamTransformer 
   }
 
   let complete = false;
-  /** The learned chunk shape, its channel key and (once used) the channel itself. */
-  let template: (ChatChunkTemplate & { channel: string; open?: TextChannel }) | undefined;
+  /**
+   * The learned chunk shape, its channel key, (once used) the channel itself and, when the chunk is one
+   * line, the SSE event around its literal (`sseFrame`).
+   */
+  let template:
+    | (ChatChunkTemplate & { channel: string; open?: TextChannel; frame: SseFrame | undefined })
+    | undefined;
   return {
     get complete() {
       return complete;
@@ -328,6 +350,9 @@ export function createOpenAIChatStream(guard: ResponseGuard): StreamTransformer 
           template.open ??= guard.channel(template.channel, 'text');
           const text = template.open.push(content);
           if (text === null || text.length === 0) return '';
+          const { frame } = template;
+          // A JSON string literal holds no raw line break, so the event is the frame around it.
+          if (frame !== undefined) return `${frame.head}${JSON.stringify(text)}${frame.tail}`;
           return formatSseEvent(fillChatChunkTemplate(template, text));
         }
       }
@@ -345,7 +370,11 @@ export function createOpenAIChatStream(guard: ResponseGuard): StreamTransformer 
       // Only a chunk whose members the check left as sent may become the template: the template repeats
       // the upstream's own text around the content.
       if (learned !== undefined && checkedTopLevel !== undefined)
-        template = { ...learned, channel: `${chunk.choices?.[0]?.index ?? 0}:content` };
+        template = {
+          ...learned,
+          channel: `${chunk.choices?.[0]?.index ?? 0}:content`,
+          frame: sseFrame(learned),
+        };
       meta = {
         id: chunk.id,
         object: chunk.object ?? meta.object,
