@@ -20,6 +20,8 @@ export interface GatewayContext {
   authRequired(): boolean;
   limiter: GatewayLimiter | undefined;
   monitor: GatewayMonitor | undefined;
+  /** True when finished requests go to an audit log (the only reader of a request's payload copy). */
+  audited: boolean;
   logger: GatewayLogger;
   /** Texts this guard already found clean. */
   inputCache: CleanTextCache;

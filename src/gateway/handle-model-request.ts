@@ -141,10 +141,13 @@ export async function handleModelRequest(
   state.inputFindings = input.findings;
   if (input.bypass)
     state.bypasses.push({ reason: 'an input check failed and the request was let through (fail open)' });
-  state.prompt = lastUserText(extracted);
+  // For anomaly detection (near-duplicate prompts); nobody else reads it.
+  if (context.monitor) state.prompt = lastUserText(extracted);
   // The body as sent, or a copy with the values the guard found but the policy let through masked (only
-  // when there are any); after a check failed open, only its shape.
-  if (config.audit.payloads === 'redacted')
+  // when there are any); after a check failed open, only its shape. Only the audit log reads it: without
+  // one, neither the copy nor the scan of the strings the input guard did not check is made.
+  const payloads = context.audited ? config.audit.payloads : undefined;
+  if (payloads === 'redacted')
     state.payload = {
       redacted: redactedAuditPayload({
         body,
@@ -154,7 +157,7 @@ export async function handleModelRequest(
         scan: (texts) => scanSensitiveTexts({ guard: context.guard, texts }),
       }),
     };
-  else if (config.audit.payloads === 'full') state.payload = { full: raw.toString('utf8') };
+  else if (payloads === 'full') state.payload = { full: raw.toString('utf8') };
 
   const targets = context.router.resolve(extracted.model, route.api);
   let serialized: string | undefined;

@@ -130,6 +130,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     authRequired: () => config.auth.required || keysPresent,
     limiter: options.limiter,
     monitor: options.monitor,
+    audited: options.audit !== undefined,
     logger,
     inputCache: createCleanTextCache({
       maxEntries: config.inputCache.entries,
