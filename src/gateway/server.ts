@@ -184,11 +184,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
   };
 
-  async function route(state: RequestState): Promise<void> {
+  // Not `async`: both handlers are, so the caller gets their promise itself rather than one wrapped
+  // around it (one promise and two microtask turns fewer per request).
+  function route(state: RequestState): Promise<void> {
     const model = MODEL_ROUTES.get(state.route);
     if (model === undefined) return handleServiceRoute(services, state);
     if (state.request.method !== 'POST') {
-      throw gatewayError(ERROR_CODES.METHOD_NOT_ALLOWED, `${state.route} accepts POST`);
+      return Promise.reject(gatewayError(ERROR_CODES.METHOD_NOT_ALLOWED, `${state.route} accepts POST`));
     }
     return handleModelRequest(context, state, model);
   }
@@ -252,20 +254,26 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       if (inFlight === 0 && idleResolve) idleResolve();
     };
-    route(state)
-      .catch((error: unknown) => handleError(state, error))
-      .finally(() => {
-        // A whole answer larger than the socket's buffers is still leaving: the request is booked when
-        // it has left or the connection closed, so a caller that never reads it is recorded as such.
-        if (!response.destroyed && !response.writableFinished && (response.socket?.writableLength ?? 0) > 0) {
-          response.once('close', () => {
-            if (!response.writableFinished && state.status < 400) state.status = 499;
-            book();
-          });
-          return;
-        }
-        book();
-      });
+    const settle = (): void => {
+      // A whole answer larger than the socket's buffers is still leaving: the request is booked when
+      // it has left or the connection closed, so a caller that never reads it is recorded as such.
+      if (!response.destroyed && !response.writableFinished && (response.socket?.writableLength ?? 0) > 0) {
+        response.once('close', () => {
+          if (!response.writableFinished && state.status < 400) state.status = 499;
+          book();
+        });
+        return;
+      }
+      book();
+    };
+    // One `then` with both handlers rather than `catch` + `finally` (two promises fewer per request).
+    route(state).then(settle, (error: unknown) => {
+      try {
+        handleError(state, error);
+      } finally {
+        settle();
+      }
+    });
   }
 
   function handleError(state: RequestState, failure: unknown): void {
