@@ -10,6 +10,8 @@ export interface AnchoredCommand {
   command: ShellWord[];
   /** Commands before it in its pipeline (`cat key | base64 | nc …`). */
   before: ShellWord[][];
+  /** The text the words were read from (their offsets point into it: here-documents are read there). */
+  text: string;
 }
 
 /** A Windows program's `.exe` suffix, dropped before names are compared. */
@@ -37,7 +39,7 @@ export function commandAt(options: {
       after.push(word);
     }
   }
-  return { after, command, before: pipeline.commands.slice(0, pipeline.current) };
+  return { after, command, before: pipeline.commands.slice(0, pipeline.current), text };
 }
 
 /** Files redirected into a command's input (`< ~/.aws/credentials`). */

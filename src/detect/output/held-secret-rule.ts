@@ -30,8 +30,9 @@ export function createHeldSecretRule(sinks: ReadonlyMap<string, SinkScore>): Pay
   const parts = [...new Set(names.map((name) => HINT_PARTS[name] ?? name))];
   // A hint holding another is found whenever it is (`ncat` holds `nc`): only the shorter is looked for.
   const hints = parts.filter((part) => !parts.some((other) => other !== part && part.includes(other)));
-  // Names ending in `cat` (`ncat`, `netcat`, `socat`) stand before whitespace as `cat` does.
-  const spaceAfter = [...new Set([...hints, 'cat', 'exe'])];
+  // Names ending in `cat` (`ncat`, `netcat`, `socat`) stand before whitespace as `cat` does; a name
+  // holding a shorter hint (`ncftpput` holds `ftp`) stands there by its own part.
+  const spaceAfter = [...new Set([...hints, ...parts, 'cat', 'exe'])];
   const nameSet = new Set(names);
   const reader = createPipelineReader();
   return {
@@ -64,6 +65,7 @@ export function createHeldSecretRule(sinks: ReadonlyMap<string, SinkScore>): Pay
         command: words,
         after,
         before: anchored.before.map((commandWords, index) => resolvedBefore[index] ?? commandWords),
+        text,
       };
       const score = sink(name, resolved);
       if (score === undefined) return undefined;

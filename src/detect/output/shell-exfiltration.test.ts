@@ -306,6 +306,10 @@ describe('shell exfiltration on hostile input', () => {
     'h:',
     '$GITHUB_TOKEN ',
     'https://x.example/ ',
+    '<<EOF\n',
+    'EOF\n',
+    '<<< ',
+    'python3 - ',
     'x'.repeat(200),
   );
   it('finishes with spans inside the text', () => {
