@@ -309,6 +309,8 @@ describe('shell exfiltration on hostile input', () => {
     '<<EOF\n',
     'EOF\n',
     '<<< ',
+    'put ',
+    'ftp ',
     'python3 - ',
     'x'.repeat(200),
   );

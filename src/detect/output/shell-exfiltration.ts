@@ -9,6 +9,7 @@ import {
   secretVariableScore,
   urlHost,
 } from './exfiltration-hosts.js';
+import { FILE_TRANSFER_EXFILTRATION_RULE, fileTransferScore } from './file-transfer-exfiltration.js';
 import { createHeldSecretRule, type SinkScore } from './held-secret-rule.js';
 import { HELD_SECRET_PATTERNS } from './held-secrets.js';
 import { INTERPRETER_CODE_PATTERNS } from './interpreter-code.js';
@@ -212,6 +213,9 @@ for (const name of ['aws', 'gsutil', 'gcloud', 'az', 'azcopy', 'rclone', 's3cmd'
   SINKS.set(name, cloudCopyScore);
 }
 for (const name of WINDOWS_NAMES) SINKS.set(name, windowsTransferScore);
+for (const name of ['ftp', 'lftp', 'sftp', 'tftp', 'smbclient', 'ncftpput', 'wput']) {
+  SINKS.set(name, fileTransferScore);
+}
 
 /** Shell exfiltration rules. */
 export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
@@ -369,6 +373,7 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
   SSH_EXFILTRATION_RULE,
   CLOUD_COPY_EXFILTRATION_RULE,
   WINDOWS_TRANSFER_RULE,
+  FILE_TRANSFER_EXFILTRATION_RULE,
   createHeldSecretRule(SINKS),
 ];
 
