@@ -16,6 +16,7 @@ const HINT_PARTS: Readonly<Record<string, string>> = {
   az: 'storage',
   bitsadmin: 'tsadmin',
   certutil: 'rtutil',
+  'send-mailmessage': 'mailmessage',
 };
 
 /**

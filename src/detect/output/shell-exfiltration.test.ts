@@ -311,6 +311,7 @@ describe('shell exfiltration on hostile input', () => {
     '<<< ',
     'put ',
     'ftp ',
+    'mail -A ',
     'python3 - ',
     'x'.repeat(200),
   );

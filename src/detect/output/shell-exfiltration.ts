@@ -15,6 +15,7 @@ import { HELD_SECRET_PATTERNS } from './held-secrets.js';
 import { INTERPRETER_CODE_PATTERNS } from './interpreter-code.js';
 import { INTERPRETER_EXFILTRATION_RULE, INTERPRETER_FILTER_PATTERNS } from './interpreter-exfiltration.js';
 import { INTERPRETER_PATTERNS } from './interpreter-program.js';
+import { MAIL_EXFILTRATION_RULE, mailScore } from './mail-exfiltration.js';
 import { lineAround, type PayloadRule } from './payload-rule.js';
 import { createPipelineReader } from './pipeline-reader.js';
 import {
@@ -216,6 +217,8 @@ for (const name of WINDOWS_NAMES) SINKS.set(name, windowsTransferScore);
 for (const name of ['ftp', 'lftp', 'sftp', 'tftp', 'smbclient', 'ncftpput', 'wput']) {
   SINKS.set(name, fileTransferScore);
 }
+for (const name of ['mail', 'mailx', 'mutt', 'sendmail', 'swaks', 'send-mailmessage'])
+  SINKS.set(name, mailScore);
 
 /** Shell exfiltration rules. */
 export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
@@ -374,6 +377,7 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
   CLOUD_COPY_EXFILTRATION_RULE,
   WINDOWS_TRANSFER_RULE,
   FILE_TRANSFER_EXFILTRATION_RULE,
+  MAIL_EXFILTRATION_RULE,
   createHeldSecretRule(SINKS),
 ];
 
