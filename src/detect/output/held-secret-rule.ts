@@ -16,7 +16,10 @@ const HINT_PARTS: Readonly<Record<string, string>> = {
   az: 'storage',
   bitsadmin: 'tsadmin',
   certutil: 'rtutil',
+  // Every `gh` command the paste rule reads names `gist`.
+  gh: 'gist',
   'send-mailmessage': 'mailmessage',
+  pastebinit: 'tebinit',
 };
 
 /**

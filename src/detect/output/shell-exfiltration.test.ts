@@ -312,6 +312,7 @@ describe('shell exfiltration on hostile input', () => {
     'put ',
     'ftp ',
     'mail -A ',
+    'gh gist create ',
     'python3 - ',
     'x'.repeat(200),
   );

@@ -16,6 +16,7 @@ import { INTERPRETER_CODE_PATTERNS } from './interpreter-code.js';
 import { INTERPRETER_EXFILTRATION_RULE, INTERPRETER_FILTER_PATTERNS } from './interpreter-exfiltration.js';
 import { INTERPRETER_PATTERNS } from './interpreter-program.js';
 import { MAIL_EXFILTRATION_RULE, mailScore } from './mail-exfiltration.js';
+import { PASTE_EXFILTRATION_RULE, pasteScore } from './paste-exfiltration.js';
 import { lineAround, type PayloadRule } from './payload-rule.js';
 import { createPipelineReader } from './pipeline-reader.js';
 import {
@@ -219,6 +220,7 @@ for (const name of ['ftp', 'lftp', 'sftp', 'tftp', 'smbclient', 'ncftpput', 'wpu
 }
 for (const name of ['mail', 'mailx', 'mutt', 'sendmail', 'swaks', 'send-mailmessage'])
   SINKS.set(name, mailScore);
+for (const name of ['gh', 'pastebinit']) SINKS.set(name, pasteScore);
 
 /** Shell exfiltration rules. */
 export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
@@ -378,6 +380,7 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
   WINDOWS_TRANSFER_RULE,
   FILE_TRANSFER_EXFILTRATION_RULE,
   MAIL_EXFILTRATION_RULE,
+  PASTE_EXFILTRATION_RULE,
   createHeldSecretRule(SINKS),
 ];
 
