@@ -315,6 +315,8 @@ describe('shell exfiltration on hostile input', () => {
     'gh gist create ',
     'docker cp ',
     'c:/t ',
+    'git add -A ',
+    'git push ',
     'python3 - ',
     'x'.repeat(200),
   );

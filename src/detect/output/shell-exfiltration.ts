@@ -11,6 +11,7 @@ import {
   urlHost,
 } from './exfiltration-hosts.js';
 import { FILE_TRANSFER_EXFILTRATION_RULE, fileTransferScore } from './file-transfer-exfiltration.js';
+import { GIT_PUSH_EXFILTRATION_RULE, GIT_PUSH_PATTERNS } from './git-push-exfiltration.js';
 import { createHeldSecretRule, type SinkScore } from './held-secret-rule.js';
 import { HELD_SECRET_PATTERNS } from './held-secrets.js';
 import { INTERPRETER_CODE_PATTERNS } from './interpreter-code.js';
@@ -384,6 +385,7 @@ export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
   MAIL_EXFILTRATION_RULE,
   PASTE_EXFILTRATION_RULE,
   CONTAINER_COPY_EXFILTRATION_RULE,
+  GIT_PUSH_EXFILTRATION_RULE,
   createHeldSecretRule(SINKS),
 ];
 
@@ -409,4 +411,5 @@ export const SHELL_EXFILTRATION_PATTERNS: readonly RegExp[] = [
   ...INTERPRETER_CODE_PATTERNS,
   ...INTERPRETER_FILTER_PATTERNS,
   ...HELD_SECRET_PATTERNS,
+  ...GIT_PUSH_PATTERNS,
 ];
