@@ -39,6 +39,8 @@ export interface TextChannel {
   /** Everything released so far (restored), for events that repeat the whole text. */
   readonly released: string;
   readonly finished: boolean;
+  /** The last characters (up to 256) of the upstream's text once finished (see `StreamTextGuard.tail`). */
+  readonly tail: string;
 }
 
 /** Options of `createResponseGuard`. */
@@ -88,6 +90,13 @@ export interface ResponseGuard {
    * when something across the junction is redacted), or null on a violation.
    */
   textJunction(before: string, after: string): readonly string[] | null;
+  /**
+   * Checks where two streamed texts of the answer meet (`before`: the end of one, `after`: the start of
+   * the next; each checked on its own by its channel), before either part is sent. Anything the policy
+   * blocks or redacts across the junction stops the response: a redaction there would change text that
+   * events repeating the first text already carry. False on a violation; `audit` mode records only.
+   */
+  streamJunction(before: string, after: string): boolean;
   /**
    * Restores the placeholders of this request in a text the upstream echoes from the request itself (the
    * Responses `instructions`): the caller's own text, already checked as input, so not checked again.
@@ -192,6 +201,9 @@ export function createResponseGuard(options: ResponseGuardOptions): ResponseGuar
       },
       get finished() {
         return finished;
+      },
+      get tail() {
+        return guard.tail;
       },
     };
   }
@@ -314,6 +326,22 @@ export function createResponseGuard(options: ResponseGuardOptions): ResponseGuar
       const pieces = [before, after];
       const result = checkTextJunction({ checker: options.checker, before, after });
       return result === undefined ? pieces : splitOutcome(result, pieces);
+    },
+    streamJunction(before, after) {
+      if (violation !== undefined) return false;
+      if (before.length === 0 || after.length === 0) return true;
+      const result = checkTextJunction({ checker: options.checker, before, after });
+      if (result === undefined) return true;
+      if (result.bypass) bypassWhole = true;
+      for (const finding of result.findings) wholeFindings.push(finding);
+      if (options.streaming.mode === 'audit' || (!result.blocked && result.redacted === undefined))
+        return true;
+      violate(
+        ERROR_CODES.OUTPUT_BLOCKED,
+        `response blocked by policy: text across two streamed texts: ${result.reasons.join('; ') || 'redaction needed'}`,
+        result.findings,
+      );
+      return false;
     },
     get violation() {
       return violation;

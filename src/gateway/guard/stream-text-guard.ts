@@ -1,6 +1,7 @@
 import type { StreamingConfig } from '../config/gateway-config-schema.js';
 import type { FindingSummary } from './findings-summary.js';
 import { applyOutputRedactions, type OutputCheck, type OutputChecker } from './output-checker.js';
+import { JUNCTION_CHARS } from './text-junctions.js';
 
 /** Text that may be sent now, or the violation that ends the stream. */
 export interface StreamRelease {
@@ -19,6 +20,11 @@ export interface StreamTextGuard {
   readonly bypass: boolean;
   /** True when output redaction replaced part of the text. */
   readonly redacted: boolean;
+  /**
+   * The last characters (up to 256) of the text as the upstream sent it, once `finish` was called: what
+   * is checked with the start of the next text where two texts of an answer meet.
+   */
+  readonly tail: string;
 }
 
 /** Options of `createStreamTextGuard`. */
@@ -83,6 +89,7 @@ export function createStreamTextGuard(options: StreamTextGuardOptions): StreamTe
   let context = '';
   let bypass = false;
   let redacted = false;
+  let tail = '';
 
   function record(result: OutputCheck): void {
     if (result.bypass) bypass = true;
@@ -148,6 +155,7 @@ export function createStreamTextGuard(options: StreamTextGuardOptions): StreamTe
         pending = '';
         return NOTHING;
       }
+      tail = (context + pending).slice(-JUNCTION_CHARS);
       return pending.length === 0 ? NOTHING : release(pending.length);
     },
     findings,
@@ -156,6 +164,9 @@ export function createStreamTextGuard(options: StreamTextGuardOptions): StreamTe
     },
     get redacted() {
       return redacted;
+    },
+    get tail() {
+      return tail;
     },
   };
 }

@@ -4,7 +4,7 @@ import type { ResponseGuard } from './response-guard.js';
  * Characters read on each side of a junction: more than any key, address or link the output check looks
  * for, as the streamed text guard's overlap (`overlapChars`, 256) is.
  */
-const JUNCTION_CHARS = 256;
+export const JUNCTION_CHARS = 256;
 
 /** Where a text of the answer sits: `record[key]`. */
 export interface TextHolder {

@@ -25,6 +25,7 @@ import {
   matchStringFieldTemplate,
   type StringFieldTemplate,
 } from './string-field-template.js';
+import { createTextJunctionGate, type GatedOutput, NOT_GATED } from './text-junction-gate.js';
 
 type AnthropicEvent = Record<string, unknown> & { type?: string; index?: number };
 
@@ -128,6 +129,10 @@ export function createAnthropicStream(guard: ResponseGuard): StreamTransformer {
   const shapes = new Map<string, { index: number; shape: DeltaShape }>();
   let complete = false;
   let template: TextDeltaTemplate | undefined;
+  /** Where two text blocks meet, output waits until their junction is checked (see `TextJunctionGate`). */
+  const gate = createTextJunctionGate(guard);
+  /** What the event being handled is for the gate: answer text it carried, whether it may wait, a text it ended. */
+  let gated: GatedOutput = NOT_GATED;
 
   function shapeBlock(index: number, shape: DeltaShape): void {
     if (!shapes.has(`${index}`)) shapes.set(`${index}`, { index, shape });
@@ -240,6 +245,7 @@ export function createAnthropicStream(guard: ResponseGuard): StreamTransformer {
       shapeBlock(index, KNOWN_DELTA_SHAPES.get(`${member}_delta`) as DeltaShape);
       // A block may start with text in it (the docs show it empty): that text is checked too.
       const value = block[member];
+      if (member === 'text') gated = { waits: true, ...(typeof value === 'string' ? { text: value } : {}) };
       if (typeof value === 'string' && value.length > 0) {
         const text = guard.channel(`${index}`, 'text').push(value);
         if (text === null) return null;
@@ -281,6 +287,7 @@ export function createAnthropicStream(guard: ResponseGuard): StreamTransformer {
       return unknownDelta(data, index, delta);
     // Text, thinking (extended thinking reaches the caller too) and tool input, checked and restored.
     shapeBlock(index, shape);
+    if (shape.type === 'text_delta') gated = { waits: true, text: delta[shape.member] as string };
     const kind = shape.type === 'input_json_delta' ? 'json' : 'text';
     const text = guard.channel(`${index}`, kind).push(delta[shape.member] as string);
     if (text === null) return null;
@@ -307,6 +314,9 @@ export function createAnthropicStream(guard: ResponseGuard): StreamTransformer {
       case 'content_block_stop': {
         const before = flushBlocks(index);
         if (before === null || !guardOtherMembers({ guard, record: data, handled: {} })) return null;
+        // The end of a text block is checked with the start of the next one before it is sent.
+        if (shapes.get(`${index}`)?.shape.type === 'text_delta')
+          gated = { waits: false, ended: guard.existing(`${index}`)?.tail ?? '' };
         return before + formatSseEvent(JSON.stringify(data), data.type);
       }
       case 'message_delta':
@@ -319,6 +329,7 @@ export function createAnthropicStream(guard: ResponseGuard): StreamTransformer {
       default:
         break;
     }
+    if (data.type === 'ping') gated = { waits: true };
     if (!KNOWN_EVENTS.has(data.type ?? '') || data.type === 'ping') {
       // `message_start` (whose message may already hold content), `ping` and event types this code does
       // not know: every string in them is checked whole.
@@ -328,32 +339,42 @@ export function createAnthropicStream(guard: ResponseGuard): StreamTransformer {
     return formatSseEvent(JSON.stringify(data), data.type);
   }
 
+  function handle(event: SseEvent): string {
+    if (template !== undefined && event.event === 'content_block_delta') {
+      const text = matchStringFieldTemplate(template, event.data);
+      if (text !== undefined) {
+        // Same shape as the delta the template came from: only the text differs.
+        gated = { waits: true, text };
+        if (text.length === 0) return '';
+        template.open ??= guard.channel(`${template.index}`, 'text');
+        const released = template.open.push(text);
+        if (released === null || released.length === 0) return '';
+        return formatSseEvent(fillStringFieldTemplate(template, released), 'content_block_delta');
+      }
+    }
+    const data = parseEventObject(event.data) as AnthropicEvent;
+    if (template === undefined && event.event === 'content_block_delta')
+      template = learnTextDeltaTemplate(event.data, data);
+    const out = transform(data);
+    if (out === null) return '';
+    if (data.type === 'message_stop' && guard.violation === undefined) complete = true;
+    return out;
+  }
+
   return {
     get complete() {
       return complete;
     },
     onEvent(event: SseEvent): string {
-      if (template !== undefined && event.event === 'content_block_delta') {
-        const text = matchStringFieldTemplate(template, event.data);
-        if (text !== undefined) {
-          // Same shape as the delta the template came from: only the text differs.
-          if (text.length === 0) return '';
-          template.open ??= guard.channel(`${template.index}`, 'text');
-          const released = template.open.push(text);
-          if (released === null || released.length === 0) return '';
-          return formatSseEvent(fillStringFieldTemplate(template, released), 'content_block_delta');
-        }
-      }
-      const data = parseEventObject(event.data) as AnthropicEvent;
-      if (template === undefined && event.event === 'content_block_delta')
-        template = learnTextDeltaTemplate(event.data, data);
-      const out = transform(data);
-      if (out === null) return '';
-      if (data.type === 'message_stop' && guard.violation === undefined) complete = true;
-      return out;
+      gated = NOT_GATED;
+      const out = handle(event);
+      if (guard.violation !== undefined) return '';
+      return gate.pass(out, gated) ?? '';
     },
     onEnd(): string {
-      return flushBlocks() ?? '';
+      const held = gate.release();
+      if (held === null) return '';
+      return held + (flushBlocks() ?? '');
     },
     closing(reason: ResponseViolation): string {
       const error = {

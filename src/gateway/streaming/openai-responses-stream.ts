@@ -25,9 +25,20 @@ import { rewriteUnknownItem } from './responses-unknown-item.js';
 import type { SseEvent } from './sse-parser.js';
 import { formatSseEvent } from './sse-writer.js';
 import { type StreamTransformer, streamErrorPayload } from './stream-transformer.js';
+import { createTextJunctionGate, type GatedOutput } from './text-junction-gate.js';
 
 /** The events that end a Responses stream (API reference, "Streaming events"). */
 const TERMINAL_EVENTS = new Set(['response.completed', 'response.incomplete', 'response.failed']);
+/**
+ * Events that may wait between two output texts (see `TextJunctionGate`): the ends of one text's part and
+ * message item, the starts of the next; anything else releases what waits first.
+ */
+const BETWEEN_TEXTS = new Set([
+  'response.content_part.done',
+  'response.output_item.done',
+  'response.output_item.added',
+  'response.content_part.added',
+]);
 /** Events that carry a snapshot of the response before its items are streamed. */
 const SNAPSHOT_EVENTS = new Set(['response.created', 'response.in_progress', 'response.queued']);
 
@@ -80,6 +91,10 @@ export function createOpenAIResponsesStream(guard: ResponseGuard): StreamTransfo
     return nextSequence++;
   };
   const texts = createResponsesStreamTexts(guard, sequence);
+  /** Where two output texts meet, output waits until their junction is checked. */
+  const gate = createTextJunctionGate(guard);
+  /** The text the `.done` event being handled ended, for the gate: its last characters as sent upstream. */
+  let ended: string | undefined;
 
   const snapshotRewrite: RewriteText = (slot, text) =>
     text.length === 0 ? text : guard.wholeText(text, slot.kind);
@@ -171,6 +186,8 @@ export function createOpenAIResponsesStream(guard: ResponseGuard): StreamTransfo
     const upstreamText = typeof value === 'string' ? value : value == null ? '' : JSON.stringify(value);
     const text = finalText({ guard, key: slot.key, text: upstreamText, kind: slot.kind });
     if (text === null) return null;
+    // The end of an output text is checked with the start of the next one before it is sent.
+    if (spec.type === 'text') ended = guard.existing(slot.key)?.tail ?? '';
     // An event without the text (`response.audio.transcript.done`) only ends it.
     if (value !== undefined) data[spec.field] = text;
     if (text !== upstreamText) dropLogprobs(data);
@@ -293,19 +310,29 @@ export function createOpenAIResponsesStream(guard: ResponseGuard): StreamTransfo
         const first = data.sequence_number;
         nextSequence = typeof first === 'number' && Number.isSafeInteger(first) && first >= 0 ? first : 0;
       }
+      const type = data.type ?? '';
+      const gated: GatedOutput = { waits: BETWEEN_TEXTS.has(type) };
+      if (type === 'response.output_text.delta' && typeof data.delta === 'string') {
+        gated.waits = true;
+        gated.text = data.delta;
+      }
+      ended = undefined;
       const out = transform(data);
       if (out === null) return '';
-      if (TERMINAL_EVENTS.has(data.type ?? '') && guard.violation === undefined) {
+      if (ended !== undefined) gated.ended = ended;
+      if (TERMINAL_EVENTS.has(type) && guard.violation === undefined) {
         // Every text was finished above; a channel opened some other way is checked before the end.
         for (const [, channel] of guard.openChannels()) if (channel.finish() === null) return '';
         complete = true;
       }
-      return out;
+      return gate.pass(out, gated) ?? '';
     },
     onEnd(): string {
+      const held = gate.release();
+      if (held === null) return '';
       // A well-formed stream ends each text with a `.done` event; a stream cut short only gets checked.
       for (const [, channel] of guard.openChannels()) if (channel.finish() === null) return '';
-      return '';
+      return held;
     },
     closing(reason: ResponseViolation): string {
       const payload = { type: 'error', sequence_number: sequence(), error: streamErrorPayload(reason) };
