@@ -12,7 +12,7 @@ function isWordCode(code: number): boolean {
   return true;
 }
 
-interface Words {
+export interface Words {
   starts: number[];
   ends: number[];
   /** Two independent 32-bit hashes per word (FNV-1a with different bases), ASCII case folded. */
@@ -20,7 +20,7 @@ interface Words {
   second: number[];
 }
 
-function tokenize(text: string): Words {
+export function tokenize(text: string): Words {
   const words: Words = { starts: [], ends: [], first: [], second: [] };
   let index = 0;
   while (index < text.length) {
@@ -46,7 +46,7 @@ function tokenize(text: string): Words {
 }
 
 /** A 53-bit key for the `size` words starting at `at`: exact in a double, collisions negligible. */
-function shingleKey(words: Words, at: number, size: number): number {
+export function shingleKey(words: Words, at: number, size: number): number {
   let first = 0;
   let second = 0;
   for (let offset = 0; offset < size; offset++) {
@@ -56,9 +56,62 @@ function shingleKey(words: Words, at: number, size: number): number {
   return (first >>> 0) * 0x200000 + ((second >>> 0) & 0x1fffff);
 }
 
+/**
+ * `shingleKey(words, at, size)` for `at` = 0, 1, 2, … in turn, each from the last in constant time. Both
+ * halves are polynomial hashes modulo 2^32 (`Math.imul` and `| 0` wrap exactly), so dropping the oldest
+ * word's term and appending the new word gives the same 32-bit values as hashing the window anew.
+ * With `filter` (see `firstHashFilter`), a window whose first half is not in it gives -1 (no key is
+ * negative) instead of its key.
+ */
+export function rollingShingleKeys(
+  words: Words,
+  size: number,
+  filter?: Uint8Array,
+): { next(at: number): number } {
+  // 31^(size-1) and 37^(size-1) modulo 2^32: the factor of the word that leaves the window.
+  let firstPower = 1;
+  let secondPower = 1;
+  for (let step = 1; step < size; step++) {
+    firstPower = Math.imul(firstPower, 31);
+    secondPower = Math.imul(secondPower, 37);
+  }
+  const firsts = words.first;
+  const seconds = words.second;
+  let first = 0;
+  let second = 0;
+  for (let offset = 0; offset < size - 1; offset++) {
+    first = (Math.imul(first, 31) + firsts[offset]!) | 0;
+    second = (Math.imul(second, 37) + seconds[offset]!) | 0;
+  }
+  return {
+    next(at: number): number {
+      // The window [at, at + size): remove word at - 1 (absent for the first), add word at + size - 1.
+      if (at > 0) {
+        first = (first - Math.imul(firsts[at - 1]!, firstPower)) | 0;
+        second = (second - Math.imul(seconds[at - 1]!, secondPower)) | 0;
+      }
+      first = (Math.imul(first, 31) + firsts[at + size - 1]!) | 0;
+      second = (Math.imul(second, 37) + seconds[at + size - 1]!) | 0;
+      if (filter !== undefined && (filter[(first >>> 3) & FILTER_MASK]! & (1 << (first & 7))) === 0)
+        return -1;
+      return (first >>> 0) * 0x200000 + ((second >>> 0) & 0x1fffff);
+    },
+  };
+}
+
+/** Bytes of the filter of a prompt's shingles: one bit per value of the low 15 bits of the first hash. */
+const FILTER_BYTES = 4096;
+const FILTER_MASK = FILTER_BYTES - 1;
+
 interface PromptShingles {
   shingles: Set<number>;
   size: number;
+  /**
+   * A bit per low 15 bits of each shingle's first hash (the high 32 bits of its key, `first >>> 0`):
+   * most windows of an output are not in the prompt and are rejected here without building their key
+   * (a double beyond 2^31) and looking it up in the set.
+   */
+  filter: Uint8Array;
 }
 
 function shinglesOf(prompt: string, size: number): PromptShingles | undefined {
@@ -67,8 +120,15 @@ function shinglesOf(prompt: string, size: number): PromptShingles | undefined {
   if (count < 4) return undefined;
   const effective = Math.min(size, count);
   const shingles = new Set<number>();
-  for (let index = 0; index + effective <= count; index++) shingles.add(shingleKey(words, index, effective));
-  return { shingles, size: effective };
+  const filter = new Uint8Array(FILTER_BYTES);
+  for (let index = 0; index + effective <= count; index++) {
+    const key = shingleKey(words, index, effective);
+    shingles.add(key);
+    // The key's high part is `first >>> 0`, whose low 15 bits the rolling keys test.
+    const first = Math.floor(key / 0x200000);
+    filter[(first >>> 3) & FILTER_MASK]! |= 1 << (first & 7);
+  }
+  return { shingles, size: effective, filter };
 }
 
 /**
@@ -84,7 +144,8 @@ export function createSystemPromptLeakCheck(options: {
 }) {
   const cache = new Map<string, PromptShingles | undefined>();
   function promptShingles(prompt: string): PromptShingles | undefined {
-    if (cache.has(prompt)) return cache.get(prompt);
+    const cached = cache.get(prompt);
+    if (cached !== undefined || cache.has(prompt)) return cached;
     const built = shinglesOf(prompt, options.shingleSize);
     if (cache.size >= 16) cache.delete(cache.keys().next().value as string);
     cache.set(prompt, built);
@@ -96,16 +157,23 @@ export function createSystemPromptLeakCheck(options: {
     if (!prompt) return [];
     const words = tokenize(normalized.text);
     const count = words.starts.length;
-    const leaked = new Uint8Array(count);
-    const matched = new Set<number>();
-    for (let index = 0; index + prompt.size <= count; index++) {
-      const key = shingleKey(words, index, prompt.size);
-      if (!prompt.shingles.has(key)) continue;
+    // Fewer words than a shingle: nothing can match (most short texts, such as ids and model names).
+    if (count < prompt.size) return [];
+    const { size } = prompt;
+    let leaked: Uint8Array | undefined;
+    let matched: Set<number> | undefined;
+    const rolling = rollingShingleKeys(words, size, prompt.filter);
+    for (let index = 0; index + size <= count; index++) {
+      const key = rolling.next(index);
+      if (key < 0 || !prompt.shingles.has(key)) continue;
+      matched ??= new Set<number>();
+      leaked ??= new Uint8Array(count);
       matched.add(key);
-      leaked.fill(1, index, index + prompt.size);
+      leaked.fill(1, index, index + size);
     }
+    if (matched === undefined || leaked === undefined) return [];
     const overlap = matched.size / prompt.shingles.size;
-    if (matched.size === 0 || (overlap < options.minOverlap && matched.size < options.minShingles)) return [];
+    if (overlap < options.minOverlap && matched.size < options.minShingles) return [];
     const score = Math.round(overlap * 1000) / 1000;
     const severity =
       overlap >= 0.5 ? 'critical' : overlap >= 0.2 ? 'high' : severityForScore(Math.max(overlap, 0.5));
