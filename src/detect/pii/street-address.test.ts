@@ -3,10 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { createScanInput, digitWindows, matchesInWindows, stickyMatchesAt } from './scan-input.js';
 import {
   numberFirstStarts,
+  numberLastPatterns,
   numberLastWindows,
   STREET_ADDRESS_PATTERNS,
   streetAddressRecognizer,
 } from './street-address.js';
+import { ROMANCE_STREET_TYPE_WORDS } from './street-types.js';
 
 // Addresses of every form assembled from parts, where each joint is sometimes the right character and
 // sometimes a near miss, so the shortcuts meet both matches and almost-matches.
@@ -108,6 +110,42 @@ describe('street address shortcuts', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('skip a number-last pattern only in texts where a plain scan finds nothing', () => {
+    const plainMatches = (value: string, pattern: RegExp) =>
+      matchesInWindows({ text: value, windows: [{ start: 0, end: value.length }], pattern });
+    fc.assert(
+      fc.property(text, (value) => {
+        const possible = numberLastPatterns(value);
+        if (!possible.german) expect(plainMatches(value, STREET_ADDRESS_PATTERNS.GERMAN)).toEqual([]);
+        if (!possible.romance)
+          expect(plainMatches(value, STREET_ADDRESS_PATTERNS.ROMANCE_NUMBER_LAST)).toEqual([]);
+      }),
+      { numRuns: 3000 },
+    );
+    // Every street type and German street word, in each case the patterns allow.
+    const romance = ROMANCE_STREET_TYPE_WORDS.map((type) => type.replace(/\\/g, ''));
+    const forms = [
+      ...romance
+        .flatMap((type) => [type, type[0]!.toUpperCase() + type.slice(1)])
+        .map((type) => `${type} Mayor 5`),
+      ...['straße', 'strasse', 'str.', 'weg', 'gasse', 'platz', 'allee', 'damm', 'chaussee'].map(
+        (suffix) => `Haupt${suffix} 5`,
+      ),
+      ...['Straße', 'Strasse', 'Str.', 'Weg', 'Gasse', 'Platz', 'Allee', 'Ring', 'Damm'].map(
+        (word) => `Berliner ${word} 5`,
+      ),
+    ];
+    for (const form of forms) {
+      const value = `I live at ${form} now.`;
+      const found = [STREET_ADDRESS_PATTERNS.GERMAN, STREET_ADDRESS_PATTERNS.ROMANCE_NUMBER_LAST].map(
+        (pattern) => plainMatches(value, pattern).length > 0,
+      );
+      expect(found.some(Boolean)).toBe(true);
+      const possible = numberLastPatterns(value);
+      expect([possible.german || !found[0], possible.romance || !found[1]]).toEqual([true, true]);
+    }
   });
 
   it('still finds each address form', () => {

@@ -8,8 +8,8 @@ export const ENGLISH_STREET_TYPES =
 /** German compound suffixes (`Hauptstraße`, `Lindenweg`) and separate words (`Berliner Straße`). */
 export const GERMAN_STREET_SUFFIXES = 'straße|strasse|str\\.|weg|gasse|platz|allee|damm|chaussee';
 
-/** Types that precede the name (French, Spanish, Italian, Portuguese), in lowercase and capitalized. */
-export const ROMANCE_STREET_TYPES = [
+/** Types that precede the name (French, Spanish, Italian, Portuguese), lowercase regular-expression source. */
+export const ROMANCE_STREET_TYPE_WORDS: readonly string[] = [
   'rue',
   'avenue',
   'boulevard',
@@ -37,6 +37,9 @@ export const ROMANCE_STREET_TYPES = [
   'rua',
   'travessa',
   'praça',
-]
-  .map((type) => `[${type[0]!}${type[0]!.toUpperCase()}]${type.slice(1)}`)
-  .join('|');
+];
+
+/** `ROMANCE_STREET_TYPE_WORDS` as an alternation, each in lowercase and capitalized. */
+export const ROMANCE_STREET_TYPES = ROMANCE_STREET_TYPE_WORDS.map(
+  (type) => `[${type[0]!}${type[0]!.toUpperCase()}]${type.slice(1)}`,
+).join('|');
