@@ -70,8 +70,9 @@ export const CONTAINER_COPY_EXFILTRATION_RULE: PayloadRule = {
   type: 'SHELL_EXFILTRATION',
   pattern: /\b(?:docker|kubectl|podman|oc|nerdctl)(?:\.exe)?\s/,
   score: 0.8,
-  // `oc cp` holds `cp ` as every other copy does.
-  hints: ['docker', 'kubectl', 'podman', 'nerdctl', 'oc cp'],
+  // Every copy read here holds `cp `, whose first letters are rare in prose (`doc`, `ner`, `pod` open
+  // many words, and the one hint pass stops at every position a hint's first three letters open).
+  hints: ['cp '],
   textFilter: (text) => text.includes(' cp ') && text.includes(':'),
   confirm: ({ text, start }) => {
     const anchored = commandAt({ reader, text, start, names: CONTAINER_NAMES });

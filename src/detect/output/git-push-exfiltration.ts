@@ -260,8 +260,8 @@ export const GIT_PUSH_EXFILTRATION_RULE: PayloadRule = {
   type: 'SHELL_EXFILTRATION',
   pattern: /\bgit(?:\.exe)?\s/,
   score: 0.9,
-  hints: ['git'],
-  spaceAfter: ['git', 'exe'],
+  // Every text read here holds `push`, whose first letters open fewer words than `git`'s (`digit`).
+  hints: ['push'],
   // A push and something staged: `git push` and `git add`/`git commit` both hold these.
   textFilter: (text) => text.includes('push') && (text.includes('add') || text.includes('commit')),
   confirm: ({ text, start }) => {

@@ -34,9 +34,11 @@ export function createHeldSecretRule(sinks: ReadonlyMap<string, SinkScore>): Pay
   const parts = [...new Set(names.map((name) => HINT_PARTS[name] ?? name))];
   // A hint holding another is found whenever it is (`ncat` holds `nc`): only the shorter is looked for.
   const hints = parts.filter((part) => !parts.some((other) => other !== part && part.includes(other)));
-  // Names ending in `cat` (`ncat`, `netcat`, `socat`) stand before whitespace as `cat` does; a name
-  // holding a shorter hint (`ncftpput` holds `ftp`) stands there by its own part.
-  const spaceAfter = [...new Set([...hints, ...parts, 'cat', 'exe'])];
+  // Names ending in `cat` (`ncat`, `netcat`, `socat`) stand before whitespace as `cat` does, names ending
+  // in a hint (`sendmail`, `sftp`) as the hint does; any other name by its own part (`ncftpput`).
+  const endings = [...hints, 'cat'];
+  const unmatched = parts.filter((part) => !endings.some((ending) => part.endsWith(ending)));
+  const spaceAfter = [...new Set([...endings, ...unmatched, 'exe'])];
   const nameSet = new Set(names);
   const reader = createPipelineReader();
   return {

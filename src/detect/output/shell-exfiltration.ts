@@ -1,6 +1,6 @@
 import { type AnchoredCommand, commandAt, EXE_SUFFIX, inputHoldsSecrets } from './anchored-command.js';
 import { CLOUD_COPY_EXFILTRATION_RULE, cloudCopyScore } from './cloud-copy-exfiltration.js';
-import { CONTAINER_COPY_EXFILTRATION_RULE, containerCopyScore } from './container-copy-exfiltration.js';
+import { CONTAINER_COPY_EXFILTRATION_RULE } from './container-copy-exfiltration.js';
 import { COPY_PATTERNS, copyScore } from './copy-arguments.js';
 import {
   HOST_PATTERNS,
@@ -223,7 +223,6 @@ for (const name of ['ftp', 'lftp', 'sftp', 'tftp', 'smbclient', 'ncftpput', 'wpu
 for (const name of ['mail', 'mailx', 'mutt', 'sendmail', 'swaks', 'send-mailmessage'])
   SINKS.set(name, mailScore);
 for (const name of ['gh', 'pastebinit']) SINKS.set(name, pasteScore);
-for (const name of ['docker', 'kubectl']) SINKS.set(name, containerCopyScore);
 
 /** Shell exfiltration rules. */
 export const SHELL_EXFILTRATION_RULES: readonly PayloadRule[] = [
