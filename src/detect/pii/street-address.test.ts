@@ -117,7 +117,7 @@ describe('street address shortcuts', () => {
       matchesInWindows({ text: value, windows: [{ start: 0, end: value.length }], pattern });
     fc.assert(
       fc.property(text, (value) => {
-        const possible = numberLastPatterns(value);
+        const possible = numberLastPatterns(createScanInput(value, 'US'));
         if (!possible.german) expect(plainMatches(value, STREET_ADDRESS_PATTERNS.GERMAN)).toEqual([]);
         if (!possible.romance)
           expect(plainMatches(value, STREET_ADDRESS_PATTERNS.ROMANCE_NUMBER_LAST)).toEqual([]);
@@ -143,7 +143,7 @@ describe('street address shortcuts', () => {
         (pattern) => plainMatches(value, pattern).length > 0,
       );
       expect(found.some(Boolean)).toBe(true);
-      const possible = numberLastPatterns(value);
+      const possible = numberLastPatterns(createScanInput(value, 'US'));
       expect([possible.german || !found[0], possible.romance || !found[1]]).toEqual([true, true]);
     }
   });

@@ -1,15 +1,9 @@
 import { isAsciiLetter } from '../ascii-codes.js';
-import { createHintScanner, type HintScan } from '../output/hint-scan.js';
 import type { PiiCandidate, Recognizer, ScanInput } from './candidate.js';
 import { clampScore } from './candidate.js';
 import { contextScore } from './context-words.js';
 import { digitWindows, matchesInWindows, stickyMatchesAt, type TextWindow } from './scan-input.js';
-import {
-  ENGLISH_STREET_TYPES,
-  GERMAN_STREET_SUFFIXES,
-  ROMANCE_STREET_TYPE_WORDS,
-  ROMANCE_STREET_TYPES,
-} from './street-types.js';
+import { ENGLISH_STREET_TYPES, GERMAN_STREET_SUFFIXES, ROMANCE_STREET_TYPES } from './street-types.js';
 
 const UPPER = 'A-ZÀ-ÖØ-Þ';
 const LOWER = 'a-zß-öø-ÿ';
@@ -177,49 +171,33 @@ export function numberLastWindows(input: ScanInput): TextWindow[] {
 }
 
 /**
- * Words one of which a number-last pattern needs right before whitespace, as the hint scanner takes them
- * (lower-case ASCII; it ignores ASCII case, so each stands for every capitalization the patterns allow):
- * - GERMAN ends `(?:straße|strasse|str\.|weg|gasse|platz|allee|damm|chaussee) \d` (a suffix of a longer
- *   word) or `(?:Straße|Strasse|Str\.|Weg|Gasse|Platz|Allee|Ring|Damm) \d`;
- * - ROMANCE_NUMBER_LAST opens with a street type and a space.
- * Types with a non-ASCII letter (`straße`, `allée`, `praça`) are searched as their tails with the space
- * (`NON_ASCII_TAILS`): the patterns allow case variants only in the first letter, which the tails omit.
+ * The words GERMAN can end with before its house number, exactly as it spells them: `(?:straße|strasse|
+ * str\.|weg|gasse|platz|allee|damm|chaussee)` closing a longer word, or `(?:Straße|Strasse|Str\.|Weg|
+ * Gasse|Platz|Allee|Ring|Damm)` as a word of its own; a space and `\d{1,4}` follow.
  */
-const GERMAN_WORDS = ['strasse', 'str.', 'weg', 'gasse', 'platz', 'allee', 'damm', 'chaussee', 'ring'];
-const GERMAN_TAILS = ['traße '];
-const ROMANCE_WORDS = ROMANCE_STREET_TYPE_WORDS.filter((type) => /^[\x00-\x7f]+$/.test(type)).map((type) =>
-  type.replace(/\\/g, ''),
-);
-const ROMANCE_TAILS = ROMANCE_STREET_TYPE_WORDS.filter((type) => !/^[\x00-\x7f]+$/.test(type)).map(
-  (type) => `${type.slice(1)} `,
-);
-const NUMBER_LAST_WORDS = [...GERMAN_WORDS, ...ROMANCE_WORDS];
-const numberLastHints = createHintScanner(NUMBER_LAST_WORDS);
-
-function anyBeforeSpace(hints: HintScan, from: number, to: number): boolean {
-  for (let index = from; index < to; index++) if (numberLastHints.hasBeforeSpace(hints, index)) return true;
-  return false;
-}
-
-function includesAny(text: string, tails: readonly string[]): boolean {
-  for (const tail of tails) if (text.includes(tail)) return true;
-  return false;
-}
+const GERMAN_ENDINGS = [
+  ...GERMAN_STREET_SUFFIXES.replace(/\\/g, '').split('|'),
+  ...['Straße', 'Strasse', 'Str.', 'Weg', 'Gasse', 'Platz', 'Allee', 'Ring', 'Damm'],
+];
 
 /**
- * Which number-last patterns can match somewhere in `text`: each needs one of its words right before
- * whitespace (see `GERMAN_WORDS`), and most texts with numbers hold none, so neither pattern runs and
- * no window is built. The patterns match these words in ASCII letters only, and the scanner finds every
- * ASCII occurrence whatever its case, so a text it clears holds no match.
+ * Whether GERMAN can match somewhere in the text: its house number follows one of `GERMAN_ENDINGS` and a
+ * space, so it starts a digit run (a space precedes it) right after such an ending. Most texts with
+ * numbers have none ("Day 1", "about 3 km"), and GERMAN is then not run.
  */
-export function numberLastPatterns(text: string): { german: boolean; romance: boolean } {
-  const hints = numberLastHints.scan(text);
-  return {
-    german: anyBeforeSpace(hints, 0, GERMAN_WORDS.length) || includesAny(text, GERMAN_TAILS),
-    romance:
-      anyBeforeSpace(hints, GERMAN_WORDS.length, NUMBER_LAST_WORDS.length) ||
-      includesAny(text, ROMANCE_TAILS),
-  };
+export function germanPossible(input: ScanInput): boolean {
+  const { text } = input;
+  for (const run of input.digitRuns) {
+    const space = run.start - 1;
+    if (text.charCodeAt(space) !== 32) continue;
+    for (const ending of GERMAN_ENDINGS) if (text.startsWith(ending, space - ending.length)) return true;
+  }
+  return false;
+}
+
+/** Which number-last patterns can match (ROMANCE_NUMBER_LAST is not screened: it always runs). */
+export function numberLastPatterns(input: ScanInput): { german: boolean; romance: boolean } {
+  return { german: germanPossible(input), romance: true };
 }
 
 /** The four address patterns, for the tests that compare the shortcuts with plain scans. */
@@ -242,8 +220,8 @@ export const streetAddressRecognizer: Recognizer = {
     // Every address holds a number. English and "12 rue …" forms start with it: their sticky patterns
     // are tried at each digit run. Forms that end with it run on short windows before digit runs.
     const starts = numberFirstStarts(input);
-    const possible = numberLastPatterns(text);
-    const windows = possible.german || possible.romance ? numberLastWindows(input) : [];
+    const possible = numberLastPatterns(input);
+    const windows = numberLastWindows(input);
     // Most texts with numbers have no run where an address could start or end: nothing to match.
     if (starts.english.length === 0 && starts.romance.length === 0 && windows.length === 0) return [];
     const numberFirst = [
