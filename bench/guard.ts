@@ -94,6 +94,85 @@ function shortCheckLine(options: {
   };
 }
 
+// The texts of one gateway benchmark request (bench/gateway.ts): a fresh user prompt, the system prompt the
+// gateway's clean-text cache skips, the answer and the answer's short top-level members (id, model), which
+// the output guard checks with the system prompt.
+const GATEWAY_SYSTEM_PROMPT =
+  'You are the travel assistant of a small agency. Answer in a friendly, concise tone. Suggest itineraries ' +
+  'with realistic walking distances, point out when tickets must be booked ahead, and never invent prices. ' +
+  'When the traveller mentions accessibility needs, adapt every suggestion to them.';
+const GATEWAY_PROMPT =
+  'You are helping with a travel plan. I would like to visit Lisbon in late spring for five days, ' +
+  'with two days of museums, one day trip to Sintra, and some time for local food. Please suggest an ' +
+  'itinerary with approximate walking distances, and mention which places need tickets in advance.';
+const GATEWAY_ANSWER =
+  'Day 1: Belém (Jerónimos Monastery, tower) — about 3 km of walking. Day 2: Alfama and the castle. ' +
+  'Day 3: Sintra by train, book Pena Palace tickets ahead. Day 4: Gulbenkian museum. Day 5: markets.';
+const GATEWAY_MEMBERS = ['chatcmpl-bench', 'gpt-4o-mini', 'chatcmpl-benchgpt-4o-mini\ngpt-4o-mini'];
+
+/** The fewest CPU µs per call of `call(i)` over passes of `count` calls for 1.5 s (after one pass). */
+function cpuMicrosPerCall(count: number, call: (index: number) => void): number {
+  let index = 0;
+  for (let warm = 0; warm < count; warm++) call(index++);
+  let best = Number.POSITIVE_INFINITY;
+  const started = process.hrtime.bigint();
+  do {
+    const cpu = process.cpuUsage();
+    for (let step = 0; step < count; step++) call(index++);
+    const used = process.cpuUsage(cpu);
+    best = Math.min(best, (used.user + used.system) / count);
+  } while (Number(process.hrtime.bigint() - started) / 1e9 < 1.5);
+  return Number(best.toFixed(2));
+}
+
+/**
+ * CPU µs per guard call on the gateway benchmark's texts, as the gateway makes the calls: the user prompt
+ * (fresh each time, as a message list with a new vault), the answer with the system prompt (a new string
+ * per request, as parsed from each request), both with the findings cache off, and the answer plus its
+ * three member texts through the cache (the gateway's guard keeps it on, and these repeat). The baseline
+ * is the same calls on a guard whose detectors find nothing (normalization, role selection, policy, cache).
+ */
+export function gatewayTextLines(): Record<string, unknown>[] {
+  const uncached = createGuard({ policy: 'balanced', cache: false });
+  const cached = createGuard({ policy: 'balanced' });
+  const silent = createGuard({
+    policy: 'balanced',
+    detectors: FAMILIES.map((family) => ({ id: `silent-${family}`, family, detect: () => [] })),
+    cache: false,
+  });
+  const systemPrompts = Array.from({ length: 64 }, () => JSON.parse(JSON.stringify(GATEWAY_SYSTEM_PROMPT)));
+  const prompt = (guard: Guard) => (index: number) =>
+    guard.check([{ role: 'user', content: `${GATEWAY_PROMPT} (request ${index})` }], {
+      vault: guard.createVault(),
+    });
+  const answer = (guard: Guard) => (index: number) =>
+    guard.check(GATEWAY_ANSWER, { role: 'assistant', systemPrompt: systemPrompts[index & 63] });
+  const outputs = (guard: Guard) => (index: number) => {
+    const options = { role: 'assistant' as const, systemPrompt: systemPrompts[index & 63] };
+    guard.check(GATEWAY_ANSWER, options);
+    for (const member of GATEWAY_MEMBERS) guard.check(member, options);
+  };
+  return [
+    {
+      name: 'guard-gateway-prompt-user',
+      characters: GATEWAY_PROMPT.length + 14,
+      cpuMicrosecondsPerCheck: cpuMicrosPerCall(2000, prompt(uncached)),
+      baselinePipelineOnly: cpuMicrosPerCall(2000, prompt(silent)),
+    },
+    {
+      name: 'guard-gateway-answer-assistant',
+      characters: GATEWAY_ANSWER.length,
+      cpuMicrosecondsPerCheck: cpuMicrosPerCall(2000, answer(uncached)),
+      baselinePipelineOnly: cpuMicrosPerCall(2000, answer(silent)),
+    },
+    {
+      name: 'guard-gateway-output-cached-4-checks',
+      checks: 1 + GATEWAY_MEMBERS.length,
+      cpuMicrosecondsPerRequest: cpuMicrosPerCall(2000, outputs(cached)),
+    },
+  ];
+}
+
 function percentile(sorted: readonly number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? 0;
 }
@@ -257,6 +336,8 @@ export function run(): Record<string, unknown>[] {
     shortCheckLine({ name: 'guard-short-user-300b', guard, texts: short.prompts, role: 'user' }),
     shortCheckLine({ name: 'guard-short-assistant-300b', guard, texts: short.answers, role: 'assistant' }),
   );
+
+  results.push(...gatewayTextLines());
 
   const prompts = fixedLengthPrompts({ count: 2000, length: 2048 });
   for (const prompt of prompts.slice(0, 200)) guard.check(prompt, { vault: guard.createVault() });
