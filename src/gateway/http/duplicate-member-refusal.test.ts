@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MockUpstream, startMockUpstream } from '../test-support/mock-upstream.js';
 import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.js';
+import { twoProviderUpstreams } from '../test-support/two-provider-upstreams.js';
 
 // JSON.parse keeps the last of two members with the same name; simdjson's on-demand API and some streaming
 // parsers keep the first. The gateway checks the value it parsed and forwards the original bytes, so a body
@@ -18,12 +19,8 @@ describe('request bodies with a member name written twice', () => {
   let test: TestGateway;
   beforeAll(async () => {
     mock = await startMockUpstream();
-    const origin = mock.url.replace(/\/v1$/, '');
     test = await startTestGateway({
-      upstreams: [
-        { name: 'openai', provider: 'openai', baseUrl: mock.url, models: ['gpt'], retries: 0 },
-        { name: 'claude', provider: 'anthropic', baseUrl: origin, models: ['claude'], retries: 0 },
-      ],
+      upstreams: twoProviderUpstreams(mock),
     });
   });
   afterAll(async () => {

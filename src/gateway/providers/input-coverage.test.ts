@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStores, type Stores } from '../../store/open-stores.js';
 import { type MockUpstream, startMockUpstream } from '../test-support/mock-upstream.js';
 import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.js';
+import { twoProviderUpstreams } from '../test-support/two-provider-upstreams.js';
 
 // Every request member that carries text to the model (or to a tool the model drives) must be checked
 // before the request leaves: an injection there is refused, a key or an address redacted. Each case
@@ -192,12 +193,8 @@ describe('input members an attacker could hide text in', () => {
   let test: TestGateway;
   beforeAll(async () => {
     mock = await startMockUpstream();
-    const origin = mock.url.replace(/\/v1$/, '');
     test = await startTestGateway({
-      upstreams: [
-        { name: 'openai', provider: 'openai', baseUrl: mock.url, models: ['gpt'], retries: 0 },
-        { name: 'claude', provider: 'anthropic', baseUrl: origin, models: ['claude'], retries: 0 },
-      ],
+      upstreams: twoProviderUpstreams(mock),
     });
   });
   afterAll(async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayAudit } from '../gateway-hooks.js';
 import { chatStreamEvents, type MockUpstream, startMockUpstream } from '../test-support/mock-upstream.js';
 import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.js';
+import { twoProviderUpstreams } from '../test-support/two-provider-upstreams.js';
 
 type Tokens = { input: number; output: number } | null;
 
@@ -22,13 +23,9 @@ describe('tokens of streamed answers', () => {
   };
   beforeAll(async () => {
     mock = await startMockUpstream();
-    const origin = mock.url.replace(/\/v1$/, '');
     test = await startTestGateway(
       {
-        upstreams: [
-          { name: 'openai', provider: 'openai', baseUrl: mock.url, models: ['gpt'], retries: 0 },
-          { name: 'claude', provider: 'anthropic', baseUrl: origin, models: ['claude'], retries: 0 },
-        ],
+        upstreams: twoProviderUpstreams(mock),
       },
       { audit },
     );

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGuard } from '../../guard/create-guard.js';
 import { type MockUpstream, startMockUpstream } from '../test-support/mock-upstream.js';
 import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.js';
+import { twoProviderUpstreams } from '../test-support/two-provider-upstreams.js';
 
 const KEY = 'sk-abcdefghijklmnopqrstuvwxyz012345';
 const EMAIL = 'ann.lee@example.com';
@@ -61,13 +62,9 @@ describe('an upstream error in an Anthropic or Responses stream', () => {
   let test: TestGateway;
   beforeAll(async () => {
     mock = await startMockUpstream();
-    const origin = mock.url.replace(/\/v1$/, '');
     test = await startTestGateway(
       {
-        upstreams: [
-          { name: 'openai', provider: 'openai', baseUrl: mock.url, models: ['gpt'], retries: 0 },
-          { name: 'claude', provider: 'anthropic', baseUrl: origin, models: ['claude'], retries: 0 },
-        ],
+        upstreams: twoProviderUpstreams(mock),
       },
       { guard: createGuard({ policy: 'balanced' }) },
     );
