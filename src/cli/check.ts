@@ -121,7 +121,7 @@ export function registerCheck(program: Command, context: CommandContext): void {
   const command = program
     .command('check')
     .description('Check text for prompt injection, obfuscation, PII, secrets and unsafe output.')
-    .argument('[text]', 'text to check (default: standard input)')
+    .argument('[text]', 'text to check (default, or "-": standard input)')
     .option('--input <file>', 'JSONL file of {"id","text","role"?} lines ("-" for standard input)')
     .addOption(
       new Option('--format <format>', 'output format (default: text, or jsonl with --input)').choices([
@@ -203,7 +203,8 @@ export function registerCheck(program: Command, context: CommandContext): void {
         } else if (result.failOnMet) context.setExitCode(1);
         return;
       }
-      const input = text ?? (await readStdin());
+      // `-` reads standard input, as `--input -` and `aegis check-tools -` do.
+      const input = text === undefined || text === '-' ? await readStdin() : text;
       const verdict = backends
         ? await guard.checkAsync(input, { role, ...checkOptions })
         : guard.check(input, { role, ...checkOptions });
